@@ -1,0 +1,1 @@
+"""Trygg: brottsförebyggande och trygghetsskapande arbete för kommuner."""

@@ -1,0 +1,134 @@
+"""Ändringslogg and åtkomstlogg, written by services and selectors in their own transaction.
+
+Services call :func:`record_change` with a snapshot taken before and after the change; the
+entry is written in the same transaction as the change, so there is no change without its
+entry. Signals are not used: they silently miss bulk work done outside a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from trygg.core.choices import AccessPurpose, AuditAction
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return sorted(_plain(v) for v in value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
+    """The object's field values as JSON-friendly data (foreign keys as ids, M2M as id lists)."""
+    if obj is None or obj.pk is None:
+        return {}
+    result = {}
+    meta = obj._meta
+    names = (
+        list(fields)
+        if fields is not None
+        else [f.name for f in meta.concrete_fields if f.name not in {"id"}]
+    )
+    for name in names:
+        field = meta.get_field(name)
+        if field.many_to_many:
+            result[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+        elif field.is_relation:
+            result[name] = getattr(obj, field.attname)
+        else:
+            result[name] = _plain(getattr(obj, name))
+    return result
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [before, after]} for the fields whose value differs."""
+    changes = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            changes[key] = [old, new]
+    return changes
+
+
+def record_change(
+    *,
+    actor,
+    obj: models.Model,
+    action: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+    organisation_id: int | None = None,
+):
+    """Write one audit entry. Returns it, or None for an update that changed nothing."""
+    from trygg.core.models import AuditEntry
+
+    changes = diff(before or {}, after or {})
+    if action == AuditAction.UPDATE and not changes:
+        return None
+    if organisation_id is None:
+        organisation_id = getattr(obj, "organisation_id", None)
+        if organisation_id is None and obj.__class__.__name__ == "Organisation":
+            organisation_id = obj.pk
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        organisation_id=organisation_id,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj.__class__),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes=changes,
+        note=note,
+    )
+
+
+def record_read(
+    *,
+    actor,
+    model: type[models.Model],
+    objects: Iterable[models.Model] = (),
+    purpose: str = AccessPurpose.DETAIL,
+    path: str = "",
+    organisation_id=None,
+    description: str = "",
+) -> None:
+    """Log a read of sensitive data: one entry per object, or one for an empty list."""
+    from trygg.core.models import AccessLogEntry
+
+    content_type = ContentType.objects.get_for_model(model)
+    actor = actor if getattr(actor, "pk", None) else None
+    entries = [
+        AccessLogEntry(
+            actor=actor,
+            organisation_id=getattr(obj, "organisation_id", organisation_id),
+            purpose=purpose,
+            content_type=content_type,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:300],
+            path=path[:500],
+        )
+        for obj in objects
+    ]
+    if not entries:
+        entries = [
+            AccessLogEntry(
+                actor=actor,
+                organisation_id=organisation_id,
+                purpose=purpose,
+                content_type=content_type,
+                object_repr=description[:300],
+                path=path[:500],
+            )
+        ]
+    AccessLogEntry.objects.bulk_create(entries)

@@ -1,0 +1,47 @@
+"""Choices shared by every app: organisation kinds, area kinds and membership roles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    KOMMUN = "kommun", _("Municipality")
+    STADSDELSFORVALTNING = "stadsdelsforvaltning", _("District administration")
+    POLIS = "polis", _("Police (local police area)")
+    BOSTADSBOLAG = "bostadsbolag", _("Housing company")
+    FORENING = "forening", _("Association")
+    FORETAG = "foretag", _("Company")
+    REGION = "region", _("Region")
+    OVRIG = "ovrig", _("Other")
+
+
+class AreaKind(models.TextChoices):
+    LAN = "lan", _("County")
+    KOMMUN = "kommun", _("Municipality")
+    KOMMUNDEL = "kommundel", _("Municipal district")
+    STADSDELSOMRADE = "stadsdelsomrade", _("District area")
+    STADSDEL = "stadsdel", _("District")
+    OMRADE = "omrade", _("Other area")
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    SAMORDNARE = "samordnare", _("Coordinator")
+    MEDLEM = "medlem", _("Member")
+    RAPPORTOR = "rapportor", _("Reporter")
+    LASARE = "lasare", _("Reader")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    STATUS = "status", _("Status changed")
+    IMPORT = "import", _("Imported")
+
+
+class AccessPurpose(models.TextChoices):
+    LIST = "list", _("List")
+    DETAIL = "detail", _("Detail")
+    EXPORT = "export", _("Export")
+    API = "api", _("API")

@@ -1,0 +1,62 @@
+"""The navigation, built once here for every page, showing only what the user may use."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core.access import MANAGE, REPORT, VIEW, scope_for
+
+# (key, label, url name, needed action, optional dotted check(user) -> bool)
+NAVIGATION = [
+    ("home", _("Start"), "core:home", None, None),
+    ("situation", _("Situation picture"), "situation:overview", VIEW, None),
+    ("plans", _("Plans"), "plans:plan_list", VIEW, None),
+    ("register", _("Measures"), "register:index", VIEW, None),
+    ("forums", _("Collaboration"), "forums:forum_list", VIEW, None),
+    ("budget", _("Budget"), "budget:budget_list", VIEW, None),
+    ("incidents", _("Incident reports"), "incidents:report_list", REPORT, None),
+    ("stats", _("Statistics"), "stats:series_list", VIEW, None),
+    ("cases", _("Youth coordination"), "cases:case_list", None, "trygg.cases.access.can_use_cases"),
+    ("reports", _("Reports"), "reports:index", VIEW, None),
+]
+ADMIN_NAVIGATION = [
+    ("organisations", _("Organisations"), "core:organisation_list", VIEW, None),
+    ("areas", _("Areas"), "core:area_list", VIEW, None),
+    ("places", _("Places"), "core:place_list", VIEW, None),
+    ("audit", _("Audit log"), "core:audit_log", MANAGE, None),
+    ("tokens", _("API tokens"), "core:api_tokens", None, None),
+]
+
+
+def _items(request, entries):
+    user = request.user
+    scope = scope_for(user)
+    items = []
+    for key, label, url_name, action, check in entries:
+        if action is not None and not (scope.is_superuser or scope.organisation_ids(action)):
+            continue
+        if check is not None:
+            try:
+                if not import_string(check)(user):
+                    continue
+            except ImportError:
+                continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue  # the section is not built yet
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"key": key, "label": label, "url": url, "current": current})
+    return items
+
+
+def nav_items(request):
+    return _items(request, NAVIGATION)
+
+
+def navigation(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {"nav_items": [], "admin_nav_items": []}
+    return {"nav_items": nav_items(request), "admin_nav_items": _items(request, ADMIN_NAVIGATION)}

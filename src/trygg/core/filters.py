@@ -1,0 +1,57 @@
+"""One filter definition for the list page, the API and the export.
+
+A FilterSet is a Django form over GET parameters. The page renders it, the export reuses it
+with the same parameters, and the API builds its query schema from it with ``as_schema()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from pydantic import create_model
+
+
+class FilterSet(forms.Form):
+    """Subclasses declare form fields and ``lookups = {field: orm lookup}``; a method
+    ``filter_<field>(queryset, value)`` takes over where a lookup is not enough."""
+
+    lookups: dict[str, str] = {}
+
+    def __init__(self, data=None, *, user=None, **kwargs):
+        self.user = user
+        super().__init__(data=data if data is not None else {}, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def filter_queryset(self, queryset):
+        if not self.is_valid():
+            return queryset.none()
+        for name, value in self.cleaned_data.items():
+            if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
+                continue
+            method = getattr(self, f"filter_{name}", None)
+            if method is not None:
+                queryset = method(queryset, value)
+            elif name in self.lookups:
+                queryset = queryset.filter(**{self.lookups[name]: value})
+        return queryset
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(
+            v not in (None, "", [], ()) for v in self.cleaned_data.values()
+        )
+
+    @classmethod
+    def as_schema(cls, name: str):
+        """A pydantic model with the same parameters, for django-ninja's ``Query``."""
+        fields: dict[str, Any] = {}
+        for field_name, field in cls.base_fields.items():
+            annotation: Any = str | None
+            if isinstance(field, forms.IntegerField):
+                annotation = int | None
+            elif isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+                annotation = list[str] | None
+            fields[field_name] = (annotation, None)
+        return create_model(name, **fields)

@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from trygg.core.reference import load_reference_geography
+
+
+class Command(BaseCommand):
+    help = "Load the 21 counties and 290 municipalities with codes and boundaries (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data", type=Path, help="Folder with reference/ and geo/ (default: setting)"
+        )
+
+    def handle(self, *args, data=None, **options):
+        counts = load_reference_geography(data)
+        self.stdout.write(
+            "Geografi: {created} nya, {updated} ändrade, {unchanged} oförändrade områden.".format(
+                **counts
+            )
+        )

@@ -1,0 +1,488 @@
+"""Organisations, geography, people and their access, and the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core.access import VIEW, RestrictedManager, Scope
+from trygg.core.choices import AccessPurpose, AreaKind, AuditAction, OrganisationKind, Role
+
+
+class OrganisationOwned(models.Model):
+    """Base for every domain row: it carries the organisation that owns it.
+
+    The organisation decides who sees the row (see core.access) and is the key a
+    national deployment would partition or shard on.
+    """
+
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+    objects = RestrictedManager()
+
+    # Path to the area relation used for area-limited memberships; None: not area-bound.
+    area_field: str | None = None
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return scope.owned_q(action, area_field=cls.area_field)
+
+
+class Organisation(models.Model):
+    """Organisation: kommun, stadsdelsförvaltning, lokalpolisområde, bostadsbolag, förening …"""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent organisation"),
+    )
+    area = models.ForeignKey(
+        "core.Area",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("geographic area"),
+        help_text=_("The area the organisation is responsible for, e.g. the municipality."),
+    )
+    organisation_number = models.CharField(_("organisation number"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="organisation_name_unique",
+                violation_error_message=_("An organisation with this name already exists."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="organisation_not_own_parent",
+                violation_error_message=_("An organisation cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        """Own organisations, and for viewing also those in a partnership with them."""
+        own = scope.organisation_ids(action)
+        if action != VIEW:
+            return Q(id__in=own)
+        partners = Partnership.partner_ids(own)
+        return Q(id__in=own | partners)
+
+
+class Partnership(models.Model):
+    """Samverkan between two organisations, e.g. Nacka kommun and LPO Nacka.
+
+    A partnership is what allows an organisation's plans, forums and lägesbild to be shared
+    with the other; each object then says which partners it is shared with.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("organisation"),
+    )
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    diarienummer = models.CharField(_("reference number"), max_length=40, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "partner"],
+                name="partnership_unique_pair",
+                violation_error_message=_("These organisations already have a partnership."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(organisation=models.F("partner")),
+                name="partnership_not_with_itself",
+                violation_error_message=_("An organisation cannot be its own partner."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.organisation} – {self.partner}"
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        own = scope.organisation_ids(action if action != VIEW else VIEW)
+        if action == VIEW:
+            return Q(organisation_id__in=own) | Q(partner_id__in=own)
+        return Q(organisation_id__in=scope.organisation_ids("manage"))
+
+    @staticmethod
+    def partner_ids(organisation_ids) -> frozenset[int]:
+        """Organisations in a current partnership with any of the given ones (either way)."""
+        organisation_ids = list(organisation_ids)
+        if not organisation_ids:
+            return frozenset()
+        today = timezone.localdate()
+        current = Partnership.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        forward = current.filter(organisation_id__in=organisation_ids).values_list(
+            "partner_id", flat=True
+        )
+        backward = current.filter(partner_id__in=organisation_ids).values_list(
+            "organisation_id", flat=True
+        )
+        return frozenset(forward) | frozenset(backward)
+
+
+class Area(models.Model):
+    """Geographic area: län, kommun, kommundel, stadsdelsområde or stadsdel.
+
+    Areas form a hierarchy. The 21 län and 290 kommuner are shared reference data
+    (no owning organisation); kommundelar and stadsdelar belong to an organisation.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="areas",
+        verbose_name=_("organisation"),
+        help_text=_("Empty for national reference areas (counties and municipalities)."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=AreaKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("code"), max_length=20, blank=True, help_text=_("E.g. kommunkod 0182.")
+    )
+    geometry = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+    centre_lat = models.FloatField(_("centre latitude"), null=True, blank=True)
+    centre_lon = models.FloatField(_("centre longitude"), null=True, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"],
+                condition=~Q(code=""),
+                name="area_code_unique_per_kind",
+                violation_error_message=_("An area of this kind with this code already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="area_name_unique_under_parent",
+                violation_error_message=_("This area already has a part with that name."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        if action == VIEW:
+            # Reference geography is public; an organisation's own areas follow its scope.
+            return Q(organisation__isnull=True) | Q(
+                organisation_id__in=scope.organisation_ids(VIEW)
+            )
+        return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
+
+    def ancestors(self) -> list[Area]:
+        chain, current = [], self.parent
+        while current is not None:
+            chain.append(current)
+            current = current.parent
+        return chain
+
+
+class Place(OrganisationOwned):
+    """Plats: a named point inside an area, e.g. "Fisksätra centrum"."""
+
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="places", verbose_name=_("area")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+
+    area_field = "area"
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="place_name_unique_per_organisation",
+                violation_error_message=_("The organisation already has a place with this name."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(lat__isnull=True) & Q(lon__isnull=True))
+                | (Q(lat__gte=-90) & Q(lat__lte=90) & Q(lon__gte=-180) & Q(lon__lte=180)),
+                name="place_coordinates_valid",
+                violation_error_message=_("Latitude and longitude must both be given and valid."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """Medlemskap: a user's role in an organisation, optionally limited to some areas."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("E.g. säkerhetsstrateg.")
+    )
+    areas = models.ManyToManyField(
+        Area,
+        blank=True,
+        related_name="+",
+        verbose_name=_("limited to areas"),
+        help_text=_("Leave empty for the whole organisation."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                name="membership_unique_per_organisation",
+                violation_error_message=_("The user is already a member of this organisation."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        if action == VIEW:
+            return Q(user_id=scope.user_id) | Q(
+                organisation_id__in=scope.organisation_ids("manage")
+            )
+        return Q(organisation_id__in=scope.organisation_ids("manage"))
+
+
+class AuditEntry(models.Model):
+    """Ändringslogg: who changed what, when, with the fields before and after."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["organisation", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        # The full log is for administrators; object history pages check the object itself.
+        return Q(organisation_id__in=scope.organisation_ids("manage"))
+
+
+class AccessLogEntry(models.Model):
+    """Åtkomstlogg: every read of sensitive data (youth cases), including lists and exports."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    purpose = models.CharField(_("kind of read"), max_length=16, choices=AccessPurpose.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.object_repr}"
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return Q(organisation_id__in=scope.organisation_ids("manage"))
+
+
+class ImportBatch(OrganisationOwned):
+    """Importomgång: one file imported, with its checksum, counts, progress and problems.
+
+    Every imported row can point at its batch, so that a figure can show where it came from.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        REJECTED = "rejected", _("Rejected")
+
+    kind = models.CharField(_("kind"), max_length=64)
+    filename = models.CharField(_("file"), max_length=300)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ApiToken(models.Model):
+    """Personlig API-nyckel. Only a hash is stored; the key is shown once when created."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return Q(user_id=scope.user_id)
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return "trygg_" + secrets.token_urlsafe(32)

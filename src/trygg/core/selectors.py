@@ -1,0 +1,34 @@
+"""Reads for organisations, areas, places and the audit trail."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+
+from trygg.core.access import VIEW
+from trygg.core.models import AuditEntry
+
+
+def object_for_history(user, app_label: str, model_name: str, pk):
+    """The object if the user may see it, else 404 (whether or not it exists)."""
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as exc:
+        raise Http404 from exc
+    manager = model._default_manager
+    if not hasattr(manager, "restrict"):
+        raise Http404
+    obj = manager.restrict(user, VIEW).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def history_of(obj):
+    """The audit entries of one object, newest first. Only call after the object was
+    fetched through restrict(): the entries carry no scope of their own here."""
+    content_type = ContentType.objects.get_for_model(obj.__class__)
+    return AuditEntry.objects.filter(
+        content_type=content_type, object_id=str(obj.pk)
+    ).select_related("actor")

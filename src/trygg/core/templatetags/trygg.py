@@ -1,0 +1,63 @@
+"""Template filters for Swedish number formats, status badges and small-count suppression."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+@register.filter
+def money(value, style="auto"):
+    """1,6 mkr · 200 tkr · 1 234 567 kr"""
+    if value in (None, ""):
+        return "–"
+    from trygg.core.formatting import format_money
+
+    return format_money(value, style=style)
+
+
+@register.filter
+def number(value, decimals=0):
+    if value in (None, ""):
+        return "–"
+    from trygg.core.formatting import format_number
+
+    return format_number(value, int(decimals))
+
+
+@register.filter
+def percent(value, decimals=1):
+    """83,5 % (the value is a percentage, not a fraction)."""
+    if value in (None, ""):
+        return "–"
+    from trygg.core.formatting import format_percent
+
+    return format_percent(value, int(decimals))
+
+
+@register.filter
+def suppress(value, detail_access=False):
+    """Small counts are shown as "<5" to anyone without detail access."""
+    if value is None:
+        return "–"
+    threshold = settings.SMALL_COUNT_THRESHOLD
+    if not detail_access and 0 < int(value) < threshold:
+        return f"<{threshold}"
+    return value
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.simple_tag
+def history_url(obj):
+    from django.urls import reverse
+
+    return reverse("core:history", args=[obj._meta.app_label, obj._meta.model_name, obj.pk])

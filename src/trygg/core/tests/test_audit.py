@@ -1,0 +1,54 @@
+"""Every write leaves an audit entry with before and after; history pages follow scope."""
+
+import pytest
+from django.urls import reverse
+
+from trygg.core import services
+from trygg.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_change_records_who_what_before_and_after(world):
+    place = world.places["Nacka Forum"]
+    services.place_update(actor=world.users["samordnare"], place=place, name="Nacka Forum (torget)")
+    entry = AuditEntry.objects.filter(object_id=str(place.pk), action="update").get()
+    assert entry.actor == world.users["samordnare"]
+    assert entry.changes == {"name": ["Nacka Forum", "Nacka Forum (torget)"]}
+
+
+def test_an_update_that_changes_nothing_leaves_no_entry(world):
+    place = world.places["Nacka Forum"]
+    before = AuditEntry.objects.count()
+    services.place_update(actor=world.users["samordnare"], place=place, name="Nacka Forum")
+    assert AuditEntry.objects.count() == before
+
+
+def test_history_page_shows_changes_to_those_who_may_see_the_object(world, login):
+    place = world.places["Nacka Forum"]
+    services.place_update(actor=world.users["samordnare"], place=place, description="Köpcentrum")
+    url = reverse("core:history", args=["core", "place", place.pk])
+    page = login("samordnare").get(url)
+    assert page.status_code == 200
+    assert "Köpcentrum" in page.content.decode()
+    assert login("utomstaende").get(url).status_code == 404
+    assert (
+        login("samordnare")
+        .get(reverse("core:history", args=["core", "nosuchmodel", 1]))
+        .status_code
+        == 404
+    )
+
+
+def test_the_audit_log_is_for_administrators_and_filters(world, login):
+    services.place_update(
+        actor=world.users["samordnare"], place=world.places["Nacka Forum"], description="x"
+    )
+    assert login("samordnare").get(reverse("core:audit_log")).status_code == 404
+    page = login("admin").get(reverse("core:audit_log"), {"actor": "samordnare"})
+    assert page.status_code == 200
+    assert "Nacka Forum" in page.content.decode()
+    export = login("admin").get(reverse("core:audit_log"), {"actor": "samordnare", "format": "csv"})
+    assert export["Content-Type"].startswith("text/csv")
+    lines = export.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 2 and "Nacka Forum" in lines[1]

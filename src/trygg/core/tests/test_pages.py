@@ -1,0 +1,80 @@
+"""Login, lock-out, the start page, lists with filters and exports, and the error pages."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from trygg.core.personas import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_login_page_is_swedish(client):
+    page = client.get("/logga-in/")
+    assert page.status_code == 200
+    assert "Logga in" in page.content.decode()
+    policy = page["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_pages_need_login(client):
+    response = client.get(reverse("core:place_list"))
+    assert response.status_code == 302 and "/logga-in/" in response["Location"]
+
+
+def test_repeated_failed_logins_lock_the_account(world, client):
+    for _ in range(5):
+        client.post("/logga-in/", {"username": "samordnare", "password": "wrong"})
+    response = client.post("/logga-in/", {"username": "samordnare", "password": DEMO_PASSWORD})
+    assert response.status_code == 429
+    assert "För många misslyckade inloggningar" in response.content.decode()
+
+
+def test_the_place_list_filters_sorts_and_exports_what_is_shown(world, login):
+    c = login("samordnare")
+    page = c.get(reverse("core:place_list"), {"q": "centrum", "sort": "-name"})
+    body = page.content.decode()
+    assert body.index("Älta centrum") < body.index("Fisksätra centrum")
+    assert "Nacka Forum" not in body
+    export = c.get(reverse("core:place_list"), {"q": "centrum", "sort": "-name", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == [
+        "Älta centrum",
+        "Saltsjöbadens centrum",
+        "Orminge centrum",
+        "Fisksätra centrum",
+    ]
+
+
+def test_a_place_form_shows_swedish_errors_next_to_the_field(world, login):
+    c = login("samordnare")
+    response = c.post(
+        reverse("core:place_create"),
+        {
+            "organisation": world.organisations["nacka"].pk,
+            "area": world.areas["Boo"].pk,
+            "name": "",
+            "lat": "abc",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Detta fält måste fyllas i." in body
+    assert "Fyll i ett tal." in body
+
+
+def test_english_is_available(world, login):
+    c = login("samordnare")
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = c.get("/").content.decode()
+    assert "Log out" in body and "Logga ut" not in body
+
+
+def test_unknown_pages_get_a_swedish_404(world, login):
+    response = login("samordnare").get("/finns-inte/")
+    assert response.status_code == 404
+    assert "Sidan hittades inte" in response.content.decode()

@@ -1,0 +1,525 @@
+"""Pages for the start page, organisations, areas, places, history, audit log and API tokens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from trygg.core import selectors, services
+from trygg.core.access import CHANGE, MANAGE, VIEW, scope_for
+from trygg.core.choices import AuditAction
+from trygg.core.filters import FilterSet
+from trygg.core.forms import ApiTokenForm, AreaForm, AreaImportForm, PlaceForm
+from trygg.core.listing import RestrictedListView
+from trygg.core.models import ApiToken, Area, AuditEntry, Organisation, Place
+from trygg.core.tables import Column, Table
+from trygg.core.uploads import read_upload
+
+
+def add_form_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, next to its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def home(request):
+    """Startsida: the user's organisations and shortcuts into the work."""
+    scope = scope_for(request.user)
+    organisations = Organisation.objects.restrict(request.user, VIEW).filter(
+        id__in=scope.organisation_ids(VIEW) | scope.organisation_ids("report")
+    )
+    memberships = request.user.memberships.select_related("organisation").prefetch_related("areas")
+    sections = []
+    from trygg.core.context_processors import nav_items
+
+    for item in nav_items(request):
+        if item["key"] != "home":
+            sections.append(item)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "organisations": organisations,
+            "memberships": memberships,
+            "sections": sections,
+        },
+    )
+
+
+# Organisations
+
+
+class OrganisationFilter(FilterSet):
+    q = forms.CharField(label=gettext_lazy("Search"))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=[("", "—")])
+    lookups = {"q": "name__icontains", "kind": "kind"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from trygg.core.choices import OrganisationKind
+
+        self.fields["kind"].choices = [("", "—"), *OrganisationKind.choices]
+
+
+class OrganisationTable(Table):
+    default_sort = "name"
+    columns = [
+        Column(
+            "name",
+            gettext_lazy("Name"),
+            lambda o: o.name,
+            sort="name",
+            link=lambda o: reverse("core:organisation_detail", args=[o.pk]),
+        ),
+        Column("kind", gettext_lazy("Kind"), lambda o: o.get_kind_display(), sort="kind"),
+        Column(
+            "parent",
+            gettext_lazy("Part of"),
+            lambda o: o.parent.name if o.parent else "",
+            sort="parent__name",
+        ),
+    ]
+
+
+class OrganisationListView(RestrictedListView):
+    model = Organisation
+    filterset_class = OrganisationFilter
+    table_class = OrganisationTable
+    title = gettext_lazy("Organisations")
+    export_name = "organisationer"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("parent")
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = get_object_or_404(Organisation.objects.restrict(request.user, VIEW), pk=pk)
+    from trygg.core.models import Partnership
+
+    partnerships = Partnership.objects.restrict(request.user, VIEW).filter(
+        organisation=organisation
+    ) | Partnership.objects.restrict(request.user, VIEW).filter(partner=organisation)
+    areas = (
+        Area.objects.restrict(request.user, VIEW)
+        .filter(organisation=organisation)
+        .select_related("parent")
+    )
+    return render(
+        request,
+        "core/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "partnerships": partnerships.select_related("organisation", "partner"),
+            "areas": areas,
+            "children": Organisation.objects.restrict(request.user, VIEW).filter(
+                parent=organisation
+            ),
+        },
+    )
+
+
+# Areas
+
+
+class AreaFilter(FilterSet):
+    q = forms.CharField(label=gettext_lazy("Search"))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"))
+    lookups = {"q": "name__icontains", "kind": "kind"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from trygg.core.choices import AreaKind
+
+        self.fields["kind"].choices = [("", "—"), *AreaKind.choices]
+
+
+class AreaTable(Table):
+    default_sort = "name"
+    columns = [
+        Column(
+            "name",
+            gettext_lazy("Name"),
+            lambda a: a.name,
+            sort="name",
+            link=lambda a: reverse("core:area_detail", args=[a.pk]),
+        ),
+        Column("kind", gettext_lazy("Kind"), lambda a: a.get_kind_display(), sort="kind"),
+        Column("code", gettext_lazy("Code"), lambda a: a.code, sort="code"),
+        Column(
+            "parent",
+            gettext_lazy("Part of"),
+            lambda a: a.parent.name if a.parent else "",
+            sort="parent__name",
+        ),
+        Column(
+            "organisation",
+            gettext_lazy("Organisation"),
+            lambda a: a.organisation.name if a.organisation else _("National reference"),
+            sort="organisation__name",
+        ),
+    ]
+
+
+class AreaListView(RestrictedListView):
+    model = Area
+    filterset_class = AreaFilter
+    table_class = AreaTable
+    title = gettext_lazy("Areas")
+    export_name = "omraden"
+    create_label = gettext_lazy("New area")
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("parent", "organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if scope_for(self.request.user).organisation_ids(CHANGE):
+            context["create_url"] = reverse("core:area_create")
+            context["extra_actions"] = [(reverse("core:area_import"), _("Import GeoJSON"))]
+        return context
+
+
+@login_required
+def area_detail(request, pk):
+    area = get_object_or_404(
+        Area.objects.restrict(request.user, VIEW).select_related("parent", "organisation"), pk=pk
+    )
+    children = Area.objects.restrict(request.user, VIEW).filter(parent=area)
+    places = Place.objects.restrict(request.user, VIEW).filter(area=area)
+    return render(
+        request, "core/area_detail.html", {"area": area, "children": children, "places": places}
+    )
+
+
+@login_required
+def area_geojson(request, pk):
+    """The area and its parts as GeoJSON, for the map."""
+    from django.http import JsonResponse
+
+    area = get_object_or_404(Area.objects.restrict(request.user, VIEW), pk=pk)
+    features = []
+    for item in [area, *Area.objects.restrict(request.user, VIEW).filter(parent=area)]:
+        if item.geometry:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": item.geometry,
+                    "properties": {"id": item.pk, "name": item.name, "kind": item.kind},
+                }
+            )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@login_required
+def area_create(request):
+    form = AreaForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            area = services.area_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The area was created."))
+            return redirect("core:area_detail", pk=area.pk)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("New area"), "cancel_url": reverse("core:area_list")},
+    )
+
+
+@login_required
+def area_import(request):
+    form = AreaImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            content = read_upload(data["file"], extensions={".geojson", ".json"})
+            result = services.areas_import_geojson(
+                actor=request.user,
+                organisation=data["organisation"],
+                parent=data["parent"],
+                kind=data["kind"],
+                data=content,
+                name_property=data["name_property"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request,
+                _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                % result,
+            )
+            return redirect("core:area_detail", pk=data["parent"].pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Import areas from GeoJSON"),
+            "multipart": True,
+            "cancel_url": reverse("core:area_list"),
+        },
+    )
+
+
+# Places
+
+
+class PlaceFilter(FilterSet):
+    q = forms.CharField(label=gettext_lazy("Search"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=gettext_lazy("Area"))
+    lookups = {"q": "name__icontains"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = (
+            Area.objects.restrict(self.user, VIEW)
+            .exclude(kind__in=["lan"])
+            .filter(places__isnull=False)
+            .distinct()
+        )
+
+    def filter_area(self, queryset, area):
+        return queryset.filter(area=area)
+
+
+class PlaceTable(Table):
+    default_sort = "name"
+    columns = [
+        Column(
+            "name",
+            gettext_lazy("Name"),
+            lambda p: p.name,
+            sort="name",
+            link=lambda p: reverse("core:place_edit", args=[p.pk]),
+        ),
+        Column("area", gettext_lazy("Area"), lambda p: p.area.name, sort="area__name"),
+        Column(
+            "organisation",
+            gettext_lazy("Organisation"),
+            lambda p: p.organisation.name,
+            sort="organisation__name",
+        ),
+        Column("lat", gettext_lazy("Latitude"), lambda p: p.lat, numeric=True),
+        Column("lon", gettext_lazy("Longitude"), lambda p: p.lon, numeric=True),
+    ]
+
+
+class PlaceListView(RestrictedListView):
+    model = Place
+    filterset_class = PlaceFilter
+    table_class = PlaceTable
+    title = gettext_lazy("Places")
+    export_name = "platser"
+    create_label = gettext_lazy("New place")
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("area", "organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if scope_for(self.request.user).organisation_ids(CHANGE):
+            context["create_url"] = reverse("core:place_create")
+        return context
+
+
+@login_required
+def place_create(request):
+    form = PlaceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.place_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            add_form_errors(
+                form, error if isinstance(error, ValidationError) else ValidationError(str(error))
+            )
+        else:
+            messages.success(request, _("The place was created."))
+            return redirect("core:place_list")
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("New place"), "cancel_url": reverse("core:place_list")},
+    )
+
+
+@login_required
+def place_edit(request, pk):
+    place = get_object_or_404(Place.objects.restrict(request.user, CHANGE), pk=pk)
+    initial = {
+        f: getattr(place, f) for f in ["organisation", "area", "name", "description", "lat", "lon"]
+    }
+    form = PlaceForm(request.POST or None, initial=initial, user=request.user)
+    form.fields["organisation"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
+        try:
+            services.place_update(actor=request.user, place=place, **data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The place was saved."))
+            return redirect("core:place_list")
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": place.name,
+            "cancel_url": reverse("core:place_list"),
+            "history_url": reverse("core:history", args=["core", "place", place.pk]),
+        },
+    )
+
+
+# History and audit log
+
+
+@login_required
+def history(request, app_label, model_name, pk):
+    """Historik: every change to one object, for anyone who may see the object."""
+    obj = selectors.object_for_history(request.user, app_label, model_name, pk)
+    entries = selectors.history_of(obj)
+    return render(request, "core/history.html", {"object": obj, "entries": entries})
+
+
+class AuditFilter(FilterSet):
+    actor = forms.CharField(label=gettext_lazy("User"))
+    action = forms.ChoiceField(label=gettext_lazy("Action"))
+    model = forms.ChoiceField(label=gettext_lazy("Kind of object"))
+    since = forms.DateField(
+        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    lookups = {
+        "actor": "actor__username__icontains",
+        "action": "action",
+        "since": "at__date__gte",
+        "until": "at__date__lte",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "—"), *AuditAction.choices]
+        types = ContentType.objects.filter(
+            app_label__in=[
+                "core",
+                "plans",
+                "forums",
+                "budget",
+                "incidents",
+                "stats",
+                "situation",
+                "cases",
+                "reports",
+            ]
+        )
+        self.fields["model"].choices = [("", "—")] + sorted(
+            (
+                (str(ct.pk), str(ct.model_class()._meta.verbose_name).capitalize())
+                for ct in types
+                if ct.model_class()
+            ),
+            key=lambda c: c[1],
+        )
+
+    def filter_model(self, queryset, value):
+        return queryset.filter(content_type_id=value)
+
+
+class AuditTable(Table):
+    default_sort = "-at"
+    columns = [
+        Column("at", gettext_lazy("Time"), lambda e: e.at, sort="at"),
+        Column(
+            "actor",
+            gettext_lazy("User"),
+            lambda e: e.actor.username if e.actor else _("System"),
+            sort="actor__username",
+        ),
+        Column("action", gettext_lazy("Action"), lambda e: e.get_action_display(), sort="action"),
+        Column("object", gettext_lazy("Object"), lambda e: e.object_repr, sort="object_repr"),
+        Column(
+            "changes",
+            gettext_lazy("Changes"),
+            lambda e: "; ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in e.changes.items()),
+        ),
+    ]
+
+
+class AuditLogView(RestrictedListView):
+    """Ändringslogg for administrators, with filters and export."""
+
+    model = AuditEntry
+    filterset_class = AuditFilter
+    table_class = AuditTable
+    title = gettext_lazy("Audit log")
+    export_name = "andringslogg"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            request.user.is_superuser or scope_for(request.user).organisation_ids(MANAGE)
+        ):
+            from django.http import Http404
+
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("actor")
+
+
+# API tokens
+
+
+@login_required
+def api_tokens(request):
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.api_token_create(
+            actor=request.user, name=form.cleaned_data["name"]
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.restrict(request.user, VIEW)
+    return render(
+        request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
+    )
+
+
+@login_required
+@require_POST
+def api_token_delete(request, pk):
+    token = get_object_or_404(ApiToken.objects.restrict(request.user, VIEW), pk=pk)
+    services.api_token_delete(actor=request.user, token=token)
+    messages.success(request, _("The token was deleted."))
+    return redirect("core:api_tokens")
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)

@@ -1,0 +1,208 @@
+"""Django settings for Trygg. Every value that differs between machines comes from the
+environment (see docs/operations.md for the full list) and is parsed strictly by trygg.env."""
+
+from pathlib import Path
+
+from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+from trygg import env
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(env.string("TRYGG_VAR_DIR", str(PROJECT_DIR / "var")))
+
+ENVIRONMENT = env.choice("TRYGG_ENV", "development", {"development", "production", "test"})
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG = env.boolean("TRYGG_DEBUG", default=ENVIRONMENT == "development")
+
+if PRODUCTION:
+    SECRET_KEY = env.string("TRYGG_SECRET_KEY")
+else:
+    SECRET_KEY = env.string("TRYGG_SECRET_KEY", "development-only-not-secret-" + "x" * 32)
+
+ALLOWED_HOSTS = env.string_list(
+    "TRYGG_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = env.string_list("TRYGG_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "trygg.core",
+    "trygg.plans",
+    "trygg.forums",
+    "trygg.budget",
+    "trygg.incidents",
+    "trygg.stats",
+    "trygg.situation",
+    "trygg.cases",
+    "trygg.reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "trygg.urls"
+WSGI_APPLICATION = "trygg.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "trygg.core.context_processors.navigation",
+            ],
+            "builtins": ["trygg.core.templatetags.trygg"],
+        },
+    }
+]
+
+DATABASES = {"default": env.database("TRYGG_DATABASE_URL", VAR_DIR / "trygg.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Lock-out (django-axes): five failed logins for one user name from one address lock it
+# for an hour. A lock-out says so in Swedish rather than a bare 403.
+AXES_FAILURE_LIMIT = env.integer("TRYGG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["trygg.formats"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
+# The public reference data (kommun codes and boundaries, police events, statistics).
+REFERENCE_DATA_DIR = Path(
+    env.string("TRYGG_REFERENCE_DATA", str(PROJECT_DIR.parent / "shared" / "data"))
+)
+
+# Uploads larger than this are refused before they are parsed (see core.uploads).
+MAX_UPLOAD_BYTES = env.integer("TRYGG_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Counts below this are shown as "<N" to anyone without detail access (small-count suppression).
+SMALL_COUNT_THRESHOLD = env.integer("TRYGG_SMALL_COUNT_THRESHOLD", 5, minimum=1)
+# Base map tiles are off by default: the areas and points draw without them, offline too.
+MAP_TILE_URL = env.string("TRYGG_MAP_TILE_URL", "")
+# Change and access logs are kept at least five years (product requirement).
+AUDIT_RETENTION_DAYS = env.integer("TRYGG_AUDIT_RETENTION_DAYS", 5 * 366, minimum=5 * 365)
+
+EMAIL_BACKEND = env.string(
+    "TRYGG_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env.string("TRYGG_FROM_EMAIL", "trygg@localhost")
+
+TASKS = {
+    "default": {
+        "BACKEND": env.string("TRYGG_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.boolean("TRYGG_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# A strict CSP: no inline script or style anywhere; every asset is served from here.
+_img_src = [SELF, "data:"]
+if MAP_TILE_URL:
+    from urllib.parse import urlparse
+
+    _tile = urlparse(MAP_TILE_URL.replace("{s}", "a"))
+    _img_src.append(f"{_tile.scheme}://{_tile.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": _img_src,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.string("TRYGG_LOG_LEVEL", "WARNING")},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

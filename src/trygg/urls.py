@@ -1,0 +1,28 @@
+"""URL root. Each app mounts its own urls.py; the API lives under /api/."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from trygg.api import api
+from trygg.core.views import error_403, error_404, error_500
+
+urlpatterns = [
+    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("planer/", include("trygg.plans.urls")),
+    path("insatser/", include("trygg.plans.register_urls")),
+    path("samverkan/", include("trygg.forums.urls")),
+    path("budget/", include("trygg.budget.urls")),
+    path("handelser/", include("trygg.incidents.urls")),
+    path("statistik/", include("trygg.stats.urls")),
+    path("lagesbild/", include("trygg.situation.urls")),
+    path("ungdomar/", include("trygg.cases.urls")),
+    path("rapporter/", include("trygg.reports.urls")),
+    path("", include("trygg.core.urls")),
+]
+
+handler403 = error_403
+handler404 = error_404
+handler500 = error_500
