@@ -143,6 +143,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SMALL_COUNT_THRESHOLD = env.integer("TRYGG_SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # Base map tiles are off by default: the areas and points draw without them, offline too.
 MAP_TILE_URL = env.string("TRYGG_MAP_TILE_URL", "")
+# The police's public events feed, fetched periodically by incidents.tasks.
+POLICE_FEED_URL = env.string("TRYGG_POLICE_FEED_URL", "https://polisen.se/api/events")
 # Change and access logs are kept at least five years (product requirement).
 AUDIT_RETENTION_DAYS = env.integer("TRYGG_AUDIT_RETENTION_DAYS", 5 * 366, minimum=5 * 365)
 
