@@ -1,1 +1,302 @@
-"""Models of the situation app."""
+"""The lägesbild (lag 2023:196 §4): prioritised problems, their cause analyses and the
+measures that address them.
+
+The analyses themselves (time of week, places, the weekly EST picture) are computed from the
+incident reports, police events and statistics by selectors; nothing computed is stored here.
+
+A lägesbild is owned by one organisation (the kommun) and is shared with the organisations in
+a current partnership with it (the lokalpolisområde): the law asks kommun and polis to work
+from the same picture. Partners may view it; only the owner changes it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core.access import VIEW, Scope
+from trygg.core.models import OrganisationOwned, Partnership
+from trygg.situation.choices import FishboneCategory, PictureState
+
+
+def _shared_q(scope: Scope, action: str, path: str = "", area_field: str | None = None) -> Q:
+    """The owner's scope, and for viewing also the owner's partners."""
+    q = scope.owned_q(action, organisation_field=f"{path}organisation", area_field=area_field)
+    if action == VIEW:
+        partners = Partnership.partner_ids(scope.organisation_ids(VIEW))
+        if partners:
+            q |= Q(**{f"{path}organisation_id__in": partners})
+    return q
+
+
+class SituationPicture(OrganisationOwned):
+    """Lägesbild: the organisation's yearly mapping of crime, its extent, consequences and causes."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=PictureState.choices, default=PictureState.UTKAST
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("situation picture")
+        verbose_name_plural = _("situation pictures")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="situationpicture_one_per_year",
+                violation_error_message=_(
+                    "The organisation already has a situation picture for this year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="situationpicture_year_plausible",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=PictureState.values),
+                name="situationpicture_state_valid",
+                violation_error_message=_("Unknown state."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return _shared_q(scope, action)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("situation:picture_detail", args=[self.pk])
+
+
+class Problem(OrganisationOwned):
+    """Prioriterat problem i lägesbilden, t.ex. "Bedrägerier mot äldre", with its areas and places."""
+
+    situation_picture = models.ForeignKey(
+        SituationPicture,
+        on_delete=models.CASCADE,
+        related_name="problems",
+        verbose_name=_("situation picture"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("1 is the highest priority."),
+    )
+    areas = models.ManyToManyField(
+        "core.Area", blank=True, related_name="+", verbose_name=_("areas")
+    )
+    places = models.ManyToManyField(
+        "core.Place", blank=True, related_name="+", verbose_name=_("places")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    area_field = "areas"
+    access_q_is_multivalued = True
+
+    class Meta:
+        verbose_name = _("prioritised problem")
+        verbose_name_plural = _("prioritised problems")
+        ordering = ["situation_picture", "priority", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["situation_picture", "title"],
+                name="problem_title_unique_per_picture",
+                violation_error_message=_(
+                    "The situation picture already has a problem with this title."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1) & Q(priority__lte=99),
+                name="problem_priority_1_to_99",
+                violation_error_message=_("The priority must be between 1 and 99."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return _shared_q(scope, action, area_field=cls.area_field)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("situation:problem_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.situation_picture_id
+            and self.organisation_id
+            and self.situation_picture.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {"situation_picture": _("The situation picture belongs to another organisation.")}
+            )
+
+
+class CauseAnalysis(OrganisationOwned):
+    """Orsaksanalys för ett prioriterat problem: brottstriangeln (offer, gärningsperson, plats)
+    and the causes sorted into the bones of a fiskbensdiagram."""
+
+    problem = models.ForeignKey(
+        Problem,
+        on_delete=models.CASCADE,
+        related_name="cause_analyses",
+        verbose_name=_("problem"),
+    )
+    victim = models.TextField(
+        _("victim"), blank=True, help_text=_("Who is affected, and what makes them vulnerable.")
+    )
+    offender = models.TextField(
+        _("offender"), blank=True, help_text=_("Who commits it, and what motivates them.")
+    )
+    place = models.TextField(
+        _("place"),
+        blank=True,
+        help_text=_("Where and when it happens, and what about the place allows it."),
+    )
+    causes = models.JSONField(
+        _("causes"),
+        default=dict,
+        blank=True,
+        help_text=_("Causes per bone of the fishbone diagram."),
+    )
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    access_q_is_multivalued = True
+
+    class Meta:
+        verbose_name = _("cause analysis")
+        verbose_name_plural = _("cause analyses")
+        ordering = ["problem", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem"],
+                name="causeanalysis_one_per_problem",
+                violation_error_message=_("The problem already has a cause analysis."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Cause analysis: %(problem)s") % {"problem": self.problem})
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return _shared_q(scope, action, area_field="problem__areas")
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, object] = {}
+        if (
+            self.problem_id
+            and self.organisation_id
+            and self.problem.organisation_id != self.organisation_id
+        ):
+            errors["problem"] = _("The problem belongs to another organisation.")
+        causes = self.causes
+        if not isinstance(causes, dict):
+            errors["causes"] = _("The causes must be listed per category.")
+        else:
+            unknown = sorted(set(causes) - set(FishboneCategory.values))
+            if unknown:
+                errors["causes"] = _("Unknown category: %(names)s.") % {"names": ", ".join(unknown)}
+            elif any(
+                not isinstance(items, list)
+                or any(not isinstance(i, str) or not i.strip() for i in items)
+                for items in causes.values()
+            ):
+                errors["causes"] = _("Each cause must be a non-empty text.")
+        if errors:
+            raise ValidationError(errors)
+
+    def causes_by_category(self) -> list[tuple[str, str, list[str]]]:
+        """(key, label, causes) for every bone, in the fixed order, empty bones included."""
+        return [
+            (value, label, list(self.causes.get(value, [])))
+            for value, label in FishboneCategory.choices
+        ]
+
+
+class ProblemMeasure(OrganisationOwned):
+    """Koppling: a measure in the åtgärdsplan that addresses a prioritised problem.
+
+    The law asks that the measures answer the problems of the lägesbild; a problem without a
+    linked measure is flagged on the page.
+    """
+
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="measure_links", verbose_name=_("problem")
+    )
+    measure = models.ForeignKey(
+        "plans.Measure",
+        on_delete=models.CASCADE,
+        related_name="problem_links",
+        verbose_name=_("measure"),
+    )
+    note = models.CharField(_("how it addresses the problem"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    access_q_is_multivalued = True
+
+    class Meta:
+        verbose_name = _("measure for a problem")
+        verbose_name_plural = _("measures for problems")
+        ordering = ["problem", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "measure"],
+                name="problemmeasure_unique_pair",
+                violation_error_message=_("The measure is already linked to this problem."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem} → {self.measure}"
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return _shared_q(scope, action, area_field="problem__areas")
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if (
+            self.problem_id
+            and self.organisation_id
+            and self.problem.organisation_id != self.organisation_id
+        ):
+            errors["problem"] = _("The problem belongs to another organisation.")
+        if self.measure_id and self.organisation_id:
+            plan = self.measure.plan
+            if (
+                plan.organisation_id != self.organisation_id
+                and not plan.partner_organisations.filter(pk=self.organisation_id).exists()
+            ):
+                errors["measure"] = _(
+                    "The measure belongs to a plan that is not the organisation's own or shared "
+                    "with it."
+                )
+        if errors:
+            raise ValidationError(errors)
