@@ -344,6 +344,13 @@ class Decision(OrganisationOwned):
     )
     completed_on = models.DateField(_("completed"), null=True, blank=True)
     status_note = models.TextField(_("comment on the status"), blank=True)
+    measures = models.ManyToManyField(
+        "plans.Measure",
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("measures in plans"),
+        help_text=_("The plan measures this decision follows up or changes."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
