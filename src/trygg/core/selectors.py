@@ -19,7 +19,11 @@ def object_for_history(user, app_label: str, model_name: str, pk):
     manager = model._default_manager
     if not hasattr(manager, "restrict"):
         raise Http404
-    obj = manager.restrict(user, VIEW).filter(pk=pk).first()
+    # A model whose rows some viewers see only in part (blurred incident reports) narrows
+    # who may read the full change history.
+    history_queryset = getattr(model, "history_queryset", None)
+    queryset = history_queryset(user) if history_queryset else manager.restrict(user, VIEW)
+    obj = queryset.filter(pk=pk).first()
     if obj is None:
         raise Http404
     return obj
