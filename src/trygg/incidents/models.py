@@ -217,6 +217,17 @@ class IncidentReport(OrganisationOwned):
     def review_q(cls, scope: Scope) -> Q:
         return scope.owned_q(CHANGE, area_field=cls.area_field)
 
+    @classmethod
+    def history_queryset(cls, user):
+        """The change history shows exact values, so only detail viewers may read it."""
+        from trygg.core.access import scope_for
+
+        scope = scope_for(user)
+        queryset = cls.objects.restrict(user, VIEW)
+        if scope.is_superuser or scope.user_id is None:
+            return queryset
+        return queryset.filter(cls.detail_q(scope))
+
 
 class PoliceEvent(models.Model):
     """Polisens händelse: a public event from the police's events feed (polisen.se/api/events).
