@@ -1,9 +1,7 @@
 """API for organisations, areas and places."""
 
-from __future__ import annotations
-
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from trygg.core import services
@@ -82,7 +80,7 @@ PlaceQuery = PlaceFilter.as_schema("PlaceQuery")
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(PageNumberPagination)
 def list_organisations(request, filters: OrganisationQuery = Query(...)):  # type: ignore[valid-type]
-    form = OrganisationFilter(filters.dict(exclude_none=True), user=request.user)
+    form = OrganisationFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(Organisation.objects.restrict(request.user, VIEW)).order_by("name")
 
 
@@ -94,7 +92,7 @@ def get_organisation(request, organisation_id: int):
 @router.get("/areas", response=list[AreaOut])
 @paginate(PageNumberPagination)
 def list_areas(request, filters: AreaQuery = Query(...)):  # type: ignore[valid-type]
-    form = AreaFilter(filters.dict(exclude_none=True), user=request.user)
+    form = AreaFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(Area.objects.restrict(request.user, VIEW)).order_by("name", "pk")
 
 
@@ -117,19 +115,21 @@ def create_area(request, payload: AreaIn):
         name=payload.name,
         geometry=payload.geometry,
     )
-    return 201, area
+    return Status(201, area)
 
 
 @router.patch("/areas/{area_id}", response=AreaOut)
 def update_area(request, area_id: int, payload: AreaPatch):
     area = get_object_or_404(Area.objects.restrict(request.user, CHANGE), pk=area_id)
-    return services.area_update(actor=request.user, area=area, **payload.dict(exclude_unset=True))
+    return services.area_update(
+        actor=request.user, area=area, **payload.model_dump(exclude_unset=True)
+    )
 
 
 @router.get("/places", response=list[PlaceOut])
 @paginate(PageNumberPagination)
 def list_places(request, filters: PlaceQuery = Query(...)):  # type: ignore[valid-type]
-    form = PlaceFilter(filters.dict(exclude_none=True), user=request.user)
+    form = PlaceFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(Place.objects.restrict(request.user, VIEW)).order_by("name", "pk")
 
 
@@ -144,15 +144,15 @@ def create_place(request, payload: PlaceIn):
         Organisation.objects.restrict(request.user, CHANGE), pk=payload.organisation_id
     )
     area = get_object_or_404(Area.objects.restrict(request.user, VIEW), pk=payload.area_id)
-    data = payload.dict(exclude={"organisation_id", "area_id"})
+    data = payload.model_dump(exclude={"organisation_id", "area_id"})
     place = services.place_create(actor=request.user, organisation=organisation, area=area, **data)
-    return 201, place
+    return Status(201, place)
 
 
 @router.patch("/places/{place_id}", response=PlaceOut)
 def update_place(request, place_id: int, payload: PlacePatch):
     place = get_object_or_404(Place.objects.restrict(request.user, CHANGE), pk=place_id)
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     if "area_id" in data:
         data["area"] = get_object_or_404(
             Area.objects.restrict(request.user, VIEW), pk=data.pop("area_id")

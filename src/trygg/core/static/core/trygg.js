@@ -1,6 +1,16 @@
 // Small progressive enhancements. The pages work without JavaScript.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+  // The menu button shows and hides the navigation on narrow screens.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".menu-toggle");
+    if (!button) { return; }
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("open", open);
+  });
   // A form with data-confirm asks before it is sent (deletes and other irreversible steps).
   document.addEventListener("submit", function (event) {
     var form = event.target;
