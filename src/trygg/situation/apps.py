@@ -6,3 +6,16 @@ class SituationConfig(AppConfig):
     name = "trygg.situation"
     label = "situation"
     verbose_name = _("Situation")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from trygg.incidents.models import IncidentReport
+        from trygg.situation import rollup
+
+        # Keeps the pre-computed counts equal to the reports (see situation.rollup).
+        pre_save.connect(rollup._old_state, sender=IncidentReport, dispatch_uid="situation_old")
+        post_save.connect(rollup.report_saved, sender=IncidentReport, dispatch_uid="situation_s")
+        post_delete.connect(
+            rollup.report_deleted, sender=IncidentReport, dispatch_uid="situation_d"
+        )
