@@ -177,10 +177,10 @@ class Plan(OrganisationOwned):
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
-        q = scope.owned_q(action)
-        if action == VIEW:
-            q |= _plan_partner_q(scope, "")
-        return q
+        if action != VIEW:
+            # The plan as a whole is changed only by members not limited to some areas.
+            return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
+        return scope.owned_q(VIEW) | _plan_partner_q(scope, "")
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -249,10 +249,9 @@ class FocusArea(OrganisationOwned):
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
-        q = scope.owned_q(action)
-        if action == VIEW:
-            q |= _plan_partner_q(scope, "plan__")
-        return q
+        if action != VIEW:
+            return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
+        return scope.owned_q(VIEW) | _plan_partner_q(scope, "plan__")
 
 
 class Activity(OrganisationOwned):
@@ -284,10 +283,9 @@ class Activity(OrganisationOwned):
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
-        q = scope.owned_q(action)
-        if action == VIEW:
-            q |= _plan_partner_q(scope, "plan__")
-        return q
+        if action != VIEW:
+            return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
+        return scope.owned_q(VIEW) | _plan_partner_q(scope, "plan__")
 
     def clean(self) -> None:
         super().clean()

@@ -1,0 +1,405 @@
+"""Reads for plans: the plan page's structure, roll-ups and target fulfilment.
+
+Roll-ups are computed over the measures the user may see, so an area-limited member's
+figures cover their areas only (aggregates are restricted like every other read).
+
+How the figures are defined:
+
+- A measure counts in the category of its status (ej påbörjad, pågående, slutförd, inställd).
+- An activity's status is derived from its measures, ignoring cancelled ones: *slutförd*
+  when all are done, *pågående* when any is ongoing or done, *ej påbörjad* when none is
+  started, *inställd* when every measure is cancelled. An activity without (visible)
+  measures has no status and is not counted.
+- Progress is a measure's own progress or its status's default; cancelled measures do not
+  count. ``progress`` is the plain mean over measures. ``progress_weighted`` weighs every
+  activity the same (the mean of the activities' means), so an activity split into several
+  table rows – SSPF has two – does not weigh more than one written as a single row.
+- A target is *met* when its latest outcome satisfies it, *not met* when it does not, and
+  has *no outcome* until one is recorded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import mean
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from trygg.core.access import CHANGE, DELETE, VIEW
+from trygg.plans.choices import Fulfilment, StatusCategory
+from trygg.plans.models import (
+    Activity,
+    FocusArea,
+    Measure,
+    MeasureResponsible,
+    MeasureStatus,
+    Outcome,
+    Plan,
+    StatusUpdate,
+    Target,
+)
+from trygg.plans.parsing import (
+    KIND_KOMMUN,
+    KIND_OTHER,
+    KIND_POLIS,
+    ActivityData,
+    FocusAreaData,
+    MeasureData,
+    PlanDocument,
+    Responsible,
+)
+
+CATEGORIES = [
+    StatusCategory.NOT_STARTED,
+    StatusCategory.ONGOING,
+    StatusCategory.DONE,
+    StatusCategory.CANCELLED,
+]
+
+
+def fulfilment(target: Target) -> str:
+    """met / not_met / no_outcome from the latest outcome (outcomes must be prefetched)."""
+    outcomes = sorted(target.outcomes.all(), key=lambda o: o.period_start)
+    if not outcomes:
+        return Fulfilment.NO_OUTCOME
+    return Fulfilment.MET if target.is_met_by(outcomes[-1].actual) else Fulfilment.NOT_MET
+
+
+def activity_category(measures: list[Measure]) -> str | None:
+    """The derived status category of an activity (see the module docstring)."""
+    if not measures:
+        return None
+    categories = [m.status.category for m in measures]
+    active = [c for c in categories if c != StatusCategory.CANCELLED]
+    if not active:
+        return StatusCategory.CANCELLED
+    if all(c == StatusCategory.DONE for c in active):
+        return StatusCategory.DONE
+    if any(c in (StatusCategory.ONGOING, StatusCategory.DONE) for c in active):
+        return StatusCategory.ONGOING
+    return StatusCategory.NOT_STARTED
+
+
+@dataclass
+class Rollup:
+    """Counts and progress for a set of measures (a plan, a focus area or an activity)."""
+
+    measures: int = 0
+    measure_counts: dict[str, int] = field(default_factory=dict)
+    activities: int = 0
+    activity_counts: dict[str, int] = field(default_factory=dict)
+    progress: float | None = None
+    progress_weighted: float | None = None
+    targets: int = 0
+    targets_met: int = 0
+    targets_not_met: int = 0
+    targets_no_outcome: int = 0
+
+    @property
+    def activity_summary(self) -> str:
+        """ "27 aktiviteter: 16 slutförda, 11 pågående, 0 ej påbörjade" """
+        return _summary(
+            ngettext("%(n)d activity", "%(n)d activities", self.activities)
+            % {"n": self.activities},
+            self.activity_counts,
+        )
+
+    @property
+    def measure_summary(self) -> str:
+        return _summary(
+            ngettext("%(n)d measure", "%(n)d measures", self.measures) % {"n": self.measures},
+            self.measure_counts,
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "measures": self.measures,
+            "measure_counts": self.measure_counts,
+            "activities": self.activities,
+            "activity_counts": self.activity_counts,
+            "progress": self.progress,
+            "progress_weighted": self.progress_weighted,
+            "targets": self.targets,
+            "targets_met": self.targets_met,
+            "targets_not_met": self.targets_not_met,
+            "targets_no_outcome": self.targets_no_outcome,
+            "activity_summary": self.activity_summary,
+            "measure_summary": self.measure_summary,
+        }
+
+
+def _summary(head: str, counts: dict[str, int]) -> str:
+    parts = [
+        ngettext("%(n)d completed", "%(n)d completed", counts.get(StatusCategory.DONE, 0))
+        % {"n": counts.get(StatusCategory.DONE, 0)},
+        ngettext("%(n)d ongoing", "%(n)d ongoing", counts.get(StatusCategory.ONGOING, 0))
+        % {"n": counts.get(StatusCategory.ONGOING, 0)},
+        ngettext(
+            "%(n)d not started", "%(n)d not started", counts.get(StatusCategory.NOT_STARTED, 0)
+        )
+        % {"n": counts.get(StatusCategory.NOT_STARTED, 0)},
+    ]
+    cancelled = counts.get(StatusCategory.CANCELLED, 0)
+    if cancelled:
+        parts.append(ngettext("%(n)d cancelled", "%(n)d cancelled", cancelled) % {"n": cancelled})
+    return _("%(head)s: %(parts)s") % {"head": head, "parts": ", ".join(parts)}
+
+
+def rollup_of(activity_measures: dict[object, list[Measure]]) -> Rollup:
+    """Roll up measures grouped by activity (key None or the measure for those without)."""
+    rollup = Rollup(
+        measure_counts={c.value: 0 for c in CATEGORIES},
+        activity_counts={c.value: 0 for c in CATEGORIES},
+    )
+    progresses: list[int] = []
+    activity_means: list[float] = []
+    for measures in activity_measures.values():
+        category = activity_category(measures)
+        if category is not None:
+            rollup.activities += 1
+            rollup.activity_counts[category] += 1
+        own = []
+        for measure in measures:
+            rollup.measures += 1
+            rollup.measure_counts[measure.status.category] += 1
+            value = measure.effective_progress
+            if value is not None:
+                own.append(value)
+            for target in measure.targets.all():
+                rollup.targets += 1
+                state = fulfilment(target)
+                if state == Fulfilment.MET:
+                    rollup.targets_met += 1
+                elif state == Fulfilment.NOT_MET:
+                    rollup.targets_not_met += 1
+                else:
+                    rollup.targets_no_outcome += 1
+        progresses += own
+        if own:
+            activity_means.append(mean(own))
+    rollup.progress = round(mean(progresses), 1) if progresses else None
+    rollup.progress_weighted = round(mean(activity_means), 1) if activity_means else None
+    return rollup
+
+
+def _group(measures: list[Measure]) -> dict[object, list[Measure]]:
+    groups: dict[object, list[Measure]] = {}
+    for measure in measures:
+        key = measure.activity_id if measure.activity_id else f"m{measure.pk}"
+        groups.setdefault(key, []).append(measure)
+    return groups
+
+
+def measures_queryset(user, action: str = VIEW):
+    """Measures with everything the plan page shows, in as few queries as possible."""
+    return (
+        Measure.objects.restrict(user, action)
+        .select_related("status", "activity", "plan")
+        .prefetch_related(
+            Prefetch(
+                "responsibles",
+                queryset=MeasureResponsible.objects.select_related("organisation_ref"),
+            ),
+            "areas",
+            "places",
+            Prefetch("targets", queryset=Target.objects.prefetch_related("outcomes")),
+        )
+        .order_by("order", "pk")
+    )
+
+
+def plan_rollup(plan: Plan, *, user=None) -> Rollup:
+    """The roll-up of a whole plan over the measures the user may see (all when user is None)."""
+    if user is None:
+        measures = (
+            Measure.objects.filter(plan=plan)
+            .select_related("status")
+            .prefetch_related(
+                Prefetch("targets", queryset=Target.objects.prefetch_related("outcomes"))
+            )
+        )
+    else:
+        measures = measures_queryset(user).filter(plan=plan)
+    return rollup_of(_group(list(measures)))
+
+
+@dataclass
+class ActivityView:
+    activity: Activity
+    measures: list[Measure]
+    rollup: Rollup
+    category: str | None
+
+
+@dataclass
+class FocusAreaView:
+    focus_area: FocusArea | None
+    activities: list[ActivityView]
+    rollup: Rollup
+
+
+@dataclass
+class PlanView:
+    plan: Plan
+    focus_areas: list[FocusAreaView]
+    loose_measures: list[Measure]
+    rollup: Rollup
+    changeable_measure_ids: set[int]
+    can_change_plan: bool
+    can_delete: bool
+    statuses: list[MeasureStatus]
+
+
+def plan_view(user, plan: Plan, *, filters=None) -> PlanView:
+    """The plan page: focus areas → activities → measures, each with its roll-up.
+
+    ``filters`` (a MeasureFilter) narrows the measures shown; the plan roll-up at the top
+    follows the same filter so that the numbers match the list below them.
+    """
+    measures_qs = measures_queryset(user).filter(plan=plan)
+    if filters is not None:
+        measures_qs = filters.filter_queryset(measures_qs)
+    measures = list(measures_qs)
+    focus_areas = list(
+        FocusArea.objects.restrict(user, VIEW).filter(plan=plan).order_by("order", "pk")
+    )
+    activities = list(
+        Activity.objects.restrict(user, VIEW).filter(plan=plan).order_by("order", "pk")
+    )
+    by_activity: dict[int, list[Measure]] = {}
+    loose: list[Measure] = []
+    for measure in measures:
+        if measure.activity_id:
+            by_activity.setdefault(measure.activity_id, []).append(measure)
+        else:
+            loose.append(measure)
+    by_focus: dict[int | None, list[ActivityView]] = {}
+    filtering = filters is not None and filters.active
+    for activity in activities:
+        own = by_activity.get(activity.pk, [])
+        if filtering and not own:
+            continue
+        view = ActivityView(activity, own, rollup_of({activity.pk: own}), activity_category(own))
+        by_focus.setdefault(activity.focus_area_id, []).append(view)
+    focus_views = []
+    for focus_area in focus_areas:
+        views = by_focus.get(focus_area.pk, [])
+        if filtering and not views:
+            continue
+        focus_views.append(
+            FocusAreaView(focus_area, views, rollup_of({v.activity.pk: v.measures for v in views}))
+        )
+    if by_focus.get(None):
+        views = by_focus[None]
+        focus_views.append(
+            FocusAreaView(None, views, rollup_of({v.activity.pk: v.measures for v in views}))
+        )
+    changeable = set(
+        Measure.objects.restrict(user, CHANGE).filter(plan=plan).values_list("pk", flat=True)
+    )
+    can_change_plan = Plan.objects.restrict(user, CHANGE).filter(pk=plan.pk).exists()
+    can_delete = Measure.objects.restrict(user, DELETE).filter(plan=plan).exists() or (
+        can_change_plan and not measures
+    )
+    statuses = list(MeasureStatus.objects.filter(organisation_id=plan.organisation_id))
+    return PlanView(
+        plan=plan,
+        focus_areas=focus_views,
+        loose_measures=loose,
+        rollup=rollup_of(_group(measures)),
+        changeable_measure_ids=changeable,
+        can_change_plan=can_change_plan,
+        can_delete=can_delete,
+        statuses=statuses,
+    )
+
+
+def plans_for(user):
+    """The plans the user may see, with the number of measures they may see in each."""
+    visible = Measure.objects.restrict(user, VIEW).values("pk")
+    return (
+        Plan.objects.restrict(user, VIEW)
+        .select_related("organisation")
+        .annotate(measure_count=Count("measures", filter=Q(measures__in=visible), distinct=True))
+    )
+
+
+def statuses_for(user, organisation_id: int):
+    return MeasureStatus.objects.restrict(user, VIEW).filter(organisation_id=organisation_id)
+
+
+def timeline(user, measure: Measure):
+    return (
+        StatusUpdate.objects.restrict(user, VIEW)
+        .filter(measure=measure)
+        .select_related("status", "previous_status", "author")
+        .order_by("-on", "-created_at", "-pk")
+    )
+
+
+def targets_with_fulfilment(user, measure: Measure) -> list[tuple[Target, str, list[Outcome]]]:
+    targets = (
+        Target.objects.restrict(user, VIEW)
+        .filter(measure=measure)
+        .prefetch_related("outcomes")
+        .order_by("order", "pk")
+    )
+    return [
+        (t, fulfilment(t), sorted(t.outcomes.all(), key=lambda o: o.period_start, reverse=True))
+        for t in targets
+    ]
+
+
+def _responsible_kind(responsible: MeasureResponsible) -> str:
+    key = responsible.label.casefold()
+    if key in {"kommun", "kommunen"}:
+        return KIND_KOMMUN
+    if key in {"polis", "polisen"}:
+        return KIND_POLIS
+    return KIND_OTHER
+
+
+def plan_document(user, plan: Plan) -> PlanDocument:
+    """The plan as a PlanDocument (for Word export), with what the user may see."""
+    view = plan_view(user, plan)
+    focus_areas = []
+    for focus_view in view.focus_areas:
+        activities = [
+            ActivityData(
+                title=a.activity.title,
+                measures=[
+                    MeasureData(
+                        challenge=m.challenge,
+                        action=m.action,
+                        action_items=list(m.action_items or []),
+                        responsibles=[
+                            Responsible(_responsible_kind(r), r.label, r.unit)
+                            for r in m.responsibles.all()
+                        ],
+                        status=m.status.name,
+                    )
+                    for m in a.measures
+                ],
+            )
+            for a in focus_view.activities
+        ]
+        if focus_view.focus_area is None:
+            title, purpose, goal = _("Other activities"), "", ""
+        else:
+            title = focus_view.focus_area.title
+            purpose, goal = focus_view.focus_area.purpose, focus_view.focus_area.goal
+        focus_areas.append(
+            FocusAreaData(title=title, purpose=purpose, goal=goal, activities=activities)
+        )
+    return PlanDocument(title=plan.title, purpose=plan.description, focus_areas=focus_areas)
+
+
+def status_counts(user, plan: Plan) -> Counter:
+    return Counter(
+        Measure.objects.restrict(user, VIEW)
+        .filter(plan=plan)
+        .values_list("status__category", flat=True)
+    )

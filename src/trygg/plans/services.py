@@ -1,0 +1,633 @@
+"""Writes for plans, focus areas, activities, measures, statuses, targets and outcomes.
+
+Every function is ``<noun>_<verb>(*, actor, ...)``, runs in one transaction, validates with
+``full_clean()`` and writes its audit entry in the same transaction. An update that changes
+nothing saves nothing and writes no entry, which is what makes re-imports no-ops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.audit import record_change, snapshot
+from trygg.core.choices import AuditAction, OrganisationKind
+from trygg.core.models import Area, Organisation, Partnership, Place
+from trygg.core.services import require, save_validated
+from trygg.plans.choices import StatusCategory
+from trygg.plans.models import (
+    Activity,
+    FocusArea,
+    Measure,
+    MeasureResponsible,
+    MeasureStatus,
+    Outcome,
+    Plan,
+    StatusUpdate,
+    Target,
+)
+
+# (name, category, default progress): the statuses every organisation starts with.
+DEFAULT_STATUSES = [
+    ("Ej påbörjad", StatusCategory.NOT_STARTED, 0),
+    ("Pågående", StatusCategory.ONGOING, 50),
+    ("Slutförd", StatusCategory.DONE, 100),
+    ("Inställd", StatusCategory.CANCELLED, None),
+]
+
+PLAN_FIELDS = [
+    "kind",
+    "title",
+    "description",
+    "starts_on",
+    "ends_on",
+    "state",
+    "decided_on",
+    "decided_by",
+    "diarienummer",
+    "evaluation_interval_months",
+    "revision_interval_months",
+    "last_evaluated_on",
+    "last_revised_on",
+    "statuses_are_demo",
+]
+FOCUS_AREA_FIELDS = ["title", "purpose", "goal", "order"]
+ACTIVITY_FIELDS = ["focus_area", "title", "order"]
+MEASURE_FIELDS = [
+    "activity",
+    "title",
+    "challenge",
+    "action",
+    "action_items",
+    "progress",
+    "prevention_type",
+    "target_group",
+    "starts_on",
+    "ends_on",
+    "outcome",
+    "order",
+]
+MEASURE_M2M = ["areas", "places"]
+STATUS_FIELDS = ["name", "category", "default_progress", "order"]
+TARGET_FIELDS = ["description", "comparison", "value", "unit", "period", "order"]
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, decimal.Decimal) or isinstance(new, decimal.Decimal):
+        try:
+            return decimal.Decimal(str(old)) == decimal.Decimal(str(new))
+        except (decimal.InvalidOperation, TypeError):
+            return False
+    return old == new
+
+
+def _apply(obj, fields: dict[str, Any], allowed: Sequence[str]) -> bool:
+    """Set the given fields; True when any value differs from what the object had."""
+    changed = False
+    for key, value in fields.items():
+        if key not in allowed:
+            raise ValueError(key)
+        if not _same(getattr(obj, key), value):
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _require_in(actor, queryset, obj) -> None:
+    """Refuse unless ``obj`` is in what ``queryset`` (already restricted) allows."""
+    if actor is None:
+        return
+    if not queryset.filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _require_unlimited(actor, action: str, organisation_id: int) -> None:
+    """Plan-level writes need a membership that is not limited to some areas."""
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    if not (scope.is_superuser or organisation_id in scope.unlimited_organisation_ids(action)):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+# Statuses
+
+
+@transaction.atomic
+def statuses_ensure_defaults(organisation: Organisation, *, actor=None) -> list[MeasureStatus]:
+    """The organisation's statuses, creating the four defaults when it has none (idempotent)."""
+    existing = list(MeasureStatus.objects.filter(organisation=organisation))
+    if existing:
+        return existing
+    created = []
+    for order, (name, category, progress) in enumerate(DEFAULT_STATUSES):
+        status = MeasureStatus(
+            organisation=organisation,
+            name=name,
+            category=category,
+            default_progress=progress,
+            order=order,
+        )
+        save_validated(status)
+        record_change(actor=actor, obj=status, action=AuditAction.CREATE, after=snapshot(status))
+        created.append(status)
+    return created
+
+
+def default_status(organisation: Organisation) -> MeasureStatus:
+    statuses = statuses_ensure_defaults(organisation)
+    for status in sorted(statuses, key=lambda s: s.order):
+        if status.category == StatusCategory.NOT_STARTED:
+            return status
+    return statuses[0]
+
+
+@transaction.atomic
+def status_create(*, actor, organisation: Organisation, **fields: Any) -> MeasureStatus:
+    _require_unlimited(actor, DELETE, organisation.pk)
+    status = MeasureStatus(organisation=organisation)
+    _apply(status, fields, STATUS_FIELDS)
+    save_validated(status)
+    record_change(actor=actor, obj=status, action=AuditAction.CREATE, after=snapshot(status))
+    return status
+
+
+@transaction.atomic
+def status_update(*, actor, status: MeasureStatus, **fields: Any) -> MeasureStatus:
+    _require_unlimited(actor, DELETE, status.organisation_id)
+    before = snapshot(status, STATUS_FIELDS)
+    if _apply(status, fields, STATUS_FIELDS):
+        save_validated(status)
+        record_change(
+            actor=actor,
+            obj=status,
+            action=AuditAction.UPDATE,
+            before=before,
+            after=snapshot(status, STATUS_FIELDS),
+        )
+    return status
+
+
+# Plans
+
+
+def _check_partners(organisation: Organisation, partners: Iterable[Organisation]) -> None:
+    allowed = Partnership.partner_ids([organisation.pk])
+    wrong = [p.name for p in partners if p.pk not in allowed]
+    if wrong:
+        raise ValidationError(
+            {
+                "partner_organisations": _(
+                    "%(names)s is not in a current partnership with %(owner)s."
+                )
+                % {"names": ", ".join(wrong), "owner": organisation.name}
+            }
+        )
+
+
+def _plan_snapshot(plan: Plan) -> dict:
+    return snapshot(plan, [*PLAN_FIELDS, "partner_organisations"])
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor,
+    organisation: Organisation,
+    title: str,
+    partner_organisations: Iterable[Organisation] = (),
+    **fields: Any,
+) -> Plan:
+    _require_unlimited(actor, ADD, organisation.pk)
+    partners = list(partner_organisations)
+    _check_partners(organisation, partners)
+    plan = Plan(organisation=organisation, title=title)
+    _apply(plan, fields, PLAN_FIELDS)
+    save_validated(plan)
+    plan.partner_organisations.set(partners)
+    statuses_ensure_defaults(organisation, actor=actor)
+    record_change(actor=actor, obj=plan, action=AuditAction.CREATE, after=_plan_snapshot(plan))
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor, plan: Plan, **fields: Any) -> Plan:
+    _require_unlimited(actor, CHANGE, plan.organisation_id)
+    before = _plan_snapshot(plan)
+    partners = fields.pop("partner_organisations", None)
+    changed = _apply(plan, fields, PLAN_FIELDS)
+    if changed:
+        save_validated(plan)
+    if partners is not None:
+        partners = list(partners)
+        if sorted(p.pk for p in partners) != before["partner_organisations"]:
+            _check_partners(plan.organisation, partners)
+            plan.partner_organisations.set(partners)
+    record_change(
+        actor=actor,
+        obj=plan,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=_plan_snapshot(plan),
+    )
+    return plan
+
+
+# Focus areas and activities
+
+
+@transaction.atomic
+def focus_area_create(*, actor, plan: Plan, title: str, **fields: Any) -> FocusArea:
+    _require_unlimited(actor, CHANGE, plan.organisation_id)
+    if "order" not in fields:
+        fields["order"] = plan.focus_areas.count()
+    focus_area = FocusArea(organisation_id=plan.organisation_id, plan=plan, title=title)
+    _apply(focus_area, fields, FOCUS_AREA_FIELDS)
+    save_validated(focus_area)
+    record_change(
+        actor=actor,
+        obj=focus_area,
+        action=AuditAction.CREATE,
+        after=snapshot(focus_area, ["plan", *FOCUS_AREA_FIELDS]),
+    )
+    return focus_area
+
+
+@transaction.atomic
+def focus_area_update(*, actor, focus_area: FocusArea, **fields: Any) -> FocusArea:
+    _require_unlimited(actor, CHANGE, focus_area.organisation_id)
+    before = snapshot(focus_area, FOCUS_AREA_FIELDS)
+    if _apply(focus_area, fields, FOCUS_AREA_FIELDS):
+        save_validated(focus_area)
+        record_change(
+            actor=actor,
+            obj=focus_area,
+            action=AuditAction.UPDATE,
+            before=before,
+            after=snapshot(focus_area, FOCUS_AREA_FIELDS),
+        )
+    return focus_area
+
+
+@transaction.atomic
+def activity_create(
+    *, actor, plan: Plan, title: str, focus_area: FocusArea | None = None, **fields: Any
+) -> Activity:
+    _require_unlimited(actor, CHANGE, plan.organisation_id)
+    if "order" not in fields:
+        fields["order"] = plan.activities.count()
+    activity = Activity(
+        organisation_id=plan.organisation_id, plan=plan, focus_area=focus_area, title=title
+    )
+    _apply(activity, fields, ACTIVITY_FIELDS)
+    save_validated(activity)
+    record_change(
+        actor=actor,
+        obj=activity,
+        action=AuditAction.CREATE,
+        after=snapshot(activity, ["plan", *ACTIVITY_FIELDS]),
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor, activity: Activity, **fields: Any) -> Activity:
+    _require_unlimited(actor, CHANGE, activity.organisation_id)
+    before = snapshot(activity, ACTIVITY_FIELDS)
+    if _apply(activity, fields, ACTIVITY_FIELDS):
+        save_validated(activity)
+        record_change(
+            actor=actor,
+            obj=activity,
+            action=AuditAction.UPDATE,
+            before=before,
+            after=snapshot(activity, ACTIVITY_FIELDS),
+        )
+    return activity
+
+
+# Measures
+
+
+def resolve_responsible(plan: Plan, label: str) -> Organisation | None:
+    """The organisation a party written in a plan stands for, when it can be known.
+
+    "Kommun" is the plan's owner; "Polis" is the partner organisation that is a police
+    area. Other parties (fastighetsägare, partiernas säkerhetsansvariga …) stay free text.
+    """
+    key = label.strip().casefold()
+    if key in {"kommun", "kommunen"} or key == plan.organisation.name.casefold():
+        return plan.organisation
+    partners = list(plan.partner_organisations.all())
+    if key in {"polis", "polisen"}:
+        police = [p for p in partners if p.kind == OrganisationKind.POLIS]
+        return police[0] if len(police) == 1 else None
+    for partner in partners:
+        if partner.name.casefold() == key:
+            return partner
+    return None
+
+
+def _responsibles_of(measure: Measure) -> list[tuple[str, str]]:
+    return [(r.label, r.unit) for r in measure.responsibles.all()]
+
+
+def _set_responsibles(
+    measure: Measure, responsibles: Sequence[tuple[str, str]], *, actor=None
+) -> bool:
+    """Replace the measure's responsible parties when they differ; True when changed."""
+    wanted = [(label.strip(), unit.strip()) for label, unit in responsibles if label.strip()]
+    if _responsibles_of(measure) == wanted:
+        return False
+    measure.responsibles.all().delete()
+    for order, (label, unit) in enumerate(wanted):
+        responsible = MeasureResponsible(
+            organisation_id=measure.organisation_id,
+            measure=measure,
+            label=label,
+            unit=unit,
+            organisation_ref=resolve_responsible(measure.plan, label),
+            order=order,
+        )
+        save_validated(responsible)
+    return True
+
+
+def _measure_snapshot(measure: Measure) -> dict:
+    data = snapshot(measure, [*MEASURE_FIELDS, "status", *MEASURE_M2M])
+    data["status"] = measure.status.name if measure.status_id else None
+    data["responsibles"] = "; ".join(
+        f"{label}/{unit}" if unit else label for label, unit in _responsibles_of(measure)
+    )
+    return data
+
+
+def _check_areas(actor, measure: Measure, action: str) -> None:
+    """An area-limited member may only place measures in their own areas."""
+    plan_org = measure.plan.organisation_id
+    for area in measure.areas.all():
+        if area.organisation_id not in (None, plan_org):
+            raise ValidationError({"areas": _("The area does not belong to the organisation.")})
+    for place in measure.places.all():
+        if place.organisation_id != plan_org:
+            raise ValidationError({"places": _("The place does not belong to the organisation.")})
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    if scope.is_superuser or plan_org in scope.unlimited_organisation_ids(action):
+        return
+    limited = [g for g in scope.grants_for(action) if plan_org in g.organisation_ids]
+    allowed: set[int] = set()
+    for grant in limited:
+        allowed |= grant.area_ids or set()
+    area_ids = {a.pk for a in measure.areas.all()}
+    if limited and (not area_ids or not area_ids <= allowed):
+        raise ValidationError(
+            {"areas": _("You may only add measures in your own areas. Choose one of them.")}
+        )
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    actor,
+    plan: Plan,
+    title: str,
+    status: MeasureStatus | None = None,
+    responsibles: Sequence[tuple[str, str]] = (),
+    areas: Iterable[Area] = (),
+    places: Iterable[Place] = (),
+    **fields: Any,
+) -> Measure:
+    require(actor, ADD, plan.organisation_id)
+    if status is None:
+        status = default_status(plan.organisation)
+    if "order" not in fields:
+        fields["order"] = plan.measures.count()
+    measure = Measure(organisation_id=plan.organisation_id, plan=plan, title=title, status=status)
+    _apply(measure, fields, MEASURE_FIELDS)
+    save_validated(measure)
+    measure.areas.set(list(areas))
+    measure.places.set(list(places))
+    _check_areas(actor, measure, ADD)
+    _set_responsibles(measure, responsibles, actor=actor)
+    record_change(
+        actor=actor, obj=measure, action=AuditAction.CREATE, after=_measure_snapshot(measure)
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    actor,
+    measure: Measure,
+    responsibles: Sequence[tuple[str, str]] | None = None,
+    areas: Iterable[Area] | None = None,
+    places: Iterable[Place] | None = None,
+    **fields: Any,
+) -> Measure:
+    """Change a measure's text, dates, areas and parties. The status has its own service."""
+    if actor is not None:
+        _require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
+    before = _measure_snapshot(measure)
+    if _apply(measure, fields, MEASURE_FIELDS):
+        save_validated(measure)
+    if areas is not None:
+        areas = list(areas)
+        if sorted(a.pk for a in areas) != before["areas"]:
+            measure.areas.set(areas)
+    if places is not None:
+        places = list(places)
+        if sorted(p.pk for p in places) != before["places"]:
+            measure.places.set(places)
+    if areas is not None or places is not None:
+        _check_areas(actor, measure, CHANGE)
+    if responsibles is not None:
+        _set_responsibles(measure, responsibles, actor=actor)
+    after = _measure_snapshot(measure)
+    if after != before:
+        Measure.objects.filter(pk=measure.pk).update(updated_at=timezone.now())
+    record_change(actor=actor, obj=measure, action=AuditAction.UPDATE, before=before, after=after)
+    return measure
+
+
+KEEP = object()  # measure_set_status: leave the progress as it is (unless the status changes)
+
+
+@transaction.atomic
+def measure_set_status(
+    *,
+    actor,
+    measure: Measure,
+    status: MeasureStatus,
+    note: str = "",
+    on: dt.date | None = None,
+    progress: Any = KEEP,
+    only_if_changed: bool = False,
+) -> StatusUpdate | None:
+    """Set the status (and optionally the progress) and add an entry to the timeline.
+
+    ``progress`` None means "the status's default"; KEEP keeps the measure's own progress
+    when the status stays and takes the new status's default when it changes. A call that
+    changes neither status nor progress writes nothing unless it carries a note (a progress
+    report); with ``only_if_changed`` it writes nothing even then (imports).
+    """
+    if actor is not None:
+        _require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
+    if status.organisation_id != measure.plan.organisation_id:
+        raise ValidationError({"status": _("The status belongs to another organisation.")})
+    if progress is not KEEP and progress is not None and not 0 <= progress <= 100:
+        raise ValidationError({"progress": _("Progress must be between 0 and 100.")})
+    previous_status = measure.status
+    previous_progress = measure.progress
+    previous_effective = measure.effective_progress
+    if status.category == StatusCategory.CANCELLED:
+        progress = None
+    elif progress is KEEP:
+        progress = previous_progress if status.pk == previous_status.pk else None
+    unchanged = status.pk == previous_status.pk and progress == previous_progress
+    if unchanged and (only_if_changed or not note):
+        return None
+    measure.status = status
+    measure.progress = progress
+    save_validated(measure)
+    update = StatusUpdate(
+        organisation_id=measure.organisation_id,
+        measure=measure,
+        on=on or timezone.localdate(),
+        status=status,
+        previous_status=previous_status,
+        progress=measure.effective_progress,
+        previous_progress=previous_effective,
+        note=note,
+        author=actor if getattr(actor, "pk", None) else None,
+    )
+    save_validated(update)
+    record_change(
+        actor=actor,
+        obj=measure,
+        action=AuditAction.STATUS,
+        before={"status": previous_status.name, "progress": previous_effective},
+        after={"status": status.name, "progress": measure.effective_progress},
+        note=note,
+    )
+    return update
+
+
+@transaction.atomic
+def measure_delete(*, actor, measure: Measure) -> None:
+    if actor is not None:
+        _require_in(actor, Measure.objects.restrict(actor, DELETE), measure)
+    record_change(
+        actor=actor, obj=measure, action=AuditAction.DELETE, before=_measure_snapshot(measure)
+    )
+    measure.delete()
+
+
+# Targets and outcomes
+
+
+@transaction.atomic
+def target_create(*, actor, measure: Measure, description: str, value, **fields: Any) -> Target:
+    if actor is not None:
+        _require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
+    target = Target(
+        organisation_id=measure.organisation_id,
+        measure=measure,
+        description=description,
+        value=value,
+    )
+    _apply(target, fields, TARGET_FIELDS)
+    save_validated(target)
+    record_change(
+        actor=actor,
+        obj=target,
+        action=AuditAction.CREATE,
+        after=snapshot(target, ["measure", "description", *TARGET_FIELDS]),
+    )
+    return target
+
+
+@transaction.atomic
+def target_update(*, actor, target: Target, **fields: Any) -> Target:
+    if actor is not None:
+        _require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
+    before = snapshot(target, TARGET_FIELDS)
+    if _apply(target, fields, TARGET_FIELDS):
+        save_validated(target)
+        record_change(
+            actor=actor,
+            obj=target,
+            action=AuditAction.UPDATE,
+            before=before,
+            after=snapshot(target, TARGET_FIELDS),
+        )
+    return target
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    actor,
+    target: Target,
+    period_start: dt.date,
+    actual,
+    period_label: str = "",
+    note: str = "",
+) -> Outcome:
+    """Record (or correct) the outcome of a target for one period."""
+    if actor is not None:
+        _require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
+    if not period_label:
+        period_label = period_label_for(target.period, period_start)
+    outcome = Outcome.objects.filter(target=target, period_start=period_start).first()
+    if outcome is None:
+        outcome = Outcome(
+            organisation_id=target.organisation_id,
+            target=target,
+            period_start=period_start,
+            period_label=period_label,
+            actual=actual,
+            note=note,
+        )
+        save_validated(outcome)
+        record_change(
+            actor=actor,
+            obj=outcome,
+            action=AuditAction.CREATE,
+            after=snapshot(outcome, ["target", "period_start", "period_label", "actual", "note"]),
+        )
+        return outcome
+    fields = ["period_label", "actual", "note"]
+    before = snapshot(outcome, fields)
+    if _apply(outcome, {"period_label": period_label, "actual": actual, "note": note}, fields):
+        save_validated(outcome)
+        record_change(
+            actor=actor,
+            obj=outcome,
+            action=AuditAction.UPDATE,
+            before=before,
+            after=snapshot(outcome, fields),
+        )
+    return outcome
+
+
+def period_label_for(period: str, start: dt.date) -> str:
+    if period == "quarter":
+        return f"{start.year} K{(start.month - 1) // 3 + 1}"
+    if period == "month":
+        return f"{start:%Y-%m}"
+    return str(start.year)
+
+
+def can_view(user, obj) -> bool:
+    return type(obj).objects.restrict(user, VIEW).filter(pk=obj.pk).exists()
