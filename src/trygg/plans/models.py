@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from trygg.core.access import CHANGE, VIEW, Scope
+from trygg.core.access import CHANGE, DELETE, VIEW, Scope
 from trygg.core.models import OrganisationOwned, Partnership
 from trygg.plans.choices import (
     Comparison,
@@ -97,7 +97,9 @@ class MeasureStatus(OrganisationOwned):
         if action == VIEW:
             # Partners report status on shared plans, so they must see the owner's statuses.
             return Q(organisation_id__in=own | Partnership.partner_ids(own))
-        return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
+        # Statuses are configuration: only the roles that may also delete (samordnare,
+        # administrator), without area limits, change them.
+        return Q(organisation_id__in=scope.unlimited_organisation_ids(DELETE))
 
 
 class Plan(OrganisationOwned):

@@ -1,0 +1,122 @@
+"""Filters for plans and measures: one definition for the pages, the API and the exports."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core.access import VIEW
+from trygg.core.filters import FilterSet
+from trygg.core.models import Area, Organisation
+from trygg.plans.choices import PlanKind, PlanState, PreventionType, StatusCategory
+from trygg.plans.models import Activity, FocusArea, Plan
+
+
+class PlanFilter(FilterSet):
+    q = forms.CharField(label=_("Search"))
+    kind = forms.ChoiceField(label=_("Kind"))
+    state = forms.ChoiceField(label=_("State"))
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+    lookups = {"kind": "kind", "state": "state", "organisation": "organisation"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "—"), *PlanKind.choices]
+        self.fields["state"].choices = [("", "—"), *PlanState.choices]
+        self.fields["organisation"].queryset = Organisation.objects.restrict(
+            self.user, VIEW
+        ).filter(pk__in=Plan.objects.restrict(self.user, VIEW).values("organisation"))
+
+    def filter_q(self, queryset, value):
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(diarienummer__icontains=value)
+        )
+
+
+class MeasureFilter(FilterSet):
+    """Filters for measures. ``plan`` narrows to one plan; the plan page leaves it out."""
+
+    q = forms.CharField(label=_("Search"))
+    category = forms.ChoiceField(label=_("Status"))
+    responsible = forms.CharField(label=_("Responsible"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"))
+    prevention_type = forms.ChoiceField(label=_("Kind of prevention"))
+    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label=_("Plan"))
+    focus_area = forms.ModelChoiceField(queryset=FocusArea.objects.none(), label=_("Focus area"))
+    activity = forms.ModelChoiceField(queryset=Activity.objects.none(), label=_("Activity"))
+    lookups = {
+        "category": "status__category",
+        "prevention_type": "prevention_type",
+        "plan": "plan",
+        "activity": "activity",
+        "focus_area": "activity__focus_area",
+    }
+
+    def __init__(self, *args, plan: Plan | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—"), *StatusCategory.choices]
+        self.fields["prevention_type"].choices = [("", "—"), *PreventionType.choices]
+        areas = Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
+        self.fields["area"].queryset = areas
+        self.fields["plan"].queryset = Plan.objects.restrict(self.user, VIEW)
+        focus_areas = FocusArea.objects.restrict(self.user, VIEW)
+        activities = Activity.objects.restrict(self.user, VIEW)
+        if plan is not None:
+            # On a plan's page the plan is given; offer only its own parts.
+            del self.fields["plan"]
+            self.fields["area"].queryset = areas.filter(organisation_id=plan.organisation_id)
+            focus_areas = focus_areas.filter(plan=plan)
+            activities = activities.filter(plan=plan)
+            del self.fields["activity"]
+        self.fields["focus_area"].queryset = focus_areas
+        if "activity" in self.fields:
+            self.fields["activity"].queryset = activities
+
+    def filter_q(self, queryset, value):
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(challenge__icontains=value)
+            | Q(action__icontains=value)
+            | Q(target_group__icontains=value)
+        )
+
+    def filter_responsible(self, queryset, value):
+        return queryset.filter(
+            pk__in=queryset.model.objects.filter(
+                Q(responsibles__label__icontains=value)
+                | Q(responsibles__unit__icontains=value)
+                | Q(responsibles__organisation_ref__name__icontains=value)
+            ).values("pk")
+        )
+
+    def filter_area(self, queryset, area):
+        # A measure in a part of the area (a stadsdel in a kommundel) is in the area too.
+        return queryset.filter(
+            pk__in=queryset.model.objects.filter(
+                Q(areas=area) | Q(areas__parent=area) | Q(places__area=area)
+            ).values("pk")
+        )
+
+
+class FocusAreaFilter(FilterSet):
+    q = forms.CharField(label=_("Search"))
+    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label=_("Plan"))
+    lookups = {"q": "title__icontains", "plan": "plan"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.restrict(self.user, VIEW)
+
+
+class ActivityFilter(FocusAreaFilter):
+    focus_area = forms.ModelChoiceField(queryset=FocusArea.objects.none(), label=_("Focus area"))
+    lookups = {"q": "title__icontains", "plan": "plan", "focus_area": "focus_area"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = FocusArea.objects.restrict(self.user, VIEW)

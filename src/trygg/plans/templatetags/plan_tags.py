@@ -1,0 +1,55 @@
+"""Template helpers for plans: status badge classes and counts by status category."""
+
+from django import template
+
+from trygg.plans.choices import StatusCategory
+
+register = template.Library()
+
+BADGE = {
+    StatusCategory.NOT_STARTED: "badge--not-started",
+    StatusCategory.ONGOING: "badge--ongoing",
+    StatusCategory.DONE: "badge--done",
+    StatusCategory.CANCELLED: "badge--cancelled",
+}
+
+
+@register.filter
+def badge_class(category) -> str:
+    """The badge modifier of a status category ("done" → "badge--done")."""
+    return BADGE.get(category, "")
+
+
+@register.filter
+def category_label(category) -> str:
+    try:
+        return StatusCategory(category).label
+    except ValueError:
+        return ""
+
+
+@register.filter
+def count_of(counts, category) -> int:
+    return (counts or {}).get(category, 0)
+
+
+@register.simple_tag
+def categories():
+    return [c for c in StatusCategory]
+
+
+@register.filter
+def action_blocks(text: str) -> list[dict]:
+    """The lines of an action as paragraphs and lists ("• " lines form a list)."""
+    blocks: list[dict] = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("• "):
+            if not blocks or blocks[-1]["kind"] != "list":
+                blocks.append({"kind": "list", "items": []})
+            blocks[-1]["items"].append(line[2:])
+        else:
+            blocks.append({"kind": "text", "text": line})
+    return blocks

@@ -1,0 +1,714 @@
+"""Pages for plans, focus areas, activities, measures, statuses, targets and imports.
+
+Every object is fetched through ``restrict(user, action)`` for the action the page needs, so
+a user outside the object's scope gets 404 whether or not it exists.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.exports import export_rows
+from trygg.core.listing import RestrictedListView
+from trygg.core.models import Organisation
+from trygg.core.tables import Column, Table
+from trygg.core.uploads import read_upload
+from trygg.core.views import add_form_errors
+from trygg.plans import importers, selectors, services
+from trygg.plans.filters import MeasureFilter, PlanFilter
+from trygg.plans.forms import (
+    ActivityForm,
+    FocusAreaForm,
+    MeasureForm,
+    MeasureStatusForm,
+    OutcomeForm,
+    PlanForm,
+    PlanImportForm,
+    StatusChangeForm,
+    TargetForm,
+)
+from trygg.plans.models import (
+    Activity,
+    FocusArea,
+    Measure,
+    MeasureStatus,
+    Plan,
+    Target,
+)
+from trygg.plans.panels import render_measure_panels
+
+
+def _fresh(obj):
+    """A second copy for a ModelForm, which writes cleaned values into its instance; the
+    service gets the untouched object so that its audit entry sees the values before."""
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+def _can(user, obj, action: str) -> bool:
+    return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()
+
+
+def _can_add_plans(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.unlimited_organisation_ids(ADD))
+
+
+def _can_edit_statuses(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.unlimited_organisation_ids(DELETE))
+
+
+def _error(form, error) -> None:
+    if isinstance(error, PermissionDenied):
+        error = ValidationError(str(error) or _("You do not have permission to do this."))
+    add_form_errors(form, error)
+
+
+# Plans
+
+
+class PlanTable(Table):
+    default_sort = "title"
+    columns = [
+        Column(
+            "title",
+            gettext_lazy("Title"),
+            lambda p: p.title,
+            sort="title",
+            link=lambda p: reverse("plans:plan_detail", args=[p.pk]),
+        ),
+        Column("kind", gettext_lazy("Kind"), lambda p: p.get_kind_display(), sort="kind"),
+        Column(
+            "organisation",
+            gettext_lazy("Organisation"),
+            lambda p: p.organisation.name,
+            sort="organisation__name",
+        ),
+        Column("state", gettext_lazy("State"), lambda p: p.get_state_display(), sort="state"),
+        Column("decided_on", gettext_lazy("Decided on"), lambda p: p.decided_on, sort="decided_on"),
+        Column("diarienummer", gettext_lazy("Reference number"), lambda p: p.diarienummer),
+        Column("next_review_on", gettext_lazy("Next review"), lambda p: p.next_review_on),
+        Column(
+            "measures",
+            gettext_lazy("Measures"),
+            lambda p: p.measure_count,
+            sort="measure_count",
+            numeric=True,
+        ),
+    ]
+
+
+class PlanListView(RestrictedListView):
+    model = Plan
+    filterset_class = PlanFilter
+    table_class = PlanTable
+    title = gettext_lazy("Plans")
+    export_name = "planer"
+    create_label = gettext_lazy("New plan")
+    template_name = "plans/plan_list.html"
+
+    def base_queryset(self):
+        return selectors.plans_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        actions = []
+        if _can_add_plans(user):
+            context["create_url"] = reverse("plans:plan_create")
+            actions.append((reverse("plans:plan_import_new"), _("Import plan")))
+        actions.append((reverse("plans:status_list"), _("Statuses")))
+        context["extra_actions"] = actions
+        return context
+
+
+def _plan_form_page(request, form, title, cancel_url, history=None):
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "history_url": history},
+    )
+
+
+@login_required
+def plan_create(request):
+    if not _can_add_plans(request.user):
+        raise Http404
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            plan = services.plan_create(actor=request.user, **data)
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The plan was created."))
+            return redirect(plan)
+    return _plan_form_page(request, form, _("New plan"), reverse("plans:plan_list"))
+
+
+@login_required
+def plan_edit(request, pk):
+    plan = get_object_or_404(Plan.objects.restrict(request.user, CHANGE), pk=pk)
+    form = PlanForm(request.POST or None, instance=_fresh(plan), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
+        try:
+            services.plan_update(actor=request.user, plan=plan, **data)
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect(plan)
+    return _plan_form_page(
+        request,
+        form,
+        _("Edit plan"),
+        plan.get_absolute_url(),
+        reverse("core:history", args=["plans", "plan", plan.pk]),
+    )
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = get_object_or_404(
+        Plan.objects.restrict(request.user, VIEW).select_related("organisation"), pk=pk
+    )
+    filters = MeasureFilter(request.GET or None, user=request.user, plan=plan)
+    view = selectors.plan_view(request.user, plan, filters=filters)
+    can_add_measure = scope_for(request.user).can(ADD, plan.organisation_id)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "view": view,
+            "rollup": view.rollup,
+            "filterset": filters,
+            "partners": plan.partner_organisations.all(),
+            "can_add_measure": can_add_measure,
+            "today": timezone.localdate(),
+            "next_url": request.get_full_path(),
+            "title": plan.title,
+        },
+    )
+
+
+EXPORT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def plan_export(request, pk, fmt):
+    plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=pk)
+    name = slugify(plan.title)[:60] or "plan"
+    if fmt == "docx":
+        response = HttpResponse(
+            importers.plan_docx(request.user, plan), content_type=EXPORT_CONTENT_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+        return response
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    headers, rows = importers.measure_rows(request.user, plan)
+    return export_rows(headers, rows, fmt, name)
+
+
+def _import_page(request, form, title, cancel_url, *, problems=None):
+    return render(
+        request,
+        "plans/plan_import.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "problems": problems or []},
+    )
+
+
+@login_required
+def plan_import_new(request):
+    """Import a whole plan from text or Word; the same title updates the existing plan."""
+    if not _can_add_plans(request.user):
+        raise Http404
+    form = PlanImportForm(request.POST or None, request.FILES or None, user=request.user)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        try:
+            content = read_upload(upload, extensions=importers.TEXT_EXTENSIONS)
+            document = importers.read_plan_document(upload.name, content)
+            existing = Plan.objects.filter(
+                organisation=data["organisation"],
+                title=(data["title"] or document.title).strip(),
+            ).first()
+            if existing is not None and not _can(request.user, existing, CHANGE):
+                raise PermissionDenied
+            report = importers.import_plan_document(
+                actor=request.user,
+                organisation=data["organisation"],
+                document=document,
+                title=data["title"] or None,
+                kind=data["kind"],
+                partners=list(data["partner_organisations"]),
+                source=upload.name,
+            )
+        except importers.ImportRejected as error:
+            problems = error.messages
+            form.add_error("file", _("The file was refused; nothing was imported."))
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            for line in report.lines():
+                messages.success(request, line)
+            return redirect(report.plan)
+    return _import_page(
+        request, form, _("Import plan"), reverse("plans:plan_list"), problems=problems
+    )
+
+
+@login_required
+def plan_import(request, pk):
+    """Import into this plan: a revised plan text or Word file, or edited CSV/XLSX rows."""
+    plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=pk)
+    if not Measure.objects.restrict(request.user, CHANGE).filter(plan=plan).exists() and not (
+        _can(request.user, plan, CHANGE)
+    ):
+        raise Http404
+    form = PlanImportForm(request.POST or None, request.FILES or None, user=request.user, plan=plan)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            content = read_upload(upload, extensions=importers.ALL_EXTENSIONS)
+            if upload.name.lower().endswith((".csv", ".xlsx")):
+                report = importers.import_measure_rows(
+                    actor=request.user,
+                    plan=plan,
+                    rows=importers.read_rows(upload.name, content),
+                    source=upload.name,
+                )
+            else:
+                if not _can(request.user, plan, CHANGE):
+                    raise PermissionDenied
+                report = importers.import_plan_document(
+                    actor=request.user,
+                    organisation=plan.organisation,
+                    document=importers.read_plan_document(upload.name, content),
+                    plan=plan,
+                    title=plan.title,
+                    source=upload.name,
+                )
+        except importers.ImportRejected as error:
+            problems = error.messages
+            form.add_error("file", _("The file was refused; nothing was imported."))
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            for line in report.lines():
+                messages.success(request, line)
+            return redirect(plan)
+    return _import_page(
+        request,
+        form,
+        _("Import into %(plan)s") % {"plan": plan.title},
+        plan.get_absolute_url(),
+        problems=problems,
+    )
+
+
+# Focus areas and activities
+
+
+@login_required
+def focus_area_create(request, plan_pk):
+    plan = get_object_or_404(Plan.objects.restrict(request.user, CHANGE), pk=plan_pk)
+    form = FocusAreaForm(request.POST or None, initial={"order": plan.focus_areas.count()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.focus_area_create(actor=request.user, plan=plan, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The focus area was created."))
+            return redirect(plan)
+    return _plan_form_page(request, form, _("New focus area"), plan.get_absolute_url())
+
+
+@login_required
+def focus_area_edit(request, pk):
+    focus_area = get_object_or_404(
+        FocusArea.objects.restrict(request.user, CHANGE).select_related("plan"), pk=pk
+    )
+    form = FocusAreaForm(request.POST or None, instance=_fresh(focus_area))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.focus_area_update(
+                actor=request.user, focus_area=focus_area, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The focus area was saved."))
+            return redirect(focus_area.plan)
+    return _plan_form_page(
+        request,
+        form,
+        _("Edit focus area"),
+        focus_area.plan.get_absolute_url(),
+        reverse("core:history", args=["plans", "focusarea", focus_area.pk]),
+    )
+
+
+@login_required
+def activity_create(request, plan_pk):
+    plan = get_object_or_404(Plan.objects.restrict(request.user, CHANGE), pk=plan_pk)
+    initial = {"order": plan.activities.count(), "focus_area": request.GET.get("focus_area")}
+    form = ActivityForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_create(actor=request.user, plan=plan, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The activity was created."))
+            return redirect(plan)
+    return _plan_form_page(request, form, _("New activity"), plan.get_absolute_url())
+
+
+@login_required
+def activity_edit(request, pk):
+    activity = get_object_or_404(
+        Activity.objects.restrict(request.user, CHANGE).select_related("plan"), pk=pk
+    )
+    form = ActivityForm(request.POST or None, instance=_fresh(activity), plan=activity.plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(actor=request.user, activity=activity, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The activity was saved."))
+            return redirect(activity.plan)
+    return _plan_form_page(
+        request,
+        form,
+        _("Edit activity"),
+        activity.plan.get_absolute_url(),
+        reverse("core:history", args=["plans", "activity", activity.pk]),
+    )
+
+
+# Measures
+
+
+@login_required
+def measure_create(request, plan_pk):
+    plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=plan_pk)
+    if not scope_for(request.user).can(ADD, plan.organisation_id):
+        raise Http404
+    services.statuses_ensure_defaults(plan.organisation)
+    initial = {"activity": request.GET.get("activity")}
+    form = MeasureForm(request.POST or None, plan=plan, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        if not data.get("title") and data.get("activity"):
+            data["title"] = data["activity"].title
+        try:
+            measure = services.measure_create(actor=request.user, plan=plan, **data)
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The measure was created."))
+            return redirect(measure)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("New measure"), "cancel_url": plan.get_absolute_url()},
+    )
+
+
+def _measure(request, pk, action=VIEW) -> Measure:
+    return get_object_or_404(
+        Measure.objects.restrict(request.user, action).select_related(
+            "plan__organisation", "activity__focus_area", "status"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def measure_detail(request, pk):
+    measure = _measure(request, pk)
+    can_change = _can(request.user, measure, CHANGE)
+    return render(
+        request,
+        "plans/measure_detail.html",
+        {
+            "measure": measure,
+            "plan": measure.plan,
+            "title": measure.title,
+            "responsibles": measure.responsibles.select_related("organisation_ref"),
+            "areas": measure.areas.all(),
+            "places": measure.places.all(),
+            "timeline": selectors.timeline(request.user, measure),
+            "targets": selectors.targets_with_fulfilment(request.user, measure),
+            "panels": render_measure_panels(request, measure),
+            "can_change": can_change,
+            "can_delete": _can(request.user, measure, DELETE),
+            "status_form": StatusChangeForm(measure=measure) if can_change else None,
+        },
+    )
+
+
+@login_required
+def measure_edit(request, pk):
+    measure = _measure(request, pk, CHANGE)
+    form = MeasureForm(
+        request.POST or None, instance=_fresh(measure), plan=measure.plan, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_update(actor=request.user, measure=measure, **form.service_data())
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The measure was saved."))
+            return redirect(measure)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Edit measure"),
+            "cancel_url": measure.get_absolute_url(),
+            "history_url": reverse("core:history", args=["plans", "measure", measure.pk]),
+        },
+    )
+
+
+@login_required
+def measure_delete(request, pk):
+    measure = _measure(request, pk, DELETE)
+    if request.method == "POST":
+        plan = measure.plan
+        services.measure_delete(actor=request.user, measure=measure)
+        messages.success(request, _("The measure was deleted."))
+        return redirect(plan)
+    return render(
+        request,
+        "core/confirm_delete.html",
+        {
+            "object": measure,
+            "cancel_url": measure.get_absolute_url(),
+            "consequence": _(
+                "The measure, its timeline, targets and outcomes are deleted. "
+                "The deletion is recorded in the audit log."
+            ),
+        },
+    )
+
+
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+@login_required
+def measure_status(request, pk):
+    """Set a measure's status: the full form, or the small form on the plan page."""
+    measure = _measure(request, pk, CHANGE)
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and not data.get("on"):
+        data["on"] = timezone.localdate().isoformat()
+    form = StatusChangeForm(data, measure=measure)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        progress = values["progress"]
+        if "progress" not in request.POST:
+            progress = services.KEEP
+        try:
+            services.measure_set_status(
+                actor=request.user,
+                measure=measure,
+                status=values["status"],
+                note=values["note"],
+                on=values["on"],
+                progress=progress,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(measure)s” is now %(status)s.")
+                % {"measure": measure.title, "status": values["status"].name.lower()},
+            )
+            default = measure.get_absolute_url()
+            return redirect(_next_url(request, default))
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Change status: %(measure)s") % {"measure": measure.title},
+            "cancel_url": measure.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def target_create(request, pk):
+    measure = _measure(request, pk, CHANGE)
+    form = TargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_create(actor=request.user, measure=measure, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The target was added."))
+            return redirect(measure)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("New target"), "cancel_url": measure.get_absolute_url()},
+    )
+
+
+@login_required
+def outcome_create(request, pk):
+    target = get_object_or_404(
+        Target.objects.restrict(request.user, VIEW).select_related("measure"), pk=pk
+    )
+    measure = _measure(request, target.measure_id, CHANGE)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_record(actor=request.user, target=target, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The outcome was recorded."))
+            return redirect(measure)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Outcome: %(target)s") % {"target": target.description},
+            "cancel_url": measure.get_absolute_url(),
+        },
+    )
+
+
+# Statuses
+
+
+class StatusTable(Table):
+    default_sort = "order"
+    columns = [
+        Column(
+            "name",
+            gettext_lazy("Name"),
+            lambda s: s.name,
+            sort="name",
+            link=lambda s: reverse("plans:status_edit", args=[s.pk]),
+        ),
+        Column(
+            "category",
+            gettext_lazy("Category"),
+            lambda s: s.get_category_display(),
+            sort="category",
+        ),
+        Column(
+            "default_progress",
+            gettext_lazy("Default progress %"),
+            lambda s: s.default_progress,
+            numeric=True,
+        ),
+        Column("order", gettext_lazy("Order"), lambda s: s.order, sort="order", numeric=True),
+        Column(
+            "organisation",
+            gettext_lazy("Organisation"),
+            lambda s: s.organisation.name,
+            sort="organisation__name",
+        ),
+    ]
+
+
+class StatusListView(RestrictedListView):
+    model = MeasureStatus
+    table_class = StatusTable
+    title = gettext_lazy("Statuses of measures")
+    export_name = "statusar"
+    create_label = gettext_lazy("New status")
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if _can_edit_statuses(self.request.user):
+            context["create_url"] = reverse("plans:status_create")
+        return context
+
+
+@login_required
+def status_create(request):
+    if not _can_edit_statuses(request.user):
+        raise Http404
+    scope = scope_for(request.user)
+    organisations = (
+        Organisation.objects.all()
+        if scope.is_superuser
+        else Organisation.objects.filter(pk__in=scope.unlimited_organisation_ids(DELETE))
+    )
+    form = MeasureStatusForm(request.POST or None)
+    form.fields["organisation"] = forms.ModelChoiceField(
+        queryset=organisations, label=_("Organisation"), initial=organisations.first()
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisation = data.pop("organisation")
+        try:
+            services.status_create(actor=request.user, organisation=organisation, **data)
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The status was created."))
+            return redirect("plans:status_list")
+    return _plan_form_page(request, form, _("New status"), reverse("plans:status_list"))
+
+
+@login_required
+def status_edit(request, pk):
+    status = get_object_or_404(MeasureStatus.objects.restrict(request.user, CHANGE), pk=pk)
+    form = MeasureStatusForm(request.POST or None, instance=_fresh(status))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.status_update(actor=request.user, status=status, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _error(form, error)
+        else:
+            messages.success(request, _("The status was saved."))
+            return redirect("plans:status_list")
+    return _plan_form_page(
+        request,
+        form,
+        _("Edit status"),
+        reverse("plans:status_list"),
+        reverse("core:history", args=["plans", "measurestatus", status.pk]),
+    )
