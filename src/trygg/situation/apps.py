@@ -14,7 +14,9 @@ class SituationConfig(AppConfig):
         from trygg.situation import rollup
 
         # Keeps the pre-computed counts equal to the reports (see situation.rollup).
-        pre_save.connect(rollup._old_state, sender=IncidentReport, dispatch_uid="situation_old")
+        pre_save.connect(
+            rollup.report_before_save, sender=IncidentReport, dispatch_uid="situation_old"
+        )
         post_save.connect(rollup.report_saved, sender=IncidentReport, dispatch_uid="situation_s")
         post_delete.connect(
             rollup.report_deleted, sender=IncidentReport, dispatch_uid="situation_d"

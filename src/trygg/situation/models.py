@@ -410,3 +410,30 @@ class CountWatermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.last_report_id}"
+
+
+class StaleDay(models.Model):
+    """En dag att räkna om: a local day whose incident counts changed since they were counted.
+
+    Written in the same transaction as the report change (so it is never lost), read and
+    cleared by the next analysis that needs the counts (see situation.rollup).
+    """
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("day to recount")
+        verbose_name_plural = _("days to recount")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day"],
+                name="staleday_unique",
+                violation_error_message=_("The day is already marked."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.day}"

@@ -1,0 +1,414 @@
+"""Writes for the lägesbild: situation pictures, prioritised problems, cause analyses, the
+links between problems and measures, and the bulk load of generated incident reports.
+
+Every function is ``<noun>_<verb>(*, actor, ...)``, runs in one transaction, validates with
+``full_clean()`` and writes its audit entry in the same transaction. ``actor=None`` is
+system work (the demo loader, the benchmark).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.audit import record_change, snapshot
+from trygg.core.choices import AuditAction
+from trygg.core.models import Area, ImportBatch, Organisation, Place
+from trygg.core.services import require, save_validated
+from trygg.situation import rollup
+from trygg.situation.choices import FishboneCategory
+from trygg.situation.models import CauseAnalysis, Problem, ProblemMeasure, SituationPicture
+
+PICTURE_FIELDS = ["year", "title", "summary", "state"]
+PROBLEM_FIELDS = ["situation_picture", "title", "description", "priority", "areas", "places"]
+ANALYSIS_FIELDS = ["victim", "offender", "place", "causes", "conclusion"]
+
+
+# Situation pictures
+
+
+@transaction.atomic
+def picture_create(
+    *,
+    actor,
+    organisation: Organisation,
+    year: int,
+    title: str,
+    summary: str = "",
+    state: str = "utkast",
+) -> SituationPicture:
+    require(actor, ADD, organisation.pk)
+    picture = SituationPicture(
+        organisation=organisation,
+        year=year,
+        title=title.strip(),
+        summary=summary.strip(),
+        state=state,
+    )
+    save_validated(picture)
+    record_change(
+        actor=actor,
+        obj=picture,
+        action=AuditAction.CREATE,
+        after=snapshot(picture, PICTURE_FIELDS),
+    )
+    return picture
+
+
+@transaction.atomic
+def picture_update(*, actor, picture: SituationPicture, **fields: Any) -> SituationPicture:
+    require(actor, CHANGE, picture.organisation_id)
+    before = snapshot(picture, PICTURE_FIELDS)
+    for key, value in fields.items():
+        if key not in PICTURE_FIELDS:
+            raise ValueError(key)
+        setattr(picture, key, value.strip() if isinstance(value, str) else value)
+    save_validated(picture)
+    record_change(
+        actor=actor,
+        obj=picture,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(picture, PICTURE_FIELDS),
+    )
+    return picture
+
+
+@transaction.atomic
+def picture_delete(*, actor, picture: SituationPicture) -> None:
+    require(actor, DELETE, picture.organisation_id)
+    record_change(
+        actor=actor,
+        obj=picture,
+        action=AuditAction.DELETE,
+        before=snapshot(picture, PICTURE_FIELDS),
+    )
+    picture.delete()
+
+
+# Problems
+
+
+def _check_geography(organisation_id: int, areas: Iterable[Area], places: Iterable[Place]):
+    errors = {}
+    if any(a.organisation_id not in (None, organisation_id) for a in areas):
+        errors["areas"] = _("An area must be one of the organisation's areas.")
+    if any(p.organisation_id != organisation_id for p in places):
+        errors["places"] = _("A place must be one of the organisation's places.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _may_change_problem_in(actor, organisation_id: int, areas: list[Area], action: str) -> None:
+    """An area-limited member may only write problems that lie in their areas."""
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    if scope.is_superuser:
+        return
+    for grant in scope.grants_for(action):
+        if organisation_id not in grant.organisation_ids:
+            continue
+        if grant.area_ids is None or (areas and all(a.pk in grant.area_ids for a in areas)):
+            return
+    raise PermissionDenied(_("You may only change problems in your own areas."))
+
+
+@transaction.atomic
+def problem_create(
+    *,
+    actor,
+    situation_picture: SituationPicture,
+    title: str,
+    description: str = "",
+    priority: int = 1,
+    areas: Iterable[Area] = (),
+    places: Iterable[Place] = (),
+) -> Problem:
+    organisation_id = situation_picture.organisation_id
+    areas, places = list(areas), list(places)
+    require(actor, ADD, organisation_id)
+    _may_change_problem_in(actor, organisation_id, areas, ADD)
+    _check_geography(organisation_id, areas, places)
+    problem = Problem(
+        organisation_id=organisation_id,
+        situation_picture=situation_picture,
+        title=title.strip(),
+        description=description.strip(),
+        priority=priority,
+    )
+    save_validated(problem)
+    problem.areas.set(areas)
+    problem.places.set(places)
+    record_change(
+        actor=actor, obj=problem, action=AuditAction.CREATE, after=snapshot(problem, PROBLEM_FIELDS)
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_update(*, actor, problem: Problem, **fields: Any) -> Problem:
+    organisation_id = problem.organisation_id
+    require(actor, CHANGE, organisation_id)
+    _may_change_problem_in(actor, organisation_id, list(problem.areas.all()), CHANGE)
+    before = snapshot(problem, PROBLEM_FIELDS)
+    areas = fields.pop("areas", None)
+    places = fields.pop("places", None)
+    for key, value in fields.items():
+        if key not in PROBLEM_FIELDS:
+            raise ValueError(key)
+        setattr(problem, key, value.strip() if isinstance(value, str) else value)
+    if areas is not None or places is not None:
+        new_areas = list(areas) if areas is not None else list(problem.areas.all())
+        new_places = list(places) if places is not None else list(problem.places.all())
+        _may_change_problem_in(actor, organisation_id, new_areas, CHANGE)
+        _check_geography(organisation_id, new_areas, new_places)
+    save_validated(problem)
+    if areas is not None:
+        problem.areas.set(areas)
+    if places is not None:
+        problem.places.set(places)
+    record_change(
+        actor=actor,
+        obj=problem,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(problem, PROBLEM_FIELDS),
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_delete(*, actor, problem: Problem) -> None:
+    require(actor, DELETE, problem.organisation_id)
+    _may_change_problem_in(actor, problem.organisation_id, list(problem.areas.all()), DELETE)
+    record_change(
+        actor=actor,
+        obj=problem,
+        action=AuditAction.DELETE,
+        before=snapshot(problem, PROBLEM_FIELDS),
+    )
+    problem.delete()
+
+
+# Cause analyses
+
+
+def clean_causes(causes: dict[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Trimmed causes per known category; empty lines and empty categories dropped."""
+    cleaned: dict[str, list[str]] = {}
+    for key, items in causes.items():
+        if key not in FishboneCategory.values:
+            raise ValidationError({"causes": _("Unknown category: %(names)s.") % {"names": key}})
+        lines = [str(i).strip() for i in items if str(i).strip()]
+        if lines:
+            cleaned[key] = lines
+    return cleaned
+
+
+@transaction.atomic
+def cause_analysis_save(
+    *,
+    actor,
+    problem: Problem,
+    victim: str = "",
+    offender: str = "",
+    place: str = "",
+    causes: dict[str, Iterable[str]] | None = None,
+    conclusion: str = "",
+) -> CauseAnalysis:
+    """Create or replace the problem's orsaksanalys (one per problem)."""
+    require(actor, CHANGE, problem.organisation_id)
+    _may_change_problem_in(actor, problem.organisation_id, list(problem.areas.all()), CHANGE)
+    analysis = CauseAnalysis.objects.filter(problem=problem).first()
+    created = analysis is None
+    if created:
+        analysis = CauseAnalysis(organisation_id=problem.organisation_id, problem=problem)
+    before = {} if created else snapshot(analysis, ANALYSIS_FIELDS)
+    analysis.victim = victim.strip()
+    analysis.offender = offender.strip()
+    analysis.place = place.strip()
+    analysis.causes = clean_causes(causes or {})
+    analysis.conclusion = conclusion.strip()
+    save_validated(analysis)
+    record_change(
+        actor=actor,
+        obj=analysis,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        before=before,
+        after=snapshot(analysis, ANALYSIS_FIELDS),
+    )
+    return analysis
+
+
+# Problem ↔ measure
+
+
+@transaction.atomic
+def problem_measure_link(*, actor, problem: Problem, measure, note: str = "") -> ProblemMeasure:
+    """Record that a measure of the åtgärdsplan addresses the problem."""
+    from trygg.plans.models import Measure
+
+    require(actor, CHANGE, problem.organisation_id)
+    _may_change_problem_in(actor, problem.organisation_id, list(problem.areas.all()), CHANGE)
+    if (
+        actor is not None
+        and not Measure.objects.restrict(actor, VIEW).filter(pk=measure.pk).exists()
+    ):
+        raise ValidationError({"measure": _("Choose a measure you can see.")})
+    link = ProblemMeasure(
+        organisation_id=problem.organisation_id, problem=problem, measure=measure, note=note.strip()
+    )
+    save_validated(link)
+    record_change(
+        actor=actor,
+        obj=link,
+        action=AuditAction.CREATE,
+        after=snapshot(link, ["problem", "measure", "note"]),
+    )
+    return link
+
+
+@transaction.atomic
+def problem_measure_unlink(*, actor, link: ProblemMeasure) -> None:
+    require(actor, CHANGE, link.organisation_id)
+    _may_change_problem_in(actor, link.organisation_id, list(link.problem.areas.all()), CHANGE)
+    record_change(
+        actor=actor,
+        obj=link,
+        action=AuditAction.DELETE,
+        before=snapshot(link, ["problem", "measure", "note"]),
+    )
+    link.delete()
+
+
+# Generated incident reports
+
+
+@transaction.atomic
+def generated_reports_create(
+    *,
+    actor,
+    organisation: Organisation,
+    reports: Iterable,
+    description: str,
+    batch_size: int = 5000,
+) -> dict[str, int]:
+    """Bulk-insert generated incident reports (demo and benchmark data) in one transaction.
+
+    Why bulk, when every other write goes through the row-by-row incident services: the
+    demo loads thousands and the benchmark a million reports, and a service call per row
+    (validation queries, an audit entry and a recount per report) would take hours for
+    data that no person wrote. What the row services guarantee is kept here set-wise:
+
+    - every report is marked ``is_generated`` and belongs to ``organisation``, and its
+      category, area and place are the organisation's (checked once per distinct id, not
+      per row); assessment, coordinates and time window are checked in Python and by the
+      database's named constraints; nothing lies in the future;
+    - the whole load is one transaction: all or nothing;
+    - ONE audit entry records the batch (an ImportBatch with the counts), instead of one
+      per generated row, so the change log says what happened without a million lines;
+    - the pre-computed counts are updated with the new rows (situation.rollup).
+
+    Real reports never come this way: they are filed, imported and reviewed through
+    trygg.incidents.services.
+    """
+    from trygg.incidents.models import IncidentCategory, IncidentReport
+
+    require(actor, ADD, organisation.pk)
+    rollup.ensure_current(organisation.pk)
+    categories = set(
+        IncidentCategory.objects.filter(organisation=organisation).values_list("pk", flat=True)
+    )
+    own_areas = set(Area.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    if organisation.area_id:
+        own_areas.add(organisation.area_id)
+    places = set(Place.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    now = timezone.now() + dt.timedelta(minutes=5)
+    batch = ImportBatch(
+        organisation=organisation,
+        kind="situation.generated_reports",
+        filename=description[:300],
+        created_by=actor if getattr(actor, "pk", None) else None,
+        status=ImportBatch.Status.DONE,
+        progress=100,
+    )
+    save_validated(batch)
+
+    rows: list[tuple] = []
+    pending: list = []
+    created = 0
+
+    def flush() -> None:
+        nonlocal created
+        if pending:
+            IncidentReport.objects.bulk_create(pending, batch_size=batch_size)
+            created += len(pending)
+            pending.clear()
+
+    for number, report in enumerate(reports, start=1):
+        problem = _generated_problem(report, organisation, categories, own_areas, places, now)
+        if problem:
+            raise ValidationError(
+                _("Generated report %(n)s: %(reason)s") % {"n": number, "reason": problem}
+            )
+        report.import_batch = batch
+        pending.append(report)
+        rows.append(
+            (
+                report.occurred_at,
+                report.category_id,
+                report.area_id,
+                report.place_id,
+                True,
+            )
+        )
+        if len(pending) >= batch_size:
+            flush()
+    flush()
+    last_id = (
+        IncidentReport.objects.filter(organisation=organisation, import_batch=batch).aggregate(
+            m=Max("id")
+        )["m"]
+        or 0
+    )
+    counted = rollup.add_reports(organisation.pk, rows, last_id=last_id)
+    counts = {"created": created, "count_rows": counted}
+    batch.counts = counts
+    batch.save(update_fields=["counts"])
+    record_change(
+        actor=actor,
+        obj=batch,
+        action=AuditAction.IMPORT,
+        after={"kind": batch.kind, "counts": counts},
+        note=description,
+    )
+    return counts
+
+
+def _generated_problem(report, organisation, categories, areas, places, now) -> str:
+    if report.organisation_id != organisation.pk:
+        return _("belongs to another organisation.")
+    if not report.is_generated:
+        return _("is not marked as generated.")
+    if report.category_id not in categories:
+        return _("The category belongs to another organisation.")
+    if report.area_id is not None and report.area_id not in areas:
+        return _("The area does not belong to the organisation.")
+    if report.place_id is not None and report.place_id not in places:
+        return _("The place belongs to another organisation.")
+    if report.assessment not in (1, 2, 3):
+        return _("The assessment must be 1, 2 or 3.")
+    if report.occurred_at is None or report.occurred_at > now:
+        return _("The time cannot be in the future.")
+    if (report.lat is None) != (report.lon is None):
+        return _("Give both latitude and longitude, or neither.")
+    return ""

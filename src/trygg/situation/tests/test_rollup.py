@@ -1,0 +1,107 @@
+"""The pre-computed counts stay equal to the reports, however the reports change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db.models import Sum
+
+from trygg.incidents import services as incident_services
+from trygg.incidents.models import IncidentCategory, IncidentReport
+from trygg.situation import rollup
+from trygg.situation.demo import generate_reports
+from trygg.situation.models import IncidentCount
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def _from_reports(organisation) -> Counter:
+    result: Counter = Counter()
+    for at, category_id, area_id, place_id in IncidentReport.objects.filter(
+        organisation=organisation
+    ).values_list("occurred_at", "category_id", "area_id", "place_id"):
+        local = at.astimezone(STOCKHOLM)
+        result[(local.date(), local.hour, category_id, area_id, place_id)] += 1
+    return result
+
+
+def _from_counts(organisation) -> Counter:
+    rollup.ensure_current(organisation.pk)
+    return Counter(
+        {
+            (day, hour, c, a, p): n
+            for day, hour, c, a, p, n in IncidentCount.objects.filter(
+                organisation=organisation
+            ).values_list("day", "hour", "category_id", "area_id", "place_id", "count")
+        }
+    )
+
+
+@pytest.fixture
+def nacka(world):
+    incident_services.categories_ensure_defaults(world.organisations["nacka"])
+    return world.organisations["nacka"]
+
+
+def test_it_counts_generated_reports_in_local_time(world, nacka):
+    now = dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC)
+    counts = generate_reports(world, now=now, count=600)
+    assert counts["created"] >= 600
+    assert _from_counts(nacka) == _from_reports(nacka)
+    total = IncidentCount.objects.filter(organisation=nacka).aggregate(n=Sum("count"))["n"]
+    assert total == IncidentReport.objects.filter(organisation=nacka).count()
+    generated = IncidentCount.objects.filter(organisation=nacka).aggregate(n=Sum("generated"))
+    assert generated["n"] == total
+
+
+def test_it_recounts_after_reports_are_filed_moved_and_deleted(world, nacka):
+    generate_reports(world, now=dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), count=200)
+    category = IncidentCategory.objects.get(organisation=nacka, name="Klotter")
+    # 00:30 local on the night of the DST change counts on its local day and hour.
+    at = dt.datetime(2026, 3, 29, 0, 30, tzinfo=STOCKHOLM)
+    report = incident_services.report_create(
+        actor=world.users["samordnare"],
+        organisation=nacka,
+        category=category,
+        occurred_at=at,
+        assessment=1,
+        place=world.places["Älta centrum"],
+    )
+    assert _from_counts(nacka) == _from_reports(nacka)
+    incident_services.report_update(
+        actor=world.users["samordnare"],
+        report=report,
+        occurred_at=dt.datetime(2026, 3, 20, 22, 15, tzinfo=STOCKHOLM),
+        place=world.places["Orminge centrum"],
+    )
+    assert _from_counts(nacka) == _from_reports(nacka)
+    incident_services.report_delete(actor=world.users["samordnare"], report=report)
+    assert _from_counts(nacka) == _from_reports(nacka)
+
+
+def test_it_catches_reports_inserted_behind_its_back(world, nacka):
+    generate_reports(world, now=dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), count=100)
+    rollup.ensure_current(nacka.pk)
+    category = IncidentCategory.objects.get(organisation=nacka, name="Stöld")
+    IncidentReport.objects.bulk_create(
+        [
+            IncidentReport(
+                organisation=nacka,
+                category=category,
+                occurred_at=dt.datetime(2026, 3, 2, 14, tzinfo=STOCKHOLM),
+                assessment=1,
+            )
+            for _ in range(3)
+        ]
+    )
+    assert _from_counts(nacka) == _from_reports(nacka)
+
+
+def test_a_rebuild_gives_the_same_counts(world, nacka):
+    generate_reports(world, now=dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), count=300)
+    before = _from_counts(nacka)
+    rollup.rebuild(nacka.pk)
+    assert _from_counts(nacka) == before == _from_reports(nacka)
