@@ -176,7 +176,15 @@ class MeasureFunding(OrganisationOwned):
         related_name="fundings",
         verbose_name=_("budget line"),
     )
-    amount = models.DecimalField(_("amount"), **MONEY, default=0)
+    amount = models.DecimalField(
+        _("amount"),
+        **MONEY,
+        null=True,
+        blank=True,
+        # A source is often known before its amount (a skrivelse names who pays, not how
+        # much); an unknown amount is empty, never a made-up zero.
+        help_text=_("The cost paid from this source. Empty when the amount is not known."),
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=YEARS)
     note = models.TextField(_("note"), blank=True)
 
@@ -186,7 +194,7 @@ class MeasureFunding(OrganisationOwned):
         ordering = ["measure", "year", "source", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gte=0),
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
                 name="measure_funding_amount_not_negative",
                 violation_error_message=_("The amount cannot be negative."),
             ),

@@ -1,5 +1,12 @@
 """Insatsregister: every measure, in a plan or ad hoc, filtered and exported."""
 
+from django.urls import path
+
+from trygg.plans import register
+
 app_name = "register"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", register.RegisterView.as_view(), name="index"),
+    path("svar-pa-skrivelse/", register.skrivelse, name="skrivelse"),
+]

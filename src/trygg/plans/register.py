@@ -1,0 +1,711 @@
+"""Insatsregister: every measure, in a plan or ad hoc, found, filtered, exported and reported.
+
+One ``RegisterFilter`` serves the page, the API (``/api/budget/register``) and the CSV/XLSX
+export, so what is exported is exactly what is on screen.
+
+Definitions used by the filters and by the answer to a skrivelse:
+
+- **Year**: the measure's period overlaps the year. A measure without dates takes its
+  plan's dates; with no dates at all it is taken to run throughout.
+- **Area**: the measure is tied to the area, or to a part of it (a stadsdel of a
+  stadsdelsområde), directly or through one of its places.
+- **Own work / in collaboration** ("i samverkan"): a measure is in collaboration when it has
+  a responsible party other than its owner organisation: a linked other organisation, or a
+  party written as free text (föreningar, polisen …). The plan service links the owner's own
+  name ("Kommun", the förvaltning's name) to the owner, so free text means someone else.
+- **Funding source**: the measure has a funding row from that source (see budget).
+
+The answer to a skrivelse (seed 004) is built from the selection as follows:
+
+1. *What was done in the field*: measures that are ongoing or completed, except staff
+   training, grouped by social and situational prevention, with their areas.
+2. *Alone or with others, with what resources*: the same measures split into own work and
+   collaboration, with the other parties and the funding sources (amounts where known).
+3. *What is planned for the rest of the year*: measures not started whose period reaches
+   past the as-of date, and ongoing measures that continue after it.
+4. *Staff training*: measures with the category "staff training" (kept in the budget app),
+   unless cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trygg.budget.choices import FundingSource, MeasureTagKind
+from trygg.budget.models import MeasureFunding, MeasureTag
+from trygg.core.access import VIEW, scope_for
+from trygg.core.filters import FilterSet
+from trygg.core.listing import RestrictedListView
+from trygg.core.models import Area, Organisation, Place
+from trygg.core.tables import Column, Table
+from trygg.plans.choices import PreventionType, StatusCategory
+from trygg.plans.models import Measure, MeasureResponsible, Plan
+
+OWN = "own"
+COLLABORATION = "collaboration"
+
+
+def _area_and_parts(area: Area) -> set[int]:
+    result = {area.pk}
+    frontier = {area.pk}
+    while frontier:
+        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier -= result
+        result |= frontier
+    return result
+
+
+def with_collaboration(queryset):
+    """Annotate ``in_collaboration``: a responsible party other than the owner organisation."""
+    others = MeasureResponsible.objects.filter(measure=OuterRef("pk")).filter(
+        Q(organisation_ref__isnull=True) | ~Q(organisation_ref=OuterRef("organisation"))
+    )
+    return queryset.annotate(in_collaboration=Exists(others))
+
+
+def overlapping_year(queryset, year: int):
+    """Measures whose period (or their plan's) overlaps the year."""
+    queryset = queryset.annotate(
+        period_start=Coalesce("starts_on", "plan__starts_on"),
+        period_end=Coalesce("ends_on", "plan__ends_on"),
+    )
+    return queryset.filter(
+        Q(period_start__isnull=True) | Q(period_start__lte=dt.date(year, 12, 31)),
+        Q(period_end__isnull=True) | Q(period_end__gte=dt.date(year, 1, 1)),
+    )
+
+
+class RegisterFilter(FilterSet):
+    """Filters of the insatsregister, shared by page, API and export."""
+
+    q = forms.CharField(label=gettext_lazy("Search"))
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=gettext_lazy("Organisation")
+    )
+    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label=gettext_lazy("Plan"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=gettext_lazy("Area"))
+    place = forms.ModelChoiceField(queryset=Place.objects.none(), label=gettext_lazy("Place"))
+    prevention_type = forms.ChoiceField(label=gettext_lazy("Kind of prevention"))
+    collaboration = forms.ChoiceField(label=gettext_lazy("Own work or in collaboration"))
+    partner = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=gettext_lazy("With organisation")
+    )
+    party = forms.CharField(
+        label=gettext_lazy("With party"), help_text=gettext_lazy("E.g. Polisen or föreningar.")
+    )
+    source = forms.ChoiceField(label=gettext_lazy("Funding source"))
+    status = forms.ChoiceField(label=gettext_lazy("Status"))
+    target_group = forms.CharField(label=gettext_lazy("Target group"))
+    category = forms.ChoiceField(label=gettext_lazy("Category"))
+
+    lookups = {"organisation": "organisation", "plan": "plan", "status": "status__category"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.user
+        measures = Measure.objects.restrict(user, VIEW)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            id__in=measures.values("organisation_id")
+        )
+        self.fields["plan"].queryset = Plan.objects.restrict(user, VIEW).order_by("title")
+        scope = scope_for(user)
+        own_areas = Area.objects.filter(organisation_id__in=scope.organisation_ids(VIEW))
+        self.fields["area"].queryset = Area.objects.restrict(user, VIEW).filter(
+            Q(id__in=own_areas.values("id"))
+            | Q(id__in=own_areas.values("parent_id"))
+            | Q(id__in=measures.values("areas"))
+        )
+        self.fields["place"].queryset = Place.objects.restrict(user, VIEW)
+        self.fields["prevention_type"].choices = [
+            ("", "—"),
+            (PreventionType.SOCIAL, PreventionType.SOCIAL.label),
+            (PreventionType.SITUATIONELL, PreventionType.SITUATIONELL.label),
+        ]
+        self.fields["collaboration"].choices = [
+            ("", "—"),
+            (OWN, gettext_lazy("Own work")),
+            (COLLABORATION, gettext_lazy("In collaboration")),
+        ]
+        self.fields["partner"].queryset = Organisation.objects.filter(
+            id__in=MeasureResponsible.objects.restrict(user, VIEW).values("organisation_ref")
+        )
+        self.fields["source"].choices = [("", "—"), *FundingSource.choices]
+        self.fields["status"].choices = [("", "—"), *StatusCategory.choices]
+        self.fields["category"].choices = [("", "—"), *MeasureTagKind.choices]
+
+    def filter_q(self, queryset, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(action__icontains=value) | Q(challenge__icontains=value)
+        )
+
+    def filter_year(self, queryset, value):
+        return overlapping_year(queryset, value)
+
+    def filter_area(self, queryset, area):
+        parts = _area_and_parts(area)
+        return queryset.filter(
+            Q(pk__in=Measure.objects.filter(areas__in=parts).values("pk"))
+            | Q(pk__in=Measure.objects.filter(places__area__in=parts).values("pk"))
+        )
+
+    def filter_place(self, queryset, place):
+        return queryset.filter(pk__in=Measure.objects.filter(places=place).values("pk"))
+
+    def filter_prevention_type(self, queryset, value):
+        return queryset.filter(prevention_type__in=[value, PreventionType.BADA])
+
+    def filter_collaboration(self, queryset, value):
+        queryset = with_collaboration(queryset)
+        return queryset.filter(in_collaboration=(value == COLLABORATION))
+
+    def filter_partner(self, queryset, organisation):
+        return queryset.filter(
+            pk__in=MeasureResponsible.objects.filter(organisation_ref=organisation).values(
+                "measure_id"
+            )
+        )
+
+    def filter_party(self, queryset, value):
+        return queryset.filter(
+            pk__in=MeasureResponsible.objects.filter(
+                Q(label__icontains=value)
+                | Q(unit__icontains=value)
+                | Q(organisation_ref__name__icontains=value)
+            ).values("measure_id")
+        )
+
+    def filter_source(self, queryset, value):
+        # Through restrict(): a partner who sees a shared measure does not see its money,
+        # so cannot find measures by it either.
+        return queryset.filter(
+            pk__in=MeasureFunding.objects.restrict(self.user, VIEW)
+            .filter(source=value)
+            .values("measure_id")
+        )
+
+    def filter_target_group(self, queryset, value):
+        return queryset.filter(target_group__icontains=value)
+
+    def filter_category(self, queryset, value):
+        return queryset.filter(
+            pk__in=MeasureTag.objects.restrict(self.user, VIEW)
+            .filter(kind=value)
+            .values("measure_id")
+        )
+
+
+# Selectors
+
+
+def register_queryset(user):
+    """Every measure the user may see, with what the register shows, fetched up front."""
+    return with_collaboration(
+        Measure.objects.restrict(user, VIEW)
+        .select_related("plan", "status", "organisation")
+        .prefetch_related(
+            "areas",
+            "places",
+            Prefetch(
+                "responsibles",
+                queryset=MeasureResponsible.objects.select_related("organisation_ref"),
+            ),
+            Prefetch(
+                "fundings",
+                queryset=MeasureFunding.objects.restrict(user, VIEW).select_related("budget_line"),
+                to_attr="visible_fundings",
+            ),
+            Prefetch(
+                "tags", queryset=MeasureTag.objects.restrict(user, VIEW), to_attr="visible_tags"
+            ),
+        )
+    )
+
+
+def filtered_measures(user, params):
+    """The measures of the register after the filters in ``params`` (GET or API query)."""
+    form = RegisterFilter(params or None, user=user)
+    return form, form.filter_queryset(register_queryset(user))
+
+
+def areas_of(measure) -> list[str]:
+    names = [a.name for a in measure.areas.all()]
+    names += [p.name for p in measure.places.all()]
+    return names
+
+
+def parties_of(measure) -> list[str]:
+    return [r.display for r in measure.responsibles.all()]
+
+
+def other_parties_of(measure) -> list[str]:
+    return [
+        r.display
+        for r in measure.responsibles.all()
+        if r.organisation_ref_id is None or r.organisation_ref_id != measure.organisation_id
+    ]
+
+
+def fundings_of(measure) -> list:
+    return getattr(measure, "visible_fundings", None) or []
+
+
+def sources_of(measure) -> list[str]:
+    labels = []
+    for funding in fundings_of(measure):
+        label = str(funding.get_source_display())
+        if funding.budget_line_id:
+            label = f"{label}: {funding.budget_line.name}"
+        if funding.note:
+            label = f"{label} ({funding.note.rstrip('.')})"
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+def cost_of(measure) -> Decimal | None:
+    """The known cost: the sum of the funding amounts that are known; None if none is."""
+    amounts = [f.amount for f in fundings_of(measure) if f.amount is not None]
+    return sum(amounts, Decimal(0)) if amounts else None
+
+
+def is_staff_training(measure) -> bool:
+    return any(
+        t.kind == MeasureTagKind.STAFF_TRAINING for t in getattr(measure, "visible_tags", [])
+    )
+
+
+def measure_link(measure) -> str | None:
+    try:
+        return reverse("plans:measure_detail", args=[measure.pk])
+    except NoReverseMatch:  # the measure page is not mounted
+        return None
+
+
+@dataclass
+class RegisterSummary:
+    count: int
+    by_status: list[tuple[str, str, int]]
+    own: int
+    collaboration: int
+    by_source: list[tuple[str, int]]
+
+
+def register_summary(measures: list) -> RegisterSummary:
+    """Counts over the filtered measures (already restricted), for the top of the page."""
+    by_status = []
+    for value, label in StatusCategory.choices:
+        count = sum(1 for m in measures if m.status.category == value)
+        if count:
+            by_status.append((value, str(label), count))
+    by_source = []
+    for value, label in FundingSource.choices:
+        count = sum(1 for m in measures if any(f.source == value for f in fundings_of(m)))
+        if count:
+            by_source.append((str(label), count))
+    collaboration = sum(1 for m in measures if m.in_collaboration)
+    return RegisterSummary(
+        count=len(measures),
+        by_status=by_status,
+        own=len(measures) - collaboration,
+        collaboration=collaboration,
+        by_source=by_source,
+    )
+
+
+# The answer to a skrivelse
+
+
+@dataclass
+class AnswerItem:
+    measure: Measure
+    title: str
+    details: list[str]
+
+
+@dataclass
+class AnswerGroup:
+    heading: str
+    items: list[AnswerItem] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    number: int
+    question: str
+    summary: str
+    rule: str
+    groups: list[AnswerGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.items) for g in self.groups)
+
+
+def _period(measure) -> str:
+    start = measure.starts_on or measure.plan.starts_on
+    end = measure.ends_on or measure.plan.ends_on
+    if start and end:
+        return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+    if start:
+        return _("from %(date)s") % {"date": f"{start:%Y-%m-%d}"}
+    if end:
+        return _("until %(date)s") % {"date": f"{end:%Y-%m-%d}"}
+    return ""
+
+
+def _item(measure, *, parties=False, resources=False) -> AnswerItem:
+    details = []
+    places = areas_of(measure)
+    if places:
+        details.append(_("Where: %(areas)s") % {"areas": ", ".join(places)})
+    period = _period(measure)
+    if period:
+        details.append(_("When: %(period)s") % {"period": period})
+    details.append(_("Status: %(status)s") % {"status": measure.status.name})
+    if parties:
+        others = other_parties_of(measure)
+        if others:
+            details.append(_("With: %(parties)s") % {"parties": ", ".join(others)})
+    if resources:
+        sources = sources_of(measure)
+        cost = cost_of(measure)
+        if sources:
+            text = _("Resources: %(sources)s") % {"sources": "; ".join(sources)}
+            if cost is not None:
+                from trygg.core.formatting import format_money
+
+                text += " – " + format_money(cost)
+            details.append(text)
+        else:
+            details.append(_("Resources: not recorded"))
+    return AnswerItem(measure=measure, title=measure.title, details=details)
+
+
+def skrivelse_answers(measures: list, *, year: int, as_of: dt.date) -> list[Answer]:
+    """The four answers of seed 004, built from the filtered measures (see the module doc)."""
+    active = {StatusCategory.ONGOING, StatusCategory.DONE}
+    carried_out = [m for m in measures if m.status.category in active and not is_staff_training(m)]
+    # 1. In the field, by kind of prevention
+    groups_1 = []
+    for value, label in [
+        (PreventionType.SOCIAL, _("Social prevention")),
+        (PreventionType.SITUATIONELL, _("Situational prevention")),
+        (PreventionType.BADA, _("Both social and situational prevention")),
+        ("", _("Kind of prevention not stated")),
+    ]:
+        items = [_item(m) for m in carried_out if m.prevention_type == value]
+        if items:
+            groups_1.append(AnswerGroup(heading=label, items=items))
+    social = sum(1 for m in carried_out if m.prevention_type == PreventionType.SOCIAL)
+    situational = sum(1 for m in carried_out if m.prevention_type == PreventionType.SITUATIONELL)
+    answer_1 = Answer(
+        number=1,
+        question=_("Which direct measures have been carried out in the field?"),
+        summary=_(
+            "In %(year)s, %(count)s measures have been carried out or are ongoing: "
+            "%(social)s social and %(situational)s situational."
+        )
+        % {
+            "year": year,
+            "count": len(carried_out),
+            "social": social,
+            "situational": situational,
+        },
+        rule=_("Measures with status ongoing or completed, except staff training."),
+        groups=groups_1,
+    )
+    # 2. Alone or with others, and with what resources
+    own = [m for m in carried_out if not m.in_collaboration]
+    together = [m for m in carried_out if m.in_collaboration]
+    groups_2 = []
+    if own:
+        groups_2.append(
+            AnswerGroup(heading=_("Own work"), items=[_item(m, resources=True) for m in own])
+        )
+    if together:
+        groups_2.append(
+            AnswerGroup(
+                heading=_("In collaboration with others"),
+                items=[_item(m, parties=True, resources=True) for m in together],
+            )
+        )
+    answer_2 = Answer(
+        number=2,
+        question=_(
+            "Which measures were carried out alone and which together with others, and with "
+            "what resources?"
+        ),
+        summary=_(
+            "Of the %(count)s measures, %(own)s were carried out by the organisation alone and "
+            "%(together)s together with other parties."
+        )
+        % {"count": len(carried_out), "own": len(own), "together": len(together)},
+        rule=_(
+            "A measure is in collaboration when it has a responsible party other than its "
+            "organisation. Resources are the recorded funding sources."
+        ),
+        groups=groups_2,
+    )
+    # 3. Planned for the rest of the year
+    year_end = dt.date(year, 12, 31)
+
+    def ends_after(measure) -> bool:
+        end = measure.ends_on or measure.plan.ends_on
+        return end is None or end > as_of
+
+    def starts_by_year_end(measure) -> bool:
+        start = measure.starts_on or measure.plan.starts_on
+        return start is None or start <= year_end
+
+    planned = [
+        m
+        for m in measures
+        if m.status.category == StatusCategory.NOT_STARTED
+        and ends_after(m)
+        and starts_by_year_end(m)
+    ]
+    continuing = [
+        m
+        for m in measures
+        if m.status.category == StatusCategory.ONGOING
+        and ends_after(m)
+        and not is_staff_training(m)
+    ]
+    groups_3 = []
+    if planned:
+        groups_3.append(
+            AnswerGroup(heading=_("Planned"), items=[_item(m, parties=True) for m in planned])
+        )
+    if continuing:
+        groups_3.append(AnswerGroup(heading=_("Continuing"), items=[_item(m) for m in continuing]))
+    answer_3 = Answer(
+        number=3,
+        question=_("What is planned for the rest of the year?"),
+        summary=_(
+            "After %(date)s, %(planned)s measures are planned and %(continuing)s ongoing "
+            "measures continue."
+        )
+        % {"date": f"{as_of:%Y-%m-%d}", "planned": len(planned), "continuing": len(continuing)},
+        rule=_(
+            "Measures not started, and ongoing measures, whose period continues after the date."
+        ),
+        groups=groups_3,
+    )
+    # 4. Staff training
+    training = [
+        m
+        for m in measures
+        if is_staff_training(m) and m.status.category != StatusCategory.CANCELLED
+    ]
+    answer_4 = Answer(
+        number=4,
+        question=_("How is the staff who meet young people trained?"),
+        summary=_("%(count)s staff training measures in %(year)s.")
+        % {"count": len(training), "year": year},
+        rule=_("Measures with the category staff training, unless cancelled."),
+        groups=[
+            AnswerGroup(
+                heading=_("Staff training"),
+                items=[_item(m, parties=True, resources=True) for m in training],
+            )
+        ]
+        if training
+        else [],
+    )
+    return [answer_1, answer_2, answer_3, answer_4]
+
+
+# Pages
+
+
+class RegisterTable(Table):
+    """One column definition for the register page and its CSV/XLSX export."""
+
+    default_sort = "title"
+    money_keys = frozenset({"cost"})
+    money_style = "auto"
+    columns = [
+        Column(
+            "title",
+            gettext_lazy("Measure"),
+            lambda m: m.title,
+            sort="title",
+            link=measure_link,
+        ),
+        Column("plan", gettext_lazy("Plan"), lambda m: m.plan.title, sort="plan__title"),
+        Column(
+            "organisation",
+            gettext_lazy("Organisation"),
+            lambda m: m.organisation.name,
+            sort="organisation__name",
+        ),
+        Column("status", gettext_lazy("Status"), lambda m: m.status.name, sort="status__order"),
+        Column(
+            "prevention_type",
+            gettext_lazy("Kind of prevention"),
+            lambda m: m.get_prevention_type_display(),
+            sort="prevention_type",
+        ),
+        Column("areas", gettext_lazy("Area or place"), lambda m: ", ".join(areas_of(m))),
+        Column(
+            "target_group",
+            gettext_lazy("Target group"),
+            lambda m: m.target_group,
+            sort="target_group",
+        ),
+        Column("starts_on", gettext_lazy("Starts"), lambda m: m.starts_on, sort="starts_on"),
+        Column("ends_on", gettext_lazy("Ends"), lambda m: m.ends_on, sort="ends_on"),
+        Column(
+            "collaboration",
+            gettext_lazy("In collaboration"),
+            lambda m: _("Yes") if m.in_collaboration else _("No"),
+            sort="in_collaboration",
+        ),
+        Column("parties", gettext_lazy("Responsible parties"), lambda m: "; ".join(parties_of(m))),
+        Column("sources", gettext_lazy("Funding"), lambda m: "; ".join(sources_of(m))),
+        Column("cost", gettext_lazy("Known cost"), cost_of, numeric=True),
+    ]
+
+
+class RegisterView(RestrictedListView):
+    """Insatsregister: every measure the user may see, filtered, sorted and exportable."""
+
+    model = Measure
+    filterset_class = RegisterFilter
+    table_class = RegisterTable
+    template_name = "plans/register.html"
+    title = gettext_lazy("Register of measures")
+    export_name = "insatser"
+    paginate_by = 100
+
+    def base_queryset(self):
+        return register_queryset(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Over every filtered row, not only this page.
+        context["summary"] = register_summary(list(context["paginator"].object_list))
+        context["skrivelse_query"] = context["query"]
+        return context
+
+
+class SkrivelseForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    as_of = forms.DateField(
+        label=gettext_lazy("As of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Planned means after this date. Default: today."),
+    )
+
+
+def _skrivelse_context(request):
+    params = request.GET.copy()
+    today = timezone.localdate()
+    params.setdefault("year", str(today.year))
+    form = SkrivelseForm(params)
+    year = today.year
+    as_of = today
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        as_of = form.cleaned_data["as_of"] or min(today, dt.date(year, 12, 31))
+    filters = params.copy()
+    filters.pop("as_of", None)
+    filters.pop("format", None)
+    filters["year"] = str(year)
+    filterset, queryset = filtered_measures(request.user, filters)
+    measures = list(queryset.order_by("plan__title", "order", "pk"))
+    answers = skrivelse_answers(measures, year=year, as_of=as_of)
+    query = filters.urlencode()
+    return {
+        "form": form,
+        "filterset": filterset,
+        "year": year,
+        "as_of": as_of,
+        "answers": answers,
+        "measures": measures,
+        "query": query,
+        "filter_description": describe_filters(filterset),
+        "title": _("Answer to a written question: measures %(year)s") % {"year": year},
+    }
+
+
+def describe_filters(filterset) -> str:
+    """The active filters in words, so that a reader of the document knows the selection."""
+    if not filterset.is_valid():
+        return ""
+    parts = []
+    for name, value in filterset.cleaned_data.items():
+        if value in (None, "", [], ()) or name == "year":
+            continue
+        field_ = filterset.fields[name]
+        if isinstance(field_, forms.ChoiceField) and not isinstance(field_, forms.ModelChoiceField):
+            value = dict(field_.choices).get(value, value)
+        parts.append(f"{field_.label}: {value}")
+    return "; ".join(str(p) for p in parts)
+
+
+@login_required
+def skrivelse(request):
+    """Svar på skrivelse: the four questions of seed 004 answered from the register."""
+    context = _skrivelse_context(request)
+    if request.GET.get("format") == "docx":
+        return skrivelse_docx_response(context)
+    return render(request, "plans/register_skrivelse.html", context)
+
+
+def skrivelse_docx_response(context) -> HttpResponse:
+    """The same answers as a Word document that a handläggare can paste into a
+    tjänsteutlåtande."""
+    from docx import Document
+
+    document = Document()
+    document.add_heading(context["title"], level=1)
+    meta = _("Compiled by Trygg from the register of measures on %(today)s, as of %(as_of)s.") % {
+        "today": f"{timezone.localdate():%Y-%m-%d}",
+        "as_of": f"{context['as_of']:%Y-%m-%d}",
+    }
+    document.add_paragraph(meta)
+    if context["filter_description"]:
+        document.add_paragraph(
+            _("Selection: %(filters)s") % {"filters": context["filter_description"]}
+        )
+    for answer in context["answers"]:
+        document.add_heading(f"{answer.number}. {answer.question}", level=2)
+        document.add_paragraph(answer.summary)
+        for group in answer.groups:
+            document.add_heading(group.heading, level=3)
+            for item in group.items:
+                paragraph = document.add_paragraph(style="List Bullet")
+                paragraph.add_run(item.title).bold = True
+                if item.details:
+                    paragraph.add_run(" – " + "; ".join(item.details))
+        note = document.add_paragraph(
+            _("How this answer is selected: %(rule)s") % {"rule": answer.rule}
+        )
+        note.runs[0].italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="svar-pa-skrivelse-{context["year"]}.docx"'
+    )
+    return response
