@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from trygg.core.access import CHANGE, VIEW
 from trygg.core.models import Area, Organisation, Place
@@ -102,9 +102,9 @@ class ImportReport:
                 else _("Updated the plan “%(title)s”.")
             )
             % {"title": self.plan.title},
-            line(pgettext("plan import", "Focus areas"), self.focus_areas),
-            line(pgettext("plan import", "Activities"), self.activities),
-            line(pgettext("plan import", "Measures"), self.measures),
+            line(pgettext("plans", "Focus areas"), self.focus_areas),
+            line(pgettext("plans", "Activities"), self.activities),
+            line(pgettext("plans", "Measures"), self.measures),
             _("Status changes: %(n)d") % {"n": self.statuses_changed},
         ]
         if self.left_alone:
@@ -364,7 +364,7 @@ COLUMNS = [
     RowColumn("activity", gettext_lazy("Activity")),
     RowColumn("title", gettext_lazy("Title")),
     RowColumn("challenge", gettext_lazy("Challenge")),
-    RowColumn("action", gettext_lazy("Action")),
+    RowColumn("action", pgettext_lazy("measure", "Action")),
     RowColumn("responsibles", gettext_lazy("Responsible")),
     RowColumn("status", gettext_lazy("Status")),
     RowColumn("progress", gettext_lazy("Progress % (empty: from status)")),

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trygg.core.access import CHANGE, DELETE, VIEW, Scope
 from trygg.core.models import OrganisationOwned, Partnership
@@ -311,7 +312,7 @@ class Measure(OrganisationOwned):
     )
     title = models.CharField(_("title"), max_length=300)
     challenge = models.TextField(_("challenge"), blank=True)
-    action = models.TextField(_("action"), blank=True)
+    action = models.TextField(pgettext_lazy("measure", "action"), blank=True)
     action_items = models.JSONField(_("action items"), default=list, blank=True)
     status = models.ForeignKey(
         MeasureStatus, on_delete=models.PROTECT, related_name="measures", verbose_name=_("status")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
 from trygg.core.exports import export_rows
@@ -102,7 +102,7 @@ class PlanTable(Table):
         Column("next_review_on", gettext_lazy("Next review"), lambda p: p.next_review_on),
         Column(
             "measures",
-            gettext_lazy("Measures"),
+            pgettext_lazy("plans", "Measures"),
             lambda p: p.measure_count,
             sort="measure_count",
             numeric=True,

@@ -117,7 +117,7 @@ def test_the_filter_narrows_the_plan_page(plan, login):
         reverse("plans:plan_detail", args=[plan.pk]), {"category": StatusCategory.NOT_STARTED}
     )
     html = response.content.decode()
-    assert "1 aktivitet: 0 slutförda, 1 pågående, 0 ej påbörjade" in html
+    assert "1 aktivitet: 0 slutförda, 0 pågående, 1 ej påbörjad" in html
     assert html.count('<details class="section focus-area"') == 1
 
 
@@ -187,7 +187,7 @@ def test_the_measure_form_shows_swedish_errors_and_writes_nothing(plan, login):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Detta fält måste fyllas i." in html
-    assert "Ange ett giltigt datum." in html
+    assert "Fyll i ett giltigt datum." in html
     assert Measure.objects.count() == before
 
 
