@@ -218,6 +218,7 @@ class PoliceEventData:
     * ``is_summary``: a "Sammanfattning natt/kväll …" post that summarises
       several incidents; keep it but count it apart.
     * ``county_only``: ``location_name`` names only a län.
+    * ``name``: the heading as published, whitespace collapsed.
     """
 
     id: int
@@ -233,6 +234,7 @@ class PoliceEventData:
     is_summary: bool
     county_only: bool
     line: int | None = None
+    name: str = ""
 
 
 _PUBLISHED_RE = re.compile(
@@ -407,6 +409,7 @@ def parse_event(record: dict[str, Any], line: int | None = None) -> PoliceEventD
         is_summary=event_type.casefold().startswith("sammanfattning"),
         county_only=location_name.casefold().endswith(" län"),
         line=line,
+        name=" ".join(str(record.get("name")).split()),
     )
 
 

@@ -1,3 +1,19 @@
+from django.urls import path
+
+from trygg.incidents import views
+
 app_name = "incidents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ReportListView.as_view(), name="report_list"),
+    path("ny/", views.report_create, name="report_create"),
+    path("importera/", views.report_import, name="report_import"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/granska/", views.report_review, name="report_review"),
+    path("kategorier/", views.CategoryListView.as_view(), name="category_list"),
+    path("kategorier/ny/", views.category_create, name="category_create"),
+    path("kategorier/standard/", views.category_defaults, name="category_defaults"),
+    path("kategorier/<int:pk>/", views.category_edit, name="category_edit"),
+    path("polisen/", views.PoliceEventListView.as_view(), name="police_event_list"),
+    path("polisen/<int:pk>/", views.police_event_detail, name="police_event_detail"),
+]

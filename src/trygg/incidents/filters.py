@@ -1,0 +1,133 @@
+"""Filters for incident reports and police events: one definition for page, API and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core.access import VIEW
+from trygg.core.choices import AreaKind
+from trygg.core.filters import FilterSet
+from trygg.core.models import Area
+from trygg.incidents.choices import Assessment, ReportStatus, Resolution
+from trygg.incidents.models import IncidentCategory, PoliceEvent
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _start_of(day):
+    """Midnight local time, so that a date filter can use the (…, occurred_at) indexes."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _descendant_ids(area: Area) -> set[int]:
+    ids = {area.pk}
+    frontier = {area.pk}
+    while frontier:
+        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier -= ids
+        ids |= frontier
+    return ids
+
+
+class ReportFilter(FilterSet):
+    since = forms.DateField(label=_("From"), widget=DATE)
+    until = forms.DateField(label=_("To"), widget=DATE)
+    category = forms.ModelChoiceField(queryset=IncidentCategory.objects.none(), label=_("Category"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"))
+    status = forms.ChoiceField(label=_("Status"))
+    assessment = forms.ChoiceField(label=_("Assessment"))
+    lookups = {"status": "status", "assessment": "assessment", "category": "category"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from trygg.incidents.selectors import reports_visible
+
+        visible = reports_visible(self.user).order_by()
+        self.fields["category"].queryset = (
+            (
+                IncidentCategory.objects.filter(pk__in=visible.values("category_id"))
+                | IncidentCategory.objects.restrict(self.user, "report")
+            )
+            .order_by("group", "order", "name")
+            .distinct()
+        )
+        own_areas = Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
+        self.fields["area"].queryset = Area.objects.filter(
+            Q(pk__in=visible.values("area_id")) | Q(pk__in=own_areas.values("pk"))
+        ).order_by("kind", "name")
+        self.fields["status"].choices = [("", "—"), *ReportStatus.choices]
+        self.fields["assessment"].choices = [("", "—"), *Assessment.choices]
+
+    def filter_since(self, queryset, value):
+        return queryset.filter(occurred_at__gte=_start_of(value))
+
+    def filter_until(self, queryset, value):
+        return queryset.filter(occurred_at__lt=_start_of(value + dt.timedelta(days=1)))
+
+    def filter_area(self, queryset, area):
+        return queryset.filter(area_id__in=_descendant_ids(area))
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+
+SUMMARY_CHOICES = [
+    ("", _("Included")),
+    ("exclude", _("Left out")),
+    ("only", _("Only summaries")),
+]
+
+
+class PoliceEventFilter(FilterSet):
+    q = forms.CharField(label=_("Search"))
+    kommun = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Municipality"))
+    event_type = forms.ChoiceField(label=_("Type"))
+    since = forms.DateField(label=_("From"), widget=DATE)
+    until = forms.DateField(label=_("To"), widget=DATE)
+    resolution = forms.ChoiceField(label=_("Placed by"))
+    summaries = forms.ChoiceField(label=_("Summary posts"), choices=SUMMARY_CHOICES)
+    lookups = {"kommun": "kommun", "event_type": "event_type", "resolution": "resolution"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommun"].queryset = Area.objects.filter(kind=AreaKind.KOMMUN).order_by("name")
+        types = (
+            PoliceEvent.objects.restrict(self.user, VIEW)
+            .order_by("event_type")
+            .values_list("event_type", flat=True)
+            .distinct()
+        )
+        self.fields["event_type"].choices = [("", "—"), *((t, t) for t in types)]
+        self.fields["resolution"].choices = [("", "—"), *Resolution.choices]
+
+    def filter_q(self, queryset, value):
+        return queryset.filter(Q(name__icontains=value) | Q(summary__icontains=value))
+
+    def filter_since(self, queryset, value):
+        return queryset.filter(occurred_at__gte=_start_of(value))
+
+    def filter_until(self, queryset, value):
+        return queryset.filter(occurred_at__lt=_start_of(value + dt.timedelta(days=1)))
+
+    def filter_summaries(self, queryset, value):
+        if value == "exclude":
+            return queryset.filter(is_summary=False)
+        if value == "only":
+            return queryset.filter(is_summary=True)
+        return queryset
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end date is before the start date."))
+        return data

@@ -1,0 +1,192 @@
+"""Reads of incident reports and police events.
+
+Blurring ("förgrovning") of incident reports happens in ONE place, :func:`reports_visible`,
+which the list page, the detail page, the API, the export and the lägesbild all read from.
+
+Who sees what:
+
+* **Detail** – the exact time, place, address, coordinates and description – for users
+  with VIEW in the owning organisation whose area limits cover the report's area
+  (``Scope.owned_q``), and for the reporter who filed it.
+* **Blurred** for everyone else who may see the report at all, i.e. partner organisations
+  through a ``core.Partnership`` (the police). They get the category, the area, the
+  assessment and the status; the time is floored to the hour; place, address and
+  coordinates are withheld. The description is withheld too: it is free text written for
+  the kommun's own reviewers, and even without names it can point at a person or an
+  address ("the kiosk owner at …"). Partners who need it ask the owner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncHour
+
+from trygg.core.access import REPORT, VIEW, scope_for
+from trygg.incidents.models import IncidentCategory, IncidentReport, PoliceEvent
+
+# Attributes every reader uses instead of the raw fields.
+SHOWN_FIELDS = [
+    "shown_occurred_at",
+    "shown_occurred_until",
+    "shown_place_id",
+    "shown_place_name",
+    "shown_lat",
+    "shown_lon",
+    "shown_address",
+    "shown_description",
+    "shown_review_note",
+    "shown_external_ref",
+]
+
+
+# Times are floored to the hour in UTC: Sweden's offsets are whole hours, so this is the
+# local hour too, and every branch of the CASE stays in UTC (on SQLite a truncation in local
+# time inside a CASE would be read back as UTC and shift by the offset).
+
+
+def _blurred(detail_value, blurred_value, output_field):
+    return Case(
+        When(detail=True, then=detail_value), default=blurred_value, output_field=output_field
+    )
+
+
+def reports_visible(user, *, action: str = VIEW) -> QuerySet[IncidentReport]:
+    """Reports the user may see, each with ``detail`` (bool) and blurred ``shown_*`` values.
+
+    Readers must use ``shown_occurred_at``, ``shown_place_name``, ``shown_lat`` … and never
+    the raw fields, which are still on the model for the services.
+    """
+    scope = scope_for(user)
+    queryset = IncidentReport.objects.restrict(user, action)
+    if scope.is_superuser:
+        detail = Value(True, output_field=BooleanField())
+    else:
+        detail = Case(
+            When(IncidentReport.detail_q(scope), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    return queryset.annotate(detail=detail).annotate(
+        shown_occurred_at=_blurred(
+            F("occurred_at"),
+            TruncHour("occurred_at", tzinfo=dt.UTC),
+            IncidentReport._meta.get_field("occurred_at"),
+        ),
+        shown_occurred_until=_blurred(
+            F("occurred_until"),
+            TruncHour("occurred_until", tzinfo=dt.UTC),
+            IncidentReport._meta.get_field("occurred_until"),
+        ),
+        shown_place_id=_blurred(F("place_id"), Value(None), IntegerField()),
+        shown_place_name=_blurred(F("place__name"), Value(""), CharField()),
+        shown_lat=_blurred(F("lat"), Value(None), FloatField()),
+        shown_lon=_blurred(F("lon"), Value(None), FloatField()),
+        shown_address=_blurred(F("address"), Value(""), CharField()),
+        shown_description=_blurred(F("description"), Value(""), TextField()),
+        shown_review_note=_blurred(F("review_note"), Value(""), TextField()),
+        shown_external_ref=_blurred(F("external_ref"), Value(""), CharField()),
+    )
+
+
+def report_list(user) -> QuerySet[IncidentReport]:
+    """reports_visible with what the list, export and API show, in one query."""
+    return reports_visible(user).select_related("category", "area", "organisation")
+
+
+def report_detail(user, pk) -> IncidentReport:
+    """One report as the user may see it; 404 when out of scope (whether or not it exists)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        reports_visible(user).select_related(
+            "category", "area", "organisation", "reporter", "reviewed_by", "measure"
+        ),
+        pk=pk,
+    )
+
+
+def report_can_review(user, report: IncidentReport) -> bool:
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return False
+    return (
+        IncidentReport.objects.filter(pk=report.pk)
+        .filter(IncidentReport.review_q(scope) if not scope.is_superuser else Q())
+        .exists()
+    )
+
+
+def report_status_counts(queryset: QuerySet[IncidentReport]) -> dict[str, int]:
+    """How many of the (already restricted and filtered) reports have each status."""
+    counts = dict(
+        queryset.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return counts
+
+
+def categories_for_reporting(user) -> QuerySet[IncidentCategory]:
+    """Active categories the user may file reports under."""
+    return (
+        IncidentCategory.objects.restrict(user, REPORT)
+        .filter(is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "group", "order", "name")
+    )
+
+
+def police_events_visible(user) -> QuerySet[PoliceEvent]:
+    return PoliceEvent.objects.restrict(user, VIEW)
+
+
+def police_events_for_kommun(
+    user,
+    area,
+    start: dt.datetime | dt.date,
+    end: dt.datetime | dt.date,
+    *,
+    include_summaries: bool = False,
+) -> QuerySet[PoliceEvent]:
+    """The police's events in one kommun with start <= occurred_at < end.
+
+    Sammanfattning posts summarise several incidents and would count them twice, so they
+    are left out unless asked for.
+    """
+    queryset = police_events_visible(user).filter(
+        kommun=area, occurred_at__gte=start, occurred_at__lt=end
+    )
+    if not include_summaries:
+        queryset = queryset.filter(is_summary=False)
+    return queryset
+
+
+def police_event_outcome_counts(queryset: QuerySet[PoliceEvent]) -> dict[str, int]:
+    """How the (filtered) events were placed: location / name / county / unknown, and
+    Sammanfattning posts counted apart."""
+    counts = {"location": 0, "name": 0, "county": 0, "unknown": 0, "summaries": 0}
+    rows = (
+        queryset.order_by()
+        .values("resolution", "is_summary")
+        .annotate(n=Count("pk"))
+        .values_list("resolution", "is_summary", "n")
+    )
+    for resolution, is_summary, n in rows:
+        if is_summary:
+            counts["summaries"] += n
+        else:
+            counts[resolution] = counts.get(resolution, 0) + n
+    return counts

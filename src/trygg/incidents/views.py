@@ -1,0 +1,363 @@
+"""Pages for incident reports (list, filing, detail and review), categories, import and the
+police's events."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from trygg.core.access import ADD, CHANGE, REPORT, VIEW, scope_for
+from trygg.core.exports import export_rows
+from trygg.core.listing import RestrictedListView
+from trygg.core.models import Organisation
+from trygg.core.uploads import read_upload
+from trygg.core.views import add_form_errors
+from trygg.incidents import selectors, services
+from trygg.incidents.filters import PoliceEventFilter, ReportFilter
+from trygg.incidents.forms import CategoryForm, ReportForm, ReportImportForm, ReviewForm
+from trygg.incidents.models import IncidentCategory, IncidentReport, PoliceEvent
+from trygg.incidents.tables import CategoryTable, PoliceEventTable, ReportTable
+
+
+def _can(user, *actions: str) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or all(scope.organisation_ids(a) for a in actions)
+
+
+def _error_form(form, error) -> None:
+    if isinstance(error, PermissionDenied):
+        error = ValidationError(str(error))
+    add_form_errors(form, error)
+
+
+class ExportColumnsMixin:
+    """The export carries the table's ``export_columns`` (more than fits on a phone); the
+    filtered queryset is built once per request for the page, its counts and the export."""
+
+    def filtered_queryset(self):
+        if not hasattr(self, "_filtered"):
+            self._filtered = super().filtered_queryset()
+        return self._filtered
+
+    def export(self, fmt: str):
+        queryset = self.filtered_queryset()
+        columns = getattr(self.table, "export_columns", self.table.columns)
+        rows = [[c.value(obj) for c in columns] for obj in queryset]
+        return export_rows([str(c.label) for c in columns], rows, fmt, self.export_name)
+
+
+# Reports
+
+
+class ReportListView(ExportColumnsMixin, RestrictedListView):
+    """Händelserapporter: what the user may see, blurred where they lack detail access."""
+
+    model = IncidentReport
+    filterset_class = ReportFilter
+    table_class = ReportTable
+    template_name = "incidents/report_list.html"
+    title = gettext_lazy("Incident reports")
+    export_name = "handelserapporter"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            _can(request.user, VIEW) or _can(request.user, REPORT)
+        ):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return selectors.report_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        queryset = self.filtered_queryset()
+        context["status_counts"] = selectors.report_status_counts(queryset)
+        context["blurred_count"] = queryset.filter(detail=False).count()
+        if _can(user, REPORT):
+            context["create_url"] = reverse("incidents:report_create")
+            context["create_label"] = _("File a report")
+        actions = []
+        if _can(user, ADD, REPORT):
+            actions.append((reverse("incidents:report_import"), _("Import")))
+        if _can(user, CHANGE):
+            actions.append((reverse("incidents:category_list"), _("Categories")))
+        if _can(user, VIEW):
+            actions.append((reverse("incidents:police_event_list"), _("Police events")))
+        context["extra_actions"] = actions
+        return context
+
+
+@login_required
+def report_create(request):
+    """Ny händelserapport: the phone-first form for field staff and partners."""
+    if not _can(request.user, REPORT):
+        raise Http404
+    form = ReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_create(actor=request.user, **form.service_kwargs())
+        except (ValidationError, PermissionDenied) as error:
+            _error_form(form, error)
+        else:
+            messages.success(request, _("Thank you. The report was filed."))
+            return redirect("incidents:report_detail", pk=report.pk)
+    return render(
+        request,
+        "incidents/report_form.html",
+        {
+            "form": form,
+            "title": _("File an incident report"),
+            "has_categories": bool(form.categories),
+            "can_manage_categories": _can(request.user, CHANGE),
+        },
+    )
+
+
+def _detail_context(request, report, review_form=None):
+    can_review = selectors.report_can_review(request.user, report)
+    if can_review and review_form is None:
+        review_form = ReviewForm(
+            initial={"status": report.status, "measure": report.measure_id},
+            user=request.user,
+            report=report,
+        )
+    return {
+        "report": report,
+        "title": str(report),
+        "can_review": can_review,
+        "review_form": review_form if can_review else None,
+    }
+
+
+@login_required
+def report_detail(request, pk):
+    report = selectors.report_detail(request.user, pk)
+    return render(request, "incidents/report_detail.html", _detail_context(request, report))
+
+
+@login_required
+@require_POST
+def report_review(request, pk):
+    """Granska: change the status, write a note, link a measure."""
+    report = selectors.report_detail(request.user, pk)
+    if not selectors.report_can_review(request.user, report):
+        raise Http404
+    form = ReviewForm(request.POST, user=request.user, report=report)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.report_review(
+                actor=request.user,
+                report=IncidentReport.objects.restrict(request.user, CHANGE).get(pk=report.pk),
+                status=data["status"],
+                note=data["note"],
+                measure=data["measure"],
+                set_measure=True,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _error_form(form, error)
+        else:
+            messages.success(request, _("The report was saved."))
+            return redirect("incidents:report_detail", pk=report.pk)
+    return render(
+        request,
+        "incidents/report_detail.html",
+        _detail_context(request, report, review_form=form),
+    )
+
+
+@login_required
+def report_import(request):
+    """Importera händelserapporter från en annan tjänsts export (CSV/XLSX)."""
+    if not _can(request.user, ADD, REPORT):
+        raise Http404
+    form = ReportImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            content = read_upload(form.cleaned_data["file"], extensions={".csv", ".xlsx"})
+            counts = services.reports_import(
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                data=content,
+                filename=form.cleaned_data["file"].name,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages_ = error.messages if isinstance(error, ValidationError) else [str(error)]
+            for message in messages_:
+                form.add_error("file", message)
+        else:
+            messages.success(
+                request,
+                _("Imported %(created)s new reports; %(unchanged)s were already there.") % counts,
+            )
+            return redirect("incidents:report_list")
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Import incident reports"),
+            "intro": _(
+                "The whole file is imported or nothing is. Rows whose extern_id has already "
+                "been imported are left as they are."
+            ),
+            "multipart": True,
+            "submit_label": _("Import"),
+            "cancel_url": reverse("incidents:report_list"),
+        },
+    )
+
+
+# Categories
+
+
+class CategoryListView(RestrictedListView):
+    model = IncidentCategory
+    table_class = CategoryTable
+    template_name = "incidents/category_list.html"
+    title = gettext_lazy("Incident categories")
+    export_name = "handelsekategorier"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not _can(request.user, CHANGE):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return IncidentCategory.objects.restrict(self.request.user, CHANGE).select_related(
+            "organisation"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["create_url"] = reverse("incidents:category_create")
+        context["create_label"] = _("New category")
+        scope = scope_for(self.request.user)
+        organisations = Organisation.objects.all()
+        if not scope.is_superuser:
+            organisations = organisations.filter(pk__in=scope.organisation_ids(CHANGE))
+        with_categories = set(
+            IncidentCategory.objects.restrict(self.request.user, CHANGE).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        context["without_categories"] = [o for o in organisations if o.pk not in with_categories]
+        return context
+
+
+@login_required
+def category_create(request):
+    if not _can(request.user, CHANGE):
+        raise Http404
+    form = CategoryForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _error_form(form, error)
+        else:
+            messages.success(request, _("The category was created."))
+            return redirect("incidents:category_list")
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("New category"),
+            "cancel_url": reverse("incidents:category_list"),
+        },
+    )
+
+
+@login_required
+def category_edit(request, pk):
+    category = get_object_or_404(IncidentCategory.objects.restrict(request.user, CHANGE), pk=pk)
+    initial = {
+        "organisation": category.organisation,
+        "name": category.name,
+        "group": category.group,
+        "order": category.order,
+        "is_active": category.is_active,
+    }
+    form = CategoryForm(request.POST or None, initial=initial, user=request.user)
+    form.fields["organisation"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
+        try:
+            services.category_update(actor=request.user, category=category, **data)
+        except (ValidationError, PermissionDenied) as error:
+            _error_form(form, error)
+        else:
+            messages.success(request, _("The category was saved."))
+            return redirect("incidents:category_list")
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": category.name,
+            "intro": _("A category in use cannot be deleted; make it inactive instead."),
+            "cancel_url": reverse("incidents:category_list"),
+            "history_url": reverse("core:history", args=["incidents", "incidentcategory", pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def category_defaults(request):
+    """Lägg till standardkategorierna for an organisation that has none."""
+    scope = scope_for(request.user)
+    organisations = Organisation.objects.all()
+    if not scope.is_superuser:
+        organisations = organisations.filter(pk__in=scope.organisation_ids(CHANGE))
+    organisation = get_object_or_404(organisations, pk=request.POST.get("organisation") or 0)
+    services.categories_ensure_defaults(organisation, actor=request.user)
+    messages.success(request, _("The default categories are in place."))
+    return redirect("incidents:category_list")
+
+
+# Police events
+
+
+class PoliceEventListView(ExportColumnsMixin, RestrictedListView):
+    """Polisens händelser: the public events feed, per kommun, type and period."""
+
+    model = PoliceEvent
+    filterset_class = PoliceEventFilter
+    table_class = PoliceEventTable
+    template_name = "incidents/police_event_list.html"
+    title = gettext_lazy("Police events")
+    export_name = "polisens_handelser"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not _can(request.user, VIEW):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return selectors.police_events_visible(self.request.user).select_related("kommun", "county")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["outcomes"] = selectors.police_event_outcome_counts(self.filtered_queryset())
+        return context
+
+
+@login_required
+def police_event_detail(request, pk):
+    event = get_object_or_404(
+        selectors.police_events_visible(request.user).select_related("kommun", "county"), pk=pk
+    )
+    return render(
+        request, "incidents/police_event_detail.html", {"event": event, "title": event.name}
+    )
