@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FundingSource(models.TextChoices):
@@ -13,7 +14,7 @@ class FundingSource(models.TextChoices):
     BRA = "bra", _("Grant from Brå")
     RF_SISU = "rf_sisu", _("RF-SISU")
     BEFINTLIG_BUDGET = "befintlig_budget", _("Existing budget")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("funding source", "Other")
 
 
 class MeasureTagKind(models.TextChoices):

@@ -72,8 +72,11 @@ SKRIVELSE_DATE = dt.date(2024, 9, 26)
 
 
 def load(world, stdout) -> None:
-    load_nacka_budget(world)
-    stdout.write("Budget: Nacka trygghetspaket 2023 och 2024 (seed 001).")
+    _budget_2023, budget_2024 = load_nacka_budget(world)
+    linked = fund_nacka_measures(budget_2024)
+    stdout.write(
+        f"Budget: Nacka trygghetspaket 2023 och 2024 (seed 001), {linked} insatser kopplade."
+    )
     hagersten = load_hagersten()
     stdout.write(
         f"Budget: Hägersten-Älvsjö insatsregister med {len(hagersten.measures)} insatser (seed 004)."
@@ -131,6 +134,44 @@ def load_nacka_budget(world) -> tuple[Budget, Budget]:
         source="SCB, folkmängd 31 december 2023",
     )
     return budget_2023, budget_2024
+
+
+# Which activities of Nacka's plan (seed 002, loaded by the plans demo) each line pays for.
+NACKA_LINE_ACTIVITIES = {
+    "Trygghetsvärdar": "Trygghetsvärdar i Fisksätra och Orminge",
+    "SSPF (skola, socialtjänst, polis, fritid)": "SSPF",
+    "Stöd till lokala arbetsgrupper": "Arbetsgrupperna Trygg och säker",
+}
+
+
+def fund_nacka_measures(budget) -> int:
+    """Link the measures of Nacka's plan to the 2024 lines that pay for them.
+
+    The tjänsteskrivelse names what each line pays for but not the cost per measure, so the
+    amount is left empty.
+    """
+    from trygg.plans.models import Measure
+
+    linked = 0
+    for line in budget.lines.all():
+        activity = NACKA_LINE_ACTIVITIES.get(line.name)
+        if activity is None:
+            continue
+        measures = Measure.objects.filter(
+            organisation_id=budget.organisation_id, activity__title__startswith=activity
+        )
+        for measure in measures:
+            services.measure_funding_create(
+                actor=None,
+                measure=measure,
+                source=FundingSource.TRYGGHETSPAKET,
+                budget_line=line,
+                amount=None,
+                year=budget.year,
+                note="Beloppet per insats anges inte i tjänsteskrivelsen.",
+            )
+            linked += 1
+    return linked
 
 
 # Hägersten-Älvsjö (seed 004)

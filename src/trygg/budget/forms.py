@@ -33,8 +33,9 @@ class AmountField(forms.CharField):
     }
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 40)
+        # No max_length: its validator would run on the Decimal; the length is checked here.
         super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("maxlength", "40")
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("autocomplete", "off")
 
@@ -48,6 +49,8 @@ class AmountField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
+        if len(text) > 40:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         match = _UNIT_RE.match(text.strip())
         number = match["number"] if match else text
         unit = _UNITS[(match["unit"] or "kr").lower()] if match else Decimal(1)

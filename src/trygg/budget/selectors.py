@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from trygg.budget.choices import FundingSource, Variance
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding, MeasureTag
 from trygg.core.access import VIEW
-from trygg.core.choices import AreaKind
+from trygg.core.choices import AreaKind, OrganisationKind
 
 ZERO = Decimal(0)
 
@@ -256,7 +256,7 @@ def state_grant(organisation, year: int) -> StateGrant | None:
     area does not, and gets None.
     """
     area = organisation.area
-    if area is None or area.kind != AreaKind.KOMMUN:
+    if organisation.kind != OrganisationKind.KOMMUN or area is None or area.kind != AreaKind.KOMMUN:
         return None
     from trygg.stats.selectors import population_for
 
