@@ -19,6 +19,7 @@ import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -233,6 +234,20 @@ AREA_WEIGHTS = {"Sicklaön": 0.36, "Boo": 0.3, "Fisksätra/Saltsjöbaden": 0.19,
 SHARE_AT_PLACE = 0.6
 
 
+class GeneratedReport(NamedTuple):
+    """One generated report, as plain values (the bulk service inserts them as rows)."""
+
+    occurred_at: dt.datetime
+    category_id: int
+    area_id: int | None
+    place_id: int | None
+    lat: float | None
+    lon: float | None
+    assessment: int
+    description: str
+    status: str
+
+
 @dataclass(frozen=True)
 class Burst:
     """A planted run of reports: ``count`` extra reports of a category at a place in a week."""
@@ -257,7 +272,7 @@ def _cumulative(weights) -> list[float]:
 
 
 class ReportGenerator:
-    """Draws generated reports; ``reports()`` yields unsaved IncidentReport objects."""
+    """Draws generated reports; ``reports()`` yields GeneratedReport rows."""
 
     def __init__(
         self,
@@ -275,6 +290,13 @@ class ReportGenerator:
         if not self.profiles:
             raise ValueError("none of the profiled categories exists")
         self.categories = categories
+        self.category_ids = [categories[p.name].pk for p in self.profiles]
+        self.assessment_cum = [_cumulative(p.assessments) for p in self.profiles]
+        self.description_lists = [p.descriptions or ("",) for p in self.profiles]
+        self.month_keep = [
+            None if p.months is None else [w / max(p.months) for w in p.months]
+            for p in self.profiles
+        ]
         self.category_cum = _cumulative(p.share for p in self.profiles)
         self.places_by_name = {p.name: p for p in places}
         self.targets = self._targets(areas, places)
@@ -312,12 +334,6 @@ class ReportGenerator:
             targets[area.pk] = Target(area=area, places=own, centre=centre)
         return targets
 
-    def _month_ok(self, profile: CategoryProfile, month: int) -> bool:
-        """Rejection sampling for the season: keep with probability weight / max weight."""
-        if profile.months is None:
-            return True
-        return self.random.random() < profile.months[month - 1] / max(profile.months)
-
     def reports(
         self,
         *,
@@ -326,94 +342,106 @@ class ReportGenerator:
         count: int,
         bursts: tuple[Burst, ...] = (),
         now: dt.datetime | None = None,
-    ) -> Iterator:
-        """``count`` reports spread over [start, end), plus the planted bursts."""
-        from trygg.incidents.models import IncidentReport
+    ) -> Iterator[GeneratedReport]:
+        """``count`` reports over [start, end) in time order, with the planted bursts.
 
-        rnd = self.random
+        Reports are drawn week by week, each week's share sorted by time: a load in time
+        order appends to the time indexes instead of inserting all over them.
+        """
+        now = min(now or end, end)
         first_monday = start.astimezone(LOCAL).date()
         first_monday -= dt.timedelta(days=first_monday.weekday())
-        weeks = max(1, math.ceil((end - start).days / 7) + 1)
-        made = 0
-        now = now or end
-        while made < count:
-            index = bisect.bisect(self.category_cum, rnd.random() * self.category_cum[-1])
-            index = min(index, len(self.profiles) - 1)
-            profile = self.profiles[index]
-            cum = self.week_cum[index]
-            cell = min(bisect.bisect(cum, rnd.random() * cum[-1]), 167)
-            day = first_monday + dt.timedelta(days=rnd.randrange(weeks) * 7 + cell // 24)
-            if not self._month_ok(profile, day.month):
-                continue
-            local = dt.datetime(
-                day.year,
-                day.month,
-                day.day,
-                cell % 24,
-                rnd.randrange(60),
-                tzinfo=LOCAL,
+        mondays = []
+        monday = first_monday
+        while dt.datetime.combine(monday, dt.time(), tzinfo=LOCAL) < now:
+            mondays.append(monday)
+            monday += dt.timedelta(days=7)
+        # Each week's share of the count, in proportion to how much of it lies in the range.
+        spans = []
+        for monday in mondays:
+            week_start = max(start, dt.datetime.combine(monday, dt.time(), tzinfo=LOCAL))
+            week_end = min(
+                now, dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(), tzinfo=LOCAL)
             )
-            moment = local.astimezone(dt.UTC)
-            if not (start <= moment < end) or moment > now:
+            spans.append(max((week_end - week_start).total_seconds(), 0))
+        total_span = sum(spans) or 1
+        quotas = [int(count * span / total_span) for span in spans]
+        for index in range(count - sum(quotas)):
+            quotas[index % len(quotas)] += 1
+        by_week = {b.week_start: [] for b in bursts}
+        for burst in bursts:
+            by_week[burst.week_start].append(burst)
+        for monday, quota in zip(mondays, quotas, strict=True):
+            week = list(self._week(monday, quota, start, now))
+            for burst in by_week.get(monday, []):
+                week.extend(self._burst(burst, start, now))
+            week.sort(key=lambda report: report.occurred_at)
+            yield from week
+
+    def _week(self, monday: dt.date, quota: int, start, now) -> Iterator[GeneratedReport]:
+        rnd = self.random.random
+        randrange = self.random.randrange
+        last = len(self.profiles) - 1
+        category_cum, category_total = self.category_cum, self.category_cum[-1]
+        made = attempts = 0
+        while made < quota and attempts < quota * 20 + 100:
+            attempts += 1
+            index = min(bisect.bisect(category_cum, rnd() * category_total), last)
+            cum = self.week_cum[index]
+            cell = min(bisect.bisect(cum, rnd() * cum[-1]), 167)
+            day = monday + dt.timedelta(days=cell // 24)
+            keep = self.month_keep[index]
+            if keep is not None and rnd() >= keep[day.month - 1]:
+                continue  # the season: fewer of this kind this month
+            moment = dt.datetime(
+                day.year, day.month, day.day, cell % 24, randrange(60), tzinfo=LOCAL
+            ).astimezone(dt.UTC)
+            if not (start <= moment < now):
                 continue
             made += 1
-            yield self._report(IncidentReport, profile, index, moment, now)
-        for burst in bursts:
-            yield from self._burst(IncidentReport, burst, start, end, now)
+            yield self._report(index, moment, now)
 
-    def _report(self, model, profile, index, moment, now, place=None):
-        rnd = self.random
-        area = None
+    def _report(self, index: int, moment: dt.datetime, now: dt.datetime, place=None):
+        rnd = self.random.random
         lat = lon = None
-        if place is None and rnd.random() < SHARE_AT_PLACE:
+        if place is None and rnd() < SHARE_AT_PLACE:
             places, cum = self.place_cum[index]
             if places:
-                place = places[min(bisect.bisect(cum, rnd.random() * cum[-1]), len(places) - 1)]
+                place = places[min(bisect.bisect(cum, rnd() * cum[-1]), len(places) - 1)]
         if place is not None:
-            area = place.area
+            area_id = place.area_id
             if place.lat is not None:
                 # About ±150 m around the place: reports are made where it happened.
-                lat = round(place.lat + rnd.uniform(-0.0014, 0.0014), 6)
-                lon = round(place.lon + rnd.uniform(-0.0026, 0.0026), 6)
+                lat = round(place.lat + (rnd() - 0.5) * 0.0028, 6)
+                lon = round(place.lon + (rnd() - 0.5) * 0.0052, 6)
         else:
-            target = self.area_list[
-                min(
-                    bisect.bisect(self.area_cum, rnd.random() * self.area_cum[-1]),
-                    len(self.area_list) - 1,
-                )
-            ]
-            area = target.area
+            cum = self.area_cum
+            target = self.area_list[min(bisect.bisect(cum, rnd() * cum[-1]), len(cum) - 1)]
+            area_id = target.area.pk
             if target.centre is not None:
-                lat = round(target.centre[0] + rnd.uniform(-0.012, 0.012), 6)
-                lon = round(target.centre[1] + rnd.uniform(-0.022, 0.022), 6)
-        assessment = 1 + min(
-            bisect.bisect(
-                _cumulative(profile.assessments), rnd.random() * sum(profile.assessments)
-            ),
-            2,
-        )
-        age = now - moment
-        status = "ny" if age.days < 7 else ("granskad" if age.days < 30 else "avslutad")
-        description = rnd.choice(profile.descriptions) if profile.descriptions else ""
-        return model(
-            organisation=self.organisation,
-            category=self.categories[profile.name],
+                lat = round(target.centre[0] + (rnd() - 0.5) * 0.024, 6)
+                lon = round(target.centre[1] + (rnd() - 0.5) * 0.044, 6)
+        cum = self.assessment_cum[index]
+        assessment = 1 + min(bisect.bisect(cum, rnd() * cum[-1]), 2)
+        age = (now - moment).days
+        status = "ny" if age < 7 else ("granskad" if age < 30 else "avslutad")
+        descriptions = self.description_lists[index]
+        return GeneratedReport(
             occurred_at=moment,
-            area=area,
-            place=place,
+            category_id=self.category_ids[index],
+            area_id=area_id,
+            place_id=place.pk if place is not None else None,
             lat=lat,
             lon=lon,
             assessment=assessment,
-            description=description,
+            description=descriptions[int(rnd() * len(descriptions))],
             status=status,
-            is_generated=True,
         )
 
-    def _burst(self, model, burst: Burst, start, end, now):
+    def _burst(self, burst: Burst, start, now):
         if burst.category not in self.categories or burst.place not in self.places_by_name:
             return
         index = next(i for i, p in enumerate(self.profiles) if p.name == burst.category)
-        profile = self.profiles[index]
         place = self.places_by_name[burst.place]
         cum = self.week_cum[index]
         made = attempts = 0
@@ -421,14 +449,13 @@ class ReportGenerator:
             attempts += 1
             cell = min(bisect.bisect(cum, self.random.random() * cum[-1]), 167)
             day = burst.week_start + dt.timedelta(days=cell // 24)
-            local = dt.datetime(
+            moment = dt.datetime(
                 day.year, day.month, day.day, cell % 24, self.random.randrange(60), tzinfo=LOCAL
-            )
-            moment = local.astimezone(dt.UTC)
-            if not (start <= moment < end) or moment > now:
+            ).astimezone(dt.UTC)
+            if not (start <= moment < now):
                 continue
             made += 1
-            yield self._report(model, profile, index, moment, now, place=place)
+            yield self._report(index, moment, now, place=place)
 
 
 def nacka_bursts(last_week_start: dt.date) -> tuple[Burst, ...]:

@@ -56,24 +56,44 @@ def _count(rows: Iterable[tuple]) -> tuple[Counter, Counter]:
     return counts, generated
 
 
-def _objects(organisation_id: int, counts: Counter, generated: Counter):
+COUNT_FIELDS = (
+    "organisation_id",
+    "day",
+    "week_start",
+    "month",
+    "weekday",
+    "hour",
+    "category_id",
+    "area_id",
+    "place_id",
+    "count",
+    "generated",
+)
+
+
+def _insert(organisation_id: int, counts: Counter, generated: Counter) -> int:
+    """Write the counted cells as IncidentCount rows (a plain bulk insert, see bulk.py)."""
+    from trygg.situation import bulk
     from trygg.situation.models import IncidentCount
 
-    for key, count in counts.items():
-        day, hour, category_id, area_id, place_id = key
-        yield IncidentCount(
-            organisation_id=organisation_id,
-            day=day,
-            week_start=day - dt.timedelta(days=day.weekday()),
-            month=day.replace(day=1),
-            weekday=day.isoweekday(),
-            hour=hour,
-            category_id=category_id,
-            area_id=area_id,
-            place_id=place_id,
-            count=count,
-            generated=generated.get(key, 0),
-        )
+    def rows():
+        for key, count in counts.items():
+            day, hour, category_id, area_id, place_id = key
+            yield (
+                organisation_id,
+                day,
+                day - dt.timedelta(days=day.weekday()),
+                day.replace(day=1),
+                day.isoweekday(),
+                hour,
+                category_id,
+                area_id,
+                place_id,
+                count,
+                generated.get(key, 0),
+            )
+
+    return bulk.insert(IncidentCount, COUNT_FIELDS, rows())
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -143,7 +163,7 @@ def _recount(organisation_id: int, days: Iterable[dt.date]) -> None:
         c, g = _count(_report_rows(rows))
         counts.update(c)
         generated.update(g)
-    IncidentCount.objects.bulk_create(_objects(organisation_id, counts, generated), batch_size=2000)
+    _insert(organisation_id, counts, generated)
 
 
 @transaction.atomic
@@ -226,10 +246,9 @@ def add_reports(organisation_id: int, rows: Iterable[tuple], *, last_id: int) ->
     if touched:
         _recount(organisation_id, touched)
         counts = Counter({k: v for k, v in counts.items() if k[0] not in touched})
-    objects = list(_objects(organisation_id, counts, generated))
-    IncidentCount.objects.bulk_create(objects, batch_size=5000)
+    written = _insert(organisation_id, counts, generated)
     _set_watermark(organisation_id, max(mark, last_id))
-    return len(objects)
+    return written
 
 
 def _rebuild_locked(organisation_id: int) -> int:
@@ -239,11 +258,10 @@ def _rebuild_locked(organisation_id: int) -> int:
     IncidentCount.objects.filter(organisation_id=organisation_id).delete()
     reports = IncidentReport.objects.filter(organisation_id=organisation_id).order_by()
     counts, generated = _count(_report_rows(reports))
-    objects = list(_objects(organisation_id, counts, generated))
-    IncidentCount.objects.bulk_create(objects, batch_size=5000)
+    written = _insert(organisation_id, counts, generated)
     StaleDay.objects.filter(organisation_id=organisation_id).delete()
     _set_watermark(organisation_id, reports.aggregate(m=Max("id"))["m"] or 0)
-    return len(objects)
+    return written
 
 
 @transaction.atomic

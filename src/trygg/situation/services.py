@@ -293,6 +293,26 @@ def problem_measure_unlink(*, actor, link: ProblemMeasure) -> None:
 # Generated incident reports
 
 
+REPORT_COLUMNS = (
+    "organisation_id",
+    "category_id",
+    "occurred_at",
+    "area_id",
+    "place_id",
+    "lat",
+    "lon",
+    "address",
+    "assessment",
+    "description",
+    "status",
+    "review_note",
+    "is_generated",
+    "external_ref",
+    "import_batch_id",
+    "created_at",
+)
+
+
 @transaction.atomic
 def generated_reports_create(
     *,
@@ -300,9 +320,10 @@ def generated_reports_create(
     organisation: Organisation,
     reports: Iterable,
     description: str,
-    batch_size: int = 5000,
 ) -> dict[str, int]:
     """Bulk-insert generated incident reports (demo and benchmark data) in one transaction.
+
+    ``reports`` are situation.generator.GeneratedReport rows.
 
     Why bulk, when every other write goes through the row-by-row incident services: the
     demo loads thousands and the benchmark a million reports, and a service call per row
@@ -310,18 +331,20 @@ def generated_reports_create(
     data that no person wrote. What the row services guarantee is kept here set-wise:
 
     - every report is marked ``is_generated`` and belongs to ``organisation``, and its
-      category, area and place are the organisation's (checked once per distinct id, not
-      per row); assessment, coordinates and time window are checked in Python and by the
-      database's named constraints; nothing lies in the future;
+      category, area and place are the organisation's (checked against the sets of the
+      organisation's ids, not with a query per row); the assessment, the coordinates and
+      the time are checked in Python and again by the database's named constraints;
+      nothing lies in the future; descriptions are generated text without personal data;
     - the whole load is one transaction: all or nothing;
-    - ONE audit entry records the batch (an ImportBatch with the counts), instead of one
-      per generated row, so the change log says what happened without a million lines;
+    - ONE audit entry records the batch (an ImportBatch with the counts) instead of one per
+      generated row, so the change log says what happened without a million lines;
     - the pre-computed counts are updated with the new rows (situation.rollup).
 
     Real reports never come this way: they are filed, imported and reviewed through
     trygg.incidents.services.
     """
     from trygg.incidents.models import IncidentCategory, IncidentReport
+    from trygg.situation import bulk
 
     require(actor, ADD, organisation.pk)
     rollup.ensure_current(organisation.pk)
@@ -332,7 +355,8 @@ def generated_reports_create(
     if organisation.area_id:
         own_areas.add(organisation.area_id)
     places = set(Place.objects.filter(organisation=organisation).values_list("pk", flat=True))
-    now = timezone.now() + dt.timedelta(minutes=5)
+    now = timezone.now()
+    latest = now + dt.timedelta(minutes=5)
     batch = ImportBatch(
         organisation=organisation,
         kind="situation.generated_reports",
@@ -342,46 +366,46 @@ def generated_reports_create(
         progress=100,
     )
     save_validated(batch)
+    counted: list[tuple] = []
 
-    rows: list[tuple] = []
-    pending: list = []
-    created = 0
-
-    def flush() -> None:
-        nonlocal created
-        if pending:
-            IncidentReport.objects.bulk_create(pending, batch_size=batch_size)
-            created += len(pending)
-            pending.clear()
-
-    for number, report in enumerate(reports, start=1):
-        problem = _generated_problem(report, organisation, categories, own_areas, places, now)
-        if problem:
-            raise ValidationError(
-                _("Generated report %(n)s: %(reason)s") % {"n": number, "reason": problem}
+    def rows():
+        for number, report in enumerate(reports, start=1):
+            problem = _generated_problem(report, categories, own_areas, places, latest)
+            if problem:
+                raise ValidationError(
+                    _("Generated report %(n)s: %(reason)s") % {"n": number, "reason": problem}
+                )
+            counted.append(
+                (report.occurred_at, report.category_id, report.area_id, report.place_id, True)
             )
-        report.import_batch = batch
-        pending.append(report)
-        rows.append(
-            (
-                report.occurred_at,
+            yield (
+                organisation.pk,
                 report.category_id,
+                report.occurred_at,
                 report.area_id,
                 report.place_id,
+                report.lat,
+                report.lon,
+                "",
+                report.assessment,
+                report.description,
+                report.status,
+                "",
                 True,
+                "",
+                batch.pk,
+                now,
             )
-        )
-        if len(pending) >= batch_size:
-            flush()
-    flush()
+
+    created = bulk.insert(IncidentReport, REPORT_COLUMNS, rows())
     last_id = (
         IncidentReport.objects.filter(organisation=organisation, import_batch=batch).aggregate(
             m=Max("id")
         )["m"]
         or 0
     )
-    counted = rollup.add_reports(organisation.pk, rows, last_id=last_id)
-    counts = {"created": created, "count_rows": counted}
+    count_rows = rollup.add_reports(organisation.pk, counted, last_id=last_id)
+    counts = {"created": created, "count_rows": count_rows}
     batch.counts = counts
     batch.save(update_fields=["counts"])
     record_change(
@@ -394,11 +418,7 @@ def generated_reports_create(
     return counts
 
 
-def _generated_problem(report, organisation, categories, areas, places, now) -> str:
-    if report.organisation_id != organisation.pk:
-        return _("belongs to another organisation.")
-    if not report.is_generated:
-        return _("is not marked as generated.")
+def _generated_problem(report, categories, areas, places, latest) -> str:
     if report.category_id not in categories:
         return _("The category belongs to another organisation.")
     if report.area_id is not None and report.area_id not in areas:
@@ -407,8 +427,14 @@ def _generated_problem(report, organisation, categories, areas, places, now) -> 
         return _("The place belongs to another organisation.")
     if report.assessment not in (1, 2, 3):
         return _("The assessment must be 1, 2 or 3.")
-    if report.occurred_at is None or report.occurred_at > now:
+    if report.status not in ("ny", "granskad", "avslutad"):
+        return _("Unknown status.")
+    if report.occurred_at is None or report.occurred_at.tzinfo is None:
+        return _("The time must be given with its time zone.")
+    if report.occurred_at > latest:
         return _("The time cannot be in the future.")
     if (report.lat is None) != (report.lon is None):
         return _("Give both latitude and longitude, or neither.")
+    if report.lat is not None and not (-90 <= report.lat <= 90 and -180 <= report.lon <= 180):
+        return _("Latitude and longitude must both be given and valid.")
     return ""
