@@ -1,0 +1,148 @@
+"""One filter definition per list: the page, its CSV/XLSX export and the API use these."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core.access import VIEW
+from trygg.core.filters import FilterSet
+from trygg.core.models import Area, Organisation
+from trygg.forums.choices import DecisionStatus, ForumKind, MeetingStatus
+from trygg.forums.models import Forum
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _with_empty(choices):
+    return [("", "—"), *choices]
+
+
+class ForumFilter(FilterSet):
+    q = forms.CharField(label=_("Search"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=_with_empty(ForumKind.choices))
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"))
+    year = forms.IntegerField(label=_("Count meetings in year"), min_value=2000, max_value=2100)
+    lookups = {"q": "name__icontains", "kind": "kind", "organisation": "organisation"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.restrict(self.user, VIEW)
+        # The areas that the user's forums are tied to.
+        self.fields["area"].queryset = Area.objects.restrict(self.user, VIEW).filter(
+            pk__in=Forum.objects.restrict(self.user, VIEW).values("area")
+        )
+        self.fields["year"].widget.attrs["placeholder"] = str(timezone.localdate().year)
+
+    def filter_area(self, queryset, area):
+        return queryset.filter(area=area)
+
+    def filter_year(self, queryset, year):
+        return queryset  # chooses the year of the counts, not which forums are shown
+
+    @property
+    def count_year(self) -> int:
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return self.cleaned_data["year"]
+        return timezone.localdate().year
+
+
+class MeetingFilter(FilterSet):
+    forum = forms.ModelChoiceField(queryset=Forum.objects.none(), label=_("Forum"))
+    status = forms.ChoiceField(label=_("Status"), choices=_with_empty(MeetingStatus.choices))
+    since = forms.DateField(label=_("From"), widget=DATE)
+    until = forms.DateField(label=_("To"), widget=DATE)
+    q = forms.CharField(label=_("Search"))
+    lookups = {
+        "forum": "forum",
+        "status": "status",
+        "since": "starts_at__date__gte",
+        "until": "starts_at__date__lte",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = Forum.objects.restrict(self.user, VIEW)
+
+    def filter_q(self, queryset, value):
+        from django.db.models import Q
+
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(location__icontains=value)
+            | Q(forum__name__icontains=value)
+        )
+
+
+SHOW_ALL = "all"
+
+
+class DecisionFilter(FilterSet):
+    """Open decisions unless another status is chosen ("all" shows every status)."""
+
+    forum = forms.ModelChoiceField(queryset=Forum.objects.none(), label=_("Forum"))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            ("", _("Open")),
+            (DecisionStatus.DONE, _("Done")),
+            (DecisionStatus.STRUCK, _("Struck")),
+            (SHOW_ALL, _("All")),
+        ],
+    )
+    owner_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Responsible organisation")
+    )
+    owner_user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label=_("Responsible person")
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"))
+    due_before = forms.DateField(label=_("Due by"), widget=DATE)
+    q = forms.CharField(label=_("Search"))
+    lookups = {
+        "forum": "meeting__forum",
+        "owner_organisation": "owner_organisation",
+        "owner_user": "owner_user",
+        "due_before": "due_date__lte",
+        "q": "text__icontains",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = Forum.objects.restrict(self.user, VIEW)
+        self.fields["owner_organisation"].queryset = Organisation.objects.restrict(self.user, VIEW)
+        # People responsible for a decision the user can see.
+        from trygg.forums.models import Decision
+
+        owners = Decision.objects.restrict(self.user, VIEW).values("owner_user")
+        self.fields["owner_user"].queryset = (
+            get_user_model().objects.filter(pk__in=owners).order_by("first_name", "last_name")
+        )
+        self.fields["owner_user"].label_from_instance = lambda u: (
+            u.get_full_name() or u.get_username()
+        )
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.is_valid():
+            status = self.cleaned_data.get("status") or DecisionStatus.OPEN
+            if status != SHOW_ALL:
+                queryset = queryset.filter(status=status)
+        return queryset
+
+    def filter_status(self, queryset, value):
+        return queryset  # applied in filter_queryset, where "no choice" means open
+
+    def filter_overdue(self, queryset, value):
+        return queryset.filter(status=DecisionStatus.OPEN, due_date__lt=timezone.localdate())
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(
+            v not in (None, "", [], (), False) for v in self.cleaned_data.values()
+        )
