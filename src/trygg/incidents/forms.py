@@ -184,7 +184,10 @@ class CategoryForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        organisations = _organisations_for(user, CHANGE)
+        scope = scope_for(user)
+        organisations = Organisation.objects.all()
+        if not scope.is_superuser:
+            organisations = organisations.filter(pk__in=scope.unlimited_organisation_ids(CHANGE))
         self.fields["organisation"].queryset = organisations
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()

@@ -46,11 +46,18 @@ class IncidentCategory(OrganisationOwned):
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
-        q = scope.owned_q(action)
         if action == VIEW:
-            # Reporters (REPORT only) must see the categories they file under.
-            q |= scope.owned_q(REPORT)
-        return q
+            # Reporters (REPORT only) must see the categories they file under, and partners
+            # the names of the categories of the reports they see.
+            own = scope.organisation_ids(VIEW) | scope.organisation_ids(REPORT)
+            return Q(
+                organisation_id__in=own | Partnership.partner_ids(scope.organisation_ids(VIEW))
+            )
+        if action == REPORT:
+            return scope.owned_q(REPORT)
+        # The list of categories is organisation-wide: only members without area limits
+        # change it.
+        return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
 
 
 class IncidentReport(OrganisationOwned):

@@ -31,6 +31,11 @@ def _can(user, *actions: str) -> bool:
     return scope.is_superuser or all(scope.organisation_ids(a) for a in actions)
 
 
+def _can_manage_categories(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.unlimited_organisation_ids(CHANGE))
+
+
 def _error_form(form, error) -> None:
     if isinstance(error, PermissionDenied):
         error = ValidationError(str(error))
@@ -88,7 +93,7 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
         actions = []
         if _can(user, ADD, REPORT):
             actions.append((reverse("incidents:report_import"), _("Import")))
-        if _can(user, CHANGE):
+        if _can_manage_categories(user):
             actions.append((reverse("incidents:category_list"), _("Categories")))
         if _can(user, VIEW):
             actions.append((reverse("incidents:police_event_list"), _("Police events")))
@@ -117,7 +122,7 @@ def report_create(request):
             "form": form,
             "title": _("File an incident report"),
             "has_categories": bool(form.categories),
-            "can_manage_categories": _can(request.user, CHANGE),
+            "can_manage_categories": _can_manage_categories(request.user),
         },
     )
 
@@ -228,7 +233,7 @@ class CategoryListView(RestrictedListView):
     export_name = "handelsekategorier"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _can(request.user, CHANGE):
+        if request.user.is_authenticated and not _can_manage_categories(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -244,7 +249,7 @@ class CategoryListView(RestrictedListView):
         scope = scope_for(self.request.user)
         organisations = Organisation.objects.all()
         if not scope.is_superuser:
-            organisations = organisations.filter(pk__in=scope.organisation_ids(CHANGE))
+            organisations = organisations.filter(pk__in=scope.unlimited_organisation_ids(CHANGE))
         with_categories = set(
             IncidentCategory.objects.restrict(self.request.user, CHANGE).values_list(
                 "organisation_id", flat=True
@@ -256,7 +261,7 @@ class CategoryListView(RestrictedListView):
 
 @login_required
 def category_create(request):
-    if not _can(request.user, CHANGE):
+    if not _can_manage_categories(request.user):
         raise Http404
     form = CategoryForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -319,7 +324,7 @@ def category_defaults(request):
     scope = scope_for(request.user)
     organisations = Organisation.objects.all()
     if not scope.is_superuser:
-        organisations = organisations.filter(pk__in=scope.organisation_ids(CHANGE))
+        organisations = organisations.filter(pk__in=scope.unlimited_organisation_ids(CHANGE))
     organisation = get_object_or_404(organisations, pk=request.POST.get("organisation") or 0)
     services.categories_ensure_defaults(organisation, actor=request.user)
     messages.success(request, _("The default categories are in place."))
