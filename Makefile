@@ -55,8 +55,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	cd src/trygg && ../../$(PY) -m trygg makemessages -l sv --no-location --no-obsolete
-	cd src/trygg && ../../$(PY) -m trygg compilemessages
+	cd src/trygg && ../../$(PY) -P -m trygg makemessages -l sv --no-location --no-obsolete
+	cd src/trygg && ../../$(PY) -P -m trygg compilemessages
 
 bench: install
 	$(PY) bench/run.py

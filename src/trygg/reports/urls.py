@@ -1,3 +1,9 @@
+from django.urls import path
+
+from trygg.reports import views
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+]
