@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW, Scope
@@ -31,7 +32,17 @@ def _owner_or_partner_q(scope: Scope, action: str, public_field: str) -> Q:
     """
     own = scope.organisation_ids(action)
     if action == VIEW:
-        return Q(organisation_id__in=own | Partnership.partner_ids(own)) | Q(**{public_field: True})
+        # The rule of Partnership.partner_ids, as subqueries: no extra queries per read.
+        today = timezone.localdate()
+        current = Partnership.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        forward = current.filter(organisation_id__in=own).values("partner_id")
+        backward = current.filter(partner_id__in=own).values("organisation_id")
+        return (
+            Q(organisation_id__in=own)
+            | Q(organisation_id__in=forward)
+            | Q(organisation_id__in=backward)
+            | Q(**{public_field: True})
+        )
     return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
 
 

@@ -268,3 +268,268 @@ def population_set(
         source=source if source != series.source else "",
     )
     return observation
+
+
+@transaction.atomic
+def survey_value_set(
+    *,
+    actor,
+    organisation: Organisation,
+    indicator: str,
+    area: Area,
+    year: int,
+    value,
+    sample_size: int | None = None,
+    comparison_value=None,
+    source: str = "",
+) -> Observation:
+    """Record one survey result in percent ("trygg utomhus när det är mörkt: 83,5 %").
+
+    The indicator is the series (kind survey, unit percent), created on first use.
+    """
+    from django.core.exceptions import ValidationError
+
+    for key, number in (("value", value), ("comparison_value", comparison_value)):
+        if number is not None and not 0 <= Decimal(str(number)) <= 100:
+            raise ValidationError({key: _("A percentage is between 0 and 100.")})
+    series = IndicatorSeries.objects.filter(organisation=organisation, name=indicator).first()
+    if series is None:
+        series = series_create(
+            actor=actor,
+            organisation=organisation,
+            name=indicator,
+            kind=SeriesKind.SURVEY,
+            unit=Unit.PERCENT,
+            source=source,
+        )
+    elif series.unit != Unit.PERCENT:
+        raise ValidationError(
+            {"indicator": _("A series with this name exists and is not in percent.")}
+        )
+    start, end, label = year_period(year)
+    observation, _what = observation_set(
+        actor=actor,
+        series=series,
+        area=area,
+        period_start=start,
+        period_end=end,
+        period_label=label,
+        value=value,
+        sample_size=sample_size,
+        comparison_value=comparison_value,
+        source=source if source != series.source else "",
+    )
+    return observation
+
+
+# Import batches ("importomgångar")
+
+
+def import_batch_create(
+    *, actor, organisation: Organisation, kind: str, filename: str, content: bytes
+) -> ImportBatch:
+    """A queued batch for an uploaded file, with its checksum."""
+    import hashlib
+
+    require(actor, ADD, organisation.pk)
+    batch = ImportBatch(
+        organisation=organisation,
+        kind=kind,
+        filename=filename[:300],
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        status=ImportBatch.Status.QUEUED,
+        counts={"bytes": len(content)},
+    )
+    save_validated(batch)
+    return batch
+
+
+def import_batch_start(*, batch: ImportBatch) -> None:
+    """Bookkeeping, not a change of data: the batch is running."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, progress=1)
+
+
+def import_batch_progress(*, batch: ImportBatch, progress: int) -> None:
+    """Bookkeeping written outside the import's transaction, so the batch page sees it."""
+    ImportBatch.objects.filter(pk=batch.pk).update(progress=max(0, min(int(progress), 99)))
+
+
+@transaction.atomic
+def import_batch_reject(*, actor, batch: ImportBatch, problems) -> ImportBatch:
+    """The file was refused: keep every problem (row, Swedish reason) on the batch."""
+    batch.refresh_from_db()
+    batch.status = ImportBatch.Status.REJECTED
+    batch.progress = 100
+    batch.problems = [{"line": line, "message": str(message)} for line, message in problems]
+    batch.counts = {**batch.counts, "problems": len(batch.problems)}
+    save_validated(batch)
+    record_change(
+        actor=actor,
+        obj=batch,
+        action=AuditAction.IMPORT,
+        note=_("Rejected: %(count)s problems.") % {"count": len(batch.problems)},
+        after={"status": batch.status, "problems": len(batch.problems)},
+    )
+    return batch
+
+
+_ROW_FIELDS = [
+    "period_label",
+    "category_code",
+    "category_parent_code",
+    "category_level",
+    "value",
+    "symbol",
+    "preliminary",
+    "per_100k",
+    "sample_size",
+    "comparison_value",
+    "source",
+]
+
+
+@transaction.atomic
+def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int]:
+    """Write a prepared import (see trygg.stats.importers) all or nothing.
+
+    Observations are keyed by series, area, category and period: a key already stored with
+    the same values is left alone, so importing the same file again changes nothing. New
+    areas (stadsområden) and series are created here, inside the same transaction.
+    """
+    from django.core.exceptions import ValidationError
+
+    from trygg.core.services import area_create
+    from trygg.stats.importers import ImportRejected, NewArea
+
+    organisation = batch.organisation
+    require(actor, ADD, organisation.pk)
+    series_by_name: dict[str, IndicatorSeries] = {}
+    created_series = 0
+    for spec in prepared.series.values():
+        series, created = series_for_import(
+            actor=actor,
+            organisation=organisation,
+            name=spec.name,
+            kind=spec.kind,
+            unit=spec.unit,
+            source=spec.source,
+            description=spec.description,
+            is_public=spec.is_public,
+            import_batch=batch,
+        )
+        if series.unit != spec.unit:
+            raise ImportRejected(
+                [(None, _('The series "%(name)s" has another unit.') % {"name": spec.name})]
+            )
+        series_by_name[spec.name] = series
+        created_series += created
+
+    new_areas: dict[tuple, Area] = {}
+    created_areas = 0
+    for row in prepared.rows:
+        if isinstance(row.area, NewArea) and row.area.key not in new_areas:
+            ref = row.area
+            existing = (
+                Area.objects.filter(kind=ref.kind, code=ref.code).first()
+                if ref.code
+                else Area.objects.filter(parent=ref.parent, name__iexact=ref.name).first()
+            )
+            if existing is None:
+                existing = area_create(
+                    actor=actor,
+                    organisation=None if ref.reference else organisation,
+                    kind=ref.kind,
+                    name=ref.name,
+                    parent=ref.parent,
+                    code=ref.code,
+                )
+                created_areas += 1
+            new_areas[ref.key] = existing
+
+    existing: dict[tuple, Observation] = {}
+    for series in series_by_name.values():
+        for observation in series.observations.all():
+            existing[
+                (
+                    series.name,
+                    observation.area_id,
+                    observation.category,
+                    observation.period_start,
+                    observation.period_end,
+                )
+            ] = observation
+
+    to_create: list[Observation] = []
+    to_update: list[Observation] = []
+    unchanged = 0
+    problems = []
+    exclude = ["organisation", "series", "area", "import_batch"]
+    for row in prepared.rows:
+        area = new_areas[row.area.key] if isinstance(row.area, NewArea) else row.area
+        series = series_by_name[row.series]
+        values = {name: getattr(row, name) for name in _ROW_FIELDS}
+        values["category_code"] = values["category_code"] or ""
+        values["category_parent_code"] = values["category_parent_code"] or ""
+        key = (row.series, area.pk, row.category, row.period_start, row.period_end)
+        observation = existing.get(key)
+        if observation is None:
+            observation = Observation(
+                organisation=organisation,
+                series=series,
+                area=area,
+                category=row.category,
+                period_start=row.period_start,
+                period_end=row.period_end,
+                import_batch=batch,
+                **values,
+            )
+            target = to_create
+        elif any(getattr(observation, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(observation, name, value)
+            observation.import_batch = batch
+            target = to_update
+        else:
+            unchanged += 1
+            continue
+        try:
+            observation.full_clean(
+                exclude=exclude, validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            for messages in error.message_dict.values():
+                problems.extend((row.line, message) for message in messages)
+            continue
+        target.append(observation)
+    if problems:
+        raise ImportRejected(problems)
+
+    Observation.objects.bulk_create(to_create, batch_size=500)
+    Observation.objects.bulk_update(to_update, [*_ROW_FIELDS, "import_batch"], batch_size=500)
+
+    counts = {
+        **batch.counts,
+        "rows": len(prepared.rows),
+        "created": len(to_create),
+        "updated": len(to_update),
+        "unchanged": unchanged,
+        "series_created": created_series,
+        "areas_created": created_areas,
+    }
+    batch.refresh_from_db()
+    batch.status = ImportBatch.Status.DONE
+    batch.progress = 100
+    batch.counts = counts
+    batch.problems = [
+        {"line": line, "message": str(message)} for line, message in prepared.warnings
+    ]
+    save_validated(batch)
+    record_change(
+        actor=actor,
+        obj=batch,
+        action=AuditAction.IMPORT,
+        note=_("%(created)s new, %(updated)s changed, %(unchanged)s unchanged values.") % counts,
+        after={key: counts[key] for key in ("rows", "created", "updated", "unchanged")},
+    )
+    return counts

@@ -5,85 +5,262 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IndicatorSeries',
+            name="IndicatorSeries",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('reported_crime', 'Reported crime'), ('survey', 'Survey'), ('population', 'Population'), ('other', 'Other')], max_length=32, verbose_name='kind')),
-                ('source', models.CharField(blank=True, help_text='E.g. Brå, anmälda brott.', max_length=300, verbose_name='source')),
-                ('unit', models.CharField(choices=[('count', 'Count'), ('percent', 'Percent'), ('per_100k', 'Per 100 000 inhabitants'), ('persons', 'Persons')], max_length=16, verbose_name='unit')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_public', models.BooleanField(default=False, help_text='Official figures that every signed-in user may read, e.g. example data from Brå.', verbose_name='public')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('import_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.importbatch', verbose_name='import')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reported_crime", "Reported crime"),
+                            ("survey", "Survey"),
+                            ("population", "Population"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. Brå, anmälda brott.",
+                        max_length=300,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count"),
+                            ("percent", "Percent"),
+                            ("per_100k", "Per 100 000 inhabitants"),
+                            ("persons", "Persons"),
+                        ],
+                        max_length=16,
+                        verbose_name="unit",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Official figures that every signed-in user may read, e.g. example data from Brå.",
+                        verbose_name="public",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.importbatch",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator series',
-                'verbose_name_plural': 'indicator series',
-                'ordering': ['name'],
+                "verbose_name": "indicator series",
+                "verbose_name_plural": "indicator series",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField(verbose_name='period start')),
-                ('period_end', models.DateField(verbose_name='period end')),
-                ('period_label', models.CharField(max_length=40, verbose_name='period')),
-                ('category', models.CharField(blank=True, max_length=300, verbose_name='category')),
-                ('category_code', models.CharField(blank=True, max_length=40, verbose_name='category code')),
-                ('category_parent_code', models.CharField(blank=True, max_length=40, verbose_name='parent category code')),
-                ('category_level', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='category level')),
-                ('value', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='value')),
-                ('symbol', models.CharField(blank=True, help_text='Why a value is missing or uncertain, e.g. ".." or "preliminär".', max_length=40, verbose_name='symbol')),
-                ('preliminary', models.BooleanField(default=False, verbose_name='preliminary')),
-                ('per_100k', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='per 100 000 inhabitants')),
-                ('sample_size', models.PositiveIntegerField(blank=True, null=True, verbose_name='sample size')),
-                ('comparison_value', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='national value')),
-                ('source', models.CharField(blank=True, help_text="Only when it differs from the series' source.", max_length=300, verbose_name='source')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.area', verbose_name='area')),
-                ('import_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.importbatch', verbose_name='import')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
-                ('series', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='stats.indicatorseries', verbose_name='series')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="period start")),
+                ("period_end", models.DateField(verbose_name="period end")),
+                ("period_label", models.CharField(max_length=40, verbose_name="period")),
+                ("category", models.CharField(blank=True, max_length=300, verbose_name="category")),
+                (
+                    "category_code",
+                    models.CharField(blank=True, max_length=40, verbose_name="category code"),
+                ),
+                (
+                    "category_parent_code",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="parent category code"
+                    ),
+                ),
+                (
+                    "category_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="category level"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=20, null=True, verbose_name="value"
+                    ),
+                ),
+                (
+                    "symbol",
+                    models.CharField(
+                        blank=True,
+                        help_text='Why a value is missing or uncertain, e.g. ".." or "preliminär".',
+                        max_length=40,
+                        verbose_name="symbol",
+                    ),
+                ),
+                ("preliminary", models.BooleanField(default=False, verbose_name="preliminary")),
+                (
+                    "per_100k",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="per 100 000 inhabitants",
+                    ),
+                ),
+                (
+                    "sample_size",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="sample size"),
+                ),
+                (
+                    "comparison_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="national value",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Only when it differs from the series' source.",
+                        max_length=300,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.area",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.importbatch",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="stats.indicatorseries",
+                        verbose_name="series",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'observation',
-                'verbose_name_plural': 'observations',
-                'ordering': ['series', 'period_start', 'area__name', 'category'],
+                "verbose_name": "observation",
+                "verbose_name_plural": "observations",
+                "ordering": ["series", "period_start", "area__name", "category"],
             },
         ),
         migrations.AddConstraint(
-            model_name='indicatorseries',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='stats_series_name_unique_per_organisation', violation_error_message='The organisation already has a series with this name.'),
+            model_name="indicatorseries",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"),
+                name="stats_series_name_unique_per_organisation",
+                violation_error_message="The organisation already has a series with this name.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['series', 'area', 'period_start'], name='stats_obser_series__9dc110_idx'),
+            model_name="observation",
+            index=models.Index(
+                fields=["series", "area", "period_start"], name="stats_obser_series__9dc110_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['area', 'period_start'], name='stats_obser_area_id_7a2be3_idx'),
+            model_name="observation",
+            index=models.Index(
+                fields=["area", "period_start"], name="stats_obser_area_id_7a2be3_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.UniqueConstraint(fields=('series', 'area', 'category', 'period_start', 'period_end'), name='stats_observation_unique_key', violation_error_message='The series already has a value for this area, category and period.'),
+            model_name="observation",
+            constraint=models.UniqueConstraint(
+                fields=("series", "area", "category", "period_start", "period_end"),
+                name="stats_observation_unique_key",
+                violation_error_message="The series already has a value for this area, category and period.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='stats_observation_period_ends_after_start', violation_error_message='The period cannot end before it starts.'),
+            model_name="observation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="stats_observation_period_ends_after_start",
+                violation_error_message="The period cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=models.Q(('sample_size__isnull', True), ('sample_size__gt', 0), _connector='OR'), name='stats_observation_sample_size_positive', violation_error_message='The sample size must be at least 1.'),
+            model_name="observation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sample_size__isnull", True), ("sample_size__gt", 0), _connector="OR"
+                ),
+                name="stats_observation_sample_size_positive",
+                violation_error_message="The sample size must be at least 1.",
+            ),
         ),
     ]

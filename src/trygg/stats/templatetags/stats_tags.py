@@ -1,0 +1,66 @@
+"""Template filters for statistics: values by unit, changes, ratios and intervals."""
+
+from __future__ import annotations
+
+import math
+
+from django import template
+from django.utils.translation import gettext as _
+
+from trygg.core.formatting import format_change, format_number, format_percent
+
+register = template.Library()
+
+MISSING = "–"
+
+
+@register.filter
+def stat_value(value, unit="count"):
+    """A value in its unit: 1 259 · 83,5 % · 786,0. Missing stays missing, never 0."""
+    if value is None or value == "":
+        return MISSING
+    if unit == "percent":
+        return format_percent(value, 1)
+    if unit == "per_100k":
+        return format_number(value, 1)
+    decimals = 0 if float(value) == int(float(value)) else 1
+    return format_number(value, decimals)
+
+
+@register.filter
+def missing_value(observation_or_symbol):
+    """The symbol of a missing value (".."), or a dash."""
+    symbol = getattr(observation_or_symbol, "symbol", observation_or_symbol)
+    return symbol or MISSING
+
+
+@register.filter
+def change(value, unit="percent"):
+    """+46 % · −72 % · +2,2 procentenheter."""
+    if value is None:
+        return MISSING
+    if unit == "points":
+        text = format_change(value, 1).replace("\u00a0%", "")
+        return _("%(change)s percentage points") % {"change": text}
+    return format_change(value, 1)
+
+
+@register.filter
+def rate(value, decimals=1):
+    if value is None:
+        return MISSING
+    return format_number(value, int(decimals))
+
+
+@register.filter
+def ratio(value):
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return MISSING
+    return format_number(value, 2)
+
+
+@register.filter
+def share(value):
+    if value is None:
+        return MISSING
+    return format_percent(value, 1)
