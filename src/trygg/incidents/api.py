@@ -166,7 +166,7 @@ def list_categories(request):
 @router.get("/reports", response=list[ReportOut])
 @paginate(PageNumberPagination)
 def list_reports(request, filters: ReportQuery = Query(...)):  # type: ignore[valid-type]
-    form = _filtered(ReportFilter(filters.dict(exclude_none=True), user=request.user))
+    form = _filtered(ReportFilter(filters.model_dump(exclude_none=True), user=request.user))
     return form.filter_queryset(selectors.report_list(request.user)).order_by(
         "-shown_occurred_at", "-pk"
     )
@@ -237,7 +237,7 @@ def review_report(request, report_id: int, payload: ReviewIn):
 @router.get("/police-events", response=list[PoliceEventOut])
 @paginate(PageNumberPagination)
 def list_police_events(request, filters: PoliceEventQuery = Query(...)):  # type: ignore[valid-type]
-    form = _filtered(PoliceEventFilter(filters.dict(exclude_none=True), user=request.user))
+    form = _filtered(PoliceEventFilter(filters.model_dump(exclude_none=True), user=request.user))
     return form.filter_queryset(
         selectors.police_events_visible(request.user).select_related("kommun")
     ).order_by("-occurred_at", "-pk")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from trygg.core.access import VIEW
 from trygg.core.choices import AreaKind
 from trygg.core.filters import FilterSet
-from trygg.core.models import Area
+from trygg.core.models import Area, Organisation
 from trygg.incidents.choices import Assessment, ReportStatus, Resolution
 from trygg.incidents.models import IncidentCategory, PoliceEvent
 
@@ -57,8 +57,13 @@ class ReportFilter(FilterSet):
             .distinct()
         )
         own_areas = Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
+        kommuner = Organisation.objects.filter(pk__in=visible.values("organisation_id")).values(
+            "area_id"
+        )
         self.fields["area"].queryset = Area.objects.filter(
-            Q(pk__in=visible.values("area_id")) | Q(pk__in=own_areas.values("pk"))
+            Q(pk__in=visible.values("area_id"))
+            | Q(pk__in=own_areas.values("pk"))
+            | Q(pk__in=kommuner)
         ).order_by("kind", "name")
         self.fields["status"].choices = [("", "—"), *ReportStatus.choices]
         self.fields["assessment"].choices = [("", "—"), *Assessment.choices]

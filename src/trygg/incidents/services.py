@@ -62,6 +62,8 @@ REPORT_FIELDS = [
     "external_ref",
 ]
 
+ACTOR = object()  # report_create's default reporter: the actor
+
 # Allowed review steps: forward through the workflow, and a closed report may be reopened.
 REVIEW_STEPS: dict[str, set[str]] = {
     ReportStatus.NY: {ReportStatus.GRANSKAD, ReportStatus.AVSLUTAD},
@@ -279,9 +281,9 @@ def report_create(
     external_ref: str = "",
     import_batch: ImportBatch | None = None,
     is_generated: bool = False,
-    reporter=None,
+    reporter=ACTOR,
 ) -> IncidentReport:
-    """File a händelserapport. The reporter is the actor unless given (imports: none)."""
+    """File a händelserapport. The reporter is the actor unless given (imports: None)."""
     require(actor, REPORT, organisation.pk)
     report = IncidentReport(
         organisation=organisation,
@@ -297,9 +299,7 @@ def report_create(
         external_ref=(external_ref or "").strip(),
         import_batch=import_batch,
         is_generated=is_generated,
-        reporter=reporter
-        if reporter is not None
-        else (actor if getattr(actor, "pk", None) else None),
+        reporter=(actor if getattr(actor, "pk", None) else None) if reporter is ACTOR else reporter,
     )
     _check_report(report, new_category=True)
     report.area = _derive_area(report, area)
