@@ -171,7 +171,7 @@ def _detail(request, budget: Budget) -> dict:
     table = selectors.budget_table(request.user, budget)
     lines = [
         {
-            **LineOut.from_orm(row.line).dict(),
+            **LineOut.model_validate(row.line).model_dump(),
             "variance": row.variance,
             "variance_pct": row.variance_pct,
             "funded": row.funded,
@@ -217,7 +217,7 @@ def _detail(request, budget: Budget) -> dict:
 @router.get("/budgets", response=list[BudgetOut])
 @paginate(PageNumberPagination)
 def list_budgets(request, filters: BudgetQuery = Query(...)):  # type: ignore[valid-type]
-    form = BudgetFilter(filters.dict(exclude_none=True), user=request.user)
+    form = BudgetFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(selectors.budgets_for(request.user)).order_by("-year", "name", "pk")
 
 
@@ -235,7 +235,7 @@ def create_budget(request, payload: BudgetIn):
     budget = services.budget_create(
         actor=request.user,
         organisation=organisation,
-        **payload.dict(exclude={"organisation_id"}),
+        **payload.model_dump(exclude={"organisation_id"}),
     )
     return 201, _detail(request, budget)
 
@@ -243,7 +243,9 @@ def create_budget(request, payload: BudgetIn):
 @router.patch("/budgets/{budget_id}", response=BudgetDetailOut)
 def update_budget(request, budget_id: int, payload: BudgetPatch):
     budget = get_object_or_404(Budget.objects.restrict(request.user, CHANGE), pk=budget_id)
-    services.budget_update(actor=request.user, budget=budget, **payload.dict(exclude_unset=True))
+    services.budget_update(
+        actor=request.user, budget=budget, **payload.model_dump(exclude_unset=True)
+    )
     return _detail(request, budget)
 
 
@@ -253,7 +255,7 @@ def update_budget(request, budget_id: int, payload: BudgetPatch):
 @router.get("/lines", response=list[LineOut])
 @paginate(PageNumberPagination)
 def list_lines(request, filters: LineQuery = Query(...)):  # type: ignore[valid-type]
-    form = BudgetLineFilter(filters.dict(exclude_none=True), user=request.user)
+    form = BudgetLineFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(BudgetLine.objects.restrict(request.user, VIEW)).order_by(
         "-budget__year", "budget_id", "position", "pk"
     )
@@ -268,7 +270,7 @@ def get_line(request, line_id: int):
 def create_line(request, payload: LineIn):
     budget = get_object_or_404(Budget.objects.restrict(request.user, CHANGE), pk=payload.budget_id)
     line = services.budget_line_create(
-        actor=request.user, budget=budget, **payload.dict(exclude={"budget_id"})
+        actor=request.user, budget=budget, **payload.model_dump(exclude={"budget_id"})
     )
     return 201, line
 
@@ -277,7 +279,7 @@ def create_line(request, payload: LineIn):
 def update_line(request, line_id: int, payload: LinePatch):
     line = get_object_or_404(BudgetLine.objects.restrict(request.user, CHANGE), pk=line_id)
     return services.budget_line_update(
-        actor=request.user, line=line, **payload.dict(exclude_unset=True)
+        actor=request.user, line=line, **payload.model_dump(exclude_unset=True)
     )
 
 
@@ -293,7 +295,7 @@ def _line_for(request, line_id: int | None) -> BudgetLine | None:
 @router.get("/fundings", response=list[FundingOut])
 @paginate(PageNumberPagination)
 def list_fundings(request, filters: FundingQuery = Query(...)):  # type: ignore[valid-type]
-    form = FundingFilter(filters.dict(exclude_none=True), user=request.user)
+    form = FundingFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(MeasureFunding.objects.restrict(request.user, VIEW)).order_by(
         "measure_id", "year", "pk"
     )
@@ -313,7 +315,7 @@ def create_funding(request, payload: FundingIn):
         actor=request.user,
         measure=measure,
         budget_line=_line_for(request, payload.budget_line_id),
-        **payload.dict(exclude={"measure_id", "budget_line_id"}),
+        **payload.model_dump(exclude={"measure_id", "budget_line_id"}),
     )
     return 201, funding
 
@@ -323,7 +325,7 @@ def update_funding(request, funding_id: int, payload: FundingPatch):
     funding = get_object_or_404(
         MeasureFunding.objects.restrict(request.user, CHANGE), pk=funding_id
     )
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     if "budget_line_id" in data:
         data["budget_line"] = _line_for(request, data.pop("budget_line_id"))
     return services.measure_funding_update(actor=request.user, funding=funding, **data)
@@ -396,5 +398,5 @@ def list_register(request, filters: RegisterQuery = Query(...)):  # type: ignore
     """The insatsregister with the same filters as the page and its export."""
     from trygg.plans.register import filtered_measures
 
-    _form, queryset = filtered_measures(request.user, filters.dict(exclude_none=True))
+    _form, queryset = filtered_measures(request.user, filters.model_dump(exclude_none=True))
     return [_register_item(m) for m in queryset.order_by("title", "pk")]

@@ -43,7 +43,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from trygg.budget.choices import FundingSource, MeasureTagKind
 from trygg.budget.models import MeasureFunding, MeasureTag
@@ -542,7 +542,7 @@ class RegisterTable(Table):
     columns = [
         Column(
             "title",
-            gettext_lazy("Measure"),
+            pgettext_lazy("register of measures", "Measure"),
             lambda m: m.title,
             sort="title",
             link=measure_link,
