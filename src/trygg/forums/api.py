@@ -5,8 +5,6 @@ goes through restrict(): an object out of scope is a 404; a write the user may n
 object they can see is a 404 as well (it is fetched with the "change" action).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.contrib.auth import get_user_model
@@ -14,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -317,7 +315,7 @@ def _decision_queryset(user, action=VIEW):
 @router.get("/forums", response=list[ForumOut])
 @paginate(PageNumberPagination)
 def list_forums(request, filters: ForumQuery = Query(...)):  # type: ignore[valid-type]
-    form = ForumFilter(filters.dict(exclude_none=True), user=request.user)
+    form = ForumFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(_forum_queryset(request.user)).order_by("name", "pk")
 
 
@@ -335,7 +333,7 @@ def forum_years(request, forum_id: int):
 
 @router.post("/forums", response={201: ForumOut})
 def create_forum(request, payload: ForumIn):
-    data = payload.dict()
+    data = payload.model_dump()
     organisation = get_object_or_404(
         Organisation.objects.restrict(request.user, ADD), pk=data.pop("organisation_id")
     )
@@ -357,13 +355,13 @@ def create_forum(request, payload: ForumIn):
         members=members,
         **data,
     )
-    return 201, _forum_queryset(request.user).get(pk=forum.pk)
+    return Status(201, _forum_queryset(request.user).get(pk=forum.pk))
 
 
 @router.patch("/forums/{forum_id}", response=ForumOut)
 def update_forum(request, forum_id: int, payload: ForumPatch):
     forum = get_object_or_404(Forum.objects.restrict(request.user, CHANGE), pk=forum_id)
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     if "area_id" in data:
         area_id = data.pop("area_id")
         data["area"] = (
@@ -390,7 +388,7 @@ def plan_series(request, forum_id: int, payload: SeriesIn):
     created = services.meeting_series_plan(
         actor=request.user, forum=forum, start=payload.start, until=payload.until
     )
-    return 201, list(_meeting_queryset(request.user).filter(pk__in=[m.pk for m in created]))
+    return Status(201, list(_meeting_queryset(request.user).filter(pk__in=[m.pk for m in created])))
 
 
 # Meetings
@@ -399,7 +397,7 @@ def plan_series(request, forum_id: int, payload: SeriesIn):
 @router.get("/meetings", response=list[MeetingOut])
 @paginate(PageNumberPagination)
 def list_meetings(request, filters: MeetingQuery = Query(...)):  # type: ignore[valid-type]
-    form = MeetingFilter(filters.dict(exclude_none=True), user=request.user)
+    form = MeetingFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(_meeting_queryset(request.user)).order_by("starts_at", "pk")
 
 
@@ -410,7 +408,7 @@ def get_meeting(request, meeting_id: int):
 
 @router.post("/meetings", response={201: MeetingOut})
 def create_meeting(request, payload: MeetingIn):
-    data = payload.dict()
+    data = payload.model_dump()
     forum = get_object_or_404(Forum.objects.restrict(request.user, CHANGE), pk=data.pop("forum_id"))
     allowed = services.forum_organisation_ids(forum)
     participants = _people(data.pop("participant_ids"), allowed, "participants")
@@ -424,7 +422,7 @@ def create_meeting(request, payload: MeetingIn):
         represented_organisations=represented,
         **data,
     )
-    return 201, _meeting_queryset(request.user).get(pk=meeting.pk)
+    return Status(201, _meeting_queryset(request.user).get(pk=meeting.pk))
 
 
 @router.patch("/meetings/{meeting_id}", response=MeetingOut)
@@ -432,7 +430,7 @@ def update_meeting(request, meeting_id: int, payload: MeetingPatch):
     meeting = get_object_or_404(
         Meeting.objects.restrict(request.user, CHANGE).select_related("forum"), pk=meeting_id
     )
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     allowed = services.forum_organisation_ids(meeting.forum)
     if "participant_ids" in data:
         data["participants"] = _people(data.pop("participant_ids") or [], allowed, "participants")
@@ -456,7 +454,7 @@ def upload_attachment(request, meeting_id: int, file: UploadedFile = File(...)):
         if hasattr(error, "error_dict"):
             raise
         raise ValidationError({"file": error.messages}) from error
-    return 201, attachment
+    return Status(201, attachment)
 
 
 # Decisions
@@ -466,7 +464,7 @@ def upload_attachment(request, meeting_id: int, file: UploadedFile = File(...)):
 @paginate(PageNumberPagination)
 def list_decisions(request, filters: DecisionQuery = Query(...)):  # type: ignore[valid-type]
     """Open decisions unless ``status`` says otherwise (done, struck or all)."""
-    form = DecisionFilter(filters.dict(exclude_none=True), user=request.user)
+    form = DecisionFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(_decision_queryset(request.user)).order_by("due_date", "pk")
 
 
@@ -477,7 +475,7 @@ def get_decision(request, decision_id: int):
 
 @router.post("/decisions", response={201: DecisionOut})
 def create_decision(request, payload: DecisionIn):
-    data = payload.dict()
+    data = payload.model_dump()
     meeting = get_object_or_404(
         Meeting.objects.restrict(request.user, CHANGE).select_related("forum"),
         pk=data.pop("meeting_id"),
@@ -487,7 +485,7 @@ def create_decision(request, payload: DecisionIn):
     decision = services.decision_create(
         actor=request.user, meeting=meeting, measures=measures, **owners, **data
     )
-    return 201, _decision_queryset(request.user).get(pk=decision.pk)
+    return Status(201, _decision_queryset(request.user).get(pk=decision.pk))
 
 
 @router.patch("/decisions/{decision_id}", response=DecisionOut)
@@ -496,7 +494,7 @@ def update_decision(request, decision_id: int, payload: DecisionPatch):
         Decision.objects.restrict(request.user, CHANGE).select_related("meeting__forum"),
         pk=decision_id,
     )
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     data.update(_owner(decision.meeting.forum, data))
     if "measure_ids" in data:
         data["measures"] = _measures(request.user, data.pop("measure_ids") or [])

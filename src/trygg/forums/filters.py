@@ -139,6 +139,8 @@ class DecisionFilter(FilterSet):
         return queryset  # applied in filter_queryset, where "no choice" means open
 
     def filter_overdue(self, queryset, value):
+        if not value:
+            return queryset
         return queryset.filter(status=DecisionStatus.OPEN, due_date__lt=timezone.localdate())
 
     @property
