@@ -5,16 +5,13 @@ restrict() for the action the endpoint needs (404 when out of scope); objects na
 payload that the user may not see are refused with 422.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from trygg.core.access import ADD, CHANGE, VIEW, scope_for
@@ -27,7 +24,6 @@ from trygg.plans.models import (
     Measure,
     MeasureStatus,
     Plan,
-    Target,
 )
 
 router = Router(tags=["Planer"])
@@ -339,15 +335,12 @@ def _plans(user, action=VIEW):
 
 
 def _measures(user, action=VIEW):
-    return selectors.measures_queryset(user, action).prefetch_related(
-        Prefetch("targets", queryset=Target.objects.prefetch_related("outcomes"))
-    )
+    return selectors.measures_queryset(user, action)
 
 
-def _plan_detail(user, plan: Plan) -> dict:
-    data = PlanOut.from_orm(plan).dict()
-    data["rollup"] = selectors.plan_rollup(plan, user=user).as_dict()
-    return data
+def _plan_detail(user, plan: Plan) -> Plan:
+    plan.rollup = selectors.plan_rollup(plan, user=user).as_dict()
+    return plan
 
 
 # Plans
@@ -362,7 +355,7 @@ ActivityQuery = ActivityFilter.as_schema("ActivityQuery")
 @router.get("/plans", response=list[PlanOut])
 @paginate(PageNumberPagination)
 def list_plans(request, filters: PlanQuery = Query(...)):  # type: ignore[valid-type]
-    form = PlanFilter(filters.dict(exclude_none=True), user=request.user)
+    form = PlanFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(_plans(request.user)).order_by("title", "pk")
 
 
@@ -383,7 +376,7 @@ def create_plan(request, payload: PlanIn):
     organisation = _one(
         organisations, payload.organisation_id, "organisation_id", _("organisation")
     )
-    data = payload.dict(exclude={"organisation_id", "partner_organisation_ids"})
+    data = payload.model_dump(exclude={"organisation_id", "partner_organisation_ids"})
     partners = _many(
         Organisation.objects.restrict(request.user, VIEW),
         payload.partner_organisation_ids,
@@ -393,13 +386,13 @@ def create_plan(request, payload: PlanIn):
     plan = services.plan_create(
         actor=request.user, organisation=organisation, partner_organisations=partners, **data
     )
-    return 201, _plan_detail(request.user, plan)
+    return Status(201, _plan_detail(request.user, _plans(request.user).get(pk=plan.pk)))
 
 
 @router.patch("/plans/{plan_id}", response=PlanDetailOut)
 def update_plan(request, plan_id: int, payload: PlanPatch):
     plan = get_object_or_404(_plans(request.user, CHANGE), pk=plan_id)
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     if "partner_organisation_ids" in data:
         data["partner_organisations"] = _many(
             Organisation.objects.restrict(request.user, VIEW),
@@ -408,7 +401,7 @@ def update_plan(request, plan_id: int, payload: PlanPatch):
             _("organisation"),
         )
     plan = services.plan_update(actor=request.user, plan=plan, **data)
-    return _plan_detail(request.user, plan)
+    return _plan_detail(request.user, _plans(request.user).get(pk=plan.pk))
 
 
 # Focus areas and activities
@@ -417,7 +410,7 @@ def update_plan(request, plan_id: int, payload: PlanPatch):
 @router.get("/focus-areas", response=list[FocusAreaOut])
 @paginate(PageNumberPagination)
 def list_focus_areas(request, filters: FocusAreaQuery = Query(...)):  # type: ignore[valid-type]
-    form = FocusAreaFilter(filters.dict(exclude_none=True), user=request.user)
+    form = FocusAreaFilter(filters.model_dump(exclude_none=True), user=request.user)
     queryset = FocusArea.objects.restrict(request.user, VIEW)
     return form.filter_queryset(queryset).order_by("plan", "order", "pk")
 
@@ -430,8 +423,8 @@ def get_focus_area(request, focus_area_id: int):
 @router.post("/focus-areas", response={201: FocusAreaOut})
 def create_focus_area(request, payload: FocusAreaIn):
     plan = _one(Plan.objects.restrict(request.user, CHANGE), payload.plan_id, "plan_id", _("plan"))
-    data = payload.dict(exclude={"plan_id"}, exclude_none=True)
-    return 201, services.focus_area_create(actor=request.user, plan=plan, **data)
+    data = payload.model_dump(exclude={"plan_id"}, exclude_none=True)
+    return Status(201, services.focus_area_create(actor=request.user, plan=plan, **data))
 
 
 @router.patch("/focus-areas/{focus_area_id}", response=FocusAreaOut)
@@ -439,14 +432,14 @@ def update_focus_area(request, focus_area_id: int, payload: FocusAreaPatch):
     focus_area = get_object_or_404(
         FocusArea.objects.restrict(request.user, CHANGE), pk=focus_area_id
     )
-    data = payload.dict(exclude_unset=True, exclude_none=True)
+    data = payload.model_dump(exclude_unset=True, exclude_none=True)
     return services.focus_area_update(actor=request.user, focus_area=focus_area, **data)
 
 
 @router.get("/activities", response=list[ActivityOut])
 @paginate(PageNumberPagination)
 def list_activities(request, filters: ActivityQuery = Query(...)):  # type: ignore[valid-type]
-    form = ActivityFilter(filters.dict(exclude_none=True), user=request.user)
+    form = ActivityFilter(filters.model_dump(exclude_none=True), user=request.user)
     queryset = Activity.objects.restrict(request.user, VIEW)
     return form.filter_queryset(queryset).order_by("plan", "order", "pk")
 
@@ -465,17 +458,17 @@ def create_activity(request, payload: ActivityIn):
         "focus_area_id",
         _("focus area"),
     )
-    data = payload.dict(exclude={"plan_id", "focus_area_id"}, exclude_none=True)
+    data = payload.model_dump(exclude={"plan_id", "focus_area_id"}, exclude_none=True)
     activity = services.activity_create(
         actor=request.user, plan=plan, focus_area=focus_area, **data
     )
-    return 201, activity
+    return Status(201, activity)
 
 
 @router.patch("/activities/{activity_id}", response=ActivityOut)
 def update_activity(request, activity_id: int, payload: ActivityPatch):
     activity = get_object_or_404(Activity.objects.restrict(request.user, CHANGE), pk=activity_id)
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     if "focus_area_id" in data:
         data["focus_area"] = _one(
             FocusArea.objects.restrict(request.user, VIEW).filter(plan_id=activity.plan_id),
@@ -493,7 +486,7 @@ def update_activity(request, activity_id: int, payload: ActivityPatch):
 @router.get("/measures", response=list[MeasureOut])
 @paginate(PageNumberPagination)
 def list_measures(request, filters: MeasureQuery = Query(...)):  # type: ignore[valid-type]
-    form = MeasureFilter(filters.dict(exclude_none=True), user=request.user)
+    form = MeasureFilter(filters.model_dump(exclude_none=True), user=request.user)
     return form.filter_queryset(_measures(request.user)).order_by("plan", "order", "pk")
 
 
@@ -536,7 +529,7 @@ def create_measure(request, payload: MeasureIn):
         raise ValidationError(
             {"plan_id": _("Unknown %(what)s: %(id)s.") % {"what": _("plan"), "id": plan.pk}}
         )
-    data = payload.dict(exclude={"plan_id"})
+    data = payload.model_dump(exclude={"plan_id"})
     data["status"] = _one(
         MeasureStatus.objects.filter(organisation_id=plan.organisation_id),
         data.pop("status_id"),
@@ -545,13 +538,13 @@ def create_measure(request, payload: MeasureIn):
     )
     data = _measure_refs(request, plan, data)
     measure = services.measure_create(actor=request.user, plan=plan, **data)
-    return 201, get_object_or_404(_measures(request.user), pk=measure.pk)
+    return Status(201, get_object_or_404(_measures(request.user), pk=measure.pk))
 
 
 @router.patch("/measures/{measure_id}", response=MeasureOut)
 def update_measure(request, measure_id: int, payload: MeasurePatch):
     measure = get_object_or_404(_measures(request.user, CHANGE), pk=measure_id)
-    data = _measure_refs(request, measure.plan, payload.dict(exclude_unset=True))
+    data = _measure_refs(request, measure.plan, payload.model_dump(exclude_unset=True))
     data = {
         k: v for k, v in data.items() if v is not None or k in {"activity", "starts_on", "ends_on"}
     }
@@ -569,7 +562,7 @@ def set_measure_status(request, measure_id: int, payload: StatusIn):
         "status_id",
         _("status"),
     )
-    fields = payload.dict(exclude_unset=True)
+    fields = payload.model_dump(exclude_unset=True)
     return services.measure_set_status(
         actor=request.user,
         measure=measure,

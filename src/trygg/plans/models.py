@@ -373,7 +373,9 @@ class Measure(OrganisationOwned):
             q |= _plan_partner_q(scope, "plan__")
         elif action == CHANGE:
             # A partner reports on the measures its own organisation is responsible for.
-            q |= Q(responsibles__organisation_ref__in=scope.organisation_ids(CHANGE))
+            # Only members without area limits: an area-limited member of the owner must
+            # not reach measures outside their areas just because "Kommun" is responsible.
+            q |= Q(responsibles__organisation_ref__in=scope.unlimited_organisation_ids(CHANGE))
         return q
 
     def get_absolute_url(self) -> str:
