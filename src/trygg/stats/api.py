@@ -7,14 +7,16 @@ import datetime as dt
 import math
 from decimal import Decimal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from trygg.core.access import ADD, VIEW
-from trygg.core.models import Area, ImportBatch, Organisation
+from trygg.core.access import VIEW
+from trygg.core.models import Area, ImportBatch
 from trygg.stats import selectors, services
 from trygg.stats.filters import ObservationFilter, SeriesFilter
+from trygg.stats.forms import writable_organisations
 from trygg.stats.models import IndicatorSeries
 
 router = Router(tags=["Statistik"])
@@ -202,6 +204,17 @@ def _area(request, area_id: int | None) -> Area | None:
     return get_object_or_404(Area.objects.restrict(request.user, VIEW), pk=area_id)
 
 
+def _series_area(request, series: IndicatorSeries, area_id: int | None) -> Area | None:
+    """An area the series has values for (for a public series it may be another
+    organisation's stadsområde); any other id is a 404."""
+    if area_id is None:
+        return None
+    area = selectors.area_of_series(request.user, series, area_id)
+    if area is None:
+        raise Http404
+    return area
+
+
 @router.get("/series", response=list[SeriesOut])
 @paginate(PageNumberPagination)
 def list_series(request, filters: SeriesQuery = Query(...)):  # type: ignore[valid-type]
@@ -252,7 +265,7 @@ def get_trend(
         series,
         period_a,
         period_b,
-        area=_area(request, area_id),
+        area=_series_area(request, series, area_id),
         category=category,
     )
     return {
@@ -293,7 +306,7 @@ def get_trend(
 def get_shares(request, series_id: int, parent_id: int, period: str, category: str = ""):
     """The parts of an area with their share; the total adds counts, never percentages."""
     series = _series(request, series_id)
-    parent = _area(request, parent_id)
+    parent = _series_area(request, series, parent_id)
     table = selectors.share_by_area(request.user, series, parent, period, category)
     if table is None:
         return Status(404, {"detail": "Not found."})
@@ -322,7 +335,8 @@ def get_shares(request, series_id: int, parent_id: int, period: str, category: s
 def get_comparison(request, series_id: int, area_id: int, period: str, category: str = ""):
     """The area beside the areas above it (kommundel → kommun → län → riket)."""
     series = _series(request, series_id)
-    rows = selectors.comparison(request.user, series, _area(request, area_id), period, category)
+    area = _series_area(request, series, area_id)
+    rows = selectors.comparison(request.user, series, area, period, category)
     return [
         {
             "area_id": row.area.pk if row.area else None,
@@ -347,7 +361,7 @@ def get_population(request, area_id: int, year: int):
 @router.post("/population", response={201: ObservationOut})
 def set_population(request, payload: PopulationIn):
     organisation = get_object_or_404(
-        Organisation.objects.restrict(request.user, ADD), pk=payload.organisation_id
+        writable_organisations(request.user), pk=payload.organisation_id
     )
     observation = services.population_set(
         actor=request.user,
@@ -363,7 +377,7 @@ def set_population(request, payload: PopulationIn):
 @router.post("/survey-values", response={201: ObservationOut})
 def set_survey_value(request, payload: SurveyValueIn):
     organisation = get_object_or_404(
-        Organisation.objects.restrict(request.user, ADD), pk=payload.organisation_id
+        writable_organisations(request.user), pk=payload.organisation_id
     )
     observation = services.survey_value_set(
         actor=request.user,

@@ -15,8 +15,15 @@ from trygg.stats.choices import SeriesKind, Unit
 THIS_YEAR = dt.date.today().year
 
 
-def _organisations(user, action=ADD):
-    return Organisation.objects.restrict(user, action).order_by("name")
+def writable_organisations(user, action=ADD):
+    """Organisations whose statistics the user may write (memberships not limited to areas)."""
+    from trygg.stats.services import writable_organisation_ids
+
+    queryset = Organisation.objects.restrict(user, action)
+    allowed = writable_organisation_ids(user, action)
+    if allowed is not None:
+        queryset = queryset.filter(id__in=allowed)
+    return queryset.order_by("name")
 
 
 def _areas(user):
@@ -34,7 +41,7 @@ class OrganisationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        choices = _organisations(user)
+        choices = writable_organisations(user)
         self.fields["organisation"].queryset = choices
         if choices.count() == 1 and not self.is_bound:
             self.fields["organisation"].initial = choices.first()

@@ -166,6 +166,13 @@ def periods_of(user, series: IndicatorSeries) -> list[Period]:
     return list(seen.values())
 
 
+def area_of_series(user, series: IndicatorSeries, area_id) -> Area | None:
+    """An area the series has visible values for, or None. The area itself may belong to
+    another organisation (a public series' stadsområden); its name is then still shown."""
+    ids = observations_for(user, series).values("area_id")
+    return Area.objects.filter(pk__in=ids, pk=area_id).first() if area_id else None
+
+
 def areas_of(user, series: IndicatorSeries) -> list[Area]:
     ids = observations_for(user, series).values("area_id")
     return list(Area.objects.filter(pk__in=ids).select_related("parent").order_by("name"))

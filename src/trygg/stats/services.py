@@ -10,14 +10,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from trygg.core.access import ADD, CHANGE, DELETE
+from trygg.core.access import ADD, CHANGE, DELETE, scope_for
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation
-from trygg.core.services import require, save_validated
+from trygg.core.services import save_validated
 from trygg.stats.choices import SeriesKind, Unit
 from trygg.stats.models import IndicatorSeries, Observation
 
@@ -39,6 +40,26 @@ OBSERVATION_FIELDS = [
 POPULATION_SERIES_NAME = "Folkmängd"
 
 
+def writable_organisation_ids(actor, action: str = ADD) -> frozenset[int] | None:
+    """Organisations whose statistics the actor may write; None means all (superuser).
+
+    Statistics cover the whole organisation, so writing them needs a membership that is
+    not limited to some areas (a working group reads them but does not change them).
+    """
+    scope = scope_for(actor)
+    if scope.is_superuser:
+        return None
+    return scope.unlimited_organisation_ids(action)
+
+
+def _require(actor, action: str, organisation_id: int | None) -> None:
+    if actor is None:  # system work: the demo loader, commands run by an operator
+        return
+    allowed = writable_organisation_ids(actor, action)
+    if allowed is not None and organisation_id not in allowed:
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
 @transaction.atomic
 def series_create(
     *,
@@ -52,7 +73,7 @@ def series_create(
     is_public: bool = False,
     import_batch: ImportBatch | None = None,
 ) -> IndicatorSeries:
-    require(actor, ADD, organisation.pk)
+    _require(actor, ADD, organisation.pk)
     series = IndicatorSeries(
         organisation=organisation,
         name=name,
@@ -75,7 +96,7 @@ def series_create(
 
 @transaction.atomic
 def series_update(*, actor, series: IndicatorSeries, **fields: Any) -> IndicatorSeries:
-    require(actor, CHANGE, series.organisation_id)
+    _require(actor, CHANGE, series.organisation_id)
     before = snapshot(series, SERIES_FIELDS)
     for key, value in fields.items():
         if key not in SERIES_FIELDS:
@@ -94,7 +115,7 @@ def series_update(*, actor, series: IndicatorSeries, **fields: Any) -> Indicator
 
 @transaction.atomic
 def series_delete(*, actor, series: IndicatorSeries) -> None:
-    require(actor, DELETE, series.organisation_id)
+    _require(actor, DELETE, series.organisation_id)
     before = snapshot(series, SERIES_FIELDS)
     before["observations"] = series.observations.count()
     record_change(actor=actor, obj=series, action=AuditAction.DELETE, before=before)
@@ -120,7 +141,7 @@ def series_for_import(
     """
     series = IndicatorSeries.objects.filter(organisation=organisation, name=name).first()
     if series is not None:
-        require(actor, CHANGE, organisation.pk)
+        _require(actor, CHANGE, organisation.pk)
         return series, False
     series = series_create(
         actor=actor,
@@ -165,7 +186,7 @@ def observation_set(
     Returns the observation and what happened: "created", "updated" or "unchanged". Setting
     the same value again writes nothing and no audit entry.
     """
-    require(actor, CHANGE, series.organisation_id)
+    _require(actor, CHANGE, series.organisation_id)
     for key in fields:
         if key not in OBSERVATION_FIELDS:
             raise ValueError(key)
@@ -219,7 +240,7 @@ def observation_set(
 
 @transaction.atomic
 def observation_delete(*, actor, observation: Observation) -> None:
-    require(actor, DELETE, observation.organisation_id)
+    _require(actor, DELETE, observation.organisation_id)
     record_change(
         actor=actor,
         obj=observation,
@@ -331,7 +352,7 @@ def import_batch_create(
     """A queued batch for an uploaded file, with its checksum."""
     import hashlib
 
-    require(actor, ADD, organisation.pk)
+    _require(actor, ADD, organisation.pk)
     batch = ImportBatch(
         organisation=organisation,
         kind=kind,
@@ -403,7 +424,7 @@ def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int
     from trygg.stats.importers import ImportRejected, NewArea
 
     organisation = batch.organisation
-    require(actor, ADD, organisation.pk)
+    _require(actor, ADD, organisation.pk)
     series_by_name: dict[str, IndicatorSeries] = {}
     created_series = 0
     for spec in prepared.series.values():

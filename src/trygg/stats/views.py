@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW
 from trygg.core.listing import RestrictedListView
-from trygg.core.models import Area, ImportBatch, Organisation
+from trygg.core.models import ImportBatch
 from trygg.core.tables import Column, Table
 from trygg.core.uploads import read_upload
 from trygg.core.views import add_form_errors
@@ -37,6 +37,7 @@ from trygg.stats.forms import (
     SurveyImportForm,
     SurveyValueForm,
     TrendForm,
+    writable_organisations,
 )
 from trygg.stats.models import IndicatorSeries, Observation
 
@@ -97,8 +98,8 @@ IMPORT_FORMATS = {
 
 
 def _can(user, action) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.organisation_ids(action))
+    allowed = services.writable_organisation_ids(user, action)
+    return allowed is None or bool(allowed)
 
 
 def _require_any(user, action) -> None:
@@ -321,7 +322,12 @@ def series_chart(request, pk):
     category = request.GET.get("category")
     area = None
     if request.GET.get("area"):
-        area = get_object_or_404(Area.objects.restrict(request.user, VIEW), pk=request.GET["area"])
+        try:
+            area = selectors.area_of_series(request.user, series, int(request.GET["area"]))
+        except ValueError:
+            area = None
+        if area is None:
+            raise Http404
     return JsonResponse(selectors.chart_spec(request.user, series, category=category, area=area))
 
 
@@ -641,7 +647,7 @@ def import_px_mapping(request):
         raise Http404
     path = _pending_path(pending["token"])
     organisation = get_object_or_404(
-        Organisation.objects.restrict(request.user, ADD), pk=pending["organisation"]
+        writable_organisations(request.user), pk=pending["organisation"]
     )
     try:
         content = path.read_bytes()
