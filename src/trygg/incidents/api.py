@@ -120,6 +120,7 @@ class ReviewIn(Schema):
     status: str
     note: str = ""
     measure_id: int | None = None
+    decision_id: int | None = None
 
 
 class PoliceEventOut(Schema):
@@ -223,9 +224,18 @@ def review_report(request, report_id: int, payload: ReviewIn):
         measure = get_object_or_404(
             Measure.objects.restrict(request.user, VIEW), pk=payload.measure_id
         )
+    decision = None
+    if payload.decision_id is not None:
+        from trygg.forums.models import Decision
+
+        decision = get_object_or_404(
+            Decision.objects.restrict(request.user, VIEW), pk=payload.decision_id
+        )
     services.report_review(
         actor=request.user,
         report=report,
+        decision=decision,
+        set_decision="decision_id" in payload.model_fields_set,
         status=payload.status,
         note=payload.note,
         measure=measure,

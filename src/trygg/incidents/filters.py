@@ -37,8 +37,10 @@ def _descendant_ids(area: Area) -> set[int]:
 class ReportFilter(FilterSet):
     since = forms.DateField(label=_("From"), widget=DATE)
     until = forms.DateField(label=_("To"), widget=DATE)
-    category = forms.ModelChoiceField(queryset=IncidentCategory.objects.none(), label=_("Category"))
-    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"))
+    category = forms.ModelChoiceField(
+        queryset=IncidentCategory.objects.none(), label=_("Category"), empty_label="—"
+    )
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"), empty_label="—")
     status = forms.ChoiceField(label=_("Status"))
     assessment = forms.ChoiceField(label=_("Assessment"))
     lookups = {"status": "status", "assessment": "assessment", "category": "category"}
@@ -94,7 +96,9 @@ SUMMARY_CHOICES = [
 
 class PoliceEventFilter(FilterSet):
     q = forms.CharField(label=_("Search"))
-    kommun = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Municipality"))
+    kommun = forms.ModelChoiceField(
+        queryset=Area.objects.none(), label=_("Municipality"), empty_label="—"
+    )
     event_type = forms.ChoiceField(label=_("Type"))
     since = forms.DateField(label=_("From"), widget=DATE)
     until = forms.DateField(label=_("To"), widget=DATE)

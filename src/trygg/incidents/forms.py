@@ -160,9 +160,24 @@ class ReviewForm(forms.Form):
         help_text=_("The measure in a plan that addresses this incident."),
     )
 
+    decision = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Linked to decision"),
+        required=False,
+        empty_label="—",
+        help_text=_("A decision of a working group or forum about this incident."),
+    )
+
     def __init__(self, *args, user, report, **kwargs):
         super().__init__(*args, **kwargs)
+        from trygg.forums.models import Decision
         from trygg.plans.models import Measure
+
+        self.fields["decision"].queryset = (
+            Decision.objects.restrict(user, VIEW)
+            .filter(organisation_id=report.organisation_id)
+            .order_by("-due_date", "-pk")
+        )
 
         self.fields["measure"].queryset = (
             Measure.objects.restrict(user, VIEW)

@@ -131,6 +131,14 @@ class IncidentReport(OrganisationOwned):
         related_name="incident_reports",
         verbose_name=_("measure"),
     )
+    decision = models.ForeignKey(
+        "forums.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incident_reports",
+        verbose_name=_("decision"),
+    )
     is_generated = models.BooleanField(
         _("generated"), default=False, help_text=_("Demo or benchmark data, not a real report.")
     )

@@ -114,7 +114,13 @@ def report_detail(user, pk) -> IncidentReport:
 
     return get_object_or_404(
         reports_visible(user).select_related(
-            "category", "area", "organisation", "reporter", "reviewed_by", "measure"
+            "category",
+            "area",
+            "organisation",
+            "reporter",
+            "reviewed_by",
+            "measure",
+            "decision",
         ),
         pk=pk,
     )

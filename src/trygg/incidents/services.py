@@ -59,6 +59,7 @@ REPORT_FIELDS = [
     "status",
     "reporter",
     "measure",
+    "decision",
     "external_ref",
 ]
 
@@ -366,14 +367,18 @@ def report_review(
     note: str = "",
     measure=None,
     set_measure: bool = False,
+    decision=None,
+    set_decision: bool = False,
 ) -> IncidentReport:
-    """Move a report through ny → granskad → avslutad, optionally linking it to a measure."""
+    """Move a report through ny → granskad → avslutad, optionally linking it to a measure
+    (plans.Measure) or a decision (forums.Decision) that addresses it."""
     require(actor, CHANGE, report.organisation_id)
     if not _may_in_area(actor, CHANGE, report.organisation_id, report.area_id):
         raise PermissionDenied(_("You do not have permission to do this."))
     if status not in ReportStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
-    before = snapshot(report, ["status", "review_note", "measure", "reviewed_by", "reviewed_at"])
+    tracked = ["status", "review_note", "measure", "decision", "reviewed_by", "reviewed_at"]
+    before = snapshot(report, tracked)
     if status != report.status and status not in REVIEW_STEPS[report.status]:
         raise ValidationError(
             {
@@ -392,6 +397,13 @@ def report_review(
             if not Measure.objects.restrict(actor, VIEW).filter(pk=measure.pk).exists():
                 raise ValidationError({"measure": _("Choose a measure you can see.")})
         report.measure = measure
+    if set_decision:
+        if decision is not None and actor is not None:
+            from trygg.forums.models import Decision
+
+            if not Decision.objects.restrict(actor, VIEW).filter(pk=decision.pk).exists():
+                raise ValidationError({"decision": _("Choose a decision you can see.")})
+        report.decision = decision
     report.status = status
     if note:
         report.review_note = note.strip()
@@ -400,7 +412,7 @@ def report_review(
         report.reviewed_at = timezone.now()
     _check_report(report, new_category=False)
     save_validated(report)
-    after = snapshot(report, ["status", "review_note", "measure", "reviewed_by", "reviewed_at"])
+    after = snapshot(report, tracked)
     record_change(
         actor=actor,
         obj=report,

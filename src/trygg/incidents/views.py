@@ -131,7 +131,11 @@ def _detail_context(request, report, review_form=None):
     can_review = selectors.report_can_review(request.user, report)
     if can_review and review_form is None:
         review_form = ReviewForm(
-            initial={"status": report.status, "measure": report.measure_id},
+            initial={
+                "status": report.status,
+                "measure": report.measure_id,
+                "decision": report.decision_id,
+            },
             user=request.user,
             report=report,
         )
@@ -167,6 +171,8 @@ def report_review(request, pk):
                 note=data["note"],
                 measure=data["measure"],
                 set_measure=True,
+                decision=data["decision"],
+                set_decision=True,
             )
         except (ValidationError, PermissionDenied) as error:
             _error_form(form, error)

@@ -346,3 +346,47 @@ def test_a_duplicate_category_name_is_a_swedish_error(world, categories, login):
     assert response.status_code == 200
     assert "Organisationen har redan en kategori med det namnet" in response.content.decode()
     assert IncidentCategory.objects.filter(name="Klotter").count() == 1
+
+
+def test_a_report_is_linked_to_a_measure_and_a_decision_in_review(world, reports, login):
+    from trygg.forums import services as forum_services
+    from trygg.forums.choices import ForumKind
+    from trygg.plans import services as plan_services
+
+    samordnare = world.users["samordnare"]
+    nacka = world.organisations["nacka"]
+    plan = plan_services.plan_create(actor=samordnare, organisation=nacka, title="Trygghetsplan")
+    measure = plan_services.measure_create(actor=samordnare, plan=plan, title="Belysning i Boo")
+    forum = forum_services.forum_create(
+        actor=samordnare, organisation=nacka, name="Trygg i Boo", kind=list(ForumKind)[0]
+    )
+    meeting = forum_services.meeting_create(actor=samordnare, forum=forum, starts_at=when(1))
+    decision = forum_services.decision_create(
+        actor=samordnare,
+        meeting=meeting,
+        text="Gatuenheten byter armaturer.",
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        owner_organisation=nacka,
+    )
+    report = reports["boo"]
+    response = login("samordnare").post(
+        reverse("incidents:report_review", args=[report.pk]),
+        {"status": "granskad", "note": "", "measure": measure.pk, "decision": decision.pk},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.measure, report.decision) == (measure, decision)
+    page = login("samordnare").get(reverse("incidents:report_detail", args=[report.pk]))
+    assert "Belysning i Boo" in page.content.decode()
+    # A forged measure id from another organisation is an error next to the field.
+    varmdo_plan = plan_services.plan_create(
+        actor=None, organisation=world.organisations["varmdo"], title="Värmdös plan"
+    )
+    other = plan_services.measure_create(actor=None, plan=varmdo_plan, title="Annan")
+    response = login("samordnare").post(
+        reverse("incidents:report_review", args=[report.pk]),
+        {"status": "avslutad", "note": "", "measure": other.pk, "decision": ""},
+    )
+    assert response.status_code == 200
+    report.refresh_from_db()
+    assert report.status == "granskad" and report.measure == measure

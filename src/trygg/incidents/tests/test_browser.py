@@ -1,0 +1,105 @@
+"""A trygghetsvärd files a report on a phone; the samordnare reviews it (chromium + axe)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from trygg.conftest import axe_check, browser_login, screenshot
+from trygg.incidents import services
+from trygg.incidents.models import IncidentReport
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_reporter_files_a_report_and_the_coordinator_reviews_it(browser_page, world, width):
+    services.categories_ensure_defaults(world.organisations["nacka"])
+
+    # The trygghetsvärd on a phone (and the same journey on a desktop).
+    page = browser_page(width)
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 59.2946, "longitude": 18.2561, "accuracy": 12})
+    browser_login(page, "rapportor")
+    page.goto("/handelser/ny/")
+    expect(page.get_by_role("heading", name="Ny händelserapport")).to_be_visible()
+    axe_check(page)
+    screenshot(page, f"incidents-report-form-{width}")
+
+    page.get_by_label("Vad hände?").select_option(label="Klotter")
+    page.get_by_label("Plats", exact=True).select_option(label="Fisksätra centrum")
+    page.get_by_role("button", name="Använd min position").click()
+    expect(page.get_by_text("Din position är sparad (noggrannhet cirka 12 m).")).to_be_visible()
+    page.get_by_label("2 – allvarlig").check()
+    # A personnummer is refused, with the reason next to the field.
+    page.get_by_label("Kort beskrivning").fill("Klottret gjordes av 811218-9876 igen.")
+    page.get_by_role("button", name="Skicka rapporten").click()
+    expect(page.get_by_text("Texten ser ut att innehålla ett personnummer")).to_be_visible()
+    assert not IncidentReport.objects.exists()
+    axe_check(page)
+    screenshot(page, f"incidents-report-refused-{width}")
+
+    page.get_by_label("Kort beskrivning").fill("Nytt klotter på gångtunneln vid busshållplatsen.")
+    page.get_by_role("button", name="Skicka rapporten").click()
+    expect(page.get_by_text("Tack! Rapporten är inskickad.")).to_be_visible()
+    report = IncidentReport.objects.get()
+    assert report.reporter == world.users["rapportor"]
+    assert (round(report.lat, 4), round(report.lon, 4)) == (59.2946, 18.2561)
+    assert report.area == world.areas["Fisksätra/Saltsjöbaden"]
+    expect(page.get_by_text("Fisksätra centrum")).to_be_visible()
+    axe_check(page)
+    screenshot(page, f"incidents-report-filed-{width}")
+
+    # The reporter's list shows their own report only.
+    page.goto("/handelser/")
+    expect(page.locator("table.data tbody tr")).to_have_count(1)
+    expect(page.locator("table.data td", has_text="Klotter")).to_be_visible()
+    axe_check(page)
+    screenshot(page, f"incidents-reporter-list-{width}")
+
+    # The samordnare reviews it.
+    reviewer = browser_page(width)
+    browser_login(reviewer, "samordnare")
+    reviewer.goto("/handelser/")
+    reviewer.get_by_text("Filtrera").click()
+    reviewer.get_by_role("combobox", name="Status").select_option(label="Ny")
+    reviewer.get_by_role("button", name="Använd").click()
+    expect(reviewer.get_by_text("1 rad")).to_be_visible()
+    axe_check(reviewer)
+    screenshot(reviewer, f"incidents-review-list-{width}")
+    reviewer.locator("table.data tbody a").first.click()
+    expect(reviewer.get_by_role("heading", name="Klotter")).to_be_visible()
+    expect(reviewer.get_by_text("Nytt klotter på gångtunneln")).to_be_visible()
+    reviewer.get_by_role("combobox", name="Status", exact=True).select_option(label="Granskad")
+    reviewer.get_by_label("Granskningsanteckning").fill("Sanering beställd av fastighetsenheten.")
+    reviewer.get_by_role("button", name="Spara granskningen").click()
+    expect(reviewer.get_by_text("Rapporten sparades.")).to_be_visible()
+    axe_check(reviewer)
+    screenshot(reviewer, f"incidents-reviewed-{width}")
+    report.refresh_from_db()
+    assert report.status == "granskad" and report.reviewed_by == world.users["samordnare"]
+
+
+def test_the_police_partner_sees_the_report_blurred(browser_page, world):
+    services.categories_ensure_defaults(world.organisations["nacka"])
+    from trygg.incidents.models import IncidentCategory
+    from trygg.incidents.tests.conftest import when
+
+    report = services.report_create(
+        actor=world.users["rapportor"],
+        organisation=world.organisations["nacka"],
+        category=IncidentCategory.objects.get(name="Klotter"),
+        occurred_at=when(2, 21, 37),
+        place=world.places["Orminge centrum"],
+        assessment=2,
+        description="Klotter på skolans gavel.",
+    )
+    page = browser_page(390)
+    browser_login(page, "polis")
+    page.goto(f"/handelser/{report.pk}/")
+    expect(page.get_by_text("Du ser rapporten förgrovad")).to_be_visible()
+    expect(page.get_by_text("mellan 21:00 och 21:59")).to_be_visible()
+    expect(page.get_by_text("Orminge centrum")).to_have_count(0)
+    expect(page.get_by_text("skolans gavel")).to_have_count(0)
+    axe_check(page)
+    screenshot(page, "incidents-partner-blurred-390")
