@@ -75,6 +75,10 @@ class SituationPicture(OrganisationOwned):
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
+        if action != VIEW:
+            # The picture covers the whole kommun: an area-limited member works on the
+            # problems of their areas, not on the picture itself.
+            return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
         return _shared_q(scope, action)
 
     def get_absolute_url(self) -> str:

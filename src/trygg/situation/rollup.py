@@ -155,8 +155,8 @@ def _recount(organisation_id: int, days: Iterable[dt.date]) -> None:
     counts: Counter = Counter()
     generated: Counter = Counter()
     for first, last in _runs(days):
-        start, _ = day_bounds(first)
-        _, end = day_bounds(last)
+        start = day_bounds(first)[0]
+        end = day_bounds(last)[1]
         rows = IncidentReport.objects.filter(
             organisation_id=organisation_id, occurred_at__gte=start, occurred_at__lt=end
         ).order_by()

@@ -111,7 +111,7 @@ def last_complete_week(day: dt.date | None = None) -> dt.date:
 
 def week_param(monday: dt.date) -> str:
     """ "2026-W46", the value of an <input type=week>."""
-    year, week, _ = monday.isocalendar()
+    year, week, _day = monday.isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -125,7 +125,7 @@ def parse_week(text: str) -> dt.date:
 
 
 def week_label(monday: dt.date) -> str:
-    year, week, _ = monday.isocalendar()
+    year, week, _day = monday.isocalendar()
     return _("week %(week)s %(year)s") % {"week": week, "year": year}
 
 
@@ -200,6 +200,18 @@ def analysis_areas(user, organisation: Organisation) -> list[Area]:
     if visible is not None:
         areas = [a for a in areas if a.pk in visible]
     return areas
+
+
+def analysis_categories(user, organisation: Organisation):
+    """The organisation's incident categories, for users who see its reports."""
+    from trygg.incidents.models import IncidentCategory
+
+    if not (
+        has_detail_access(user, organisation)
+        or organisation.pk in Partnership.partner_ids(scope_for(user).organisation_ids(VIEW))
+    ):
+        return IncidentCategory.objects.none()
+    return IncidentCategory.objects.filter(organisation=organisation).order_by("order", "name")
 
 
 # Small counts
@@ -449,8 +461,8 @@ def _area_row(area, name, n, before, population, detail) -> AreaRow:
     count = shown(n, detail)
     rate = 1000 * n / people if people and count.value is not None else None
     change = "–"
-    if before and count.value is not None and shown(before, detail).value is not None:
-        change = format_change(100 * (n - before) / before)
+    if count.value is not None and shown(before, detail).value is not None:
+        change = _change(n, before)
     return AreaRow(
         area=area,
         name=name,
@@ -813,6 +825,7 @@ class PoliceSummary:
     change: str
     summaries: int
     source: str
+    latest: dt.date | None = None  # the newest event in the kommun, whenever it was
 
 
 def police_summary(
@@ -829,9 +842,8 @@ def police_summary(
     if kommun is not None:
         from trygg.incidents.selectors import police_events_for_kommun
 
-        start, _x = previous.bounds()
-        _y, stop = recent.bounds()
-        middle = recent.bounds()[0]
+        start = previous.bounds()[0]
+        middle, stop = recent.bounds()
         events = police_events_for_kommun(user, kommun, start, stop, include_summaries=True)
         grouped: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for event_type, is_summary, is_recent, n in (
@@ -849,6 +861,15 @@ def police_summary(
             totals[0] += r
             totals[1] += p
         rows.sort(key=lambda row: (-row.recent, -row.previous, row.event_type))
+        newest = (
+            police_events_for_kommun(user, kommun, dt.datetime(1900, 1, 1, tzinfo=dt.UTC), stop)
+            .order_by("-occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
+        latest = timezone.localtime(newest).date() if newest else None
+    else:
+        latest = None
     return PoliceSummary(
         kommun=kommun,
         recent=recent,
@@ -864,11 +885,17 @@ def police_summary(
             "kommun": kommun.name if kommun else "–",
             "period": Period(previous.start, recent.end),
         },
+        latest=latest,
     )
 
 
+MIN_BASE = 10  # a change from fewer than this many is not shown as a percentage
+
+
 def _change(now: int, before: int) -> str:
-    if not before:
+    """The change in percent, or "–" when the base is too small for a percentage to mean
+    anything (from 3 to 9 is "+200 %")."""
+    if before < MIN_BASE:
         return "–"
     return format_change(100 * (now - before) / before)
 
@@ -882,7 +909,8 @@ class Headline:
     previous: Count
     change: str
     generated: int
-    weekly: WeeklyPicture | None = None
+    population: int | None = None  # of the kommun, for the rate
+    rate_label: str = "–"  # reports per 1 000 inhabitants of the kommun, per year
 
 
 def headline(
@@ -1158,3 +1186,96 @@ def measures_to_link(user, problem: Problem):
         .distinct()
         .order_by("plan__title", "order", "id")
     )
+
+
+# Statistics (reported crime and surveys), from the stats app
+
+
+@dataclass
+class StatRow:
+    category: str
+    value_a: str
+    value_b: str
+    change: str
+    verdict: str
+    verdict_key: str
+
+
+@dataclass
+class StatisticsBlock:
+    name: str
+    kind: str
+    period_a: str
+    period_b: str
+    rows: list[StatRow]
+    source: str
+
+
+def _stat_value(value, unit: str, symbol: str) -> str:
+    from trygg.core.formatting import format_percent
+
+    if value is None:
+        return symbol or "–"
+    if unit == "percent":
+        return format_percent(value, 1)
+    return format_number(value, 0 if value == int(value) else 1)
+
+
+def statistics(user, organisation: Organisation, *, limit: int = 4, rows: int = 8):
+    """The kommun's reported crime and survey series: the last period against the one
+    before (stats.selectors.trend), for the organisation's kommun area."""
+    from trygg.stats import selectors as stats
+    from trygg.stats.choices import SeriesKind
+
+    kommun = organisation.area
+    if kommun is None:
+        return []
+    series_list = list(
+        stats.series_for(user)
+        .filter(
+            kind__in=[SeriesKind.REPORTED_CRIME, SeriesKind.SURVEY],
+            observations__area=kommun,
+        )
+        .distinct()
+        .order_by("kind", "name")[:limit]
+    )
+    blocks = []
+    for series in series_list:
+        result = stats.trend(user, series, area=kommun)
+        if result.period_a is None or result.period_b is None or not result.rows:
+            continue
+        shown_rows = []
+        for row in result.rows[:rows]:
+            if row.change is None:
+                change = "–"
+            elif result.change_unit == "points":
+                change = _("%(n)s points") % {"n": format_number(row.change, 1)}
+            else:
+                change = format_change(row.change)
+            shown_rows.append(
+                StatRow(
+                    category=row.category or series.name,
+                    value_a=_stat_value(row.value_a, series.unit, row.symbol_a),
+                    value_b=_stat_value(row.value_b, series.unit, row.symbol_b),
+                    change=change,
+                    verdict=row.verdict_label,
+                    verdict_key=row.verdict_key,
+                )
+            )
+        blocks.append(
+            StatisticsBlock(
+                name=series.name,
+                kind=series.get_kind_display(),
+                period_a=result.period_a.label,
+                period_b=result.period_b.label,
+                rows=shown_rows,
+                source=_("Source: %(source)s, %(area)s, %(a)s and %(b)s.")
+                % {
+                    "source": series.source or series.name,
+                    "area": kommun.name,
+                    "a": result.period_a.label,
+                    "b": result.period_b.label,
+                },
+            )
+        )
+    return blocks

@@ -35,6 +35,16 @@ ANALYSIS_FIELDS = ["victim", "offender", "place", "causes", "conclusion"]
 # Situation pictures
 
 
+def _require_whole(actor, action: str, organisation_id: int) -> None:
+    """A lägesbild covers the whole kommun: area-limited members may not write it."""
+    require(actor, action, organisation_id)
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    if not scope.is_superuser and organisation_id not in scope.unlimited_organisation_ids(action):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
 @transaction.atomic
 def picture_create(
     *,
@@ -45,7 +55,7 @@ def picture_create(
     summary: str = "",
     state: str = "utkast",
 ) -> SituationPicture:
-    require(actor, ADD, organisation.pk)
+    _require_whole(actor, ADD, organisation.pk)
     picture = SituationPicture(
         organisation=organisation,
         year=year,
@@ -65,7 +75,7 @@ def picture_create(
 
 @transaction.atomic
 def picture_update(*, actor, picture: SituationPicture, **fields: Any) -> SituationPicture:
-    require(actor, CHANGE, picture.organisation_id)
+    _require_whole(actor, CHANGE, picture.organisation_id)
     before = snapshot(picture, PICTURE_FIELDS)
     for key, value in fields.items():
         if key not in PICTURE_FIELDS:
@@ -84,7 +94,7 @@ def picture_update(*, actor, picture: SituationPicture, **fields: Any) -> Situat
 
 @transaction.atomic
 def picture_delete(*, actor, picture: SituationPicture) -> None:
-    require(actor, DELETE, picture.organisation_id)
+    _require_whole(actor, DELETE, picture.organisation_id)
     record_change(
         actor=actor,
         obj=picture,
@@ -108,7 +118,8 @@ def _check_geography(organisation_id: int, areas: Iterable[Area], places: Iterab
 
 
 def _may_change_problem_in(actor, organisation_id: int, areas: list[Area], action: str) -> None:
-    """An area-limited member may only write problems that lie in their areas."""
+    """An area-limited member may write problems that touch one of their areas (the same
+    rule as Problem.access_q), never problems of the whole kommun."""
     if actor is None:
         return
     scope = scope_for(actor)
@@ -117,7 +128,7 @@ def _may_change_problem_in(actor, organisation_id: int, areas: list[Area], actio
     for grant in scope.grants_for(action):
         if organisation_id not in grant.organisation_ids:
             continue
-        if grant.area_ids is None or (areas and all(a.pk in grant.area_ids for a in areas)):
+        if grant.area_ids is None or any(a.pk in grant.area_ids for a in areas):
             return
     raise PermissionDenied(_("You may only change problems in your own areas."))
 

@@ -1,0 +1,674 @@
+"""Pages of the lägesbild: the overview, the weekly picture, time of week, areas and
+places, and the situation pictures with their prioritised problems and cause analyses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.exports import EXPORT_FORMATS
+from trygg.core.filters import FilterSet
+from trygg.core.listing import RestrictedListView
+from trygg.core.models import Organisation
+from trygg.core.views import add_form_errors
+from trygg.situation import charts, selectors, services
+from trygg.situation import tables as t
+from trygg.situation.choices import PictureState
+from trygg.situation.filters import AnalysisFilter, WeeklyFilter
+from trygg.situation.forms import (
+    CauseAnalysisForm,
+    MeasureLinkForm,
+    PictureForm,
+    ProblemForm,
+    picture_organisations,
+)
+from trygg.situation.models import Problem, ProblemMeasure, SituationPicture
+
+
+def _filters(request, filter_class):
+    form = filter_class(request.GET or None, user=request.user)
+    if form.organisation is None:
+        raise Http404  # no organisation whose lägesbild the user may read
+    return form
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    for key in ("export", "format"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _table(key: str, table, objects, caption: str, source: str, **extra) -> dict:
+    return {
+        "key": key,
+        "table": table,
+        "rows": t.cells(table, objects),
+        "objects": objects,
+        "caption": caption,
+        "source": source,
+        # Narrow tables turn into label–value blocks on a phone; the heatmap scrolls.
+        "stack": len(table.columns) <= 8,
+        **extra,
+    }
+
+
+def _export_or_none(request, tables: dict, prefix: str):
+    key, fmt = request.GET.get("export"), request.GET.get("format")
+    if not key:
+        return None
+    if key not in tables or fmt not in EXPORT_FORMATS:
+        raise Http404
+    table = tables[key]
+    return t.export(table["table"], table["objects"], f"{prefix}-{key}", fmt)
+
+
+def _area_table(rows) -> t.AreaTable:
+    """The area table; without population and rate columns when no area has a population."""
+    if any(row.population for row in rows):
+        return t.AreaTable()
+    return t.AreaTable([c for c in t.AreaTable.columns if c.key not in ("population", "rate")])
+
+
+def _notices(detail: bool, generated: int) -> dict:
+    return {
+        "detail": detail,
+        "generated": generated,
+        "small_threshold": settings.SMALL_COUNT_THRESHOLD,
+    }
+
+
+@login_required
+def overview(request):
+    """Lägesbild: every analysis of one organisation on one page."""
+    form = _filters(request, AnalysisFilter)
+    choice = form.choices()
+    user, organisation, period = request.user, choice["organisation"], choice["period"]
+    category, area = choice["category"], choice["area"]
+    detail = selectors.has_detail_access(user, organisation)
+    headline = selectors.headline(user, organisation, period, category=category, area=area)
+    tow = selectors.time_of_week(user, organisation, period, category=category, area=area)
+    areas = selectors.area_counts(user, organisation, period, category=category)
+    places = selectors.top_places(user, organisation, period, category=category)
+    trend = selectors.monthly_trend(user, organisation, period, category=category, area=area)
+    police = selectors.police_summary(user, organisation, end=period.end)
+    week_start = selectors.last_complete_week(min(period.end, selectors.today()))
+    weekly = selectors.weekly_picture(user, organisation, week_start, category=category)
+    picture = selectors.current_picture(user, organisation)
+    problems = selectors.problems_of(user, picture) if picture else []
+    statistics = selectors.statistics(user, organisation)
+    area_source = tow.source
+    tables = {
+        "areas": _table("areas", _area_table(areas), areas, _("Reports per area"), area_source),
+        "trend": _table("trend", t.TrendTable(), trend, _("Reports per month"), tow.source),
+        "police": _table(
+            "police", t.PoliceTable(), police.rows, _("Police events by type"), police.source
+        ),
+        "heatmap": _table(
+            "heatmap",
+            t.HeatmapTable("reports"),
+            tow.rows(),
+            _("Reports per weekday and hour"),
+            tow.source,
+        ),
+    }
+    if places is not None:
+        tables["places"] = _table(
+            "places", t.PlaceTable(), places, _("Places with most reports"), area_source
+        )
+    response = _export_or_none(request, tables, "lagesbild")
+    if response is not None:
+        return response
+    return render(
+        request,
+        "situation/overview.html",
+        {
+            "title": _("Situation picture – %(organisation)s") % {"organisation": organisation},
+            "filterset": form,
+            "organisation": organisation,
+            "period": period,
+            "category": category,
+            "area": area,
+            "headline": headline,
+            "tow": tow,
+            "weekly": weekly,
+            "police": police,
+            "picture": picture,
+            "problems": problems,
+            "problems_without_measure": sum(1 for p in problems if not p.has_measure),
+            "statistics": statistics,
+            "tables": tables,
+            "query": _query(request),
+            "charts": {
+                "heatmap": charts.heatmap(tow),
+                "police_heatmap": charts.heatmap(tow, layer="police"),
+                "trend": charts.trend(trend),
+                "areas": charts.area_bars(areas),
+            },
+            "map_data": selectors.map_data(
+                user, organisation, period, category=category, rows=areas
+            ),
+            "can_add_picture": picture_organisations(user).filter(pk=organisation.pk).exists(),
+            **_notices(detail, headline.generated),
+        },
+    )
+
+
+@login_required
+def weekly(request):
+    """Veckobild (EST): last week against the usual level, and where to be next week."""
+    form = _filters(request, WeeklyFilter)
+    choice = form.choices()
+    organisation = choice["organisation"]
+    picture = selectors.weekly_picture(
+        request.user, organisation, choice["week_start"], category=choice["category"]
+    )
+    previous = picture.week_start - dt.timedelta(days=7)
+    following = picture.week_start + dt.timedelta(days=7)
+    tables = {
+        "deviations": _table(
+            "deviations",
+            t.WeeklyTable(),
+            [r for r in picture.rows if r.flagged],
+            _("Deviations"),
+            picture.source,
+        ),
+        "weekly": _table(
+            "weekly",
+            t.WeeklyTable(),
+            picture.rows,
+            _("All areas and categories"),
+            picture.source,
+        ),
+        "areas": _table(
+            "areas", t.WeeklyAreaTable(), picture.area_rows, _("Per area"), picture.source
+        ),
+        "police": _table(
+            "police",
+            t.PoliceWeekTable(),
+            picture.police,
+            _("Police events last week"),
+            picture.time_of_week.police_source,
+        ),
+        "heatmap": _table(
+            "heatmap",
+            t.HeatmapTable("reports"),
+            picture.time_of_week.rows(),
+            _("Reports per weekday and hour"),
+            picture.time_of_week.source,
+        ),
+    }
+    if picture.focus_places is not None:
+        tables["focus"] = _table(
+            "focus", t.FocusTable(), picture.focus_places, _("Places to focus on"), picture.source
+        )
+        tables["quarter"] = _table(
+            "quarter",
+            t.PlaceTable(),
+            picture.quarter_top or [],
+            _("The quarter's top three places"),
+            _("Source: %(source)s (%(organisation)s), period %(period)s.")
+            % {
+                "source": selectors.SOURCE_REPORTS,
+                "organisation": organisation.name,
+                "period": picture.quarter,
+            },
+        )
+    response = _export_or_none(
+        request, tables, f"veckobild-{selectors.week_param(picture.week_start)}"
+    )
+    if response is not None:
+        return response
+    query = request.GET.copy()
+    for key in ("export", "format", "week"):
+        query.pop(key, None)
+    base = query.urlencode()
+    return render(
+        request,
+        "situation/weekly.html",
+        {
+            "title": _("Weekly picture %(week)s – %(organisation)s")
+            % {"week": picture.label, "organisation": organisation},
+            "filterset": form,
+            "organisation": organisation,
+            "picture": picture,
+            "tables": tables,
+            "query": _query(request),
+            "previous_url": f"?{base}&week={selectors.week_param(previous)}".replace("?&", "?"),
+            "next_url": (
+                f"?{base}&week={selectors.week_param(following)}".replace("?&", "?")
+                if following <= selectors.last_complete_week()
+                else None
+            ),
+            "charts": {
+                "areas": charts.weekly_areas(picture.area_rows),
+                "heatmap": charts.heatmap(picture.time_of_week),
+            },
+            **_notices(picture.detail, picture.generated),
+        },
+    )
+
+
+@login_required
+def time_of_week(request):
+    """Tid på veckan: reports and police events per weekday and hour."""
+    form = _filters(request, AnalysisFilter)
+    choice = form.choices()
+    organisation, period = choice["organisation"], choice["period"]
+    tow = selectors.time_of_week(
+        request.user, organisation, period, category=choice["category"], area=choice["area"]
+    )
+    tables = {
+        "reports": _table(
+            "reports",
+            t.HeatmapTable("reports"),
+            tow.rows(),
+            _("Reports per weekday and hour"),
+            tow.source,
+        ),
+    }
+    if tow.police_included:
+        tables["police"] = _table(
+            "police",
+            t.HeatmapTable("police"),
+            tow.rows(),
+            _("Police events per weekday and hour"),
+            tow.police_source,
+        )
+    response = _export_or_none(request, tables, "tid-pa-veckan")
+    if response is not None:
+        return response
+    return render(
+        request,
+        "situation/time_of_week.html",
+        {
+            "title": _("Time of week – %(organisation)s") % {"organisation": organisation},
+            "filterset": form,
+            "organisation": organisation,
+            "period": period,
+            "tow": tow,
+            "peak": selectors.peak_label(tow.peak) if tow.detail or tow.total.value else "–",
+            "tables": tables,
+            "query": _query(request),
+            "charts": {
+                "reports": charts.heatmap(tow),
+                "police": charts.heatmap(tow, layer="police"),
+            },
+            **_notices(tow.detail, tow.generated),
+        },
+    )
+
+
+@login_required
+def places(request):
+    """Platser och områden: counts and rates per area on a map, and the top places."""
+    form = _filters(request, AnalysisFilter)
+    choice = form.choices()
+    user, organisation, period = request.user, choice["organisation"], choice["period"]
+    category = choice["category"]
+    detail = selectors.has_detail_access(user, organisation)
+    areas = selectors.area_counts(user, organisation, period, category=category)
+    top = selectors.top_places(user, organisation, period, category=category, limit=20)
+    headline = selectors.headline(user, organisation, period, category=category)
+    source = selectors._source(organisation, period, headline.generated)
+    tables = {"areas": _table("areas", _area_table(areas), areas, _("Reports per area"), source)}
+    if top is not None:
+        tables["places"] = _table(
+            "places", t.PlaceTable(), top, _("Places with most reports"), source
+        )
+    response = _export_or_none(request, tables, "platser")
+    if response is not None:
+        return response
+    return render(
+        request,
+        "situation/places.html",
+        {
+            "title": _("Areas and places – %(organisation)s") % {"organisation": organisation},
+            "filterset": form,
+            "organisation": organisation,
+            "period": period,
+            "tables": tables,
+            "query": _query(request),
+            "charts": {"areas": charts.area_bars(areas)},
+            "has_population": any(row.population for row in areas),
+            "map_data": selectors.map_data(
+                user, organisation, period, category=category, rows=areas
+            ),
+            "source": source,
+            **_notices(detail, headline.generated),
+        },
+    )
+
+
+# Situation pictures
+
+
+class PictureFilter(FilterSet):
+    q = forms.CharField(label=gettext_lazy("Search"))
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    state = forms.ChoiceField(label=gettext_lazy("State"))
+    lookups = {"q": "title__icontains", "year": "year", "state": "state"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "—"), *PictureState.choices]
+
+
+class PictureListView(RestrictedListView):
+    model = SituationPicture
+    filterset_class = PictureFilter
+    table_class = t.PictureTable
+    title = gettext_lazy("Situation pictures")
+    export_name = "lagesbilder"
+    create_label = gettext_lazy("New situation picture")
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if picture_organisations(self.request.user).exists():
+            context["create_url"] = reverse("situation:picture_create")
+        return context
+
+
+def _picture(request, pk, action=VIEW) -> SituationPicture:
+    return get_object_or_404(
+        SituationPicture.objects.restrict(request.user, action).select_related("organisation"),
+        pk=pk,
+    )
+
+
+@login_required
+def picture_detail(request, pk):
+    picture = _picture(request, pk)
+    scope = scope_for(request.user)
+    problems = selectors.problems_of(request.user, picture)
+    return render(
+        request,
+        "situation/picture_detail.html",
+        {
+            "title": picture.title,
+            "picture": picture,
+            "problems": problems,
+            "problems_without_measure": sum(1 for p in problems if not p.has_measure),
+            "can_change": SituationPicture.objects.restrict(request.user, CHANGE)
+            .filter(pk=pk)
+            .exists(),
+            "can_delete": SituationPicture.objects.restrict(request.user, DELETE)
+            .filter(pk=pk)
+            .exists(),
+            "can_add_problem": scope.can(ADD, picture.organisation_id),
+        },
+    )
+
+
+@login_required
+def picture_create(request):
+    if not picture_organisations(request.user).exists():
+        raise Http404
+    form = PictureForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            picture = services.picture_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The situation picture was created."))
+            return redirect(picture)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("New situation picture"),
+            "cancel_url": reverse("situation:picture_list"),
+        },
+    )
+
+
+def _form_error(form, error) -> None:
+    if isinstance(error, PermissionDenied):
+        error = ValidationError(str(error))
+    add_form_errors(form, error)
+
+
+@login_required
+def picture_edit(request, pk):
+    picture = _picture(request, pk, CHANGE)
+    initial = {f: getattr(picture, f) for f in ("year", "title", "summary", "state")}
+    initial["organisation"] = picture.organisation_id
+    form = PictureForm(request.POST or None, initial=initial, user=request.user)
+    form.fields["organisation"].disabled = True
+    form.fields["organisation"].queryset = Organisation.objects.filter(pk=picture.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
+        try:
+            services.picture_update(actor=request.user, picture=picture, **data)
+        except (ValidationError, PermissionDenied) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The situation picture was saved."))
+            return redirect(picture)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": picture.title,
+            "cancel_url": picture.get_absolute_url(),
+            "history_url": reverse("core:history", args=["situation", "situationpicture", pk]),
+        },
+    )
+
+
+@login_required
+def picture_delete(request, pk):
+    picture = _picture(request, pk, DELETE)
+    if request.method == "POST":
+        services.picture_delete(actor=request.user, picture=picture)
+        messages.success(request, _("The situation picture was deleted."))
+        return redirect("situation:picture_list")
+    return render(
+        request,
+        "core/confirm_delete.html",
+        {
+            "object": picture,
+            "cancel_url": picture.get_absolute_url(),
+            "consequence": _(
+                "Its prioritised problems, cause analyses and links to measures are deleted "
+                "too. The change is recorded in the audit log."
+            ),
+        },
+    )
+
+
+# Problems
+
+
+def _problem(request, pk, action=VIEW) -> Problem:
+    return get_object_or_404(
+        Problem.objects.restrict(request.user, action).select_related(
+            "situation_picture", "organisation"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def problem_detail(request, pk):
+    problem = _problem(request, pk)
+    view = selectors.problem_view(request.user, problem)
+    can_change = Problem.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    return render(
+        request,
+        "situation/problem_detail.html",
+        {
+            "title": problem.title,
+            "problem": problem,
+            "view": view,
+            "can_change": can_change,
+            "can_delete": Problem.objects.restrict(request.user, DELETE).filter(pk=pk).exists(),
+            "link_form": MeasureLinkForm(measures=selectors.measures_to_link(request.user, problem))
+            if can_change
+            else None,
+        },
+    )
+
+
+@login_required
+def problem_create(request, picture_pk):
+    picture = _picture(request, picture_pk)
+    if not scope_for(request.user).can(ADD, picture.organisation_id):
+        raise Http404
+    form = ProblemForm(request.POST or None, user=request.user, organisation=picture.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            problem = services.problem_create(
+                actor=request.user, situation_picture=picture, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The problem was added."))
+            return redirect(problem)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("New prioritised problem"),
+            "intro": picture.title,
+            "cancel_url": picture.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def problem_edit(request, pk):
+    problem = _problem(request, pk, CHANGE)
+    initial = {
+        "title": problem.title,
+        "description": problem.description,
+        "priority": problem.priority,
+        "areas": list(problem.areas.all()),
+        "places": list(problem.places.all()),
+    }
+    form = ProblemForm(
+        request.POST or None, initial=initial, user=request.user, organisation=problem.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.problem_update(actor=request.user, problem=problem, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The problem was saved."))
+            return redirect(problem)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": problem.title,
+            "cancel_url": problem.get_absolute_url(),
+            "history_url": reverse("core:history", args=["situation", "problem", pk]),
+        },
+    )
+
+
+@login_required
+def problem_delete(request, pk):
+    problem = _problem(request, pk, DELETE)
+    if request.method == "POST":
+        picture = problem.situation_picture
+        try:
+            services.problem_delete(actor=request.user, problem=problem)
+        except PermissionDenied as error:
+            raise Http404 from error
+        messages.success(request, _("The problem was deleted."))
+        return redirect(picture)
+    return render(
+        request,
+        "core/confirm_delete.html",
+        {"object": problem, "cancel_url": problem.get_absolute_url()},
+    )
+
+
+@login_required
+def cause_analysis_edit(request, pk):
+    problem = _problem(request, pk, CHANGE)
+    analysis = problem.cause_analyses.first()
+    form = CauseAnalysisForm(request.POST or None, initial=CauseAnalysisForm.initial_for(analysis))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cause_analysis_save(
+                actor=request.user, problem=problem, **form.service_arguments()
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The cause analysis was saved."))
+            return redirect(problem)
+    return render(
+        request,
+        "situation/cause_analysis_form.html",
+        {
+            "form": form,
+            "problem": problem,
+            "title": _("Cause analysis: %(problem)s") % {"problem": problem.title},
+            "cancel_url": problem.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def problem_measure_add(request, pk):
+    problem = _problem(request, pk, CHANGE)
+    form = MeasureLinkForm(request.POST, measures=selectors.measures_to_link(request.user, problem))
+    if form.is_valid():
+        try:
+            services.problem_measure_link(actor=request.user, problem=problem, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The measure was linked to the problem."))
+            return redirect(problem)
+    view = selectors.problem_view(request.user, problem)
+    return render(
+        request,
+        "situation/problem_detail.html",
+        {
+            "title": problem.title,
+            "problem": problem,
+            "view": view,
+            "can_change": True,
+            "link_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def problem_measure_remove(request, pk, link_pk):
+    problem = _problem(request, pk, CHANGE)
+    link = get_object_or_404(
+        ProblemMeasure.objects.restrict(request.user, CHANGE), pk=link_pk, problem=problem
+    )
+    services.problem_measure_unlink(actor=request.user, link=link)
+    messages.success(request, _("The link was removed."))
+    return redirect(problem)
