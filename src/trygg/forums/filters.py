@@ -24,9 +24,9 @@ class ForumFilter(FilterSet):
     q = forms.CharField(label=_("Search"))
     kind = forms.ChoiceField(label=_("Kind"), choices=_with_empty(ForumKind.choices))
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label=_("Organisation")
+        queryset=Organisation.objects.none(), empty_label="—", label=_("Organisation")
     )
-    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), empty_label="—", label=_("Area"))
     year = forms.IntegerField(label=_("Count meetings in year"), min_value=2000, max_value=2100)
     lookups = {"q": "name__icontains", "kind": "kind", "organisation": "organisation"}
 
@@ -53,7 +53,7 @@ class ForumFilter(FilterSet):
 
 
 class MeetingFilter(FilterSet):
-    forum = forms.ModelChoiceField(queryset=Forum.objects.none(), label=_("Forum"))
+    forum = forms.ModelChoiceField(queryset=Forum.objects.none(), empty_label="—", label=_("Forum"))
     status = forms.ChoiceField(label=_("Status"), choices=_with_empty(MeetingStatus.choices))
     since = forms.DateField(label=_("From"), widget=DATE)
     until = forms.DateField(label=_("To"), widget=DATE)
@@ -85,7 +85,7 @@ SHOW_ALL = "all"
 class DecisionFilter(FilterSet):
     """Open decisions unless another status is chosen ("all" shows every status)."""
 
-    forum = forms.ModelChoiceField(queryset=Forum.objects.none(), label=_("Forum"))
+    forum = forms.ModelChoiceField(queryset=Forum.objects.none(), empty_label="—", label=_("Forum"))
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[
@@ -96,10 +96,10 @@ class DecisionFilter(FilterSet):
         ],
     )
     owner_organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label=_("Responsible organisation")
+        queryset=Organisation.objects.none(), empty_label="—", label=_("Responsible organisation")
     )
     owner_user = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), label=_("Responsible person")
+        queryset=get_user_model().objects.none(), empty_label="—", label=_("Responsible person")
     )
     overdue = forms.BooleanField(label=_("Only overdue"))
     due_before = forms.DateField(label=_("Due by"), widget=DATE)

@@ -255,12 +255,14 @@ class DecisionForm(forms.Form):
     owner_organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
+        empty_label="—",
         label=_("Responsible organisation"),
         error_messages={"invalid_choice": OUTSIDE_PARTNERSHIP},
     )
     owner_user = PersonField(
         queryset=get_user_model().objects.none(),
         required=False,
+        empty_label="—",
         label=_("Responsible person"),
         error_messages={"invalid_choice": PERSON_OUTSIDE},
         help_text=_("Gets an e-mail reminder when the decision is due and when it is overdue."),

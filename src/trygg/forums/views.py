@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
@@ -107,7 +107,7 @@ class ForumTable(Table):
         ),
         Column(
             "overdue",
-            gettext_lazy("Overdue"),
+            pgettext_lazy("count", "Overdue"),
             lambda f: f.overdue_decisions,
             sort="overdue_decisions",
             numeric=True,
