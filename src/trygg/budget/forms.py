@@ -88,7 +88,7 @@ class BudgetForm(forms.Form):
         label=_("Decided by"),
         help_text=_("E.g. Kommunfullmäktige."),
     )
-    decided_on = forms.DateField(required=False, label=_("Decided on"), widget=_date_widget())
+    decided_on = forms.DateField(required=False, label=_("Decision date"), widget=_date_widget())
     diarienummer = forms.CharField(
         max_length=40,
         required=False,

@@ -43,7 +43,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from trygg.budget.choices import FundingSource, MeasureTagKind
 from trygg.budget.models import MeasureFunding, MeasureTag
@@ -416,9 +416,12 @@ def skrivelse_answers(measures: list, *, year: int, as_of: dt.date) -> list[Answ
     answer_1 = Answer(
         number=1,
         question=_("Which direct measures have been carried out in the field?"),
-        summary=_(
+        summary=ngettext(
+            "In %(year)s, %(count)s measure has been carried out or is ongoing: "
+            "%(social)s social and %(situational)s situational.",
             "In %(year)s, %(count)s measures have been carried out or are ongoing: "
-            "%(social)s social and %(situational)s situational."
+            "%(social)s social and %(situational)s situational.",
+            len(carried_out),
         )
         % {
             "year": year,
@@ -450,9 +453,12 @@ def skrivelse_answers(measures: list, *, year: int, as_of: dt.date) -> list[Answ
             "Which measures were carried out alone and which together with others, and with "
             "what resources?"
         ),
-        summary=_(
+        summary=ngettext(
+            "Of the %(count)s measure, %(own)s was carried out by the organisation alone and "
+            "%(together)s together with other parties.",
             "Of the %(count)s measures, %(own)s were carried out by the organisation alone and "
-            "%(together)s together with other parties."
+            "%(together)s together with other parties.",
+            len(carried_out),
         )
         % {"count": len(carried_out), "own": len(own), "together": len(together)},
         rule=_(
@@ -496,9 +502,12 @@ def skrivelse_answers(measures: list, *, year: int, as_of: dt.date) -> list[Answ
     answer_3 = Answer(
         number=3,
         question=_("What is planned for the rest of the year?"),
-        summary=_(
+        summary=ngettext(
+            "After %(date)s, %(planned)s measure is planned and %(continuing)s ongoing "
+            "measures continue.",
             "After %(date)s, %(planned)s measures are planned and %(continuing)s ongoing "
-            "measures continue."
+            "measures continue.",
+            len(planned),
         )
         % {"date": f"{as_of:%Y-%m-%d}", "planned": len(planned), "continuing": len(continuing)},
         rule=_(
@@ -515,7 +524,11 @@ def skrivelse_answers(measures: list, *, year: int, as_of: dt.date) -> list[Answ
     answer_4 = Answer(
         number=4,
         question=_("How is the staff who meet young people trained?"),
-        summary=_("%(count)s staff training measures in %(year)s.")
+        summary=ngettext(
+            "%(count)s staff training measure in %(year)s.",
+            "%(count)s staff training measures in %(year)s.",
+            len(training),
+        )
         % {"count": len(training), "year": year},
         rule=_("Measures with the category staff training, unless cancelled."),
         groups=[
@@ -547,13 +560,6 @@ class RegisterTable(Table):
             sort="title",
             link=measure_link,
         ),
-        Column("plan", gettext_lazy("Plan"), lambda m: m.plan.title, sort="plan__title"),
-        Column(
-            "organisation",
-            gettext_lazy("Organisation"),
-            lambda m: m.organisation.name,
-            sort="organisation__name",
-        ),
         Column("status", gettext_lazy("Status"), lambda m: m.status.name, sort="status__order"),
         Column(
             "prevention_type",
@@ -579,6 +585,13 @@ class RegisterTable(Table):
         Column("parties", gettext_lazy("Responsible parties"), lambda m: "; ".join(parties_of(m))),
         Column("sources", gettext_lazy("Funding"), lambda m: "; ".join(sources_of(m))),
         Column("cost", gettext_lazy("Known cost"), cost_of, numeric=True),
+        Column("plan", gettext_lazy("Plan"), lambda m: m.plan.title, sort="plan__title"),
+        Column(
+            "organisation",
+            gettext_lazy("Organisation"),
+            lambda m: m.organisation.name,
+            sort="organisation__name",
+        ),
     ]
 
 
