@@ -114,6 +114,14 @@ class Rollup:
             self.measure_counts,
         )
 
+    @property
+    def activity_parts(self) -> list[tuple[str, str]]:
+        return category_parts(self.activity_counts)
+
+    @property
+    def measure_parts(self) -> list[tuple[str, str]]:
+        return category_parts(self.measure_counts)
+
     def as_dict(self) -> dict:
         return {
             "measures": self.measures,
@@ -131,21 +139,25 @@ class Rollup:
         }
 
 
+def category_parts(counts: dict[str, int]) -> list[tuple[str, str]]:
+    """``(category, "16 slutförda")`` for done, ongoing and not started, and cancelled if any."""
+    words = {
+        StatusCategory.DONE: lambda n: ngettext("%(n)d completed", "%(n)d completed", n),
+        StatusCategory.ONGOING: lambda n: ngettext("%(n)d ongoing", "%(n)d ongoing", n),
+        StatusCategory.NOT_STARTED: lambda n: ngettext("%(n)d not started", "%(n)d not started", n),
+        StatusCategory.CANCELLED: lambda n: ngettext("%(n)d cancelled", "%(n)d cancelled", n),
+    }
+    parts = []
+    for category, word in words.items():
+        n = counts.get(category, 0)
+        if n or category != StatusCategory.CANCELLED:
+            parts.append((category.value, word(n) % {"n": n}))
+    return parts
+
+
 def _summary(head: str, counts: dict[str, int]) -> str:
-    parts = [
-        ngettext("%(n)d completed", "%(n)d completed", counts.get(StatusCategory.DONE, 0))
-        % {"n": counts.get(StatusCategory.DONE, 0)},
-        ngettext("%(n)d ongoing", "%(n)d ongoing", counts.get(StatusCategory.ONGOING, 0))
-        % {"n": counts.get(StatusCategory.ONGOING, 0)},
-        ngettext(
-            "%(n)d not started", "%(n)d not started", counts.get(StatusCategory.NOT_STARTED, 0)
-        )
-        % {"n": counts.get(StatusCategory.NOT_STARTED, 0)},
-    ]
-    cancelled = counts.get(StatusCategory.CANCELLED, 0)
-    if cancelled:
-        parts.append(ngettext("%(n)d cancelled", "%(n)d cancelled", cancelled) % {"n": cancelled})
-    return _("%(head)s: %(parts)s") % {"head": head, "parts": ", ".join(parts)}
+    parts = ", ".join(text for _category, text in category_parts(counts))
+    return _("%(head)s: %(parts)s") % {"head": head, "parts": parts}
 
 
 def rollup_of(activity_measures: dict[object, list[Measure]]) -> Rollup:

@@ -1,0 +1,60 @@
+"""The coordinator's journey through a plan in chromium, on a phone and a desktop, with axe."""
+
+import pytest
+from playwright.sync_api import expect
+
+from trygg.conftest import axe_check, browser_login, screenshot
+from trygg.plans import demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class _Quiet:
+    def write(self, text):
+        pass
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_coordinator_completes_a_measure_and_sees_the_rollup_change(
+    browser_page, world, width
+):
+    demo.load(world, _Quiet())
+    page = browser_page(width)
+    browser_login(page, "samordnare")
+
+    if width < 760:
+        page.get_by_role("button", name="Meny").click()
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Planer").click()
+    page.wait_for_url("**/planer/")
+    axe_check(page)
+    screenshot(page, f"plans-list-{width}")
+
+    page.get_by_role("link", name="Plan för samverkan Nacka kommun / polisen").click()
+    summary = page.get_by_test_id("activity-summary")
+    expect(summary).to_have_text("27 aktiviteter: 16 slutförda, 11 pågående, 0 ej påbörjade")
+    expect(page.get_by_role("note")).to_contain_text("Demodata")
+    axe_check(page)
+    screenshot(page, f"plans-detail-{width}")
+
+    measure = page.locator("article.measure").filter(has_text="narkotikahandel").first
+    expect(measure.get_by_test_id("measure-status")).to_have_text("Pågående")
+    measure.get_by_label("Status").select_option(label="Slutförd")
+    measure.get_by_role("button", name="Spara status").click()
+    expect(page.get_by_role("status")).to_contain_text("är nu slutförd")
+    expect(summary).to_have_text("27 aktiviteter: 17 slutförda, 10 pågående, 0 ej påbörjade")
+    measure = page.locator("article.measure").filter(has_text="narkotikahandel").first
+    expect(measure.get_by_test_id("measure-status")).to_have_text("Slutförd")
+    axe_check(page)
+
+    measure.get_by_role("link").first.click()
+    page.wait_for_url("**/planer/atgarder/*/")
+    timeline = page.locator(".timeline")
+    expect(timeline).to_contain_text("Pågående")
+    expect(timeline).to_contain_text("Slutförd")
+    expect(timeline).to_contain_text("Sara Samordnare")
+    axe_check(page)
+    screenshot(page, f"plans-measure-{width}")
+
+    page.get_by_role("link", name="Historik").first.click()
+    expect(page.locator("main")).to_contain_text("Slutförd")
+    axe_check(page)
