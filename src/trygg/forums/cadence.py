@@ -78,15 +78,28 @@ def series_dates(
 
 
 def expected_per_year(
-    kind: str, count: int | None, weekday: int | None, year: int, *, anchor: dt.date | None = None
+    kind: str,
+    count: int | None,
+    weekday: int | None,
+    year: int,
+    *,
+    anchor: dt.date | None = None,
+    since: dt.date | None = None,
 ) -> int | None:
-    """How many meetings the cadence promises in the year; None when it meets when needed."""
+    """How many meetings the cadence promises in the year; None when it meets when needed.
+
+    ``since`` (the forum's first meeting) makes the first year count from that day: a forum
+    that started in October did not promise the meetings of January.
+    """
     if kind == CadenceKind.AS_NEEDED:
         return None
+    start = dt.date(year, 1, 1)
+    end = dt.date(year, 12, 31)
+    if since is not None and since.year == year:
+        start = since
     if kind == CadenceKind.PER_YEAR:
-        return count or 0
-    return len(
-        series_dates(
-            kind, count, weekday, dt.date(year, 1, 1), dt.date(year, 12, 31), anchor=anchor
-        )
-    )
+        if start.month == 1 and start.day <= 14:
+            return count or 0
+        share = ((end - start).days + 1) / ((end - dt.date(year, 1, 1)).days + 1)
+        return max(1, round((count or 0) * share))
+    return len(series_dates(kind, count, weekday, start, end, anchor=anchor or since))

@@ -63,7 +63,11 @@ def expected_meetings(forum: Forum, year: int, first_meeting_at: dt.datetime | N
     if first_meeting_at is None or timezone.localtime(first_meeting_at).year > year:
         return None
     return cadence.expected_per_year(
-        forum.cadence_kind, forum.cadence_count, forum.cadence_weekday, year
+        forum.cadence_kind,
+        forum.cadence_count,
+        forum.cadence_weekday,
+        year,
+        since=timezone.localtime(first_meeting_at).date(),
     )
 
 
@@ -125,8 +129,10 @@ def forum_years(user, forum: Forum, today: dt.date | None = None) -> list[YearSu
         counts[status] = counts.get(status, 0) + 1
         if status == DecisionStatus.OPEN and due < today:
             counts["overdue"] = counts.get("overdue", 0) + 1
-    years = sorted(set(per_year) | set(decisions_per_year) | {today.year}, reverse=True)
     first = min((starts_at for starts_at, _status in meeting_rows), default=None)
+    # Every year from the first meeting on, so that a year without meetings shows as such.
+    known = set(per_year) | set(decisions_per_year) | {today.year}
+    years = sorted(set(range(min(known), max(known) + 1)), reverse=True)
     summaries = []
     for year in years:
         meetings_in_year = per_year.get(year, {})
@@ -184,7 +190,9 @@ def meetings_by_kind(user, year: int, queryset: QuerySet[Forum] | None = None) -
         entry["held"] += held
         if first is None or timezone.localtime(first).year > year:
             continue  # not followed that year
-        expected = cadence.expected_per_year(c_kind, c_count, c_weekday, year)
+        expected = cadence.expected_per_year(
+            c_kind, c_count, c_weekday, year, since=timezone.localtime(first).date()
+        )
         if expected is None or entry["expected"] is None:
             entry["expected"] = None
         else:

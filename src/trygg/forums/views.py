@@ -76,18 +76,12 @@ class ForumTable(Table):
         ),
         Column("kind", gettext_lazy("Kind"), lambda f: f.get_kind_display(), sort="kind"),
         Column(
-            "organisation",
-            gettext_lazy("Organisation"),
-            lambda f: f.organisation.name,
-            sort="organisation__name",
-        ),
-        Column(
             "area", gettext_lazy("Area"), lambda f: f.area.name if f.area else "", sort="area__name"
         ),
         Column("cadence", gettext_lazy("Cadence"), lambda f: f.cadence_label),
         Column(
             "held",
-            gettext_lazy("Meetings held"),
+            gettext_lazy("Meetings"),
             lambda f: f.held_in_year,
             sort="held_in_year",
             numeric=True,

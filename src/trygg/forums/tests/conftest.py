@@ -77,7 +77,7 @@ def data(world):
     alta_meeting = services.meeting_create(
         actor=None,
         forum=alta,
-        starts_at=at(dt.date(2023, 3, 8)),
+        starts_at=at(dt.date(2023, 1, 11)),
         location="Älta bibliotek",
         status=MeetingStatus.HELD,
         agenda="1. Lägesbild\n2. Åtgärder",

@@ -59,3 +59,11 @@ def test_an_empty_period_gives_no_dates():
         )
         == []
     )
+
+
+def test_the_first_year_counts_from_the_first_meeting():
+    since = dt.date(2024, 10, 7)  # a Monday
+    assert expected_per_year(CadenceKind.WEEKLY, None, Weekday.MONDAY, 2024, since=since) == 13
+    assert expected_per_year(CadenceKind.WEEKLY, None, Weekday.MONDAY, 2025, since=since) == 52
+    assert expected_per_year(CadenceKind.PER_YEAR, 12, None, 2024, since=since) == 3
+    assert expected_per_year(CadenceKind.PER_YEAR, 6, None, 2024, since=dt.date(2024, 1, 10)) == 6
