@@ -8,7 +8,7 @@ percentage, not turned into counts.
 The Göteborg figures belong to a demo organisation "Göteborgs stad" (samordnare
 "goteborg") and are marked public, so that every demo user can try the trend analysis on
 real counts without a partnership that would also open Nacka's or Göteborg's other data
-(see docs/adr/stats-public-series.md).
+(see docs/adr/0005-statistics.md).
 """
 
 from __future__ import annotations

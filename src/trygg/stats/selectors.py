@@ -273,6 +273,11 @@ class Trend:
     has_ci: bool
     confidence: float = 0.95
 
+    @property
+    def has_rates(self) -> bool:
+        """Whether any row has a rate per 1 000 (the population is known)."""
+        return any(r.rate_a is not None or r.rate_b is not None for r in self.rows)
+
 
 def _finite(value: float) -> float | None:
     return value if value is not None and math.isfinite(value) else None
@@ -415,6 +420,10 @@ class ShareTable:
     category: str
     rows: list[ShareRow]
     missing: list[str]  # parts without a count: no total can be made
+
+    @property
+    def has_population(self) -> bool:
+        return any(r.population for r in self.rows)
 
 
 def share_by_area(
@@ -594,6 +603,14 @@ def chart_spec(
         for o in observations.order_by("period_start")[:5000]
     ]
     unit = Unit(series.unit).label
+    spans = {(o["period"], o["label"]) for o in values}
+    yearly = all(label.isdigit() and len(label) == 4 for _p, label in spans)
+    x_axis = (
+        {"field": "label", "type": "ordinal", "title": str(_("Year")), "sort": "ascending"}
+        if yearly
+        else {"field": "period", "type": "temporal", "title": str(_("Period"))}
+    )
+    x_axis["axis"] = {"labelAngle": 0}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "description": str(series.name),
@@ -602,12 +619,13 @@ def chart_spec(
         "data": {"values": values},
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "period", "type": "temporal", "title": str(_("Period"))},
+            "x": x_axis,
             "y": {"field": "value", "type": "quantitative", "title": str(unit)},
             "color": {
                 "field": "line",
                 "type": "nominal",
                 "title": str(_("Area") if by_area else _("Category")),
+                "legend": {"orient": "bottom", "columns": 3},
             },
             "tooltip": [
                 {"field": "line", "title": str(_("Area") if by_area else _("Category"))},

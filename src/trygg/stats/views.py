@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -331,8 +332,15 @@ def series_chart(request, pk):
     return JsonResponse(selectors.chart_spec(request.user, series, category=category, area=area))
 
 
-def _value(observation) -> str:
-    return observation.value
+def _number(value):
+    """A stored decimal as the number it is: 1259, not 1259.000000 (for page and export)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def _value(observation):
+    return _number(observation.value)
 
 
 class ObservationTable(Table):
@@ -353,7 +361,7 @@ class ObservationTable(Table):
         Column(
             "per_100k",
             gettext_lazy("Per 100 000"),
-            lambda o: o.per_100k,
+            lambda o: _number(o.per_100k),
             sort="per_100k",
             numeric=True,
         ),
@@ -361,7 +369,7 @@ class ObservationTable(Table):
         Column(
             "national",
             gettext_lazy("National"),
-            lambda o: o.comparison_value,
+            lambda o: _number(o.comparison_value),
             numeric=True,
         ),
         Column(
@@ -382,7 +390,6 @@ class ObservationListView(RestrictedListView):
 
     model = Observation
     filterset_class = ObservationFilter
-    table_class = ObservationTable
     template_name = "stats/observation_list.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -397,6 +404,26 @@ class ObservationListView(RestrictedListView):
     @property
     def export_name(self):
         return f"statistik-{self.series.pk}"
+
+    # Columns that only some series fill (symbols, Brå's per-100 000 value, survey sample
+    # sizes …) are shown when the series has such values.
+    OPTIONAL_COLUMNS = {
+        "category": ~Q(category=""),
+        "code": ~Q(category_code=""),
+        "symbol": ~Q(symbol=""),
+        "preliminary": Q(preliminary=True),
+        "per_100k": Q(per_100k__isnull=False),
+        "sample": Q(sample_size__isnull=False),
+        "national": Q(comparison_value__isnull=False),
+    }
+
+    @property
+    def table_class(self):
+        present = self.base_queryset().aggregate(
+            **{key: Count("pk", filter=q) for key, q in self.OPTIONAL_COLUMNS.items()}
+        )
+        columns = [c for c in ObservationTable.columns if c.key not in present or present[c.key]]
+        return lambda: ObservationTable(columns)
 
     def get_filterset(self):
         return self.filterset_class(
@@ -533,7 +560,10 @@ def import_index(request):
         {
             "title": _("Import statistics"),
             "formats": formats,
-            "batches": _batches(request.user)[:20],
+            "batches": [
+                (batch, dict(ImportKind.choices).get(batch.kind, batch.kind))
+                for batch in _batches(request.user)[:20]
+            ],
         },
     )
 
