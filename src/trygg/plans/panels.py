@@ -22,7 +22,8 @@ def _load(path: str):
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:
-        if error.name == module_name:
+        # Only the panel's own module (or its app package) being absent is skipped.
+        if error.name and (module_name == error.name or module_name.startswith(error.name + ".")):
             return None
         raise
     return getattr(module, attribute, None)
