@@ -137,6 +137,9 @@ class MeasureForm(forms.ModelForm):
         self.fields["places"].queryset = Place.objects.restrict(user, VIEW).filter(
             organisation_id=plan.organisation_id
         )
+        if not self.instance.pk:
+            first = self.fields["status"].queryset.order_by("order", "pk").first()
+            self.fields["status"].initial = first.pk if first else None
         if self.instance.pk:
             # The status changes through its own form so that it lands on the timeline.
             del self.fields["status"]
