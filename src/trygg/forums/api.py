@@ -16,11 +16,11 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from trygg.core.access import ADD, CHANGE, VIEW
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
 from trygg.core.models import Area, Organisation
 from trygg.forums import selectors, services
 from trygg.forums.filters import DecisionFilter, ForumFilter, MeetingFilter
-from trygg.forums.models import STATUS, Decision, Forum, Meeting
+from trygg.forums.models import STATUS, Decision, Forum, Meeting, MeetingAttachment
 
 router = Router(tags=["Samverkan: forum, möten och beslut"])
 
@@ -210,6 +210,24 @@ class DecisionPatch(Schema):
     measure_ids: list[int] | None = None
 
 
+class DecisionMeasureIn(Schema):
+    plan_id: int
+    title: str
+    action: str = ""
+
+
+class MeasureRef(Schema):
+    id: int
+    plan_id: int
+    title: str
+
+
+class CalendarFeedOut(Schema):
+    id: int
+    forum_id: int
+    url: str
+
+
 class DecisionStatusIn(Schema):
     status: str
     note: str = ""
@@ -391,6 +409,15 @@ def plan_series(request, forum_id: int, payload: SeriesIn):
     return Status(201, list(_meeting_queryset(request.user).filter(pk__in=[m.pk for m in created])))
 
 
+@router.post("/forums/{forum_id}/calendar-feeds", response={201: CalendarFeedOut})
+def create_calendar_feed(request, forum_id: int):
+    """A personal secret .ics address for the forum (for Outlook); returned only once."""
+    forum = get_object_or_404(Forum.objects.restrict(request.user, VIEW), pk=forum_id)
+    feed, key = services.calendar_feed_create(actor=request.user, forum=forum)
+    url = request.build_absolute_uri(reverse("forums:calendar_feed", args=[key]))
+    return Status(201, {"id": feed.pk, "forum_id": forum.pk, "url": url})
+
+
 # Meetings
 
 
@@ -444,6 +471,14 @@ def update_meeting(request, meeting_id: int, payload: MeetingPatch):
     return _meeting_queryset(request.user).get(pk=meeting.pk)
 
 
+@router.delete("/meetings/{meeting_id}", response={204: None})
+def delete_meeting(request, meeting_id: int):
+    """Delete a meeting and its attachments; a meeting with decisions is kept (422)."""
+    meeting = get_object_or_404(Meeting.objects.restrict(request.user, DELETE), pk=meeting_id)
+    services.meeting_delete(actor=request.user, meeting=meeting)
+    return Status(204, None)
+
+
 @router.post("/meetings/{meeting_id}/attachments", response={201: AttachmentOut})
 def upload_attachment(request, meeting_id: int, file: UploadedFile = File(...)):
     """Attach a file (pdf, docx, xlsx, odt, png, jpg; size limited). Download it from ``url``."""
@@ -455,6 +490,15 @@ def upload_attachment(request, meeting_id: int, file: UploadedFile = File(...)):
             raise
         raise ValidationError({"file": error.messages}) from error
     return Status(201, attachment)
+
+
+@router.delete("/attachments/{attachment_id}", response={204: None})
+def delete_attachment(request, attachment_id: int):
+    attachment = get_object_or_404(
+        MeetingAttachment.objects.restrict(request.user, CHANGE), pk=attachment_id
+    )
+    services.attachment_delete(actor=request.user, attachment=attachment)
+    return Status(204, None)
 
 
 # Decisions
@@ -514,3 +558,31 @@ def set_decision_status(request, decision_id: int, payload: DecisionStatusIn):
         completed_on=payload.completed_on,
     )
     return _decision_queryset(request.user).get(pk=decision.pk)
+
+
+@router.post("/decisions/{decision_id}/measures", response={201: MeasureRef})
+def create_measure_from_decision(request, decision_id: int, payload: DecisionMeasureIn):
+    """Create a new measure in a plan from the decision, linked to it."""
+    from trygg.plans.models import Plan
+
+    decision = get_object_or_404(
+        Decision.objects.restrict(request.user, CHANGE).select_related("meeting__forum__area"),
+        pk=decision_id,
+    )
+    scope = scope_for(request.user)
+    plans = Plan.objects.restrict(request.user, VIEW)
+    if not scope.is_superuser:
+        # Only plans the user may add measures to; any other plan is a 404.
+        plans = plans.filter(organisation__in=scope.organisation_ids(ADD))
+    plan = get_object_or_404(plans, pk=payload.plan_id)
+    area = decision.meeting.forum.area
+    areas = [area] if area is not None and area.organisation_id == plan.organisation_id else []
+    measure = services.decision_measure_create(
+        actor=request.user,
+        decision=decision,
+        plan=plan,
+        title=payload.title,
+        action=payload.action,
+        areas=areas,
+    )
+    return Status(201, measure)

@@ -337,7 +337,12 @@ def meeting_create(request, pk):
     form = MeetingForm(
         request.POST or None,
         forum=forum,
-        initial={"status": MeetingStatus.PLANNED, "location": ""},
+        initial={
+            "status": MeetingStatus.PLANNED,
+            # The usual attendance, to be adjusted: the forum's members and organisations.
+            "participants": list(forum.members.all()),
+            "represented_organisations": [forum.organisation, *forum.member_organisations.all()],
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -207,3 +207,37 @@ def test_planning_a_series_via_the_api_is_idempotent(data, login):
     )
     assert (len(first.json()), len(again.json())) == (6, 0)
     assert dt.date.fromisoformat(first.json()[0]["starts_at"][:10]) == dt.date(2024, 1, 10)
+
+
+def test_a_meeting_with_decisions_is_not_deleted_via_the_api(data, login):
+    c = login("samordnare")
+    response = c.delete(f"/api/forums/meetings/{data.alta_meeting.pk}")
+    assert response.status_code == 422
+    assert "kan inte tas bort" in response.json()["detail"]["__all__"][0]
+    assert c.delete(f"/api/forums/meetings/{data.alta_empty_meeting.pk}").status_code == 204
+    assert not Meeting.objects.filter(pk=data.alta_empty_meeting.pk).exists()
+
+
+def test_a_decision_creates_a_linked_measure_via_the_api(data, login):
+    response = login("arbetsgrupp").post(
+        f"/api/forums/decisions/{data.alta_decision.pk}/measures",
+        {"plan_id": data.plan.pk, "title": "Belysning vid Älta centrum"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    measure_id = response.json()["id"]
+    assert set(data.alta_decision.measures.values_list("pk", flat=True)) == {
+        data.measure.pk,
+        measure_id,
+    }
+    # The police see the plan but may not add to it: the plan is out of their reach.
+    assert (
+        login("polis")
+        .post(
+            f"/api/forums/decisions/{data.alta_decision.pk}/measures",
+            {"plan_id": data.plan.pk, "title": "x"},
+            content_type="application/json",
+        )
+        .status_code
+        == 404
+    )

@@ -272,6 +272,34 @@ def endpoints(data):
             {"status": "done"},
             api_expect(STATUS),
         ),
+        (
+            "post",
+            "/api/forums/decisions/{decision_id}/measures",
+            f"{api}/decisions/{d.pk}/measures",
+            {"plan_id": data.plan.pk, "title": "Ny åtgärd"},
+            api_expect(CHANGE, ok=201),
+        ),
+        (
+            "post",
+            "/api/forums/forums/{forum_id}/calendar-feeds",
+            f"{api}/forums/{a.pk}/calendar-feeds",
+            {},
+            api_expect(VIEW, ok=201),
+        ),
+        (
+            "delete",
+            "/api/forums/attachments/{attachment_id}",
+            f"{api}/attachments/{data.attachment.pk}",
+            None,
+            api_expect(CHANGE, ok=204),
+        ),
+        (
+            "delete",
+            "/api/forums/meetings/{meeting_id}",
+            f"{api}/meetings/{data.alta_empty_meeting.pk}",
+            None,
+            api_expect(DELETE, ok=204),
+        ),
     ]
 
 
