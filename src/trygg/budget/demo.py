@@ -115,10 +115,11 @@ def load_nacka_budget(world) -> tuple[Budget, Budget]:
         actor=None,
         budget=budget_2023,
         frame=NACKA_FRAME,
-        decided_by="Kommunfullmäktige (ram); kommunstyrelsen (fördelning)",
+        decided_by="Kommunfullmäktige",
         diarienummer="KFKS-2024-00430",
         note=(
-            "Fördelning enligt trygghetsutskottets förslag i tjänsteskrivelse 2024-03-25. "
+            "Ramen är beslutad av kommunfullmäktige; fördelningen föreslås av trygghetsutskottet "
+            "till kommunstyrelsen i tjänsteskrivelse 2024-03-25. "
             "Trygghetsvärdar utökas med 200 tkr för en satsning tillsammans med fastighetsbolag "
             "i Älta eller på Sicklaön."
         ),

@@ -79,7 +79,7 @@ class BudgetTableDefinition(MoneyTable):
         ),
         Column(
             "total_proposal",
-            gettext_lazy("Sum of proposal for next year"),
+            gettext_lazy("Proposal for next year"),
             lambda b: b.total_proposal,
             sort="total_proposal",
             numeric=True,
