@@ -99,7 +99,7 @@ class ImportReport:
             (
                 _("Created the plan “%(title)s”.")
                 if self.plan_created
-                else _("Updated the plan “%(title)s”.")
+                else _("The plan “%(title)s” already existed.")
             )
             % {"title": self.plan.title},
             line(pgettext("plans", "Focus areas"), self.focus_areas),
