@@ -15,9 +15,7 @@ class _Quiet:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_coordinator_completes_a_measure_and_sees_the_rollup_change(
-    browser_page, world, width
-):
+def test_the_coordinator_completes_a_measure_and_sees_the_rollup_change(browser_page, world, width):
     demo.load(world, _Quiet())
     page = browser_page(width)
     browser_login(page, "samordnare")
@@ -55,6 +53,20 @@ def test_the_coordinator_completes_a_measure_and_sees_the_rollup_change(
     axe_check(page)
     screenshot(page, f"plans-measure-{width}")
 
+    page.get_by_role("link", name="Redigera", exact=True).click()
+    expect(page.get_by_label("Utmaning")).to_be_visible()
+    axe_check(page)
+    screenshot(page, f"plans-measure-form-{width}")
+    page.go_back()
+
     page.get_by_role("link", name="Historik").first.click()
     expect(page.locator("main")).to_contain_text("Slutförd")
     axe_check(page)
+
+    page.goto("/planer/")
+    page.get_by_role("link", name="Plan för samverkan Nacka kommun / polisen").click()
+    page.get_by_role("link", name="Importera", exact=True).click()
+    page.get_by_role("button", name="Importera").click()
+    expect(page.locator(".field--error")).to_contain_text("Detta fält måste fyllas i.")
+    axe_check(page)
+    screenshot(page, f"plans-import-{width}")
