@@ -148,14 +148,16 @@ def organisations_for(user):
 
 
 def default_organisation(user, organisations=None) -> Organisation | None:
-    """The user's own kommun first, else a kommun they are a partner of, else any."""
+    """The user's own kommun first, else a kommun they are a partner of, else their own
+    organisation."""
     organisations = list(organisations if organisations is not None else organisations_for(user))
     if not organisations:
         return None
     own = scope_for(user).organisation_ids(VIEW)
 
     def rank(org):
-        return (org.pk not in own, org.kind not in ("kommun", "stadsdelsforvaltning"), org.name)
+        # The lägesbild is the kommun's: the police land on their partner kommun's picture.
+        return (org.kind not in ("kommun", "stadsdelsforvaltning"), org.pk not in own, org.name)
 
     return sorted(organisations, key=rank)[0]
 

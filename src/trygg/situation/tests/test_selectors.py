@@ -1,0 +1,237 @@
+"""The analyses: local time of week, the weekly picture's deviation rule, areas and places,
+suppression for partners, area limits and the police events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from trygg.incidents.models import IncidentCategory, IncidentReport, PoliceEvent
+from trygg.incidents.services import categories_ensure_defaults
+from trygg.situation import selectors, services
+from trygg.situation.generator import GeneratedReport
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture
+def nacka(world):
+    categories_ensure_defaults(world.organisations["nacka"])
+    return world.organisations["nacka"]
+
+
+def category(nacka, name):
+    return IncidentCategory.objects.get(organisation=nacka, name=name)
+
+
+def add(nacka, place, name, moments):
+    """Reports of one category at one place at the given local times."""
+    rows = [
+        GeneratedReport(
+            occurred_at=moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM),
+            category_id=category(nacka, name).pk,
+            area_id=place.area_id,
+            place_id=place.pk,
+            lat=place.lat,
+            lon=place.lon,
+            assessment=1,
+            description="",
+            status="ny",
+        )
+        for moment in moments
+    ]
+    services.generated_reports_create(
+        actor=None, organisation=nacka, reports=rows, description="test"
+    )
+
+
+def at(day: dt.date, hour: int = 12) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=STOCKHOLM)
+
+
+def test_deviation_rule_is_mean_plus_two_root_mean_and_at_least_three():
+    assert selectors.is_deviation(3, 0)
+    assert not selectors.is_deviation(2, 0)  # one or two where there are usually none
+    assert selectors.is_deviation(3, 1)  # 1 + 2·1 = 3
+    assert not selectors.is_deviation(7, 4)  # 4 + 2·2 = 8
+    assert selectors.is_deviation(8, 4)
+    assert selectors.threshold(9) == 15
+    assert selectors.threshold(0.25) == 3
+
+
+def test_time_of_week_counts_in_local_time_across_daylight_saving(world, generated, login):
+    nacka = world.organisations["nacka"]
+    user = world.users["samordnare"]
+    period = selectors.default_period()
+    tow = selectors.time_of_week(user, nacka, period, police=False)
+    start, end = period.bounds()
+    expected = Counter()
+    for moment in IncidentReport.objects.filter(
+        organisation=nacka, occurred_at__gte=start, occurred_at__lt=end
+    ).values_list("occurred_at", flat=True):
+        local = moment.astimezone(STOCKHOLM)
+        expected[(local.isoweekday(), local.hour)] += 1
+    got = {(c["weekday"], c["hour"]): c["reports"].value for c in tow.cells}
+    assert got == {key: expected.get(key, 0) for key in got}
+    assert tow.total.value == sum(expected.values())
+    assert tow.generated == sum(expected.values())
+
+
+def test_the_profiles_put_youths_on_friday_and_saturday_evenings(world, generated):
+    nacka = world.organisations["nacka"]
+    youths = category(nacka, "Ungdomar som samlas/stök")
+    tow = selectors.time_of_week(
+        world.users["samordnare"], nacka, selectors.default_period(), category=youths, police=False
+    )
+    evening = sum(
+        c["reports"].value for c in tow.cells if c["weekday"] in (5, 6) and 18 <= c["hour"] <= 23
+    )
+    # 12 of the week's 168 hours hold far more than their share.
+    assert evening / 12 > 3 * tow.total.value / 168
+
+
+def test_the_weekly_picture_flags_a_burst_and_names_the_place_to_focus_on(world, nacka):
+    week = selectors.last_complete_week()
+    alta = world.places["Älta centrum"]
+    orminge = world.places["Orminge centrum"]
+    # One klotter a week at Älta centrum for 8 weeks, then 6 in the week (mean 1 → limit 3).
+    add(nacka, alta, "Klotter", [at(week - dt.timedelta(weeks=w), 2) for w in range(1, 9)])
+    add(nacka, alta, "Klotter", [at(week + dt.timedelta(days=d % 2 + 4), 1) for d in range(6)])
+    # Four a week at Orminge for 8 weeks, then 7: under 4 + 2·2 = 8, not a deviation.
+    add(
+        nacka,
+        orminge,
+        "Stöld",
+        [at(week - dt.timedelta(weeks=w, days=d), 14) for w in range(1, 9) for d in range(4)],
+    )
+    add(nacka, orminge, "Stöld", [at(week + dt.timedelta(days=d % 5), 15) for d in range(7)])
+    picture = selectors.weekly_picture(world.users["samordnare"], nacka, week)
+    rows = {(r.area_name, r.category_name): r for r in picture.rows}
+    assert rows[("Älta", "Klotter")].flagged
+    assert rows[("Älta", "Klotter")].count.value == 6
+    assert rows[("Älta", "Klotter")].mean == 1
+    assert not rows[("Boo", "Stöld")].flagged
+    assert picture.flagged == 1
+    assert picture.rows[0].category_name == "Klotter"  # deviations first
+    assert picture.focus_places[0].name == "Älta centrum"
+    assert picture.focus_places[0].flagged
+    # Mondays 02:00 for 8 weeks, then six at 01:00: the busiest three hours start at 00.
+    assert picture.focus_places[0].when.endswith("00–03")
+    assert 1 <= len(picture.quarter_top) <= 3
+    assert picture.total.value == 13
+
+
+def test_a_partner_sees_small_counts_as_under_five_and_no_places(world, nacka, login):
+    week = selectors.last_complete_week()
+    add(nacka, world.places["Älta centrum"], "Klotter", [at(week, 1), at(week, 2), at(week, 3)])
+    polis = world.users["polis"]
+    picture = selectors.weekly_picture(polis, nacka, week)
+    assert not picture.detail
+    assert picture.total.label == "<5"
+    assert picture.total.value is None
+    assert picture.focus_places is None and picture.quarter_top is None
+    assert all(not r.flagged for r in picture.rows)  # a flag would reveal a hidden count
+    assert selectors.top_places(polis, nacka, selectors.default_period()) is None
+    assert selectors.map_data(polis, nacka, selectors.default_period())["points"] == []
+    tow = selectors.time_of_week(polis, nacka, selectors.Period(week, week + dt.timedelta(6)))
+    assert {c["reports"].label for c in tow.cells} <= {"0", "<5"}
+    # The coordinator sees the same figures exactly.
+    own = selectors.weekly_picture(world.users["samordnare"], nacka, week)
+    assert own.total.value == 3 and own.focus_places
+
+
+def test_an_area_limited_member_counts_only_their_area(world, generated):
+    nacka = world.organisations["nacka"]
+    period = selectors.default_period()
+    rows = selectors.area_counts(world.users["arbetsgrupp"], nacka, period)
+    assert [r.name for r in rows] == ["Älta"]
+    start, end = period.bounds()
+    expected = IncidentReport.objects.filter(
+        organisation=nacka,
+        area=world.areas["Älta"],
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+    ).count()
+    assert rows[0].count.value == expected
+    headline = selectors.headline(world.users["arbetsgrupp"], nacka, period)
+    assert headline.total.value == expected
+
+
+def test_areas_get_a_rate_per_1000_where_the_population_is_known(world, nacka):
+    from trygg.stats.services import population_set
+
+    week = selectors.last_complete_week()
+    add(nacka, world.places["Älta centrum"], "Klotter", [at(week, h) for h in range(10)])
+    population_set(
+        actor=None, organisation=nacka, area=world.areas["Älta"], year=week.year, count=20000
+    )
+    period = selectors.Period(week, week + dt.timedelta(days=6))
+    rows = {r.name: r for r in selectors.area_counts(world.users["samordnare"], nacka, period)}
+    assert rows["Älta"].rate == pytest.approx(0.5)
+    assert rows["Älta"].rate_label == "0,5"
+    assert rows["Boo"].rate is None
+
+
+def test_the_police_summary_compares_four_weeks_and_counts_summaries_apart(world, nacka):
+    kommun = world.areas["Nacka"]
+    end = selectors.today()
+    number = iter(range(1, 100))
+
+    def event(days_ago, kind, summary=False):
+        moment = at(end - dt.timedelta(days=days_ago))
+        PoliceEvent.objects.create(
+            id=next(number),
+            published_at=moment,
+            occurred_at=moment,
+            event_type=kind,
+            name=f"{kind}, Nacka",
+            location_name="Nacka",
+            kommun=kommun,
+            is_summary=summary,
+        )
+
+    for days in (1, 5, 9):
+        event(days, "Skadegörelse")
+    event(40, "Skadegörelse")
+    event(3, "Sammanfattning natt", summary=True)
+    summary = selectors.police_summary(world.users["polis"], nacka, end=end)
+    rows = {r.event_type: r for r in summary.rows}
+    assert (rows["Skadegörelse"].recent, rows["Skadegörelse"].previous) == (3, 1)
+    assert "Sammanfattning natt" not in rows
+    assert summary.summaries == 1
+    assert summary.latest == end - dt.timedelta(days=1)
+
+
+def test_counts_are_restricted_for_another_kommun(world, generated):
+    nacka = world.organisations["nacka"]
+    period = selectors.default_period()
+    other = world.users["utomstaende"]
+    assert selectors.headline(other, nacka, period).total.value == 0
+    assert selectors.analysis_areas(other, nacka) == []
+
+
+def test_the_demo_is_the_same_every_time(world):
+    from trygg.situation.generator import ReportGenerator
+    from trygg.core.models import Place
+
+    nacka = world.organisations["nacka"]
+    categories_ensure_defaults(nacka)
+
+    def draw():
+        generator = ReportGenerator(
+            organisation=nacka,
+            categories={c.name: c for c in IncidentCategory.objects.filter(organisation=nacka)},
+            areas=[world.areas[n] for n in world.areas if n != "Nacka"],
+            places=list(Place.objects.filter(organisation=nacka).select_related("area")),
+            seed=7,
+        )
+        now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        return list(generator.reports(start=now - dt.timedelta(days=60), end=now, count=300))
+
+    first, second = draw(), draw()
+    assert first == second
+    assert len(first) == 300
+    assert first == sorted(first, key=lambda r: r.occurred_at)  # loaded in time order
