@@ -116,10 +116,9 @@ def test_exported_counts_are_numbers_and_suppressed_ones_stay_under_five(
 
 @pytest.fixture
 def nacka_week_of_three(world):
-    from trygg.situation.tests.test_selectors import add, at
-
     from trygg.incidents.services import categories_ensure_defaults
     from trygg.situation.selectors import last_complete_week
+    from trygg.situation.tests.test_selectors import add, at
 
     nacka = world.organisations["nacka"]
     categories_ensure_defaults(nacka)
@@ -290,8 +289,8 @@ def test_an_unknown_fishbone_category_is_refused(world, picture):
 def test_the_generated_bulk_load_refuses_a_report_of_another_organisation(world):
     from trygg.incidents.services import categories_ensure_defaults
     from trygg.situation.generator import GeneratedReport
-    from trygg.situation.tests.test_selectors import at
     from trygg.situation.selectors import last_complete_week
+    from trygg.situation.tests.test_selectors import at
 
     nacka = world.organisations["nacka"]
     varmdo_categories = categories_ensure_defaults(world.organisations["varmdo"])

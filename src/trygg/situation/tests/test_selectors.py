@@ -214,8 +214,8 @@ def test_counts_are_restricted_for_another_kommun(world, generated):
 
 
 def test_the_demo_is_the_same_every_time(world):
-    from trygg.situation.generator import ReportGenerator
     from trygg.core.models import Place
+    from trygg.situation.generator import ReportGenerator
 
     nacka = world.organisations["nacka"]
     categories_ensure_defaults(nacka)
