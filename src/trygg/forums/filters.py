@@ -89,9 +89,9 @@ class DecisionFilter(FilterSet):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[
-            ("", _("Open")),
-            (DecisionStatus.DONE, _("Done")),
-            (DecisionStatus.STRUCK, _("Struck")),
+            ("", DecisionStatus.OPEN.label),
+            (DecisionStatus.DONE, DecisionStatus.DONE.label),
+            (DecisionStatus.STRUCK, DecisionStatus.STRUCK.label),
             (SHOW_ALL, _("All")),
         ],
     )

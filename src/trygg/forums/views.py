@@ -784,7 +784,7 @@ class DecisionTable(Table):
         ),
         Column("due", gettext_lazy("Due date"), lambda d: d.due_date, sort="due_date"),
         Column("status", gettext_lazy("Status"), lambda d: d.get_status_display(), sort="status"),
-        Column("overdue", gettext_lazy("Overdue"), lambda d: d.is_overdue()),
+        Column("overdue", pgettext_lazy("decision", "Overdue"), lambda d: d.is_overdue()),
         Column(
             "measures",
             gettext_lazy("Measures"),

@@ -1,5 +1,5 @@
-"""The forums journey in chromium: create a forum, plan a meeting, record a decision linked
-to a plan measure, mark it done and see the year's count – on a phone and a desktop, with axe
+"""The forums journey in chromium: create a forum, plan its meetings from the cadence, hold
+one, record a decision linked to a plan measure, mark it done and see the year's count – on a phone and a desktop, with axe
 on every page."""
 
 import re
@@ -62,8 +62,18 @@ def test_a_coordinator_runs_a_forum_from_meeting_to_done_decision(browser_page, 
     expect(page.get_by_text("6 per år").first).to_be_visible()
     visit(page, f"forums-forum-new-{width}")
 
-    page.get_by_role("link", name="Nytt möte").click()
-    field(page, "Datum").fill(today.isoformat())
+    page.get_by_role("link", name="Planera möten").first.click()
+    field(page, "Från").fill(f"{today.year}-01-01")
+    field(page, "Till").fill(f"{today.year}-12-31")
+    visit(page, f"forums-series-form-{width}")
+    page.get_by_role("button", name="Planera möten").click()
+    expect(page.get_by_text("6 möten planerades.")).to_be_visible()
+    meetings = page.locator("table.meetings tbody tr")
+    expect(meetings).to_have_count(6)
+    expect(meetings.first.get_by_text("Planerat")).to_be_visible()
+
+    meetings.first.get_by_role("link").click()
+    page.get_by_role("link", name="Ändra möte och minnesanteckningar").click()
     field(page, "Plats").fill("Älta bibliotek")
     field(page, "Status").select_option(label="Genomfört")
     page.get_by_label("Per Polis").check()
