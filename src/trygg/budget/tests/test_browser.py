@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from trygg.budget import demo
@@ -10,6 +11,13 @@ from trygg.budget.models import Budget
 from trygg.conftest import axe_check, browser_login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sv(msgid: str, **values) -> str:
+    """The Swedish the pages show for a message, from whichever catalogue translates it."""
+    with translation.override("sv"):
+        text = translation.gettext(msgid)
+    return text % values if values else text
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -50,22 +58,24 @@ def test_a_district_coordinator_filters_the_register_and_answers_the_skrivelse(
     page = browser_page(width)
     browser_login(page, "hagersten")
     page.goto("/insatser/")
-    expect(page.get_by_role("heading", name="Insatsregister")).to_be_visible()
-    page.get_by_text("Filtrera", exact=True).click()
-    page.get_by_label("År").fill("2024")
-    page.get_by_label("Område", exact=True).select_option(label=hagersten.area.name)
-    page.get_by_label("Egen regi eller i samverkan").select_option(label="I samverkan")
-    page.get_by_role("button", name="Använd").click()
+    expect(page.get_by_role("heading", name=sv("Register of measures"))).to_be_visible()
+    page.get_by_text(sv("Filter"), exact=True).click()
+    page.get_by_label(sv("Year"), exact=True).fill("2024")
+    page.get_by_label(sv("Area"), exact=True).select_option(label=hagersten.area.name)
+    page.get_by_label(sv("Own work or in collaboration")).select_option(
+        label=sv("In collaboration")
+    )
+    page.get_by_role("button", name=sv("Apply")).click()
     expect(page.get_by_text("13 rader")).to_be_visible()
     axe_check(page)
     screenshot(page, f"register-{width}")
-    page.get_by_role("link", name="Svara på skrivelse").click()
-    expect(page.get_by_role("heading", name="Svar på skrivelse: insatser 2024")).to_be_visible()
-    expect(
-        page.get_by_role("heading", name="4. Hur fortbildas den personal som möter ungdomarna?")
-    ).to_be_visible()
+    page.get_by_role("link", name=sv("Answer a written question")).click()
+    title = sv("Answer to a written question: measures %(year)s", year=2024)
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    question = "4. " + sv("How is the staff who meet young people trained?")
+    expect(page.get_by_role("heading", name=question)).to_be_visible()
     axe_check(page)
     screenshot(page, f"register-skrivelse-{width}")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Ladda ner som Word (.docx)").click()
+        page.get_by_role("link", name=sv("Download as Word (.docx)")).click()
     assert download.value.suggested_filename == "svar-pa-skrivelse-2024.docx"

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
@@ -14,6 +15,18 @@ from trygg.core.formatting import NBSP
 from trygg.plans.register import RegisterFilter, filtered_measures
 
 pytestmark = pytest.mark.django_db
+
+
+def sv(msgid: str, plural: str | None = None, n: int = 1, context: str | None = None, **values):
+    """The Swedish the pages show for a message, from whichever catalogue translates it."""
+    with translation.override("sv"):
+        if context:
+            text = translation.pgettext(context, msgid)
+        elif plural:
+            text = translation.ngettext(msgid, plural, n)
+        else:
+            text = translation.gettext(msgid)
+    return text % values if values else text
 
 
 @pytest.fixture
@@ -57,7 +70,8 @@ def test_the_register_filtered_to_hagersten_2024_in_collaboration_exports_the_ro
     sheet = load_workbook(io.BytesIO(export.content)).active
     exported = list(sheet.iter_rows(values_only=True))
     header, data = exported[0], exported[1:]
-    assert header[0] == "Insats" and "I samverkan" in header
+    assert header[0] == sv("Measure", context="register of measures")
+    assert sv("In collaboration") in header
     assert len(data) == len(rows) == 13
     for on_screen, in_file in zip(rows, data, strict=True):
         as_text = [
@@ -85,7 +99,7 @@ def test_the_register_filtered_to_hagersten_2024_in_collaboration_exports_the_ro
             "tidiga_tecken",
         ],
     )
-    assert all(r[header.index("I samverkan")] == "Ja" for r in rows)
+    assert all(r[header.index(sv("In collaboration"))] == sv("Yes") for r in rows)
     csv = client.get(reverse("register:index"), {**params, "format": "csv"})
     assert csv.content.decode("utf-8-sig").count("\r\n") == 14
 
@@ -159,7 +173,7 @@ def test_a_forged_filter_value_shows_an_error_and_no_rows(hagersten, world, logi
     nacka_area = world.areas["Älta"]
     response = login("hagersten").get(reverse("register:index"), {"area": nacka_area.pk})
     assert response.status_code == 200
-    assert _page_rows(response) == [["Inget matchar."]]
+    assert _page_rows(response) == [[sv("Nothing matches.")]]
 
 
 def _docx_text(content: bytes) -> tuple[list[str], str]:
@@ -180,30 +194,81 @@ def test_the_skrivelse_docx_answers_the_four_questions_from_the_data(hagersten, 
     headings, text = _docx_text(response.content)
     questions = [h for h in headings if re.match(r"^\d\. ", h)]
     assert questions == [
-        "1. Vilka direkta insatser har genomförts ute i stadsmiljön?",
-        "2. Vilka insatser har genomförts på egen hand och vilka i samverkan med andra parter, "
-        "och med vilka resurser?",
-        "3. Vilka insatser planeras under resten av året?",
-        "4. Hur fortbildas den personal som möter ungdomarna?",
+        "1. " + sv("Which direct measures have been carried out in the field?"),
+        "2. "
+        + sv(
+            "Which measures were carried out alone and which together with others, and with "
+            "what resources?"
+        ),
+        "3. " + sv("What is planned for the rest of the year?"),
+        "4. " + sv("How is the staff who meet young people trained?"),
     ]
     sections = re.split(r"\n\d\. ", "\n" + text)[1:]
     q1, q2, q3, q4 = sections
-    assert "Under 2024 har 10 insatser genomförts eller pågår: 8 sociala och 2 situationella." in q1
+    assert (
+        sv(
+            "In %(year)s, %(count)s measure has been carried out or is ongoing: "
+            "%(social)s social and %(situational)s situational.",
+            "In %(year)s, %(count)s measures have been carried out or are ongoing: "
+            "%(social)s social and %(situational)s situational.",
+            10,
+            year=2024,
+            count=10,
+            social=8,
+            situational=2,
+        )
+        in q1
+    )
     assert "Spontanfotboll i Solberga" in q1 and "Trygghetsvandringar" not in q1
     assert "Kriminalitet som livsstil" not in q1
-    own, together = q2.split("I samverkan med andra")
-    assert "Spontanfotboll i Solberga" in own and "Resurser: Befintlig budget" in own
-    assert "Sommar på torget" in together and "Med: Föreningar, Företag, Civilsamhället" in together
-    assert "Resurser: Platssamverkansmedel" in together
+    own, together = q2.split(sv("In collaboration with others"))
+    resources = sv("Resources: %(sources)s", sources="")
+    assert "Spontanfotboll i Solberga" in own
+    assert resources + sv("Existing budget") in own
+    assert "Sommar på torget" in together
+    assert sv("With: %(parties)s", parties="Föreningar, Företag, Civilsamhället") in together
+    assert resources + sv("Place-based cooperation funds") in together
     assert (
-        "Av de 10 insatserna genomfördes 2 av organisationen på egen hand och 8 i samverkan" in q2
+        sv(
+            "Of the %(count)s measure, %(own)s was carried out by the organisation alone and "
+            "%(together)s together with other parties.",
+            "Of the %(count)s measures, %(own)s were carried out by the organisation alone and "
+            "%(together)s together with other parties.",
+            10,
+            count=10,
+            own=2,
+            together=8,
+        )
+        in q2
     )
-    assert "Efter 2024-09-26 planeras 6 insatser och 6 pågående insatser fortsätter." in q3
+    assert PLANNED_2024_09_26() in q3
     assert "Trygghetsvandringar i Västertorp, Fruängen, Liljeholmen och Älvsjö/Solberga" in q3
     assert "Ansökan om tillståndsområden för ordningsvakter" in q3
-    assert "5 insatser för kompetensutveckling av personal under 2024." in q4
+    assert (
+        sv(
+            "%(count)s staff training measure in %(year)s.",
+            "%(count)s staff training measures in %(year)s.",
+            5,
+            count=5,
+            year=2024,
+        )
+        in q4
+    )
     assert "Utbildningen Kriminalitet som livsstil för fältassistenter" in q4
-    assert "Resurser: Bidrag från Brå" in q4
+    assert resources + sv("Grant from Brå") in q4
+
+
+def PLANNED_2024_09_26() -> str:  # noqa: N802 – reads as the constant it stands for
+    return sv(
+        "After %(date)s, %(planned)s measure is planned and %(continuing)s ongoing "
+        "measures continue.",
+        "After %(date)s, %(planned)s measures are planned and %(continuing)s ongoing "
+        "measures continue.",
+        6,
+        date="2024-09-26",
+        planned=6,
+        continuing=6,
+    )
 
 
 def test_the_skrivelse_page_shows_the_same_answers(hagersten, login):
@@ -211,8 +276,8 @@ def test_the_skrivelse_page_shows_the_same_answers(hagersten, login):
         reverse("register:skrivelse"), {"year": 2024, "as_of": "2024-09-26"}
     )
     body = response.content.decode()
-    assert "Vilka insatser planeras under resten av året?" in body
-    assert "Efter 2024-09-26 planeras 6 insatser och 6 pågående insatser fortsätter." in body
+    assert sv("What is planned for the rest of the year?") in body
+    assert PLANNED_2024_09_26() in body
     assert "format=docx" in body
 
 
