@@ -98,6 +98,8 @@ def expected_per_year(
     if since is not None and since.year == year:
         start = since
     if kind == CadenceKind.PER_YEAR:
+        # A first meeting in the year's first two weeks is where this cadence puts the
+        # first date anyway: the whole year counts. Later, the share of the year left.
         if start.month == 1 and start.day <= 14:
             return count or 0
         share = ((end - start).days + 1) / ((end - dt.date(year, 1, 1)).days + 1)
