@@ -25,6 +25,7 @@ from trygg.core.choices import AreaKind, OrganisationKind, Role
 from trygg.core.models import Area, Organisation
 from trygg.stats import importers, services
 from trygg.stats.choices import ImportKind, SeriesKind, Unit
+from trygg.stats.models import IndicatorSeries
 
 SCB_SURVEY = "SCB:s medborgarundersökning (verksamhetsberättelse 2023, KSTU)"
 POPULATION_SOURCE = "SCB folkmängd 31 dec"
@@ -50,6 +51,13 @@ NACKA_CHANGE_BY_KOMMUNDEL = {
     "Älta": (-22, -64, 50),
 }
 CHANGE_CATEGORIES = ("Antal brott", "Skadegörelse", "Bedrägerier")
+# Skadegörelse and bedrägerier are parts of all crimes: the hierarchy says so, and nothing
+# adds them up.
+CHANGE_CODES = {
+    "Antal brott": ("alla_brott", "", 1),
+    "Skadegörelse": ("skadegorelse", "alla_brott", 2),
+    "Bedrägerier": ("bedragerier", "alla_brott", 2),
+}
 # Seed 000, text under "Polisanmälda brott": the whole kommun, "år 2020 – 2024".
 NACKA_CHANGE_KOMMUN = (-23, -72, 46)
 
@@ -99,6 +107,12 @@ def load(world, stdout) -> None:
     nacka = world.organisations["nacka"]
     nacka_area = world.areas["Nacka"]
 
+    # Another section may already have recorded one year; the series names the source once.
+    population = IndicatorSeries.objects.filter(
+        organisation=nacka, name=services.POPULATION_SERIES_NAME
+    ).first()
+    if population is not None and population.source != POPULATION_SOURCE:
+        services.series_update(actor=None, series=population, source=POPULATION_SOURCE)
     for year, count in NACKA_POPULATION.items():
         services.population_set(
             actor=None,
@@ -147,6 +161,9 @@ def load(world, stdout) -> None:
                 period_label="2020–2023",
                 category=category,
                 value=value,
+                category_code=CHANGE_CODES[category][0],
+                category_parent_code=CHANGE_CODES[category][1],
+                category_level=CHANGE_CODES[category][2],
             )
     for category, value in zip(CHANGE_CATEGORIES, NACKA_CHANGE_KOMMUN, strict=True):
         services.observation_set(
@@ -158,6 +175,9 @@ def load(world, stdout) -> None:
             period_label="2020–2024",
             category=category,
             value=value,
+            category_code=CHANGE_CODES[category][0],
+            category_parent_code=CHANGE_CODES[category][1],
+            category_level=CHANGE_CODES[category][2],
         )
 
     goteborg = _goteborg(stdout)

@@ -264,5 +264,9 @@ class TrendForm(forms.Form):
         period_choices = [(p.label, p.label) for p in periods]
         self.fields["a"].choices = period_choices
         self.fields["b"].choices = period_choices
-        self.fields["category"].choices = [("", _("All")), *[(c, c) for c in categories]]
+        # Brå's names repeat their parents' names; the last part is enough to choose by.
+        self.fields["category"].choices = [
+            ("", _("All")),
+            *[(c, c.rsplit(", ", 1)[-1]) for c in categories],
+        ]
         self.fields["area"].choices = [("", _("All")), *[(str(a.pk), a.name) for a in areas]]

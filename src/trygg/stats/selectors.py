@@ -578,6 +578,63 @@ def comparison(
 
 
 # ---------------------------------------------------------------------------
+# Overview: areas and periods by category
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    area: Area
+    period_label: str
+    cells: list[Observation | None]
+
+
+@dataclass
+class Overview:
+    """The series as a table: one row per area and period, one column per category.
+
+    No total row or column: categories may be parts of each other ("därav"), and areas may
+    contain each other (a kommun and its kommundelar); totals are in share_by_area.
+    """
+
+    categories: list[str]
+    rows: list[OverviewRow]
+
+
+def overview(
+    user, series: IndicatorSeries, *, max_categories: int = 8, max_rows: int = 60
+) -> Overview | None:
+    """None when the series is too large to show this way (see the values list instead)."""
+    categories = categories_of(user, series)
+    if not categories or len(categories) > max_categories:
+        return None
+    observations = list(observations_for(user, series)[: max_rows * max_categories + 1])
+    if len(observations) > max_rows * max_categories:
+        return None
+    cells: dict[tuple[int, str, Any], dict[str, Observation]] = defaultdict(dict)
+    areas: dict[int, Area] = {}
+    for observation in observations:
+        key = (observation.area_id, observation.period_label, observation.period_start)
+        cells[key][observation.category] = observation
+        areas[observation.area_id] = observation.area
+    if len(cells) > max_rows:
+        return None
+    keys = sorted(
+        cells,
+        key=lambda k: (_area_order(areas[k[0]]), areas[k[0]].name, k[2], k[1]),
+    )
+    rows = [
+        OverviewRow(
+            area=areas[area_id],
+            period_label=label,
+            cells=[cells[(area_id, label, start)].get(c) for c in categories],
+        )
+        for area_id, label, start in keys
+    ]
+    return Overview(categories=categories, rows=rows)
+
+
+# ---------------------------------------------------------------------------
 # Chart
 # ---------------------------------------------------------------------------
 
@@ -593,6 +650,7 @@ def chart_spec(
     if area is not None:
         observations = observations.filter(area=area)
     by_area = area is None
+    rows = list(observations.order_by("period_start")[:5000])
     values = [
         {
             "period": o.period_start.isoformat(),
@@ -600,8 +658,22 @@ def chart_spec(
             "line": o.area.name if by_area else (o.category or series.name),
             "value": float(o.value),
         }
-        for o in observations.order_by("period_start")[:5000]
+        for o in rows
     ]
+    # A survey's national comparison value is drawn as its own line.
+    national = str(_("National (comparison value)"))
+    seen = set()
+    for o in rows:
+        if o.comparison_value is not None and (o.period_start, o.category) not in seen:
+            seen.add((o.period_start, o.category))
+            values.append(
+                {
+                    "period": o.period_start.isoformat(),
+                    "label": o.period_label,
+                    "line": national if by_area else f"{o.category or series.name} ({national})",
+                    "value": float(o.comparison_value),
+                }
+            )
     unit = Unit(series.unit).label
     spans = {(o["period"], o["label"]) for o in values}
     yearly = all(label.isdigit() and len(label) == 4 for _p, label in spans)

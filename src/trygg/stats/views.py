@@ -124,7 +124,8 @@ def _series(request, pk, action=VIEW) -> IndicatorSeries:
 def _period_range(series) -> str:
     if not series.first_period:
         return ""
-    return f"{series.first_period.year}–{series.last_period.year}"
+    first, last = series.first_period.year, series.last_period.year
+    return str(first) if first == last else f"{first}–{last}"
 
 
 class SeriesTable(Table):
@@ -274,10 +275,18 @@ def series_detail(request, pk):
             categories=categories,
             areas=areas,
         )
+    if not categories:
+        form.fields.pop("category")
+    if len(areas) < 2:
+        form.fields.pop("area")
     trend = selectors.trend(user, series, period_a, period_b, area=area, category=category)
     shares = []
     if series.unit == Unit.COUNT and trend.period_b is not None:
-        parents = {a.parent for a in areas if a.parent_id} & set(areas)
+        # Parts of a kommun (kommundelar, stadsområden); a län's kommuner in a series are
+        # seldom all of them, so a "total" of those present would mislead.
+        parents = {
+            a.parent for a in areas if a.parent_id and a.parent.kind not in ("lan", "omrade")
+        } & set(areas)
         for parent in sorted(parents, key=lambda a: a.name):
             table = selectors.share_by_area(
                 user, series, parent, trend.period_b.label, category or ""
@@ -301,7 +310,12 @@ def series_detail(request, pk):
             "trend": trend,
             "shares": shares,
             "category": category,
-            "tree": selectors.category_tree(user, series),
+            "tree": selectors.category_tree(user, series) if categories else [],
+            "overview": selectors.overview(user, series),
+            "several_periods": len({p.start for p in periods}) > 1,
+            "trend_has_pairs": any(
+                r.value_a is not None and r.value_b is not None for r in trend.rows
+            ),
             "periods": periods,
             "observation_count": selectors.observations_for(user, series).count(),
             "chart_url": reverse("stats:series_chart", args=[series.pk])
@@ -470,6 +484,8 @@ def comparison(request, pk):
             "categories": [c for c in categories if c],
             "category": category,
             "rows": rows,
+            "has_population": any(r.population for r in rows),
+            "has_per_100k": any(r.per_100k is not None for r in rows),
         },
     )
 

@@ -19,12 +19,12 @@ def stat_value(value, unit="count"):
     """A value in its unit: 1 259 · 83,5 % · 786,0. Missing stays missing, never 0."""
     if value is None or value == "":
         return MISSING
+    integral = float(value) == int(float(value))
     if unit == "percent":
-        return format_percent(value, 1)
+        return format_percent(value, 0 if integral else 1)
     if unit == "per_100k":
         return format_number(value, 1)
-    decimals = 0 if float(value) == int(float(value)) else 1
-    return format_number(value, decimals)
+    return format_number(value, 0 if integral else 1)
 
 
 @register.filter
@@ -43,6 +43,15 @@ def change(value, unit="percent"):
         text = format_change(value, 1).replace("\u00a0%", "")
         return _("%(change)s percentage points") % {"change": text}
     return format_change(value, 1)
+
+
+@register.filter
+def short_category(name):
+    """Brå's categories repeat their parents' names ("Brott mot brottsbalken, 8-12 kap. …,
+    12 kap. Skadegörelsebrott"); a column shows the last part, the full name is its title."""
+    if not name:
+        return name
+    return name.rsplit(", ", 1)[-1]
 
 
 @register.filter

@@ -69,3 +69,17 @@ def test_the_demo_loads_the_example_files(loaded):
     px = IndicatorSeries.objects.get(name__startswith="Exempel: inflyttade")
     assert px.observations.filter(value__isnull=True).count() == 6
     assert Observation.objects.filter(symbol="..", value__isnull=True).exists()
+
+
+def test_the_seed_table_is_shown_without_the_summed_percentages(loaded, login):
+    from django.urls import reverse
+
+    change = IndicatorSeries.objects.get(name="Förändring i polisanmälda brott (procent)")
+    html = login("samordnare").get(reverse("stats:series_detail", args=[change.pk])).content
+    html = html.decode()
+    table = html[html.index('class="data overview"') :]
+    table = table[: table.index("</table>")]
+    assert "\u221272\u00a0%" in table and "46\u00a0%" in table  # −72 %, 46 %
+    assert "Totalt" not in table
+    assert "289" not in table and "\u221293" not in table
+    assert "Procentsatser summeras aldrig" in html
