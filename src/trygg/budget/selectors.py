@@ -74,6 +74,11 @@ class LineRow:
     fundings: list[MeasureFunding] = field(default_factory=list)
 
     @property
+    def funded_known(self) -> bool:
+        """Whether any funding of the line has a known amount (the sum means something)."""
+        return any(f.amount is not None for f in self.fundings)
+
+    @property
     def variance_label(self) -> str:
         return str(Variance(self.variance_kind).label)
 
@@ -89,6 +94,7 @@ class Totals:
     variance_pct: Decimal | None
     variance_kind: str
     funded: Decimal
+    funding_count: int = 0
 
     @property
     def variance_label(self) -> str:
@@ -207,6 +213,7 @@ def budget_table(user, budget: Budget) -> BudgetTable:
         variance_pct=pct,
         variance_kind=variance_kind(diff),
         funded=_sum(r.funded for r in rows),
+        funding_count=sum(len(r.fundings) for r in rows),
     )
     frame_check = None
     if budget.frame is not None:

@@ -121,3 +121,19 @@ def test_the_measure_panel_shows_funding_total_and_categories(measure, world, lo
     assert measure_panel(request, measure) == ""
     page = client.get(reverse("plans:measure_detail", args=[measure.pk]))
     assert "Finansiering och kostnad" in page.content.decode()
+
+
+def test_the_budget_page_lists_funded_measures_without_inventing_an_amount(measure, login):
+    line = _line(measure)
+    services.measure_funding_create(
+        actor=None,
+        measure=measure,
+        source="trygghetspaket",
+        budget_line=line,
+        amount=None,
+        year=2024,
+    )
+    body = login("samordnare").get(line.budget.get_absolute_url()).content.decode()
+    assert "Trygghetsvärdar i Orminge" in body
+    assert "1 insats, belopp ej angivet" in body
+    assert "Ingen insats finansieras av posterna än." not in body
