@@ -1,4 +1,5 @@
-"""Keeps the pre-computed incident counts (IncidentCount) equal to the incident reports.
+"""Keeps the pre-computed incident counts (IncidentCount, DayCount, HourCount) equal to the
+incident reports.
 
 Why a pre-computed table: the analyses group reports by local weekday and hour. On SQLite,
 Django computes a local hour with a Python function per row (about 6 µs); a year of a large
@@ -69,14 +70,46 @@ COUNT_FIELDS = (
     "count",
     "generated",
 )
+DAY_FIELDS = (
+    "organisation_id",
+    "day",
+    "week_start",
+    "month",
+    "category_id",
+    "area_id",
+    "place_id",
+    "count",
+    "generated",
+)
+HOUR_FIELDS = ("organisation_id", "day", "weekday", "hour", "area_id", "count", "generated")
+
+
+def _models():
+    from trygg.situation.models import DayCount, HourCount, IncidentCount
+
+    return IncidentCount, DayCount, HourCount
 
 
 def _insert(organisation_id: int, counts: Counter, generated: Counter) -> int:
-    """Write the counted cells as IncidentCount rows (a plain bulk insert, see bulk.py)."""
+    """Write the counted cells to the three count tables (plain bulk inserts, see bulk.py):
+    per hour with everything, per day without the hour, per hour and area only."""
     from trygg.situation import bulk
-    from trygg.situation.models import IncidentCount
 
-    def rows():
+    incident_count, day_count, hour_count = _models()
+    days: Counter = Counter()
+    days_generated: Counter = Counter()
+    hours: Counter = Counter()
+    hours_generated: Counter = Counter()
+    for key, count in counts.items():
+        day, hour, category_id, area_id, place_id = key
+        made = generated.get(key, 0)
+        days[(day, category_id, area_id, place_id)] += count
+        hours[(day, hour, area_id)] += count
+        if made:
+            days_generated[(day, category_id, area_id, place_id)] += made
+            hours_generated[(day, hour, area_id)] += made
+
+    def detailed():
         for key, count in counts.items():
             day, hour, category_id, area_id, place_id = key
             yield (
@@ -93,7 +126,49 @@ def _insert(organisation_id: int, counts: Counter, generated: Counter) -> int:
                 generated.get(key, 0),
             )
 
-    return bulk.insert(IncidentCount, COUNT_FIELDS, rows())
+    def daily():
+        for key, count in days.items():
+            day, category_id, area_id, place_id = key
+            yield (
+                organisation_id,
+                day,
+                day - dt.timedelta(days=day.weekday()),
+                day.replace(day=1),
+                category_id,
+                area_id,
+                place_id,
+                count,
+                days_generated.get(key, 0),
+            )
+
+    def hourly():
+        for key, count in hours.items():
+            day, hour, area_id = key
+            yield (
+                organisation_id,
+                day,
+                day.isoweekday(),
+                hour,
+                area_id,
+                count,
+                hours_generated.get(key, 0),
+            )
+
+    bulk.insert(day_count, DAY_FIELDS, daily())
+    bulk.insert(hour_count, HOUR_FIELDS, hourly())
+    return bulk.insert(incident_count, COUNT_FIELDS, detailed())
+
+
+def _delete(organisation_id: int, days=None) -> None:
+    """Remove an organisation's counts, of some days or all."""
+    for model in _models():
+        queryset = model.objects.filter(organisation_id=organisation_id)
+        if days is None:
+            queryset.delete()
+            continue
+        days = list(days)
+        for chunk in range(0, len(days), 500):
+            queryset.filter(day__in=days[chunk : chunk + 500]).delete()
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -143,15 +218,11 @@ def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
 def _recount(organisation_id: int, days: Iterable[dt.date]) -> None:
     """Recount local days from the reports. The caller holds the lock."""
     from trygg.incidents.models import IncidentReport
-    from trygg.situation.models import IncidentCount
 
     days = sorted(set(days))
     if not days:
         return
-    for chunk in range(0, len(days), 500):
-        IncidentCount.objects.filter(
-            organisation_id=organisation_id, day__in=days[chunk : chunk + 500]
-        ).delete()
+    _delete(organisation_id, days)
     counts: Counter = Counter()
     generated: Counter = Counter()
     for first, last in _runs(days):
@@ -230,7 +301,7 @@ def add_reports(organisation_id: int, rows: Iterable[tuple], *, last_id: int) ->
     recounted from the reports, so adding to them stays exact. Returns the number of count
     rows written.
     """
-    from trygg.situation.models import IncidentCount
+    from trygg.situation.models import DayCount
 
     mark = _lock(organisation_id)
     if mark == NEVER:  # never counted: count everything, the new rows included
@@ -238,7 +309,7 @@ def add_reports(organisation_id: int, rows: Iterable[tuple], *, last_id: int) ->
     counts, generated = _count(rows)
     new_days = {key[0] for key in counts}
     counted_days = set(
-        IncidentCount.objects.filter(organisation_id=organisation_id)
+        DayCount.objects.filter(organisation_id=organisation_id)
         .values_list("day", flat=True)
         .distinct()
     )
@@ -253,9 +324,9 @@ def add_reports(organisation_id: int, rows: Iterable[tuple], *, last_id: int) ->
 
 def _rebuild_locked(organisation_id: int) -> int:
     from trygg.incidents.models import IncidentReport
-    from trygg.situation.models import IncidentCount, StaleDay
+    from trygg.situation.models import StaleDay
 
-    IncidentCount.objects.filter(organisation_id=organisation_id).delete()
+    _delete(organisation_id)
     reports = IncidentReport.objects.filter(organisation_id=organisation_id).order_by()
     counts, generated = _count(_report_rows(reports))
     written = _insert(organisation_id, counts, generated)

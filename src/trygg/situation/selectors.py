@@ -42,7 +42,14 @@ from trygg.core.formatting import format_change, format_number
 from trygg.core.models import Area, Organisation, Partnership
 from trygg.core.templatetags.trygg import suppress
 from trygg.situation import rollup
-from trygg.situation.models import IncidentCount, Problem, ProblemMeasure, SituationPicture
+from trygg.situation.models import (
+    DayCount,
+    HourCount,
+    IncidentCount,
+    Problem,
+    ProblemMeasure,
+    SituationPicture,
+)
 
 LOCAL = ZoneInfo(settings.TIME_ZONE)
 PREVIOUS_WEEKS = 8
@@ -257,11 +264,25 @@ def rate_label(rate: float | None) -> str:
 # The counts every analysis reads
 
 
-def _counts(user, organisation: Organisation, period: Period, *, category=None, area=None):
+def _counts(
+    user,
+    organisation: Organisation,
+    period: Period,
+    *,
+    category=None,
+    area=None,
+    model=DayCount,
+):
+    """The organisation's pre-computed counts in the period, as the user may see them.
+
+    ``model`` is the grain: DayCount (per day, category, area and place) for everything that
+    does not need the hour, HourCount (per hour and area) for the time of week, IncidentCount
+    (per hour with everything) when the time of week is filtered by category.
+    """
     if not getattr(organisation, "_counts_current", False):
         rollup.ensure_current(organisation.pk)
         organisation._counts_current = True  # once per request
-    queryset = IncidentCount.objects.restrict(user, VIEW).filter(
+    queryset = model.objects.restrict(user, VIEW).filter(
         organisation=organisation, day__gte=period.start, day__lte=period.end
     )
     if category is not None:
@@ -269,6 +290,58 @@ def _counts(user, organisation: Organisation, period: Period, *, category=None, 
     if area is not None and area.pk != organisation.area_id:
         queryset = queryset.filter(area_id__in=_with_descendants(area))
     return queryset.order_by()
+
+
+def _categories(user, organisation: Organisation) -> dict[int, tuple[str, str]]:
+    """{category id: (name, group)} of the organisation, read once per request."""
+    cached = getattr(organisation, "_situation_categories", None)
+    if cached is None:
+        cached = {
+            pk: (name, group)
+            for pk, name, group in analysis_categories(user, organisation).values_list(
+                "pk", "name", "group"
+            )
+        }
+        organisation._situation_categories = cached
+    return cached
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a period's counts: area, place, category and month."""
+
+    area_id: int | None
+    place_id: int | None
+    category_id: int
+    month: dt.date
+    count: int
+    generated: int
+
+
+def _cube(user, organisation: Organisation, period: Period, *, category=None) -> list[Cell]:
+    """The period's counts per area, place, category and month, in one scan of DayCount.
+
+    Areas, places, trends and totals of the same period are all sums over these cells (a few
+    thousand at most), so a page that shows them all reads the period once. Read once per
+    request and period (kept on the organisation object, which lives for the request).
+    """
+    key = (period.start, period.end, getattr(category, "pk", None))
+    memo = organisation.__dict__.setdefault("_situation_cubes", {})
+    if key not in memo:
+        memo[key] = [
+            Cell(*row)
+            for row in _counts(user, organisation, period, category=category)
+            .values_list("area_id", "place_id", "category_id", "month")
+            .annotate(n=Sum("count"), g=Sum("generated"))
+        ]
+    return memo[key]
+
+
+def _in_area(cells: list[Cell], organisation: Organisation, area) -> list[Cell]:
+    if area is None or area.pk == organisation.area_id:
+        return cells
+    ids = set(_with_descendants(area))
+    return [c for c in cells if c.area_id in ids]
 
 
 def _with_descendants(area: Area) -> list[int]:
@@ -329,7 +402,14 @@ def time_of_week(
 ) -> TimeOfWeek:
     """Reports and police events per local weekday × hour (a heatmap of the week)."""
     detail = has_detail_access(user, organisation)
-    counts = _counts(user, organisation, period, category=category, area=area)
+    counts = _counts(
+        user,
+        organisation,
+        period,
+        category=category,
+        area=area,
+        model=HourCount if category is None else IncidentCount,
+    )
     grid: dict[tuple[int, int], int] = {}
     generated = 0
     for weekday, hour, n, g in counts.values_list("weekday", "hour").annotate(
@@ -427,16 +507,12 @@ def area_counts(
     inhabitants where the area's population is known (stats). Highest count first."""
     detail = has_detail_access(user, organisation)
     areas = analysis_areas(user, organisation)
-    current = dict(
-        _counts(user, organisation, period, category=category)
-        .values_list("area_id")
-        .annotate(n=Sum("count"))
-    )
-    previous = dict(
-        _counts(user, organisation, period.previous(), category=category)
-        .values_list("area_id")
-        .annotate(n=Sum("count"))
-    )
+    current: dict[int | None, int] = defaultdict(int)
+    for cell in _cube(user, organisation, period, category=category):
+        current[cell.area_id] += cell.count
+    previous: dict[int | None, int] = defaultdict(int)
+    for cell in _cube(user, organisation, period.previous(), category=category):
+        previous[cell.area_id] += cell.count
     population = _population(areas, period.end.year)
     rows = []
     known = {a.pk for a in areas}
@@ -492,32 +568,40 @@ def top_places(
     """The places with most reports; None for a viewer without detail access."""
     if not has_detail_access(user, organisation):
         return None
-    rows = list(
-        _counts(user, organisation, period, category=category)
-        .filter(place__isnull=False)
-        .values_list("place_id", "place__name", "place__area__name")
-        .annotate(n=Sum("count"))
-        .order_by("-n", "place__name")[:limit]
-    )
+    totals: dict[int, int] = defaultdict(int)
+    by_category: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for cell in _cube(user, organisation, period, category=category):
+        if cell.place_id is not None:
+            totals[cell.place_id] += cell.count
+            by_category[cell.place_id][cell.category_id] += cell.count
+    rows = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    if not rows:
+        return []
+    from trygg.core.models import Place
+
+    places = {
+        p.pk: p
+        for p in Place.objects.restrict(user, VIEW)
+        .filter(pk__in=[place_id for place_id, _n in rows])
+        .select_related("area")
+    }
+    names = _categories(user, organisation)
     categories: dict[int, tuple[int, str]] = {}
-    if rows:
-        for place_id, name, n in (
-            _counts(user, organisation, period, category=category)
-            .filter(place_id__in=[r[0] for r in rows])
-            .values_list("place_id", "category__name")
-            .annotate(n=Sum("count"))
-        ):
-            if n > categories.get(place_id, (0, ""))[0]:
+    for place_id, counts in by_category.items():
+        for category_id, n in counts.items():
+            name = names.get(category_id, ("", ""))[0]
+            if (n, name) > categories.get(place_id, (0, "")):
                 categories[place_id] = (n, name)
     return [
         PlaceRow(
             place_id=place_id,
-            name=name,
-            area_name=area_name,
+            name=places[place_id].name,
+            area_name=places[place_id].area.name,
             count=shown(n, True),
             top_category=categories.get(place_id, (0, ""))[1],
         )
-        for place_id, name, area_name, n in rows
+        for place_id, n in rows
+        if place_id in places
     ]
 
 
@@ -539,15 +623,13 @@ def monthly_trend(
 
     detail = has_detail_access(user, organisation)
     labels = dict(CategoryGroup.choices)
-    rows = (
-        _counts(user, organisation, period, category=category, area=area)
-        .values_list("month", "category__group")
-        .annotate(n=Sum("count"))
-        .order_by("month", "category__group")
-    )
+    groups = {pk: group for pk, (_name, group) in _categories(user, organisation).items()}
+    totals: dict[tuple[dt.date, str], int] = defaultdict(int)
+    for cell in _in_area(_cube(user, organisation, period, category=category), organisation, area):
+        totals[(cell.month, groups.get(cell.category_id, ""))] += cell.count
     return [
         MonthRow(month=month, group=str(labels.get(group, group)), count=shown(n, detail))
-        for month, group, n in rows
+        for (month, group), n in sorted(totals.items())
     ]
 
 
@@ -636,10 +718,11 @@ def weekly_picture(
     area_week: dict[str, int] = defaultdict(int)
     area_before: dict[str, int] = defaultdict(int)
     generated = 0
-    for monday, area_id, category_name, n, g in counts.values_list(
-        "week_start", "area_id", "category__name"
+    category_names = {pk: name for pk, (name, _group) in _categories(user, organisation).items()}
+    for monday, area_id, category_id, n, g in counts.values_list(
+        "week_start", "area_id", "category_id"
     ).annotate(n=Sum("count"), g=Sum("generated")):
-        key = (area_name(area_id), category_name)
+        key = (area_name(area_id), category_names.get(category_id, ""))
         if monday == week_start:
             this_week[key] += n
             area_week[key[0]] += n
@@ -709,52 +792,58 @@ def weekly_picture(
 def _focus_places(user, organisation, week: Period, baseline: Period, category) -> list:
     """Where to be next week: last week's places with a deviation first, then the busiest,
     each with the days and hours when its reports come (over the last 9 weeks)."""
+    from trygg.core.models import Place
+
     span = Period(baseline.start, week.end)
     counts = _counts(user, organisation, span, category=category).filter(place__isnull=False)
     last: dict[int, int] = defaultdict(int)
     prior: dict[int, int] = defaultdict(int)
-    names: dict[int, tuple[str, str]] = {}
-    for place_id, name, area_name, monday, n in counts.values_list(
-        "place_id", "place__name", "place__area__name", "week_start"
-    ).annotate(n=Sum("count")):
-        names[place_id] = (name, area_name)
+    for place_id, monday, n in counts.values_list("place_id", "week_start").annotate(
+        n=Sum("count")
+    ):
         if monday == week.start:
             last[place_id] += n
         else:
             prior[place_id] += n
-    candidates = [p for p in last if last[p] > 0]
+    places = {
+        p.pk: p
+        for p in Place.objects.restrict(user, VIEW).filter(pk__in=list(last)).select_related("area")
+    }
+    candidates = [p for p in last if last[p] > 0 and p in places]
     candidates.sort(
         key=lambda p: (
             not is_deviation(last[p], prior[p] / PREVIOUS_WEEKS),
             -last[p],
-            names[p][0],
+            places[p].name,
         )
     )
     chosen = candidates[:5]
     if not chosen:
         return []
     weekday_hours: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
-    kinds: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for place_id, weekday, hour, n in (
-        counts.filter(place_id__in=chosen)
+        _counts(user, organisation, span, category=category, model=IncidentCount)
+        .filter(place_id__in=chosen)
         .values_list("place_id", "weekday", "hour")
         .annotate(n=Sum("count"))
     ):
         weekday_hours[place_id][(weekday, hour)] = n
-    for place_id, name, n in (
+    names = _categories(user, organisation)
+    kinds: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for place_id, category_id, n in (
         counts.filter(place_id__in=chosen, week_start=week.start)
-        .values_list("place_id", "category__name")
+        .values_list("place_id", "category_id")
         .annotate(n=Sum("count"))
     ):
-        kinds[place_id][name] += n
+        kinds[place_id][names.get(category_id, ("", ""))[0]] += n
     result = []
     for place_id in chosen:
         mean = prior[place_id] / PREVIOUS_WEEKS
         top = sorted(kinds[place_id].items(), key=lambda kv: (-kv[1], kv[0]))[:2]
         result.append(
             FocusPlace(
-                name=names[place_id][0],
-                area_name=names[place_id][1],
+                name=places[place_id].name,
+                area_name=places[place_id].area.name,
                 count=shown(last[place_id], True),
                 mean_label=format_number(mean, 1),
                 flagged=is_deviation(last[place_id], mean),
@@ -918,17 +1007,31 @@ class Headline:
 def headline(
     user, organisation: Organisation, period: Period, *, category=None, area=None
 ) -> Headline:
+    """Reports in the period against the period before, and per 1 000 inhabitants of the
+    kommun and year where its population is known."""
     detail = has_detail_access(user, organisation)
-    now = _counts(user, organisation, period, category=category, area=area).aggregate(
-        n=Sum("count"), g=Sum("generated")
+    now = _in_area(_cube(user, organisation, period, category=category), organisation, area)
+    before = _in_area(
+        _cube(user, organisation, period.previous(), category=category), organisation, area
     )
-    before = _counts(user, organisation, period.previous(), category=category, area=area).aggregate(
-        n=Sum("count")
-    )
-    n, b = now["n"] or 0, before["n"] or 0
+    n, b = sum(c.count for c in now), sum(c.count for c in before)
     total, previous = shown(n, detail), shown(b, detail)
     change = _change(n, b) if total.value is not None and previous.value is not None else "–"
-    return Headline(total=total, previous=previous, change=change, generated=now["g"] or 0)
+    result = Headline(
+        total=total,
+        previous=previous,
+        change=change,
+        generated=sum(c.generated for c in now),
+    )
+    kommun = organisation.area
+    whole = area is None or (kommun is not None and area.pk == kommun.pk)
+    if kommun is not None and whole and total.value is not None:
+        population = _population([kommun], period.end.year).get(kommun.pk)
+        if population:
+            per_year = n * 365 / period.days
+            result.population = population
+            result.rate_label = format_number(1000 * per_year / population, 1)
+    return result
 
 
 # Map

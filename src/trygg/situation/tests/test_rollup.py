@@ -13,7 +13,7 @@ from trygg.incidents import services as incident_services
 from trygg.incidents.models import IncidentCategory, IncidentReport
 from trygg.situation import rollup
 from trygg.situation.demo import generate_reports
-from trygg.situation.models import IncidentCount
+from trygg.situation.models import DayCount, HourCount, IncidentCount
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -29,7 +29,32 @@ def _from_reports(organisation) -> Counter:
 
 
 def _from_counts(organisation) -> Counter:
+    """The detailed counts; the daily and hourly tables must add up to the same."""
     rollup.ensure_current(organisation.pk)
+    detailed = IncidentCount.objects.filter(organisation=organisation)
+    by_day = Counter()
+    by_hour = Counter()
+    for day, hour, c, a, p, n in detailed.values_list(
+        "day", "hour", "category_id", "area_id", "place_id", "count"
+    ):
+        by_day[(day, c, a, p)] += n
+        by_hour[(day, hour, a)] += n
+    assert by_day == Counter(
+        {
+            (day, c, a, p): n
+            for day, c, a, p, n in DayCount.objects.filter(organisation=organisation).values_list(
+                "day", "category_id", "area_id", "place_id", "count"
+            )
+        }
+    )
+    assert by_hour == Counter(
+        {
+            (day, hour, a): n
+            for day, hour, a, n in HourCount.objects.filter(organisation=organisation).values_list(
+                "day", "hour", "area_id", "count"
+            )
+        }
+    )
     return Counter(
         {
             (day, hour, c, a, p): n
