@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from trygg.core.access import CHANGE, REPORT, VIEW
@@ -208,7 +208,7 @@ def create_report(request, payload: ReportIn):
         assessment=payload.assessment,
         description=payload.description,
     )
-    return 201, selectors.report_detail(request.user, report.pk)
+    return Status(201, selectors.report_detail(request.user, report.pk))
 
 
 @router.post("/reports/{report_id}/review", response=ReportOut)
@@ -248,13 +248,11 @@ def review_report(request, report_id: int, payload: ReviewIn):
 @paginate(PageNumberPagination)
 def list_police_events(request, filters: PoliceEventQuery = Query(...)):  # type: ignore[valid-type]
     form = _filtered(PoliceEventFilter(filters.model_dump(exclude_none=True), user=request.user))
-    return form.filter_queryset(
-        selectors.police_events_visible(request.user).select_related("kommun")
-    ).order_by("-occurred_at", "-pk")
+    return form.filter_queryset(selectors.police_event_list(request.user)).order_by(
+        "-occurred_at", "-pk"
+    )
 
 
 @router.get("/police-events/{event_id}", response=PoliceEventOut)
 def get_police_event(request, event_id: int):
-    return get_object_or_404(
-        selectors.police_events_visible(request.user).select_related("kommun"), pk=event_id
-    )
+    return get_object_or_404(selectors.police_event_list(request.user), pk=event_id)

@@ -13,7 +13,7 @@ from trygg.core.access import VIEW
 from trygg.core.choices import AreaKind
 from trygg.core.filters import FilterSet
 from trygg.core.models import Area, Organisation
-from trygg.incidents.choices import Assessment, ReportStatus, Resolution
+from trygg.incidents.choices import Assessment, CategoryGroup, ReportStatus, Resolution
 from trygg.incidents.models import IncidentCategory, PoliceEvent
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,11 +62,15 @@ class ReportFilter(FilterSet):
         kommuner = Organisation.objects.filter(pk__in=visible.values("organisation_id")).values(
             "area_id"
         )
-        self.fields["area"].queryset = Area.objects.filter(
-            Q(pk__in=visible.values("area_id"))
-            | Q(pk__in=own_areas.values("pk"))
-            | Q(pk__in=kommuner)
-        ).order_by("kind", "name")
+        self.fields["area"].queryset = (
+            Area.objects.filter(
+                Q(pk__in=visible.values("area_id"))
+                | Q(pk__in=own_areas.values("pk"))
+                | Q(pk__in=kommuner)
+            )
+            .only("pk", "name")
+            .order_by("kind", "name")
+        )
         self.fields["status"].choices = [("", "—"), *ReportStatus.choices]
         self.fields["assessment"].choices = [("", "—"), *Assessment.choices]
 
@@ -85,6 +89,22 @@ class ReportFilter(FilterSet):
         if since and until and until < since:
             self.add_error("until", _("The end date is before the start date."))
         return data
+
+
+class CategoryFilter(FilterSet):
+    q = forms.CharField(label=_("Search"))
+    group = forms.ChoiceField(label=_("Group"))
+    is_active = forms.ChoiceField(
+        label=_("Active"), choices=[("", "—"), ("1", _("yes")), ("0", _("no"))]
+    )
+    lookups = {"q": "name__icontains", "group": "group"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "—"), *CategoryGroup.choices]
+
+    def filter_is_active(self, queryset, value):
+        return queryset.filter(is_active=value == "1")
 
 
 SUMMARY_CHOICES = [
@@ -108,7 +128,9 @@ class PoliceEventFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kommun"].queryset = Area.objects.filter(kind=AreaKind.KOMMUN).order_by("name")
+        self.fields["kommun"].queryset = (
+            Area.objects.filter(kind=AreaKind.KOMMUN).only("pk", "name").order_by("name")
+        )
         types = (
             PoliceEvent.objects.restrict(self.user, VIEW)
             .order_by("event_type")

@@ -89,14 +89,16 @@ class ReportForm(forms.Form):
             grouped.setdefault(label, []).append((category.pk, category.name))
         self.fields["category"].choices = [("", "—"), *grouped.items()]
         self.fields["place"].queryset = (
-            Place.objects.restrict(user, REPORT).select_related("area").order_by("name")
+            Place.objects.restrict(user, REPORT).only("pk", "name").order_by("name")
         )
         organisation_ids = {c.organisation_id for c in self.categories.values()}
         kommun_ids = Organisation.objects.filter(pk__in=organisation_ids).values("area_id")
         # The organisations come from the restricted categories above.
-        self.fields["area"].queryset = Area.objects.filter(
-            Q(organisation_id__in=organisation_ids) | Q(pk__in=kommun_ids)
-        ).order_by("name")
+        self.fields["area"].queryset = (
+            Area.objects.filter(Q(organisation_id__in=organisation_ids) | Q(pk__in=kommun_ids))
+            .only("pk", "name")
+            .order_by("name")
+        )
         if not self.is_bound:
             now = timezone.localtime()
             self.initial.setdefault("date", now.date())

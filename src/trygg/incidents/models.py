@@ -302,6 +302,8 @@ class PoliceEvent(models.Model):
         indexes = [
             models.Index(fields=["kommun", "occurred_at"]),
             models.Index(fields=["event_type", "occurred_at"]),
+            # The national list, newest first (ties by id, as the list pages sort), unsorted.
+            models.Index(fields=["-occurred_at", "id"], name="policeevent_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(

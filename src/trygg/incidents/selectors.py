@@ -39,6 +39,9 @@ from django.db.models.functions import TruncHour
 from trygg.core.access import REPORT, VIEW, scope_for
 from trygg.incidents.models import IncidentCategory, IncidentReport, PoliceEvent
 
+# Boundaries are large GeoJSON documents; lists and pages never need them.
+AREA_GEOMETRY = ("area__geometry",)
+
 # Attributes every reader uses instead of the raw fields.
 SHOWN_FIELDS = [
     "shown_occurred_at",
@@ -105,7 +108,11 @@ def reports_visible(user, *, action: str = VIEW) -> QuerySet[IncidentReport]:
 
 def report_list(user) -> QuerySet[IncidentReport]:
     """reports_visible with what the list, export and API show, in one query."""
-    return reports_visible(user).select_related("category", "area", "organisation")
+    return (
+        reports_visible(user)
+        .select_related("category", "area", "organisation")
+        .defer(*AREA_GEOMETRY)
+    )
 
 
 def report_detail(user, pk) -> IncidentReport:
@@ -113,7 +120,8 @@ def report_detail(user, pk) -> IncidentReport:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        reports_visible(user).select_related(
+        reports_visible(user)
+        .select_related(
             "category",
             "area",
             "organisation",
@@ -121,7 +129,8 @@ def report_detail(user, pk) -> IncidentReport:
             "reviewed_by",
             "measure",
             "decision",
-        ),
+        )
+        .defer(*AREA_GEOMETRY),
         pk=pk,
     )
 
@@ -155,8 +164,51 @@ def categories_for_reporting(user) -> QuerySet[IncidentCategory]:
     )
 
 
+def report_form_map(user, categories) -> dict:
+    """What the click-to-place map on the report form draws: the boundaries of the kommun and
+    kommundelar of the organisations the user reports for, and their named places."""
+    from django.conf import settings
+
+    from trygg.core.models import Area, Organisation, Place
+
+    organisation_ids = {c.organisation_id for c in categories}
+    kommun_ids = Organisation.objects.filter(pk__in=organisation_ids).values("area_id")
+    features = []
+    areas = Area.objects.filter(
+        Q(organisation_id__in=organisation_ids) | Q(pk__in=kommun_ids), geometry__isnull=False
+    ).only("pk", "name", "kind", "geometry")
+    for area in areas:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": area.geometry,
+                "properties": {"id": area.pk, "name": area.name, "kind": area.kind},
+            }
+        )
+    places = [
+        {"id": p.pk, "name": p.name, "lat": p.lat, "lon": p.lon}
+        for p in Place.objects.restrict(user, REPORT)
+        .filter(lat__isnull=False, lon__isnull=False)
+        .only("pk", "name", "lat", "lon")
+    ]
+    return {
+        "areas": {"type": "FeatureCollection", "features": features},
+        "places": places,
+        "tiles": settings.MAP_TILE_URL or None,
+    }
+
+
 def police_events_visible(user) -> QuerySet[PoliceEvent]:
     return PoliceEvent.objects.restrict(user, VIEW)
+
+
+def police_event_list(user) -> QuerySet[PoliceEvent]:
+    """police_events_visible with the kommun and län names, without their boundaries."""
+    return (
+        police_events_visible(user)
+        .select_related("kommun", "county")
+        .defer("kommun__geometry", "county__geometry")
+    )
 
 
 def police_events_for_kommun(

@@ -20,7 +20,7 @@ from trygg.core.models import Organisation
 from trygg.core.uploads import read_upload
 from trygg.core.views import add_form_errors
 from trygg.incidents import selectors, services
-from trygg.incidents.filters import PoliceEventFilter, ReportFilter
+from trygg.incidents.filters import CategoryFilter, PoliceEventFilter, ReportFilter
 from trygg.incidents.forms import CategoryForm, ReportForm, ReportImportForm, ReviewForm
 from trygg.incidents.models import IncidentCategory, IncidentReport, PoliceEvent
 from trygg.incidents.tables import CategoryTable, PoliceEventTable, ReportTable
@@ -122,6 +122,7 @@ def report_create(request):
             "form": form,
             "title": _("File an incident report"),
             "has_categories": bool(form.categories),
+            "map_data": selectors.report_form_map(request.user, form.categories.values()),
             "can_manage_categories": _can_manage_categories(request.user),
         },
     )
@@ -233,6 +234,7 @@ def report_import(request):
 
 class CategoryListView(RestrictedListView):
     model = IncidentCategory
+    filterset_class = CategoryFilter
     table_class = CategoryTable
     template_name = "incidents/category_list.html"
     title = gettext_lazy("Incident categories")
@@ -356,7 +358,7 @@ class PoliceEventListView(ExportColumnsMixin, RestrictedListView):
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self):
-        return selectors.police_events_visible(self.request.user).select_related("kommun", "county")
+        return selectors.police_event_list(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -366,9 +368,7 @@ class PoliceEventListView(ExportColumnsMixin, RestrictedListView):
 
 @login_required
 def police_event_detail(request, pk):
-    event = get_object_or_404(
-        selectors.police_events_visible(request.user).select_related("kommun", "county"), pk=pk
-    )
+    event = get_object_or_404(selectors.police_event_list(request.user), pk=pk)
     return render(
         request, "incidents/police_event_detail.html", {"event": event, "title": event.name}
     )

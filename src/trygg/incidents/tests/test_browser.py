@@ -28,6 +28,13 @@ def test_a_reporter_files_a_report_and_the_coordinator_reviews_it(browser_page, 
 
     page.get_by_label("Vad hände?").select_option(label="Klotter")
     page.get_by_label("Plats", exact=True).select_option(label="Fisksätra centrum")
+    # A tap on the map sets the position; the device's position then replaces it.
+    map_element = page.locator("[data-report-map]")
+    expect(map_element).to_be_visible()
+    box = map_element.bounding_box()  # away from the zoom buttons in the top left corner
+    map_element.click(position={"x": box["width"] * 0.7, "y": box["height"] * 0.6})
+    expect(page.get_by_text("Positionen är satt från kartan.")).to_be_visible()
+    assert page.locator("#id_lat").input_value() != ""
     page.get_by_role("button", name="Använd min position").click()
     expect(page.get_by_text("Din position är sparad (noggrannhet cirka 12 m).")).to_be_visible()
     page.get_by_label("2 – allvarlig").check()
@@ -103,3 +110,51 @@ def test_the_police_partner_sees_the_report_blurred(browser_page, world):
     expect(page.get_by_text("skolans gavel")).to_have_count(0)
     axe_check(page)
     screenshot(page, "incidents-partner-blurred-390")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_coordinator_browses_police_events_categories_and_the_import(
+    browser_page, world, width
+):
+    from trygg.incidents.tests.test_police_import import _event, _jsonl
+
+    services.police_events_import(
+        actor=None,
+        source=_jsonl(
+            _event(id=1),
+            _event(
+                id=2, name="25 mars 09.15, Sammanfattning natt, Nacka", type="Sammanfattning natt"
+            ),
+            _event(
+                id=3,
+                name="25 mars 10.15, Stöld, Värmdö",
+                type="Stöld",
+                location={"name": "Värmdö", "gps": "59.3,18.5"},
+            ),
+        ),
+        filename="x.jsonl",
+    )
+    page = browser_page(width)
+    browser_login(page, "samordnare")
+    page.goto("/handelser/polisen/")
+    page.get_by_text("Filtrera").click()
+    page.get_by_label("Kommun").select_option(label="Nacka")
+    page.get_by_label("Sammanfattningar", exact=True).select_option(label="Utan")
+    page.get_by_role("button", name="Använd").click()
+    expect(page.get_by_text("1 rad")).to_be_visible()
+    expect(page.get_by_text("Klotter på en skola.")).to_be_visible()
+    axe_check(page)
+    screenshot(page, f"incidents-police-events-{width}")
+    page.locator("table.data tbody a").first.click()
+    expect(page.get_by_role("link", name="Läs mer på polisen.se")).to_be_visible()
+    axe_check(page)
+    screenshot(page, f"incidents-police-event-{width}")
+
+    page.goto("/handelser/kategorier/")
+    page.get_by_role("button", name="Lägg till standardkategorierna").click()
+    expect(page.get_by_role("link", name="Hot/våld mot personal")).to_be_visible()
+    axe_check(page)
+    screenshot(page, f"incidents-categories-{width}")
+    page.goto("/handelser/importera/")
+    axe_check(page)
+    screenshot(page, f"incidents-import-{width}")

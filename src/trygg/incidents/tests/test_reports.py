@@ -390,3 +390,27 @@ def test_a_report_is_linked_to_a_measure_and_a_decision_in_review(world, reports
     assert response.status_code == 200
     report.refresh_from_db()
     assert report.status == "granskad" and report.measure == measure
+
+
+def test_the_form_map_holds_the_reporters_places_and_boundaries(world, categories, login):
+    from trygg.core import services as core_services
+
+    core_services.area_update(
+        actor=None,
+        area=world.areas["Älta"],
+        geometry={
+            "type": "Polygon",
+            "coordinates": [[[18.15, 59.25], [18.20, 59.25], [18.20, 59.27], [18.15, 59.25]]],
+        },
+    )
+    response = login("rapportor").get(reverse("incidents:report_create"))
+    data = response.context["map_data"]
+    assert {p["name"] for p in data["places"]} == set(world.places)
+    assert [f["properties"]["name"] for f in data["areas"]["features"]] == ["Älta"]
+    assert 'id="report-map-data"' in response.content.decode()
+
+
+def test_the_category_list_filters_by_group(world, categories, login):
+    response = login("samordnare").get(reverse("incidents:category_list") + "?group=person")
+    names = [row["object"].name for row in response.context["rows"]]
+    assert names == ["Hot/våld mot personal"]
