@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from trygg.conftest import axe_check, browser_login, screenshot
 from trygg.core.models import ImportBatch
 from trygg.stats import tasks, views
-from trygg.stats.tests.conftest import GOTEBORG_CSV, MONTHLY_CSV
+from trygg.stats.tests.conftest import GOTEBORG_CSV, MONTHLY_CSV, PX_SYMBOLS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,3 +84,41 @@ def test_a_coordinator_imports_brå_figures_and_reads_the_trend(
     expect(page.locator("progress")).to_have_count(0)
     axe_check(page)
     screenshot(page, f"stats-import-done-{width}")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_coordinator_maps_a_px_table_and_compares_areas(browser_page, geography, world, width):
+    page = browser_page(width)
+    browser_login(page, "samordnare")
+    page.goto("/statistik/import/px/")
+    axe_check(page)
+    page.get_by_label("Fil").set_input_files(str(PX_SYMBOLS))
+    page.get_by_role("button", name="Importera").click()
+
+    # Step 2: the defaults come from the variable names; the user confirms them.
+    expect(page.get_by_role("heading", name="Importera PX-fil: välj variabler")).to_be_visible()
+    expect(page.get_by_label("Områdesvariabel")).to_have_value("region")
+    expect(page.get_by_label("Periodvariabel")).to_have_value("period")
+    axe_check(page)
+    screenshot(page, f"stats-px-mapping-{width}")
+    page.get_by_label("Serie").fill("Inflyttade 2003")
+    page.get_by_role("button", name="Importera").click()
+    expect(page.get_by_text("24 rader lästa: 24 nya")).to_be_visible()
+    page.get_by_role("link", name="Inflyttade 2003").click()
+
+    # Missing cells keep their symbol in the table of values.
+    overview = page.locator("table.overview")
+    expect(overview.get_by_role("rowheader", name="Riket")).to_be_visible()
+    expect(overview.locator("td", has_text=re.compile(r"^\.\.$"))).to_have_count(1)
+    axe_check(page)
+    screenshot(page, f"stats-px-series-{width}")
+
+    page.get_by_role("link", name="Jämför områden").click()
+    page.get_by_label("Område").select_option(label="Upplands Väsby")
+    page.get_by_role("button", name="Jämför").click()
+    table = page.locator("table.data tbody")
+    expect(table.get_by_role("rowheader")).to_have_text(
+        ["Upplands Väsby", "Stockholms län", "Riket"]
+    )
+    axe_check(page)
+    screenshot(page, f"stats-comparison-{width}")
