@@ -188,7 +188,12 @@ def create_report(request, payload: ReportIn):
     if payload.place_id is not None:
         place = get_object_or_404(Place.objects.restrict(request.user, REPORT), pk=payload.place_id)
     if payload.area_id is not None:
-        area = get_object_or_404(Area.objects.all(), pk=payload.area_id)
+        # Reference areas and the reporting organisation's own areas; the service checks
+        # that the area belongs to the report's organisation.
+        areas = Area.objects.restrict(request.user, VIEW) | Area.objects.restrict(
+            request.user, REPORT
+        )
+        area = get_object_or_404(areas, pk=payload.area_id)
     occurred_at = payload.occurred_at
     if occurred_at.tzinfo is None:
         raise ValidationError(

@@ -63,6 +63,7 @@ REPORT_FIELDS = [
     "external_ref",
 ]
 
+DESCRIPTION_MAX = 2000
 ACTOR = object()  # report_create's default reporter: the actor
 
 # Allowed review steps: forward through the workflow, and a closed report may be reopened.
@@ -256,6 +257,10 @@ def _check_report(report: IncidentReport, *, new_category: bool) -> None:
         errors.setdefault("occurred_at", []).append(_("The time cannot be in the future."))
     if report.measure_id and report.measure.organisation_id != organisation_id:
         errors.setdefault("measure", []).append(_("The measure belongs to another organisation."))
+    if len(report.description or "") > DESCRIPTION_MAX:
+        errors.setdefault("description", []).append(
+            _("The description may be at most %(max)s characters.") % {"max": DESCRIPTION_MAX}
+        )
     for message in _personal_data_messages(report.description):
         errors.setdefault("description", []).append(message)
     for message in _personal_data_messages(report.address):

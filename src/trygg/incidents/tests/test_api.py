@@ -92,3 +92,18 @@ def test_the_api_reviews_and_links_a_measure_only_when_asked(world, reports, log
     assert response.status_code == 422
     report.refresh_from_db()
     assert report.status == "granskad"
+
+
+def test_the_api_refuses_an_overlong_description_and_a_foreign_area(world, categories, login):
+    client = login("rapportor")
+    payload = _payload(world, categories, "x" * 2001)
+    response = client.post("/api/incidents/reports", payload, content_type="application/json")
+    assert response.status_code == 422
+    assert "2000" in response.json()["detail"]["description"][0]
+    payload = _payload(world, categories, "")
+    del payload["place_id"]
+    payload["area_id"] = world.organisations["varmdo"].area_id
+    response = client.post("/api/incidents/reports", payload, content_type="application/json")
+    assert response.status_code == 422
+    assert "area" in response.json()["detail"]
+    assert not IncidentReport.objects.exists()
