@@ -95,6 +95,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if ENVIRONMENT == "test":
+    # Argon2 is deliberately slow; the test suite logs in thousands of times. Production and
+    # development keep argon2 (checked by core/tests/test_settings.py).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -155,6 +159,8 @@ EMAIL_BACKEND = env.string(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env.string("TRYGG_FROM_EMAIL", "trygg@localhost")
+# The public address of this installation, for links in e-mails (e.g. https://trygg.nacka.se).
+SITE_URL = env.string("TRYGG_SITE_URL", "http://localhost:8000").rstrip("/")
 
 TASKS = {
     "default": {

@@ -694,7 +694,7 @@ def _recipient(decision: Decision) -> str:
 
 
 def _reminder_mail(decision: Decision, stage: str) -> tuple[str, str]:
-    base = getattr(settings, "TRYGG_SITE_URL", "").rstrip("/")
+    base = settings.SITE_URL
     link = base + reverse("forums:decision_detail", args=[decision.pk])
     with translation.override(settings.LANGUAGE_CODE):
         values = {
