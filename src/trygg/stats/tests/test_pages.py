@@ -190,7 +190,10 @@ def test_a_small_file_is_imported_at_once_and_shows_its_counts(geography, login,
     assert "hx-trigger" not in html  # done: no polling
 
 
-def test_a_px_import_asks_for_the_variables_then_imports(geography, login, world):
+def test_a_px_import_asks_for_the_variables_then_imports(
+    geography, login, world, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
     client = login("samordnare")
     response = client.post(
         reverse("stats:import_file", args=["px"]),
@@ -218,14 +221,16 @@ def test_a_px_import_asks_for_the_variables_then_imports(geography, login, world
     assert response.status_code == 200
     assert Observation.objects.filter(series__name="Inflyttade 2003").count() == 24
     assert Observation.objects.get(symbol="..").value is None
+    assert not list(tmp_path.rglob("pending-*"))  # the kept upload is gone once imported
 
 
 @override_settings(TRYGG_STATS_BACKGROUND_BYTES=10)
 def test_a_large_file_is_queued_and_the_batch_page_polls_for_progress(
-    geography, login, world, monkeypatch
+    geography, login, world, monkeypatch, settings, tmp_path
 ):
-    from trygg.stats import views
+    from trygg.stats import tasks, views
 
+    settings.VAR_DIR = tmp_path
     monkeypatch.setattr(views, "BACKGROUND_BYTES", 10)
     client = login("samordnare")
     with override_settings(
@@ -245,6 +250,7 @@ def test_a_large_file_is_queued_and_the_batch_page_polls_for_progress(
     assert "<progress" in html and 'hx-trigger="every 2s"' in html
     assert reverse("stats:batch_status", args=[batch.pk]) in html
     assert "<script>" not in html
+    assert len(list(tasks.upload_dir().glob(f"{batch.pk}-*.upload"))) == 1
 
 
 # --- Forms ------------------------------------------------------------------------------
