@@ -289,6 +289,11 @@ class MeasureFinance:
     by_year: dict[int, Decimal]
     tags: list[MeasureTag]
 
+    @property
+    def total_known(self) -> bool:
+        """Whether any amount is known; otherwise the total is not stated, not zero."""
+        return any(f.amount is not None for f in self.fundings)
+
 
 def measure_finance(user, measure) -> MeasureFinance:
     fundings = list(
