@@ -88,6 +88,15 @@ def budget_create(
 def budget_update(*, actor, budget: Budget, **fields: Any) -> Budget:
     require_whole_organisation(actor, CHANGE, budget.organisation_id)
     before = snapshot(budget, BUDGET_FIELDS)
+    if (
+        "year" in fields
+        and fields["year"] != budget.year
+        and MeasureFunding.objects.filter(budget_line__budget=budget).exists()
+    ):
+        # A funding is for the year of its line; moving the budget would break that.
+        raise ValidationError(
+            {"year": _("Lines of this budget fund measures in %(year)s.") % {"year": budget.year}}
+        )
     for key, value in fields.items():
         if key not in BUDGET_FIELDS:
             raise ValueError(key)

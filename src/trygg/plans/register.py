@@ -170,7 +170,8 @@ class RegisterFilter(FilterSet):
         return queryset.filter(prevention_type__in=[value, PreventionType.BADA])
 
     def filter_collaboration(self, queryset, value):
-        queryset = with_collaboration(queryset)
+        if "in_collaboration" not in queryset.query.annotations:
+            queryset = with_collaboration(queryset)
         return queryset.filter(in_collaboration=(value == COLLABORATION))
 
     def filter_partner(self, queryset, organisation):

@@ -137,3 +137,19 @@ def test_the_budget_page_lists_funded_measures_without_inventing_an_amount(measu
     assert "Trygghetsvärdar i Orminge" in body
     assert "1 insats, belopp ej angivet" in body
     assert "Ingen insats finansieras av posterna än." not in body
+
+
+def test_a_budget_whose_lines_fund_measures_keeps_its_year(measure, login):
+    line = _line(measure)
+    services.measure_funding_create(
+        actor=None, measure=measure, source="trygghetspaket", budget_line=line, amount=1, year=2024
+    )
+    budget = line.budget
+    response = login("samordnare").post(
+        reverse("budget:budget_edit", args=[budget.pk]),
+        {"name": budget.name, "year": "2025", "frame": "5 mkr"},
+    )
+    assert response.status_code == 200
+    assert 'id="id_year_error"' in response.content.decode()
+    budget.refresh_from_db()
+    assert budget.year == 2024
