@@ -90,9 +90,34 @@ def main() -> int:
 # The worker: runs inside one database, with Django set up.
 
 
+def _create_postgres_database() -> None:
+    """scripts/test-postgres starts an empty cluster: create the database the URL names."""
+    from urllib.parse import parse_qs, urlparse
+
+    import psycopg
+
+    url = urlparse(os.environ["TRYGG_DATABASE_URL"])
+    query = parse_qs(url.query)
+    name = url.path.lstrip("/")
+    with psycopg.connect(
+        dbname="postgres",
+        user=url.username or "postgres",
+        host=query.get("host", [url.hostname])[0],
+        port=query.get("port", [url.port or 5432])[0],
+        autocommit=True,
+    ) as connection:
+        exists = connection.execute(
+            "select 1 from pg_database where datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'create database "{name}"')
+
+
 def worker(args) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
     sys.path.insert(0, str(ROOT / "src"))
+    if os.environ.get("TRYGG_DATABASE_URL", "").startswith("postgres"):
+        _create_postgres_database()
     import django
 
     django.setup()
@@ -303,7 +328,8 @@ def _baselines(frame, period, three_years, week, repeat: int) -> dict:
 
     def pandas_weekly():
         part = in_range(week_start, week_end)
-        monday = part.occurred_at.dt.tz_convert(local).dt.to_period("W-SUN").dt.start_time
+        local_time = part.occurred_at.dt.tz_convert(local)
+        monday = (local_time - pd.to_timedelta(local_time.dt.day_of_week, unit="D")).dt.date
         return part.groupby([monday, part["area_id"], part["category_id"]]).size()
 
     con = duckdb.connect()

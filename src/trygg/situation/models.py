@@ -22,11 +22,24 @@ from trygg.core.models import OrganisationOwned, Partnership
 from trygg.situation.choices import FishboneCategory, PictureState
 
 
+def partner_ids(scope: Scope) -> frozenset[int]:
+    """The partners of the user's organisations, looked up once per request.
+
+    The scope object lives for the request (see core.access.scope_for); a page that reads
+    several of these tables would otherwise ask for the partnerships each time.
+    """
+    cached = getattr(scope, "_situation_partner_ids", None)
+    if cached is None:
+        cached = Partnership.partner_ids(scope.organisation_ids(VIEW))
+        scope._situation_partner_ids = cached
+    return cached
+
+
 def _shared_q(scope: Scope, action: str, path: str = "", area_field: str | None = None) -> Q:
     """The owner's scope, and for viewing also the owner's partners."""
     q = scope.owned_q(action, organisation_field=f"{path}organisation", area_field=area_field)
     if action == VIEW:
-        partners = Partnership.partner_ids(scope.organisation_ids(VIEW))
+        partners = partner_ids(scope)
         if partners:
             q |= Q(**{f"{path}organisation_id__in": partners})
     return q
@@ -395,8 +408,7 @@ class IncidentCount(OrganisationOwned):
         if action != VIEW:
             return Q(pk__in=[])  # derived data: written only by situation.rollup
         own = scope.owned_q(VIEW, area_field=IncidentReport.area_field)
-        partners = Partnership.partner_ids(scope.organisation_ids(VIEW))
-        return own | Q(organisation_id__in=partners)
+        return own | Q(organisation_id__in=partner_ids(scope))
 
 
 class _DerivedCount(OrganisationOwned):

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from trygg.core.access import VIEW, scope_for
 from trygg.core.formatting import format_change, format_number
-from trygg.core.models import Area, Organisation, Partnership
+from trygg.core.models import Area, Organisation
 from trygg.core.templatetags.trygg import suppress
 from trygg.situation import rollup
 from trygg.situation.models import (
@@ -49,6 +49,7 @@ from trygg.situation.models import (
     Problem,
     ProblemMeasure,
     SituationPicture,
+    partner_ids,
 )
 
 LOCAL = ZoneInfo(settings.TIME_ZONE)
@@ -181,7 +182,7 @@ def _visible_area_ids(user, organisation: Organisation) -> set[int] | None:
     if scope.is_superuser:
         return None
     own = scope.organisation_ids(VIEW)
-    if organisation.pk not in own and organisation.pk in Partnership.partner_ids(own):
+    if organisation.pk not in own and organisation.pk in partner_ids(scope):
         return None  # a partner sees all of the owner's reports (blurred)
     limited: set[int] = set()
     for grant in scope.grants_for(VIEW):
@@ -200,11 +201,13 @@ def analysis_areas(user, organisation: Organisation) -> list[Area]:
     owner's reports and with them their areas; an area-limited member sees their areas.
     """
     if not (
-        has_detail_access(user, organisation)
-        or organisation.pk in Partnership.partner_ids(scope_for(user).organisation_ids(VIEW))
+        has_detail_access(user, organisation) or organisation.pk in partner_ids(scope_for(user))
     ):
         return []
-    areas = list(Area.objects.filter(organisation=organisation).order_by("name"))
+    areas = getattr(organisation, "_situation_areas", None)
+    if areas is None:  # read once per request
+        areas = list(Area.objects.filter(organisation=organisation).order_by("name"))
+        organisation._situation_areas = areas
     visible = _visible_area_ids(user, organisation)
     if visible is not None:
         areas = [a for a in areas if a.pk in visible]
@@ -216,8 +219,7 @@ def analysis_categories(user, organisation: Organisation):
     from trygg.incidents.models import IncidentCategory
 
     if not (
-        has_detail_access(user, organisation)
-        or organisation.pk in Partnership.partner_ids(scope_for(user).organisation_ids(VIEW))
+        has_detail_access(user, organisation) or organisation.pk in partner_ids(scope_for(user))
     ):
         return IncidentCategory.objects.none()
     return IncidentCategory.objects.filter(organisation=organisation).order_by("order", "name")
@@ -474,14 +476,14 @@ def peak_label(peak: tuple[int, int] | None) -> str:
 
 
 def _population(areas: list[Area], year: int) -> dict[int, int]:
-    """Population per area for the year (or the year before, the latest usually published)."""
-    from trygg.stats.selectors import population_for
+    """Population per area for the year, or the year before (the latest usually published
+    early in a year), in one query (stats.selectors.populations_for)."""
+    from trygg.stats.selectors import populations_for
 
+    known = populations_for(areas, [year - 1, year])
     result = {}
     for area in areas:
-        value = population_for(area, year)
-        if value is None:
-            value = population_for(area, year - 1)
+        value = known.get((area.pk, year)) or known.get((area.pk, year - 1))
         if value:
             result[area.pk] = value
     return result
@@ -872,7 +874,11 @@ def when_label(cells: dict[tuple[int, int], int]) -> str:
     day_text = "–".join(str(WEEKDAY_SHORT[d - 1]) for d in chosen)
     if len(chosen) == 2 and chosen[1] - chosen[0] != 1:
         day_text = ", ".join(str(WEEKDAY_SHORT[d - 1]) for d in chosen)
-    start = max(range(24), key=lambda h: (sum(hours[(h + i) % 24] for i in range(3)), -h))
+    # The busiest three hours; on a tie, the window with the busiest hour in its middle.
+    start = max(
+        range(24),
+        key=lambda h: (sum(hours[(h + i) % 24] for i in range(3)), hours[(h + 1) % 24], -h),
+    )
     if total == 0:
         return "–"
     return f"{day_text} {start:02d}–{(start + 3) % 24:02d}"

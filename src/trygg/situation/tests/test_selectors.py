@@ -118,8 +118,8 @@ def test_the_weekly_picture_flags_a_burst_and_names_the_place_to_focus_on(world,
     assert picture.rows[0].category_name == "Klotter"  # deviations first
     assert picture.focus_places[0].name == "Älta centrum"
     assert picture.focus_places[0].flagged
-    # Mondays 02:00 for 8 weeks, then six at 01:00: the busiest three hours start at 00.
-    assert picture.focus_places[0].when.endswith("00–03")
+    # Mondays 02:00 for 8 weeks, then six at 01:00: the busiest three hours, centred.
+    assert picture.focus_places[0].when.endswith("01–04")
     assert 1 <= len(picture.quarter_top) <= 3
     assert picture.total.value == 13
 

@@ -1,0 +1,79 @@
+"""The lägesbild pages make a fixed number of queries, however many reports, areas and
+problems there are (no N+1)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from trygg.plans import services as plan_services
+from trygg.situation import services
+from trygg.situation.models import Problem
+
+
+@pytest.fixture
+def linked(world, picture):
+    plan = plan_services.plan_create(
+        actor=None, organisation=world.organisations["nacka"], title="Åtgärdsplan"
+    )
+    for problem in Problem.objects.filter(situation_picture=picture):
+        for n in range(3):
+            measure = plan_services.measure_create(
+                actor=None, plan=plan, title=f"{problem.title} – insats {n}"
+            )
+            services.problem_measure_link(actor=None, problem=problem, measure=measure)
+    return picture
+
+
+@pytest.mark.parametrize("username", ["samordnare", "polis", "arbetsgrupp"])
+def test_the_lagesbild_page_makes_a_bounded_number_of_queries(
+    world, generated, linked, login, django_assert_max_num_queries, username
+):
+    client = login(username)
+    client.get(reverse("situation:overview"))  # the counts are brought up to date once
+    with django_assert_max_num_queries(60):
+        response = client.get(reverse("situation:overview"))
+    assert response.status_code == 200
+
+
+def test_more_problems_and_measures_do_not_add_queries(world, generated, linked, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("samordnare")
+    client.get(reverse("situation:overview"))
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("situation:overview"))
+    picture = linked
+    plan = plan_services.plan_create(
+        actor=None, organisation=world.organisations["nacka"], title="Ännu en plan"
+    )
+    for n in range(5):
+        problem = services.problem_create(
+            actor=None, situation_picture=picture, title=f"Nytt problem {n}", priority=5 + n
+        )
+        services.cause_analysis_save(actor=None, problem=problem, victim="Boende")
+        measure = plan_services.measure_create(actor=None, plan=plan, title=f"Insats {n}")
+        services.problem_measure_link(actor=None, problem=problem, measure=measure)
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("situation:overview"))
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["weekly", "time_of_week", "places", "picture_list"])
+def test_the_other_pages_make_a_bounded_number_of_queries(
+    world, generated, linked, login, django_assert_max_num_queries, name
+):
+    client = login("samordnare")
+    client.get(reverse(f"situation:{name}"))
+    with django_assert_max_num_queries(45):
+        assert client.get(reverse(f"situation:{name}")).status_code == 200
+
+
+def test_the_picture_page_does_not_grow_with_its_problems(
+    world, linked, login, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(40):
+        response = login("samordnare").get(reverse("situation:picture_detail", args=[linked.pk]))
+    assert response.status_code == 200
+    assert len(response.context["problems"]) == 3
