@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from trygg.budget import selectors, services
@@ -237,7 +237,7 @@ def create_budget(request, payload: BudgetIn):
         organisation=organisation,
         **payload.model_dump(exclude={"organisation_id"}),
     )
-    return 201, _detail(request, budget)
+    return Status(201, _detail(request, budget))
 
 
 @router.patch("/budgets/{budget_id}", response=BudgetDetailOut)
@@ -272,7 +272,7 @@ def create_line(request, payload: LineIn):
     line = services.budget_line_create(
         actor=request.user, budget=budget, **payload.model_dump(exclude={"budget_id"})
     )
-    return 201, line
+    return Status(201, line)
 
 
 @router.patch("/lines/{line_id}", response=LineOut)
@@ -317,7 +317,7 @@ def create_funding(request, payload: FundingIn):
         budget_line=_line_for(request, payload.budget_line_id),
         **payload.model_dump(exclude={"measure_id", "budget_line_id"}),
     )
-    return 201, funding
+    return Status(201, funding)
 
 
 @router.patch("/fundings/{funding_id}", response=FundingOut)
@@ -337,7 +337,7 @@ def delete_funding(request, funding_id: int):
         MeasureFunding.objects.restrict(request.user, CHANGE), pk=funding_id
     )
     services.measure_funding_delete(actor=request.user, funding=funding)
-    return 204, None
+    return Status(204, None)
 
 
 # The register of measures (insatsregister)
