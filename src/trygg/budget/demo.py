@@ -72,8 +72,8 @@ SKRIVELSE_DATE = dt.date(2024, 9, 26)
 
 
 def load(world, stdout) -> None:
-    _budget_2023, budget_2024 = load_nacka_budget(world)
-    linked = fund_nacka_measures(budget_2024)
+    budget_2023, _budget_2024 = load_nacka_budget(world)
+    linked = fund_nacka_measures(budget_2023)
     stdout.write(
         f"Budget: Nacka trygghetspaket 2023 och 2024 (seed 001), {linked} insatser kopplade."
     )
@@ -146,7 +146,7 @@ NACKA_LINE_ACTIVITIES = {
 
 
 def fund_nacka_measures(budget) -> int:
-    """Link the measures of Nacka's plan to the 2024 lines that pay for them.
+    """Link the measures of Nacka's plan (2022–2023) to the 2023 lines that paid for them.
 
     The tjänsteskrivelse names what each line pays for but not the cost per measure, so the
     amount is left empty.
