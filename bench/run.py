@@ -213,6 +213,10 @@ def worker(args) -> int:
     for key, call in measurements.items():
         result[key + "_s"] = _median(call, args.repeat)
 
+    # The same questions asked of the reports table directly (plain aggregates, local time
+    # computed by the database): what the pre-computed counts are measured against.
+    result.update(_plain(user, nacka, period, three_years))
+
     frame = _frame(IncidentReport, nacka, result)
     result.update(_baselines(frame, period, three_years, week, args.repeat))
     for key in measurements:
@@ -226,6 +230,54 @@ def worker(args) -> int:
     Path(os.environ["TRYGG_BENCH_OUTPUT"]).write_text(json.dumps(result, indent=2))
     print(markdown([result]), flush=True)
     return 0
+
+
+def _plain(user, organisation, period, three_years) -> dict:
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Count
+    from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
+
+    from trygg.incidents.models import IncidentReport
+
+    local = ZoneInfo("Europe/Stockholm")
+    reports = IncidentReport.objects.restrict(user, "view").filter(organisation=organisation)
+    start, end = period.bounds()
+    all_start, all_end = three_years.bounds()
+    year = reports.filter(occurred_at__gte=start, occurred_at__lt=end).order_by()
+
+    def heatmap():
+        return list(
+            year.annotate(
+                d=ExtractIsoWeekDay("occurred_at", tzinfo=local),
+                h=ExtractHour("occurred_at", tzinfo=local),
+            )
+            .values_list("d", "h")
+            .annotate(n=Count("pk"))
+        )
+
+    def trend():
+        return list(
+            reports.filter(occurred_at__gte=all_start, occurred_at__lt=all_end)
+            .order_by()
+            .annotate(m=TruncMonth("occurred_at", tzinfo=local))
+            .values_list("m", "category__group")
+            .annotate(n=Count("pk"))
+        )
+
+    def top_places():
+        return list(
+            year.exclude(place=None)
+            .values_list("place_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[:10]
+        )
+
+    return {
+        "heatmap_plain_s": _time(heatmap),
+        "trend_plain_s": _time(trend),
+        "top_places_plain_s": _time(top_places),
+    }
 
 
 def _get(client, url):
@@ -419,6 +471,7 @@ def markdown(results: list[dict]) -> str:
         ("weekly", "weekly picture selector"),
     ]:
         add(label, key + "_s")
+        add(f"  {key}: plain aggregate on the reports", f"{key}_plain_s")
         add(f"  {key}: pandas", f"{key}_pandas_s")
         add(f"  {key}: DuckDB", f"{key}_duckdb_s")
         add(f"  {key}: selector / pandas", f"{key}_vs_pandas", ratio)

@@ -15,6 +15,9 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 BLUES = ["#dbe7f5", "#9ec2e6", "#5b9bd5", "#2f6eb3", "#123462"]
 GREY = "#d9dce1"
 BASE_CONFIG = {
+    # The chart's container is an image with a text description, and the same figures are
+    # in a table beside it: the SVG's own marks are left out of the accessibility tree.
+    "aria": False,
     "font": "Segoe UI, system-ui, DejaVu Sans, sans-serif",
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#1b1f24"},
     "legend": {"labelFontSize": 12, "titleFontSize": 12},
@@ -34,7 +37,11 @@ def _spec(description: str, **body) -> dict:
 
 
 def heatmap(tow: TimeOfWeek, *, layer: str = "reports") -> dict:
-    """Weekday × hour as coloured cells; rows Monday to Sunday, columns 00–23."""
+    """Weekday × hour as coloured cells; rows Monday to Sunday, columns 00–23.
+
+    A suppressed cell ("<5" for a viewer without detail access) is drawn in grey in its own
+    layer: Vega-Lite would otherwise drop a cell without a value and leave a gap.
+    """
     values = []
     for cell in tow.cells:
         if layer == "reports":
@@ -46,7 +53,6 @@ def heatmap(tow: TimeOfWeek, *, layer: str = "reports") -> dict:
         values.append(
             {
                 "day": str(WEEKDAY_SHORT[cell["weekday"] - 1]),
-                "d": cell["weekday"],
                 "hour": f"{cell['hour']:02d}",
                 "value": value,
                 "label": label,
@@ -54,11 +60,17 @@ def heatmap(tow: TimeOfWeek, *, layer: str = "reports") -> dict:
         )
     title = _("Reports") if layer == "reports" else _("Police events")
     days = [str(d) for d in WEEKDAY_SHORT]
+    highest = max([v["value"] for v in values if v["value"] is not None] or [0])
+    tooltip = [
+        {"field": "day", "title": _("Day")},
+        {"field": "hour", "title": _("Hour")},
+        {"field": "label", "title": title},
+    ]
+    rect = {"type": "rect", "stroke": "#ffffff", "strokeWidth": 1}
     return _spec(
         _("%(what)s per weekday and hour") % {"what": title},
         height=210,
         data={"values": values},
-        mark={"type": "rect", "stroke": "#ffffff", "strokeWidth": 1},
         encoding={
             "x": {
                 "field": "hour",
@@ -70,20 +82,33 @@ def heatmap(tow: TimeOfWeek, *, layer: str = "reports") -> dict:
                 },
             },
             "y": {"field": "day", "type": "ordinal", "sort": days, "title": None},
-            "color": {
-                "condition": {"test": "datum.value === null", "value": GREY},
-                "field": "value",
-                "type": "quantitative",
-                "title": title,
-                "scale": {"range": [BLUES[0], BLUES[-1]]},
-                "legend": {"orient": "bottom", "gradientLength": 160},
-            },
-            "tooltip": [
-                {"field": "day", "title": _("Day")},
-                {"field": "hour", "title": _("Hour")},
-                {"field": "label", "title": title},
-            ],
+            "tooltip": tooltip,
         },
+        layer=[
+            {
+                "transform": [{"filter": "datum.value !== null"}],
+                "mark": rect,
+                "encoding": {
+                    "color": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "title": title,
+                        # Zero is the lightest shade, also when every cell is zero.
+                        "scale": {"range": [BLUES[0], BLUES[-1]], "domain": [0, max(highest, 1)]},
+                        "legend": {
+                            "orient": "bottom",
+                            "gradientLength": 160,
+                            "values": [0, max(highest, 1)],
+                            "format": "d",
+                        },
+                    }
+                },
+            },
+            {
+                "transform": [{"filter": "datum.value === null"}],
+                "mark": {**rect, "color": GREY},
+            },
+        ],
     )
 
 
@@ -112,7 +137,13 @@ def trend(rows: list[MonthRow]) -> dict:
                 "title": None,
                 "axis": {"format": "%b %y", "labelAngle": -40},
             },
-            "y": {"field": "value", "type": "quantitative", "title": _("Reports"), "stack": True},
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": _("Reports"),
+                "stack": True,
+                "axis": {"tickMinStep": 1, "format": "d"},
+            },
             "color": {
                 "field": "group",
                 "type": "nominal",
@@ -157,7 +188,12 @@ def weekly_areas(rows: list[WeeklyRow]) -> dict:
             {
                 "mark": {"type": "bar", "height": 20},
                 "encoding": {
-                    "x": {"field": "value", "type": "quantitative", "title": _("Reports")},
+                    "x": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "title": _("Reports"),
+                        "axis": {"tickMinStep": 1, "format": "d"},
+                    },
                     "color": {
                         "field": "flag",
                         "type": "nominal",

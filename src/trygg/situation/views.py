@@ -87,6 +87,9 @@ def _notices(detail: bool, generated: int) -> dict:
         "detail": detail,
         "generated": generated,
         "small_threshold": settings.SMALL_COUNT_THRESHOLD,
+        "grey_note": ""
+        if detail
+        else _("Grey cells: fewer than %(n)s reports.") % {"n": settings.SMALL_COUNT_THRESHOLD},
     }
 
 

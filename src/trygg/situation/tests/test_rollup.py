@@ -130,3 +130,16 @@ def test_a_rebuild_gives_the_same_counts(world, nacka):
     before = _from_counts(nacka)
     rollup.rebuild(nacka.pk)
     assert _from_counts(nacka) == before == _from_reports(nacka)
+
+
+def test_the_rebuild_command_recounts_every_organisation(world, nacka):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    generate_reports(world, now=dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), count=200)
+    IncidentCount.objects.filter(organisation=nacka).delete()  # as after a botched repair
+    out = StringIO()
+    call_command("rebuild_incident_counts", stdout=out)
+    assert "Nacka kommun" in out.getvalue()
+    assert _from_counts(nacka) == _from_reports(nacka)

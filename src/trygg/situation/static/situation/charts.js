@@ -49,6 +49,12 @@
     }
     window.vegaEmbed(element, spec, options).then(function (result) {
       element.classList.add("chart--drawn");
+      // The container (role=img with a description) speaks for the chart.
+      var svg = element.querySelector("svg");
+      if (svg) {
+        svg.setAttribute("aria-hidden", "true");
+        svg.setAttribute("focusable", "false");
+      }
       var fallback = element.querySelector(".chart__fallback");
       if (fallback) {
         fallback.remove();
