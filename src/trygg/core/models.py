@@ -450,7 +450,22 @@ class ImportBatch(OrganisationOwned):
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-class ApiToken(models.Model):
+class HashedKeyMixin:
+    """A secret shown once to its owner; only its SHA-256 hash is stored (API tokens,
+    calendar subscription addresses)."""
+
+    key_prefix = "trygg_"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def new_key(cls) -> str:
+        return cls.key_prefix + secrets.token_urlsafe(32)
+
+
+class ApiToken(HashedKeyMixin, models.Model):
     """Personlig API-nyckel. Only a hash is stored; the key is shown once when created."""
 
     user = models.ForeignKey(
@@ -478,11 +493,3 @@ class ApiToken(models.Model):
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
         return Q(user_id=scope.user_id)
-
-    @staticmethod
-    def hash_key(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    @staticmethod
-    def new_key() -> str:
-        return "trygg_" + secrets.token_urlsafe(32)

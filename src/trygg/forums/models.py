@@ -9,8 +9,6 @@ Meetings, attachments, decisions and reminders follow their forum.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 import uuid
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import CHANGE, VIEW, Scope
-from trygg.core.models import OrganisationOwned
+from trygg.core.models import HashedKeyMixin, OrganisationOwned
 from trygg.forums.choices import (
     CadenceKind,
     DecisionStatus,
@@ -446,13 +444,15 @@ class DecisionReminder(OrganisationOwned):
         return Forum.visible_ids_q(scope, action, path="decision__meeting__forum")
 
 
-class CalendarFeed(OrganisationOwned):
+class CalendarFeed(HashedKeyMixin, OrganisationOwned):
     """Kalenderprenumeration: a personal secret address for one forum's meetings (.ics).
 
     Calendar programs such as Outlook cannot log in, so the address itself is the credential,
     like an API token: only its hash is stored, it is shown once, it can be revoked, and every
     fetch still checks that its user may see the forum.
     """
+
+    key_prefix = "cal_"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -480,10 +480,3 @@ class CalendarFeed(OrganisationOwned):
     def access_q(cls, scope: Scope, action: str) -> Q:
         return Q(user_id=scope.user_id)
 
-    @staticmethod
-    def hash_key(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    @staticmethod
-    def new_key() -> str:
-        return "cal_" + secrets.token_urlsafe(32)
