@@ -320,30 +320,60 @@ class Cell:
     generated: int
 
 
-def _cube(user, organisation: Organisation, period: Period, *, category=None) -> list[Cell]:
-    """The period's counts per area, place, category and month, in one scan of DayCount.
+CUBE_FIELDS = ("area_id", "place_id", "category_id", "month")
 
-    Areas, places, trends and totals of the same period are all sums over these cells (a few
-    thousand at most), so a page that shows them all reads the period once. Read once per
-    request and period (kept on the organisation object, which lives for the request).
+
+def _key(period: Period, category) -> tuple:
+    return (period.start, period.end, getattr(category, "pk", None))
+
+
+def prepare(user, organisation: Organisation, period: Period, *, category=None) -> None:
+    """Read the period's counts per area, place, category and month in one scan.
+
+    A page that shows areas, places, trends and totals of the same period calls this first;
+    the selectors then sum these cells (a few thousand at most) instead of each scanning the
+    period. Kept on the organisation object, which lives for the request. Without it each
+    selector asks the database for exactly the sums it needs.
     """
-    key = (period.start, period.end, getattr(category, "pk", None))
     memo = organisation.__dict__.setdefault("_situation_cubes", {})
+    key = _key(period, category)
     if key not in memo:
         memo[key] = [
             Cell(*row)
             for row in _counts(user, organisation, period, category=category)
-            .values_list("area_id", "place_id", "category_id", "month")
+            .values_list(*CUBE_FIELDS)
             .annotate(n=Sum("count"), g=Sum("generated"))
         ]
-    return memo[key]
 
 
-def _in_area(cells: list[Cell], organisation: Organisation, area) -> list[Cell]:
+def _sums(
+    user, organisation: Organisation, period: Period, fields: tuple[str, ...], *, category=None
+) -> dict[tuple, tuple[int, int]]:
+    """{values of ``fields``: (count, generated)} over the period's counts."""
+    cells = organisation.__dict__.get("_situation_cubes", {}).get(_key(period, category))
+    result: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    if cells is not None:
+        for cell in cells:
+            sums = result[tuple(getattr(cell, f) for f in fields)]
+            sums[0] += cell.count
+            sums[1] += cell.generated
+    else:
+        for *values, n, g in (
+            _counts(user, organisation, period, category=category)
+            .values_list(*fields)
+            .annotate(n=Sum("count"), g=Sum("generated"))
+        ):
+            sums = result[tuple(values)]
+            sums[0] += n
+            sums[1] += g or 0
+    return {key: (n, g) for key, (n, g) in result.items()}
+
+
+def _area_ids(organisation: Organisation, area) -> set[int] | None:
+    """The area and its parts, or None for the whole kommun."""
     if area is None or area.pk == organisation.area_id:
-        return cells
-    ids = set(_with_descendants(area))
-    return [c for c in cells if c.area_id in ids]
+        return None
+    return set(_with_descendants(area))
 
 
 def _with_descendants(area: Area) -> list[int]:
@@ -509,12 +539,18 @@ def area_counts(
     inhabitants where the area's population is known (stats). Highest count first."""
     detail = has_detail_access(user, organisation)
     areas = analysis_areas(user, organisation)
-    current: dict[int | None, int] = defaultdict(int)
-    for cell in _cube(user, organisation, period, category=category):
-        current[cell.area_id] += cell.count
-    previous: dict[int | None, int] = defaultdict(int)
-    for cell in _cube(user, organisation, period.previous(), category=category):
-        previous[cell.area_id] += cell.count
+    current = {
+        key[0]: n
+        for key, (n, _g) in _sums(
+            user, organisation, period, ("area_id",), category=category
+        ).items()
+    }
+    previous = {
+        key[0]: n
+        for key, (n, _g) in _sums(
+            user, organisation, period.previous(), ("area_id",), category=category
+        ).items()
+    }
     population = _population(areas, period.end.year)
     rows = []
     known = {a.pk for a in areas}
@@ -572,10 +608,12 @@ def top_places(
         return None
     totals: dict[int, int] = defaultdict(int)
     by_category: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for cell in _cube(user, organisation, period, category=category):
-        if cell.place_id is not None:
-            totals[cell.place_id] += cell.count
-            by_category[cell.place_id][cell.category_id] += cell.count
+    for (place_id, category_id), (n, _g) in _sums(
+        user, organisation, period, ("place_id", "category_id"), category=category
+    ).items():
+        if place_id is not None:
+            totals[place_id] += n
+            by_category[place_id][category_id] += n
     rows = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
     if not rows:
         return []
@@ -627,8 +665,11 @@ def monthly_trend(
     labels = dict(CategoryGroup.choices)
     groups = {pk: group for pk, (_name, group) in _categories(user, organisation).items()}
     totals: dict[tuple[dt.date, str], int] = defaultdict(int)
-    for cell in _in_area(_cube(user, organisation, period, category=category), organisation, area):
-        totals[(cell.month, groups.get(cell.category_id, ""))] += cell.count
+    within = _area_ids(organisation, area)
+    fields = ("month", "category_id") if within is None else ("month", "category_id", "area_id")
+    for key, (n, _g) in _sums(user, organisation, period, fields, category=category).items():
+        if within is None or key[2] in within:
+            totals[(key[0], groups.get(key[1], ""))] += n
     return [
         MonthRow(month=month, group=str(labels.get(group, group)), count=shown(n, detail))
         for (month, group), n in sorted(totals.items())
@@ -1016,18 +1057,29 @@ def headline(
     """Reports in the period against the period before, and per 1 000 inhabitants of the
     kommun and year where its population is known."""
     detail = has_detail_access(user, organisation)
-    now = _in_area(_cube(user, organisation, period, category=category), organisation, area)
-    before = _in_area(
-        _cube(user, organisation, period.previous(), category=category), organisation, area
-    )
-    n, b = sum(c.count for c in now), sum(c.count for c in before)
+    within = _area_ids(organisation, area)
+    now = [
+        sums
+        for (area_id,), sums in _sums(
+            user, organisation, period, ("area_id",), category=category
+        ).items()
+        if within is None or area_id in within
+    ]
+    before = [
+        sums
+        for (area_id,), sums in _sums(
+            user, organisation, period.previous(), ("area_id",), category=category
+        ).items()
+        if within is None or area_id in within
+    ]
+    n, b = sum(c for c, _g in now), sum(c for c, _g in before)
     total, previous = shown(n, detail), shown(b, detail)
     change = _change(n, b) if total.value is not None and previous.value is not None else "–"
     result = Headline(
         total=total,
         previous=previous,
         change=change,
-        generated=sum(c.generated for c in now),
+        generated=sum(g for _c, g in now),
     )
     kommun = organisation.area
     whole = area is None or (kommun is not None and area.pk == kommun.pk)

@@ -101,6 +101,9 @@ def overview(request):
     user, organisation, period = request.user, choice["organisation"], choice["period"]
     category, area = choice["category"], choice["area"]
     detail = selectors.has_detail_access(user, organisation)
+    # One scan per period for the totals, areas, places and trend below.
+    selectors.prepare(user, organisation, period, category=category)
+    selectors.prepare(user, organisation, period.previous(), category=category)
     headline = selectors.headline(user, organisation, period, category=category, area=area)
     tow = selectors.time_of_week(user, organisation, period, category=category, area=area)
     areas = selectors.area_counts(user, organisation, period, category=category)
@@ -322,6 +325,8 @@ def places(request):
     user, organisation, period = request.user, choice["organisation"], choice["period"]
     category = choice["category"]
     detail = selectors.has_detail_access(user, organisation)
+    selectors.prepare(user, organisation, period, category=category)
+    selectors.prepare(user, organisation, period.previous(), category=category)
     areas = selectors.area_counts(user, organisation, period, category=category)
     top = selectors.top_places(user, organisation, period, category=category, limit=20)
     headline = selectors.headline(user, organisation, period, category=category)
