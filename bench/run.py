@@ -450,6 +450,8 @@ def markdown(results: list[dict]) -> str:
     ]
 
     def add(label, key, fmt=ms):
+        if all(r.get(key) is None for r in results):
+            return
         lines.append(f"| {label} | " + " | ".join(fmt(r.get(key)) for r in results) + " |")
 
     add("reports loaded", "reports", lambda v: f"{v:,}".replace(",", " "))
