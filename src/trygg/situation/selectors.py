@@ -505,18 +505,26 @@ def peak_label(peak: tuple[int, int] | None) -> str:
 # Areas and places
 
 
-def _population(areas: list[Area], year: int) -> dict[int, int]:
-    """Population per area for the year, or the year before (the latest usually published
-    early in a year), in one query (stats.selectors.populations_for)."""
+def _population_years(areas: list[Area], year: int) -> dict[int, tuple[int, int]]:
+    """{area id: (population, year)}: the newest of the five years up to ``year`` (figures
+    are published a few months after the year ends), in one query
+    (stats.selectors.populations_for)."""
     from trygg.stats.selectors import populations_for
 
-    known = populations_for(areas, [year - 1, year])
+    years = list(range(year - 4, year + 1))
+    known = populations_for(areas, years)
     result = {}
     for area in areas:
-        value = known.get((area.pk, year)) or known.get((area.pk, year - 1))
-        if value:
-            result[area.pk] = value
+        for candidate in reversed(years):
+            value = known.get((area.pk, candidate))
+            if value:
+                result[area.pk] = (value, candidate)
+                break
     return result
+
+
+def _population(areas: list[Area], year: int) -> dict[int, int]:
+    return {pk: value for pk, (value, _year) in _population_years(areas, year).items()}
 
 
 @dataclass
@@ -1048,6 +1056,7 @@ class Headline:
     change: str
     generated: int
     population: int | None = None  # of the kommun, for the rate
+    population_year: int | None = None
     rate_label: str = "–"  # reports per 1 000 inhabitants of the kommun, per year
 
 
@@ -1084,8 +1093,9 @@ def headline(
     kommun = organisation.area
     whole = area is None or (kommun is not None and area.pk == kommun.pk)
     if kommun is not None and whole and total.value is not None:
-        population = _population([kommun], period.end.year).get(kommun.pk)
-        if population:
+        known = _population_years([kommun], period.end.year).get(kommun.pk)
+        if known:
+            population, result.population_year = known
             per_year = n * 365 / period.days
             result.population = population
             result.rate_label = format_number(1000 * per_year / population, 1)

@@ -235,3 +235,20 @@ def test_the_demo_is_the_same_every_time(world):
     assert first == second
     assert len(first) == 300
     assert first == sorted(first, key=lambda r: r.occurred_at)  # loaded in time order
+
+
+def test_the_headline_gives_a_yearly_rate_from_the_newest_population(world, nacka):
+    from trygg.stats.services import population_set
+
+    week = selectors.last_complete_week()
+    add(nacka, world.places["Älta centrum"], "Klotter", [at(week, h) for h in range(10)])
+    kommun = world.areas["Nacka"]
+    population_set(actor=None, organisation=nacka, area=kommun, year=week.year - 3, count=90000)
+    population_set(actor=None, organisation=nacka, area=kommun, year=week.year - 1, count=100000)
+    period = selectors.Period(week, week + dt.timedelta(days=6))
+    headline = selectors.headline(world.users["samordnare"], nacka, period)
+    assert (headline.population, headline.population_year) == (100000, week.year - 1)
+    assert headline.rate_label == "5,2"  # 10 in a week is 521 a year, per 100 000
+    # A district has no kommun rate.
+    alta = selectors.headline(world.users["samordnare"], nacka, period, area=world.areas["Älta"])
+    assert alta.population is None and alta.total.value == 10
