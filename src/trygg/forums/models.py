@@ -479,4 +479,3 @@ class CalendarFeed(HashedKeyMixin, OrganisationOwned):
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
         return Q(user_id=scope.user_id)
-

@@ -44,7 +44,14 @@ def test_production_cookies_are_secure_and_hsts_is_on(tmp_path):
         "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS, settings.DEBUG, settings.SECRET_KEY[:6], settings.PASSWORD_HASHERS[0].rsplit('.', 1)[1])",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "31536000", "False", "a-real", "Argon2PasswordHasher"]
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "31536000",
+        "False",
+        "a-real",
+        "Argon2PasswordHasher",
+    ]
 
 
 def test_a_wrong_value_names_the_variable():
