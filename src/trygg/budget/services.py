@@ -10,35 +10,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding, MeasureTag
-from trygg.core.access import ADD, CHANGE, DELETE, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Organisation
-from trygg.core.services import save_validated
+from trygg.core.services import require, save_validated
 
 BUDGET_FIELDS = ["name", "year", "frame", "decided_by", "decided_on", "diarienummer", "note"]
 LINE_FIELDS = ["position", "name", "amount", "outcome", "proposal", "note"]
 FUNDING_FIELDS = ["source", "budget_line", "amount", "year", "note"]
-
-
-def require_whole_organisation(actor, action: str, organisation_id: int | None) -> None:
-    """Refuse unless the actor may act for the whole organisation, not only some areas.
-
-    The budget is the organisation's money: a working group limited to one kommundel
-    reads it but does not change it.
-    """
-    if actor is None:  # system work: demo loader, management commands run by an operator
-        return
-    scope = scope_for(actor)
-    if scope.is_superuser or organisation_id in scope.unlimited_organisation_ids(action):
-        return
-    raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _money(value) -> Decimal | None:
@@ -66,7 +52,7 @@ def budget_create(
     diarienummer: str = "",
     note: str = "",
 ) -> Budget:
-    require_whole_organisation(actor, ADD, organisation.pk)
+    require(actor, ADD, organisation.pk, whole_organisation=True)
     budget = Budget(
         organisation=organisation,
         year=year,
@@ -86,7 +72,7 @@ def budget_create(
 
 @transaction.atomic
 def budget_update(*, actor, budget: Budget, **fields: Any) -> Budget:
-    require_whole_organisation(actor, CHANGE, budget.organisation_id)
+    require(actor, CHANGE, budget.organisation_id, whole_organisation=True)
     before = snapshot(budget, BUDGET_FIELDS)
     if (
         "year" in fields
@@ -115,7 +101,7 @@ def budget_update(*, actor, budget: Budget, **fields: Any) -> Budget:
 @transaction.atomic
 def budget_delete(*, actor, budget: Budget) -> None:
     """Delete a budget and its lines; refused while a line still funds measures."""
-    require_whole_organisation(actor, DELETE, budget.organisation_id)
+    require(actor, DELETE, budget.organisation_id, whole_organisation=True)
     if MeasureFunding.objects.filter(budget_line__budget=budget).exists():
         raise ValidationError(
             _("A line of this budget funds measures. Change their funding first.")
@@ -173,7 +159,7 @@ def budget_line_create(
     note: str = "",
     position: int | None = None,
 ) -> BudgetLine:
-    require_whole_organisation(actor, CHANGE, budget.organisation_id)
+    require(actor, CHANGE, budget.organisation_id, whole_organisation=True)
     if position is None:
         position = (budget.lines.aggregate(m=Max("position"))["m"] or 0) + 1
     line = BudgetLine(
@@ -195,7 +181,7 @@ def budget_line_create(
 
 @transaction.atomic
 def budget_line_update(*, actor, line: BudgetLine, **fields: Any) -> BudgetLine:
-    require_whole_organisation(actor, CHANGE, line.organisation_id)
+    require(actor, CHANGE, line.organisation_id, whole_organisation=True)
     before = snapshot(line, LINE_FIELDS)
     for key, value in fields.items():
         if key not in LINE_FIELDS:
@@ -214,7 +200,7 @@ def budget_line_update(*, actor, line: BudgetLine, **fields: Any) -> BudgetLine:
 
 @transaction.atomic
 def budget_line_delete(*, actor, line: BudgetLine) -> None:
-    require_whole_organisation(actor, CHANGE, line.organisation_id)
+    require(actor, CHANGE, line.organisation_id, whole_organisation=True)
     record_change(
         actor=actor, obj=line, action=AuditAction.DELETE, before=snapshot(line, LINE_FIELDS)
     )
@@ -240,7 +226,7 @@ def measure_funding_create(
     budget_line: BudgetLine | None = None,
     note: str = "",
 ) -> MeasureFunding:
-    require_whole_organisation(actor, CHANGE, measure.organisation_id)
+    require(actor, CHANGE, measure.organisation_id, whole_organisation=True)
     funding = MeasureFunding(
         organisation_id=measure.organisation_id,
         measure=measure,
@@ -262,7 +248,7 @@ def measure_funding_create(
 
 @transaction.atomic
 def measure_funding_update(*, actor, funding: MeasureFunding, **fields: Any) -> MeasureFunding:
-    require_whole_organisation(actor, CHANGE, funding.organisation_id)
+    require(actor, CHANGE, funding.organisation_id, whole_organisation=True)
     before = snapshot(funding, FUNDING_FIELDS)
     for key, value in fields.items():
         if key not in FUNDING_FIELDS:
@@ -281,7 +267,7 @@ def measure_funding_update(*, actor, funding: MeasureFunding, **fields: Any) -> 
 
 @transaction.atomic
 def measure_funding_delete(*, actor, funding: MeasureFunding) -> None:
-    require_whole_organisation(actor, CHANGE, funding.organisation_id)
+    require(actor, CHANGE, funding.organisation_id, whole_organisation=True)
     record_change(
         actor=actor,
         obj=funding,
@@ -297,7 +283,7 @@ def measure_funding_delete(*, actor, funding: MeasureFunding) -> None:
 @transaction.atomic
 def measure_tags_set(*, actor, measure, kinds) -> list[MeasureTag]:
     """Give the measure exactly these categories (adding and removing as needed)."""
-    require_whole_organisation(actor, CHANGE, measure.organisation_id)
+    require(actor, CHANGE, measure.organisation_id, whole_organisation=True)
     wanted = set(kinds)
     existing = {tag.kind: tag for tag in MeasureTag.objects.filter(measure=measure)}
     for kind, tag in existing.items():

@@ -73,9 +73,15 @@ class Scope:
                 ids |= grant.organisation_ids
         return frozenset(ids)
 
-    def can(self, action: str, organisation_id: int | None) -> bool:
+    def can(
+        self, action: str, organisation_id: int | None, *, whole_organisation: bool = False
+    ) -> bool:
+        """Whether the user may do ``action`` for the organisation; with ``whole_organisation``,
+        only through a membership that is not limited to some areas."""
         if self.is_superuser:
             return True
+        if whole_organisation:
+            return organisation_id in self.unlimited_organisation_ids(action)
         return organisation_id in self.organisation_ids(action)
 
     def owned_q(

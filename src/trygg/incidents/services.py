@@ -107,15 +107,6 @@ def check_no_personal_data(text: str, field: str = "description") -> None:
         raise ValidationError({field: problems})
 
 
-def _require_unlimited(actor, action: str, organisation_id: int) -> None:
-    """Organisation-wide settings (the categories) need a membership without area limits."""
-    if actor is None:
-        return
-    scope = scope_for(actor)
-    if not (scope.is_superuser or organisation_id in scope.unlimited_organisation_ids(action)):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _may_in_area(actor, action: str, organisation_id: int, area_id: int | None) -> bool:
     """Whether the actor's grants for ``action`` cover the organisation in this area."""
     if actor is None:
@@ -141,7 +132,7 @@ def categories_ensure_defaults(
     """The organisation's categories, creating the default set when it has none (idempotent)."""
     if organisation is None:
         raise TypeError("organisation is required")
-    _require_unlimited(actor, CHANGE, organisation.pk)
+    require(actor, CHANGE, organisation.pk, whole_organisation=True)
     existing = list(IncidentCategory.objects.filter(organisation=organisation))
     if existing:
         return existing
@@ -162,7 +153,7 @@ def categories_ensure_defaults(
 def category_create(
     *, actor, organisation: Organisation, name: str, group: str, order: int = 0, is_active=True
 ) -> IncidentCategory:
-    _require_unlimited(actor, CHANGE, organisation.pk)
+    require(actor, CHANGE, organisation.pk, whole_organisation=True)
     category = IncidentCategory(
         organisation=organisation, name=name.strip(), group=group, order=order, is_active=is_active
     )
@@ -173,7 +164,7 @@ def category_create(
 
 @transaction.atomic
 def category_update(*, actor, category: IncidentCategory, **fields: Any) -> IncidentCategory:
-    _require_unlimited(actor, CHANGE, category.organisation_id)
+    require(actor, CHANGE, category.organisation_id, whole_organisation=True)
     before = snapshot(category, CATEGORY_FIELDS)
     for key, value in fields.items():
         if key not in CATEGORY_FIELDS:

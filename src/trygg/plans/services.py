@@ -109,15 +109,6 @@ def _require_in(actor, queryset, obj) -> None:
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
-def _require_unlimited(actor, action: str, organisation_id: int) -> None:
-    """Plan-level writes need a membership that is not limited to some areas."""
-    if actor is None:
-        return
-    scope = scope_for(actor)
-    if not (scope.is_superuser or organisation_id in scope.unlimited_organisation_ids(action)):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 # Statuses
 
 
@@ -152,7 +143,7 @@ def default_status(organisation: Organisation) -> MeasureStatus:
 
 @transaction.atomic
 def status_create(*, actor, organisation: Organisation, **fields: Any) -> MeasureStatus:
-    _require_unlimited(actor, DELETE, organisation.pk)
+    require(actor, DELETE, organisation.pk, whole_organisation=True)
     status = MeasureStatus(organisation=organisation)
     _apply(status, fields, STATUS_FIELDS)
     save_validated(status)
@@ -162,7 +153,7 @@ def status_create(*, actor, organisation: Organisation, **fields: Any) -> Measur
 
 @transaction.atomic
 def status_update(*, actor, status: MeasureStatus, **fields: Any) -> MeasureStatus:
-    _require_unlimited(actor, DELETE, status.organisation_id)
+    require(actor, DELETE, status.organisation_id, whole_organisation=True)
     before = snapshot(status, STATUS_FIELDS)
     if _apply(status, fields, STATUS_FIELDS):
         save_validated(status)
@@ -206,7 +197,7 @@ def plan_create(
     partner_organisations: Iterable[Organisation] = (),
     **fields: Any,
 ) -> Plan:
-    _require_unlimited(actor, ADD, organisation.pk)
+    require(actor, ADD, organisation.pk, whole_organisation=True)
     partners = list(partner_organisations)
     _check_partners(organisation, partners)
     plan = Plan(organisation=organisation, title=title)
@@ -220,7 +211,7 @@ def plan_create(
 
 @transaction.atomic
 def plan_update(*, actor, plan: Plan, **fields: Any) -> Plan:
-    _require_unlimited(actor, CHANGE, plan.organisation_id)
+    require(actor, CHANGE, plan.organisation_id, whole_organisation=True)
     before = _plan_snapshot(plan)
     partners = fields.pop("partner_organisations", None)
     changed = _apply(plan, fields, PLAN_FIELDS)
@@ -246,7 +237,7 @@ def plan_update(*, actor, plan: Plan, **fields: Any) -> Plan:
 
 @transaction.atomic
 def focus_area_create(*, actor, plan: Plan, title: str, **fields: Any) -> FocusArea:
-    _require_unlimited(actor, CHANGE, plan.organisation_id)
+    require(actor, CHANGE, plan.organisation_id, whole_organisation=True)
     if "order" not in fields:
         fields["order"] = plan.focus_areas.count()
     focus_area = FocusArea(organisation_id=plan.organisation_id, plan=plan, title=title)
@@ -263,7 +254,7 @@ def focus_area_create(*, actor, plan: Plan, title: str, **fields: Any) -> FocusA
 
 @transaction.atomic
 def focus_area_update(*, actor, focus_area: FocusArea, **fields: Any) -> FocusArea:
-    _require_unlimited(actor, CHANGE, focus_area.organisation_id)
+    require(actor, CHANGE, focus_area.organisation_id, whole_organisation=True)
     before = snapshot(focus_area, FOCUS_AREA_FIELDS)
     if _apply(focus_area, fields, FOCUS_AREA_FIELDS):
         save_validated(focus_area)
@@ -281,7 +272,7 @@ def focus_area_update(*, actor, focus_area: FocusArea, **fields: Any) -> FocusAr
 def activity_create(
     *, actor, plan: Plan, title: str, focus_area: FocusArea | None = None, **fields: Any
 ) -> Activity:
-    _require_unlimited(actor, CHANGE, plan.organisation_id)
+    require(actor, CHANGE, plan.organisation_id, whole_organisation=True)
     if "order" not in fields:
         fields["order"] = plan.activities.count()
     activity = Activity(
@@ -300,7 +291,7 @@ def activity_create(
 
 @transaction.atomic
 def activity_update(*, actor, activity: Activity, **fields: Any) -> Activity:
-    _require_unlimited(actor, CHANGE, activity.organisation_id)
+    require(actor, CHANGE, activity.organisation_id, whole_organisation=True)
     before = snapshot(activity, ACTIVITY_FIELDS)
     if _apply(activity, fields, ACTIVITY_FIELDS):
         save_validated(activity)

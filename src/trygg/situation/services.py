@@ -35,16 +35,6 @@ ANALYSIS_FIELDS = ["victim", "offender", "place", "causes", "conclusion"]
 # Situation pictures
 
 
-def _require_whole(actor, action: str, organisation_id: int) -> None:
-    """A lägesbild covers the whole kommun: area-limited members may not write it."""
-    require(actor, action, organisation_id)
-    if actor is None:
-        return
-    scope = scope_for(actor)
-    if not scope.is_superuser and organisation_id not in scope.unlimited_organisation_ids(action):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 @transaction.atomic
 def picture_create(
     *,
@@ -55,7 +45,7 @@ def picture_create(
     summary: str = "",
     state: str = "utkast",
 ) -> SituationPicture:
-    _require_whole(actor, ADD, organisation.pk)
+    require(actor, ADD, organisation.pk, whole_organisation=True)
     picture = SituationPicture(
         organisation=organisation,
         year=year,
@@ -75,7 +65,7 @@ def picture_create(
 
 @transaction.atomic
 def picture_update(*, actor, picture: SituationPicture, **fields: Any) -> SituationPicture:
-    _require_whole(actor, CHANGE, picture.organisation_id)
+    require(actor, CHANGE, picture.organisation_id, whole_organisation=True)
     before = snapshot(picture, PICTURE_FIELDS)
     for key, value in fields.items():
         if key not in PICTURE_FIELDS:
@@ -94,7 +84,7 @@ def picture_update(*, actor, picture: SituationPicture, **fields: Any) -> Situat
 
 @transaction.atomic
 def picture_delete(*, actor, picture: SituationPicture) -> None:
-    _require_whole(actor, DELETE, picture.organisation_id)
+    require(actor, DELETE, picture.organisation_id, whole_organisation=True)
     record_change(
         actor=actor,
         obj=picture,
