@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, scope_for
 from trygg.core.models import Area, Organisation, Place
+from trygg.core.selectors import organisations_for
 from trygg.incidents.choices import Assessment, CategoryGroup, ReportStatus
 
 
@@ -201,10 +202,7 @@ class CategoryForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(user)
-        organisations = Organisation.objects.all()
-        if not scope.is_superuser:
-            organisations = organisations.filter(pk__in=scope.unlimited_organisation_ids(CHANGE))
+        organisations = organisations_for(user, CHANGE)
         self.fields["organisation"].queryset = organisations
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()

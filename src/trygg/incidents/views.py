@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, scope_for
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
-from trygg.core.models import Organisation
+from trygg.core.selectors import organisations_for
 from trygg.core.uploads import read_upload
 from trygg.core.views import add_form_errors
 from trygg.incidents import selectors, services
@@ -254,10 +254,7 @@ class CategoryListView(RestrictedListView):
         context = super().get_context_data(**kwargs)
         context["create_url"] = reverse("incidents:category_create")
         context["create_label"] = _("New category")
-        scope = scope_for(self.request.user)
-        organisations = Organisation.objects.all()
-        if not scope.is_superuser:
-            organisations = organisations.filter(pk__in=scope.unlimited_organisation_ids(CHANGE))
+        organisations = organisations_for(self.request.user, CHANGE)
         with_categories = set(
             IncidentCategory.objects.restrict(self.request.user, CHANGE).values_list(
                 "organisation_id", flat=True
@@ -329,10 +326,7 @@ def category_edit(request, pk):
 @require_POST
 def category_defaults(request):
     """Lägg till standardkategorierna for an organisation that has none."""
-    scope = scope_for(request.user)
-    organisations = Organisation.objects.all()
-    if not scope.is_superuser:
-        organisations = organisations.filter(pk__in=scope.unlimited_organisation_ids(CHANGE))
+    organisations = organisations_for(request.user, CHANGE)
     organisation = get_object_or_404(organisations, pk=request.POST.get("organisation") or 0)
     services.categories_ensure_defaults(organisation, actor=request.user)
     messages.success(request, _("The default categories are in place."))

@@ -16,6 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from trygg.core.access import ADD, CHANGE, VIEW, scope_for
 from trygg.core.models import Area, Organisation, Place
+from trygg.core.selectors import organisations_for
 from trygg.plans import selectors, services
 from trygg.plans.filters import ActivityFilter, FocusAreaFilter, MeasureFilter, PlanFilter
 from trygg.plans.models import (
@@ -367,12 +368,7 @@ def get_plan(request, plan_id: int):
 
 @router.post("/plans", response={201: PlanDetailOut})
 def create_plan(request, payload: PlanIn):
-    scope = scope_for(request.user)
-    organisations = (
-        Organisation.objects.all()
-        if scope.is_superuser
-        else Organisation.objects.filter(pk__in=scope.unlimited_organisation_ids(ADD))
-    )
+    organisations = organisations_for(request.user, ADD)
     organisation = _one(
         organisations, payload.organisation_id, "organisation_id", _("organisation")
     )

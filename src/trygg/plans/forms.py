@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.core.access import ADD, VIEW, scope_for
+from trygg.core.access import ADD, VIEW
 from trygg.core.models import Area, Organisation, Partnership, Place
+from trygg.core.selectors import organisations_for
 from trygg.plans.choices import PlanKind
 from trygg.plans.models import (
     Activity,
@@ -57,12 +58,7 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(user)
-        own = (
-            Organisation.objects.all()
-            if scope.is_superuser
-            else Organisation.objects.filter(pk__in=scope.unlimited_organisation_ids(ADD))
-        )
+        own = organisations_for(user, ADD)
         self.fields["organisation"].queryset = own
         if self.instance.pk:
             self.fields["organisation"].disabled = True
@@ -259,12 +255,7 @@ class PlanImportForm(forms.Form):
             for name in ["organisation", "partner_organisations", "title", "kind"]:
                 del self.fields[name]
             return
-        scope = scope_for(user)
-        own = (
-            Organisation.objects.all()
-            if scope.is_superuser
-            else Organisation.objects.filter(pk__in=scope.unlimited_organisation_ids(ADD))
-        )
+        own = organisations_for(user, ADD)
         self.fields["organisation"].queryset = own
         if own.count() == 1:
             self.fields["organisation"].initial = own.first().pk

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
-from trygg.core.models import Organisation
+from trygg.core.selectors import organisations_for
 from trygg.core.tables import Column, Table
 from trygg.core.uploads import read_upload
 from trygg.core.views import add_form_errors
@@ -670,12 +670,7 @@ class StatusListView(RestrictedListView):
 def status_create(request):
     if not _can_edit_statuses(request.user):
         raise Http404
-    scope = scope_for(request.user)
-    organisations = (
-        Organisation.objects.all()
-        if scope.is_superuser
-        else Organisation.objects.filter(pk__in=scope.unlimited_organisation_ids(DELETE))
-    )
+    organisations = organisations_for(request.user, DELETE)
     form = MeasureStatusForm(request.POST or None)
     form.fields["organisation"] = forms.ModelChoiceField(
         queryset=organisations, label=_("Organisation"), initial=organisations.first()
