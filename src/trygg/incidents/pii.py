@@ -365,9 +365,56 @@ WARNING_KINDS = (KIND_NAME, KIND_ADDRESS, KIND_REGISTRATION)
 # First names that are also ordinary Swedish words ("per år", "hans bil", "en björn"): they count
 # as a name only when a surname follows.
 _NAME_WORDS = frozenset(
-    """Alla Alva Axel Bo Björn Dag Frost Hans Klara Lo Liv Maj Max Mina Per Ros Rosa Siv Sol Sten
-    Stig Storm Tor Vide Vera Ask Bris Ull Viktoria Linnea Ronja Iris Hugo Elias Juni Juli Augusti
-    Saga Malm Berg Asp Alm Björk Lind Sjö Holm Ström Dahl""".split()
+    [
+        "Alla",
+        "Alva",
+        "Axel",
+        "Bo",
+        "Björn",
+        "Dag",
+        "Frost",
+        "Hans",
+        "Klara",
+        "Lo",
+        "Liv",
+        "Maj",
+        "Max",
+        "Mina",
+        "Per",
+        "Ros",
+        "Rosa",
+        "Siv",
+        "Sol",
+        "Sten",
+        "Stig",
+        "Storm",
+        "Tor",
+        "Vide",
+        "Vera",
+        "Ask",
+        "Bris",
+        "Ull",
+        "Viktoria",
+        "Linnea",
+        "Ronja",
+        "Iris",
+        "Hugo",
+        "Elias",
+        "Juni",
+        "Juli",
+        "Augusti",
+        "Saga",
+        "Malm",
+        "Berg",
+        "Asp",
+        "Alm",
+        "Björk",
+        "Lind",
+        "Sjö",
+        "Holm",
+        "Ström",
+        "Dahl",
+    ]
 )
 # Surname endings that mark a Swedish surname even when it is not in the list.
 _SURNAME_ENDINGS = (
