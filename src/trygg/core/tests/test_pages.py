@@ -112,3 +112,16 @@ def test_unknown_pages_get_a_swedish_404(world, login):
     response = login("samordnare").get("/finns-inte/")
     assert response.status_code == 404
     assert "Sidan hittades inte" in response.content.decode()
+
+
+def test_make_run_serves_the_products_error_pages_not_djangos():
+    """`make run` serves without DEBUG (own 404 page) and still serves static files."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[4]
+    recipe = subprocess.run(
+        ["make", "-n", "-W", "demo", "run"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    serve = next(line for line in recipe.splitlines() if "runserver" in line)
+    assert "TRYGG_DEBUG=0" in serve and "--insecure" in serve
