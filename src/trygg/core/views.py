@@ -526,6 +526,28 @@ def api_token_delete(request, pk):
     return redirect("core:api_tokens")
 
 
+@require_POST
+def set_language(request):
+    """Choose the interface language: kept as the person's setting, or in the session before login."""
+    from django.conf import settings
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from trygg.core.middleware import LANGUAGE_SESSION_KEY
+
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            services.preferences_update(actor=request.user, language=language)
+        else:
+            request.session[LANGUAGE_SESSION_KEY] = language
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("core:home")
+    return redirect(target)
+
+
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
