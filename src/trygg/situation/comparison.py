@@ -47,6 +47,10 @@ def has_comparable_period(user, organisation: Organisation, period) -> bool:
     return first is not None and first <= period.previous().start
 
 
+def no_comparison() -> str:
+    return _("no comparable period")
+
+
 def comparison_text(
     user, organisation: Organisation, period, now: int | None, before: int | None
 ) -> str:
@@ -55,7 +59,7 @@ def comparison_text(
     if now is None or before is None:
         return "–"
     if not has_comparable_period(user, organisation, period):
-        return _("no comparable period")
+        return no_comparison()
     if before < MIN_BASE:
         return "–"
     return format_change(100 * (now - before) / before)

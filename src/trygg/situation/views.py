@@ -93,6 +93,20 @@ def _notices(detail: bool, generated: int) -> dict:
     }
 
 
+def _comparable(user, organisation, period, headline, areas) -> None:
+    """Say "ingen jämförbar period" where the previous period has no data (see
+    situation.comparison), instead of a percentage over a partly recorded period."""
+    from trygg.situation.comparison import has_comparable_period, no_comparison
+
+    if has_comparable_period(user, organisation, period):
+        return
+    if headline.total.value is not None and headline.previous.value is not None:
+        headline.change = no_comparison()
+    for row in areas:
+        if row.count.value is not None and row.previous.value is not None:
+            row.change = no_comparison()
+
+
 @login_required
 def overview(request):
     """Lägesbild: every analysis of one organisation on one page."""
@@ -107,6 +121,7 @@ def overview(request):
     headline = selectors.headline(user, organisation, period, category=category, area=area)
     tow = selectors.time_of_week(user, organisation, period, category=category, area=area)
     areas = selectors.area_counts(user, organisation, period, category=category)
+    _comparable(user, organisation, period, headline, areas)
     places = selectors.top_places(user, organisation, period, category=category)
     trend = selectors.monthly_trend(user, organisation, period, category=category, area=area)
     police = selectors.police_summary(user, organisation, end=period.end)

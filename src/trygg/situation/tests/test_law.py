@@ -308,3 +308,33 @@ def test_a_partner_sees_the_plan_document_only_when_the_plan_is_shared(chain_wor
     )
     document = chain.action_plan_document(user=world.users["polis"], plan=plan)
     assert document.measure_total.value == 1
+
+
+# The comparison with the previous period
+
+
+def test_the_overview_says_no_comparable_period_when_the_previous_period_has_no_data(
+    generated, login
+):
+    """The generated reports cover the last 12 months: the 12 months before hold only the
+    reports of the first day, and "+36 509 %" over them would be nonsense."""
+    response = login("samordnare").get("/lagesbild/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "ingen jämförbar period" in text
+    assert response.context["headline"].change == "ingen jämförbar period"
+
+
+def test_a_period_whose_previous_period_has_data_gets_a_percentage(generated, world):
+    from trygg.situation import selectors
+    from trygg.situation.comparison import comparison_text, has_comparable_period
+
+    nacka = world.organisations["nacka"]
+    user = world.users["samordnare"]
+    today = timezone.localdate()
+    recent = selectors.Period(today - dt.timedelta(days=27), today)
+    assert has_comparable_period(user, nacka, recent)
+    assert comparison_text(user, nacka, recent, 120, 100) == "+20\u00a0%"
+    whole = selectors.default_period()
+    assert not has_comparable_period(user, nacka, whole)
+    assert comparison_text(user, nacka, whole, 3661, 10) == "ingen jämförbar period"
