@@ -174,7 +174,12 @@ def report_map(report: IncidentReport) -> dict | None:
         point = [report.shown_lat, report.shown_lon]
     elif report.place_id is not None and report.place.lat is not None:
         point = [report.place.lat, report.place.lon]
-    geometry = report.area.geometry if report.area_id is not None else None
+    # The report's area, or the nearest enclosing area that has a boundary (a kommundel drawn
+    # without one sits in its kommun): without base tiles the outline is what places the point.
+    area, geometry = report.area if report.area_id is not None else None, None
+    while area is not None and geometry is None:
+        geometry = area.geometry
+        area = area.parent
     if point is None and geometry is None:
         return None
     features = [{"type": "Feature", "geometry": geometry, "properties": {}}] if geometry else []
