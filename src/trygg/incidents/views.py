@@ -145,6 +145,10 @@ def _detail_context(request, report, review_form=None):
         "title": str(report),
         "can_review": can_review,
         "review_form": review_form if can_review else None,
+        "next_to_review": selectors.next_report_to_review(request.user, after=report)
+        if can_review
+        else None,
+        "map_data": selectors.report_map(report),
     }
 
 
@@ -179,6 +183,9 @@ def report_review(request, pk):
             _error_form(form, error)
         else:
             messages.success(request, _("The report was saved."))
+            following = selectors.next_report_to_review(request.user, after=report)
+            if following is not None and request.POST.get("then") == "next":
+                return redirect("incidents:report_detail", pk=following.pk)
             return redirect("incidents:report_detail", pk=report.pk)
     return render(
         request,
