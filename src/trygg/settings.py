@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves /api/docs with its own Swagger UI assets, from static (no CDN)
     "axes",
     "csp",
     "django_tasks",
