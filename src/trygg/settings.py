@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves /api/docs with its own Swagger UI assets, from static (no CDN)
     "axes",
+    "django_otp",  # two-factor authentication (TOTP and recovery codes), see core.twofactor
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trygg.core.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -91,6 +95,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "trygg.core.oidc.TryggOIDCBackend",  # acts only when single sign-on is configured
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -120,6 +125,39 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Municipal single sign-on, OpenID Connect (mozilla-django-oidc; core.oidc). Off unless the
+# deployment sets a client id; then every endpoint and the secret must be set too.
+OIDC_RP_CLIENT_ID = env.string("TRYGG_OIDC_CLIENT_ID", "")
+TRYGG_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+_oidc_required = None if TRYGG_OIDC_ENABLED else ""
+OIDC_RP_CLIENT_SECRET = env.string("TRYGG_OIDC_CLIENT_SECRET", _oidc_required)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.string("TRYGG_OIDC_AUTHORIZATION_ENDPOINT", _oidc_required)
+OIDC_OP_TOKEN_ENDPOINT = env.string("TRYGG_OIDC_TOKEN_ENDPOINT", _oidc_required)
+OIDC_OP_USER_ENDPOINT = env.string("TRYGG_OIDC_USERINFO_ENDPOINT", _oidc_required)
+OIDC_OP_JWKS_ENDPOINT = env.string("TRYGG_OIDC_JWKS_ENDPOINT", _oidc_required)
+TRYGG_OIDC_ISSUER = env.string("TRYGG_OIDC_ISSUER", "")
+TRYGG_OIDC_END_SESSION_ENDPOINT = env.string("TRYGG_OIDC_END_SESSION_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env.choice(
+    "TRYGG_OIDC_SIGN_ALGO", "RS256", {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512"}
+)
+OIDC_RP_SCOPES = env.string("TRYGG_OIDC_SCOPES", "openid email profile")
+# ID token values that count as multi-factor: then Trygg does not ask for its own code.
+TRYGG_OIDC_MFA_AMR = env.string_list("TRYGG_OIDC_MFA_AMR", ["mfa", "otp", "hwk", "swk", "sc"])
+TRYGG_OIDC_MFA_ACR = env.string_list("TRYGG_OIDC_MFA_ACR", [])
+TRYGG_OIDC_LOGIN_LABEL = env.string("TRYGG_OIDC_LOGIN_LABEL", "")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for logging out of the provider too
+OIDC_CREATE_USER = False  # core.oidc matches members and invitations; it never invents users
+OIDC_AUTHENTICATION_CALLBACK_URL = "core:sso_callback"
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "login"
+
+# Two-factor authentication (django-otp): the name an authenticator app shows, and the
+# growing wait after a wrong code (1 s, 2 s, 4 s …).
+OTP_TOTP_ISSUER = env.string("TRYGG_TOTP_ISSUER", "Trygg")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
@@ -192,6 +230,14 @@ if MAP_TILE_URL:
 
     _tile = urlparse(MAP_TILE_URL.replace("{s}", "a"))
     _img_src.append(f"{_tile.scheme}://{_tile.netloc}")
+# Logging out after single sign-on ends the provider's session too: the logout form's
+# redirect goes to the provider, which form-action must allow.
+_form_action = [SELF]
+if TRYGG_OIDC_ENABLED and TRYGG_OIDC_END_SESSION_ENDPOINT:
+    from urllib.parse import urlparse
+
+    _end_session = urlparse(TRYGG_OIDC_END_SESSION_ENDPOINT)
+    _form_action.append(f"{_end_session.scheme}://{_end_session.netloc}")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -202,7 +248,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": _form_action,
         "frame-ancestors": [NONE],
     }
 }
