@@ -190,6 +190,18 @@ MAP_TILE_URL = env.string("TRYGG_MAP_TILE_URL", "")
 POLICE_FEED_URL = env.string("TRYGG_POLICE_FEED_URL", "https://polisen.se/api/events")
 # Change and access logs are kept at least five years (product requirement).
 AUDIT_RETENTION_DAYS = env.integer("TRYGG_AUDIT_RETENTION_DAYS", 5 * 366, minimum=5 * 365)
+# Gallring per information type, in days; 0 keeps it for good (core.retention,
+# `python -m trygg apply_retention`). The kommun's dokumenthanteringsplan decides.
+RETENTION_DAYS = {
+    "incident_reports": env.integer("TRYGG_RETENTION_INCIDENT_REPORTS_DAYS", 5 * 366, minimum=0),
+    "police_events": env.integer("TRYGG_RETENTION_POLICE_EVENTS_DAYS", 5 * 366, minimum=0),
+    "meeting_attachments": env.integer(
+        "TRYGG_RETENTION_MEETING_ATTACHMENTS_DAYS", 10 * 366, minimum=0
+    ),
+    "imports": env.integer("TRYGG_RETENTION_IMPORTS_DAYS", 366, minimum=0),
+    "import_files": env.integer("TRYGG_RETENTION_IMPORT_FILES_DAYS", 30, minimum=0),
+    "inactive_accounts": env.integer("TRYGG_RETENTION_INACTIVE_ACCOUNTS_DAYS", 2 * 366, minimum=0),
+}
 
 EMAIL_BACKEND = env.string(
     "TRYGG_EMAIL_BACKEND",
