@@ -309,3 +309,14 @@ def test_the_periodic_task_applies_the_rules(data, monkeypatch):
     result = apply_retention_task.call()
     assert result["incident_reports"] == 1
     assert not exists(data["reports"][0])
+
+
+def test_the_tombstone_reads_in_the_administrators_change_log(data, login):
+    retention.apply_retention(now=NOW)
+    page = login("admin").get("/andringslogg/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Gallring: Händelserapporter" in text
+    export = login("admin").get("/andringslogg/?format=csv")
+    assert export.status_code == 200
+    assert "Gallring: Händelserapporter" in export.content.decode("utf-8-sig")
