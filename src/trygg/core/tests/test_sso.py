@@ -37,6 +37,7 @@ PROVIDER_USERS = {
     "alva-mfa": ("admin@example.se", "mfa", "Admin"),
     "alva": ("admin@example.se", "Alva", "Admin"),
     "okand": ("okand@example.se", "Olle", "Okänd"),
+    "inbjuden": ("inbjuden@example.se", "Ida", "Inbjuden"),
     "overifierad": ("samordnare@example.se", "Sara", "unverified"),
 }
 
@@ -277,3 +278,28 @@ def test_mfa_is_read_from_amr_or_acr(settings):
     assert not asserts_mfa({})
     assert asserts_mfa({"acr": "https://id.example.se/loa3"})
     assert not asserts_mfa({"acr": "https://id.example.se/loa2"})
+
+
+@pytest.mark.skipif(
+    not hasattr(__import__("trygg.core.models", fromlist=["x"]), "Invitation"),
+    reason="invitations (core.Invitation) are not part of this build",
+)
+def test_an_invited_person_signs_in_by_sso_and_gets_the_invited_role(browser_page, world, sso):
+    from trygg.core import services
+    from trygg.core.models import Invitation
+
+    invitation, _key = services.invitation_create(
+        actor=world.users["admin"],
+        organisation=world.organisations["nacka"],
+        email="inbjuden@example.se",
+        role="lasare",
+        send=False,
+    )
+    page = browser_page(1280)
+    sign_in_at_provider(page, "inbjuden")
+    page.wait_for_url(lambda url: "/logga-in/" not in url and "/login/" not in url)
+    user = get_user_model().objects.get(email="inbjuden@example.se")
+    membership = Membership.objects.get(user=user)
+    assert (membership.organisation, membership.role) == (world.organisations["nacka"], "lasare")
+    assert Invitation.objects.get(pk=invitation.pk).accepted_at is not None
+    assert not user.has_usable_password()
