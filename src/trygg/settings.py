@@ -157,6 +157,9 @@ LOGIN_REDIRECT_URL_FAILURE = "login"
 # Two-factor authentication (django-otp): the name an authenticator app shows, and the
 # growing wait after a wrong code (1 s, 2 s, 4 s …).
 OTP_TOTP_ISSUER = env.string("TRYGG_TOTP_ISSUER", "Trygg")
+# Besides administratörer: rules (user) -> bool that make two-factor compulsory; a module
+# not built yet is skipped. The youth-cases module requires it for the roles that read cases.
+TWO_FACTOR_REQUIRED_BY = ["trygg.cases.access.user_needs_two_factor"]
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 

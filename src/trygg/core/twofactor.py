@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
@@ -69,10 +70,28 @@ def _is_administrator(user: Any) -> bool:
 add_requirement(_is_administrator)
 
 
+_settings_loaded = False
+
+
+def _load_from_settings() -> None:
+    """Register the rules named in settings.TWO_FACTOR_REQUIRED_BY (dotted paths); a module
+    not built yet is skipped, as the navigation does."""
+    global _settings_loaded
+    if _settings_loaded:
+        return
+    for path in getattr(settings, "TWO_FACTOR_REQUIRED_BY", []):
+        try:
+            add_requirement(import_string(path))
+        except ImportError:
+            continue
+    _settings_loaded = True
+
+
 def two_factor_required(user: Any) -> bool:
     """Whether the user must use two-factor: an administratör, or any registered rule says so."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
+    _load_from_settings()
     return any(requirement(user) for requirement in _requirements)
 
 

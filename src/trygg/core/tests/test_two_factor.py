@@ -57,6 +57,21 @@ def test_another_app_can_add_a_requirement(world, monkeypatch):
     assert not twofactor.two_factor_required(world.users["samordnare"])
 
 
+def test_a_requirement_can_be_named_in_settings(world, settings, monkeypatch):
+    monkeypatch.setattr(twofactor, "_requirements", list(twofactor._requirements))
+    monkeypatch.setattr(twofactor, "_settings_loaded", False)
+    settings.TWO_FACTOR_REQUIRED_BY = [
+        "trygg.core.tests.test_two_factor.polis_needs_two_factor",
+        "trygg.not_built_yet.access.rule",
+    ]
+    assert twofactor.two_factor_required(world.users["polis"])
+    assert not twofactor.two_factor_required(world.users["samordnare"])
+
+
+def polis_needs_two_factor(user) -> bool:
+    return user.username == "polis"
+
+
 def test_demo_administrator_has_the_documented_demo_secret(world):
     device = TOTPDevice.objects.get(user=world.users["admin"])
     assert device.verify_token(totp_code(DEMO_TOTP_SECRET))
