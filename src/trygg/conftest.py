@@ -103,9 +103,25 @@ def browser():
         instance.close()
 
 
+_warmed: set[str] = set()
+
+
+def _warm_up(url: str) -> None:
+    """The live server's first answer loads templates and catalogues; on a busy machine that
+    can outlast a page's timeout, so it is fetched once without one."""
+    if url in _warmed:
+        return
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/logga-in/", timeout=180) as response:  # noqa: S310
+        response.read()
+    _warmed.add(url)
+
+
 @pytest.fixture
 def browser_page(browser, live_server):
     """new_page(width=1280) → a page on the live server; closed after the test."""
+    _warm_up(live_server.url)
     contexts = []
 
     def _new_page(width: int = 1280, height: int = 900):
