@@ -12,7 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("planer/", include("trygg.plans.urls")),
-    path("insatser/", include("trygg.plans.register_urls")),
+    path("insatser/", include("trygg.reports.register_urls")),
     path("samverkan/", include("trygg.forums.urls")),
     path("budget/", include("trygg.budget.urls")),
     path("handelser/", include("trygg.incidents.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Case, When
 from django.http import Http404
 from django.utils import translation
 
@@ -36,7 +37,9 @@ def find_organisation(text: str) -> Organisation:
     candidates = Organisation.objects.all()
     if text.isdigit():
         match = (
-            candidates.filter(area__code=text, area__kind="kommun").first()
+            candidates.filter(area__code=text, area__kind="kommun")
+            .order_by(Case(When(kind="kommun", then=0), default=1), "pk")
+            .first()
             if len(text) == 4
             else None
         )

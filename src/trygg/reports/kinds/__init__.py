@@ -25,7 +25,16 @@ class Kind:
 
 
 def _kinds() -> dict[str, Kind]:
-    from trygg.reports.kinds import annual
+    from trygg.reports.kinds import (
+        action_plan,
+        annual,
+        budget,
+        law,
+        plan,
+        situation,
+        skrivelse,
+        weekly,
+    )
 
     kinds = [
         Kind(
@@ -37,6 +46,60 @@ def _kinds() -> dict[str, Kind]:
             ),
             annual.build,
             ("forum",),
+        ),
+        Kind(
+            "situation",
+            _("Situation picture (lägesbild)"),
+            _(
+                "The whole area: crime, police events, incident reports and surveys with trends; "
+                "prioritised problems with their cause analyses."
+            ),
+            situation.build,
+        ),
+        Kind(
+            "action_plan",
+            _("Action plan (åtgärdsplan)"),
+            _(
+                "Measures grouped by the problem they address, with responsibles, timing and targets."
+            ),
+            action_plan.build,
+            ("plan",),
+        ),
+        Kind(
+            "budget",
+            _("Budget proposal"),
+            _(
+                "Proposal, outcome and budget per line with computed sums, the frame and the state grant."
+            ),
+            budget.build,
+        ),
+        Kind(
+            "weekly",
+            _("Weekly picture"),
+            _(
+                "Last week against the usual level, deviations, focus places and the quarter's top three."
+            ),
+            weekly.build,
+            ("week",),
+        ),
+        Kind(
+            "skrivelse",
+            _("Answer to a written question (skrivelse)"),
+            _("Which measures were done, by whom, with what resources, and what is planned."),
+            skrivelse.build,
+        ),
+        Kind(
+            "plan",
+            _("Plan"),
+            _("The plan with its decision, period, progress, targets and outcomes."),
+            plan.build,
+            ("plan",),
+        ),
+        Kind(
+            "law",
+            _("The law's checklist (2023:196)"),
+            _("Each requirement of the law, met or not, with its evidence."),
+            law.build,
         ),
     ]
     return {k.name: k for k in kinds}

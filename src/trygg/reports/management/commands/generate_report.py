@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 
 from trygg.core.access import Scope
 from trygg.core.models import Organisation
@@ -46,8 +47,6 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"Användaren finns inte: {options['user']}")
-            from django.http import Http404
-
             try:
                 organisation = organisation_for(user, organisation.pk)
             except Http404 as exc:
@@ -66,6 +65,10 @@ class Command(BaseCommand):
             document = generate(user, options["kind"], params, language=options["language"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        except Http404 as exc:
+            raise CommandError(
+                f"Det finns inget underlag för {options['kind']} {year} hos {organisation.name}."
+            ) from exc
         content = render.render(document, options["format"])
         output = Path(options["output"] or f"{options['kind']}-{year}.{options['format']}")
         output.write_bytes(content)
