@@ -206,8 +206,6 @@ def plan_detail(request, pk):
     )
 
 
-
-
 @login_required
 def plan_export(request, pk, fmt):
     plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=pk)
