@@ -40,6 +40,7 @@ class GenerateForm(forms.Form):
         label=_("Format"),
         choices=[("pdf", "PDF"), ("docx", "Word (.docx)"), ("html", _("HTML file"))],
         initial="pdf",
+        required=False,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -72,7 +73,7 @@ class GenerateForm(forms.Form):
         return week
 
     def clean_format(self) -> str:
-        value = self.cleaned_data["format"]
+        value = self.cleaned_data.get("format") or "pdf"
         if value not in render.FORMATS:
             raise forms.ValidationError(_("Choose a format."))
         return value
