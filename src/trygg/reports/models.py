@@ -48,11 +48,11 @@ class ReportVersion(OrganisationOwned):
 
     kind = models.CharField(_("kind"), max_length=32)
     title = models.CharField(_("title"), max_length=300)
-    parameters = models.JSONField(_("parameters"), default=dict)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=8, default="sv")
     content_hash = models.CharField(_("content hash"), max_length=64)
-    figures = models.JSONField(_("figures"), default=list)
-    drafts = models.JSONField(_("drafts"), default=dict)
+    figures = models.JSONField(_("figures"), default=list, blank=True)
+    drafts = models.JSONField(_("drafts"), default=dict, blank=True)
     diarienummer = models.CharField(_("reg. no."), max_length=60, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
@@ -82,7 +82,7 @@ class ReportJob(OrganisationOwned):
 
     kind = models.CharField(_("kind"), max_length=32)
     format = models.CharField(_("format"), max_length=8)
-    parameters = models.JSONField(_("parameters"), default=dict)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=8, default="sv")
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED

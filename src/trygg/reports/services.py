@@ -19,6 +19,16 @@ from trygg.reports.document import Document
 from trygg.reports.models import ReportDraft, ReportJob, ReportVersion
 
 MAX_DRAFT_LENGTH = 20_000
+VERSION_FIELDS = [
+    "kind",
+    "title",
+    "parameters",
+    "language",
+    "content_hash",
+    "diarienummer",
+    "decided_on",
+    "decided_by",
+]
 
 
 @transaction.atomic
@@ -75,7 +85,13 @@ def report_version_save(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     save_validated(version)
-    record_change(actor=actor, obj=version, action=AuditAction.CREATE, after=snapshot(version))
+    # The figures are in the version itself; the audit row names what was saved.
+    record_change(
+        actor=actor,
+        obj=version,
+        action=AuditAction.CREATE,
+        after=snapshot(version, VERSION_FIELDS),
+    )
     return version
 
 

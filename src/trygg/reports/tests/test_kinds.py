@@ -30,8 +30,17 @@ def test_every_kind_generates_in_every_format(demo, tmp_path, kind):
     for fmt in ("html", "docx", "pdf"):
         output = tmp_path / f"{kind}.{fmt}"
         call_command(
-            "generate_report", kind, "--organisation", "Nacka kommun", "--year", "2023",
-            "--format", fmt, "--output", str(output), stdout=io.StringIO(),
+            "generate_report",
+            kind,
+            "--organisation",
+            "Nacka kommun",
+            "--year",
+            "2023",
+            "--format",
+            fmt,
+            "--output",
+            str(output),
+            stdout=io.StringIO(),
         )
         content = output.read_bytes()
         if fmt == "docx":
@@ -53,8 +62,16 @@ def test_every_kind_generates_in_every_format(demo, tmp_path, kind):
 def test_a_bad_week_is_a_clear_error(demo):
     with pytest.raises(CommandError, match="2024-W14"):
         call_command(
-            "generate_report", "weekly", "--organisation", "Nacka kommun",
-            "--week", "vecka 14", "--format", "html", "--output", "/dev/null",
+            "generate_report",
+            "weekly",
+            "--organisation",
+            "Nacka kommun",
+            "--week",
+            "vecka 14",
+            "--format",
+            "html",
+            "--output",
+            "/dev/null",
         )
 
 
@@ -66,7 +83,8 @@ def test_an_unknown_organisation_is_a_clear_error(demo):
 def _page(client, kind, **params):
     nacka = Organisation.objects.get(name="Nacka kommun")
     return client.get(
-        reverse("reports:document"), {"kind": kind, "organisation": nacka.pk, "year": 2023, **params}
+        reverse("reports:document"),
+        {"kind": kind, "organisation": nacka.pk, "year": 2023, **params},
     )
 
 
