@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 import copy
 import io
+import json
+from functools import lru_cache
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -53,19 +55,38 @@ def _static_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def chart_svg(spec: dict[str, Any]) -> str:
+def _key(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, sort_keys=True, default=str)
+
+
+@lru_cache(maxsize=64)
+def _svg(key: str) -> str:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(_static_spec(spec))
+    return vl_convert.vegalite_to_svg(_static_spec(json.loads(key)))
+
+
+@lru_cache(maxsize=64)
+def _png(key: str) -> bytes:
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(_static_spec(json.loads(key)), scale=2)
+
+
+def chart_svg(spec: dict[str, Any]) -> str:
+    """The chart as SVG (the web page). The same spec gives the same drawing, so it is kept."""
+    return _svg(_key(spec))
 
 
 def chart_png(spec: dict[str, Any]) -> bytes:
-    import vl_convert
+    """The chart as PNG at twice the size (Word and PDF: a picture prints the same everywhere
+    and keeps WeasyPrint from laying out the chart's SVG text)."""
+    return _png(_key(spec))
 
-    return vl_convert.vegalite_to_png(_static_spec(spec), scale=2)
 
-
-def chart_data_uri(spec: dict[str, Any]) -> str:
+def chart_data_uri(spec: dict[str, Any], *, raster: bool = False) -> str:
+    if raster:
+        return "data:image/png;base64," + base64.b64encode(chart_png(spec)).decode()
     svg = chart_svg(spec)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 

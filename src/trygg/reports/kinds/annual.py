@@ -305,6 +305,14 @@ def _key_figures(document: Document, user, params: Params) -> list:
     series_list = list(
         IndicatorSeries.objects.restrict(user, VIEW)
         .filter(organisation=org, kind__in=[SeriesKind.SURVEY, SeriesKind.REPORTED_CRIME])
+        # The kommun's own figures: series with values for the kommun or its parts (an
+        # example series of another kommun kept by the organisation is not its key figure).
+        .filter(
+            Q(observations__area=area)
+            | Q(observations__area__organisation=org)
+            | Q(observations__area__parent=area)
+        )
+        .distinct()
         .select_related("import_batch")
         .order_by("kind", "name")
     )

@@ -112,8 +112,9 @@ def test_every_document_as_every_persona(demo, login, kind):
 
 
 def test_small_counts_are_suppressed_for_a_partner(demo, login):
-    from trygg.reports.generation import generate, params_from
     from django.contrib.auth import get_user_model
+
+    from trygg.reports.generation import generate, params_from
 
     users = get_user_model().objects
     nacka = Organisation.objects.get(name="Nacka kommun")
