@@ -128,3 +128,59 @@ def test_small_counts_are_suppressed_for_a_partner(demo, login):
             assert shown[figure.key].text == "<5", figure.key
     assert "<5" not in own.text()
     assert all(not f.key.startswith("weekly.place.") for f in partner.figures)
+
+
+def test_the_budget_proposal_follows_seed_001(demo, tmp_path):
+    output = tmp_path / "budget.pdf"
+    call_command(
+        "generate_report",
+        "budget",
+        "--organisation",
+        "Nacka kommun",
+        "--year",
+        "2023",
+        "--format",
+        "pdf",
+        "--output",
+        str(output),
+        stdout=io.StringIO(),
+    )
+    _pages, text = pdf_pages(output.read_bytes(), tmp_path)
+    text = plain(text)
+    assert "Trygghetspaketet 2024 – förslag till fördelning" in text
+    assert "Dnr KFKS-2024-00430" in text  # in the running header
+    assert "Förslag 2024" in text and "Utfall 2023" in text and "Budget 2023" in text
+    assert "Summa 5,0 mkr" in text and "4,29 mkr" in text
+    assert "Statsbidrag för brottsförebyggande arbete 2024" in text
+
+
+def test_the_plan_is_an_a4_word_document_with_its_decision(demo, tmp_path):
+    import docx
+    from docx.shared import Cm
+
+    output = tmp_path / "plan.docx"
+    call_command(
+        "generate_report",
+        "plan",
+        "--organisation",
+        "Nacka kommun",
+        "--year",
+        "2023",
+        "--format",
+        "docx",
+        "--output",
+        str(output),
+        stdout=io.StringIO(),
+    )
+    word = docx.Document(str(output))
+    section = word.sections[0]
+    assert abs(section.page_width - Cm(21)) < Cm(0.05)
+    assert abs(section.page_height - Cm(29.7)) < Cm(0.05)
+    text = docx_text(output.read_bytes())
+    assert "KFKS-2021-00932" in text and "Kommunstyrelsen 2022-02-21" in text
+    assert "2022-01-01 – 2023-12-31" in text
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert "Beslut och period" in headings and "Framsteg" in headings
+    # Every table repeats its header row on a new page.
+    for table in word.tables:
+        assert table.rows[0]._tr.trPr.xpath("./w:tblHeader"), "header row repeats"
