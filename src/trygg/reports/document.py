@@ -21,11 +21,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from trygg.core.formatting import format_money, format_number, format_percent
 
 NBSP = "\u00a0"
+TYPED = gettext_lazy("(typed)")
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,22 @@ class Document:
         )
         self.figures.append(figure)
         return figure
+
+    def adopt(self, key: str, label: str, figure: Any) -> Figure:
+        """A figure a selector built with its provenance (``core.provenance.Figure``)."""
+        filters = "; ".join(f"{k}: {v}" for k, v in figure.filters)
+        text = str(figure)
+        if figure.typed:
+            text += " " + str(TYPED)
+        registered = self.figure(
+            key,
+            label,
+            figure.value,
+            text,
+            Source(data=figure.source, filters=filters, period=figure.period, url=figure.url),
+        )
+        registered.computed_at = figure.computed_at
+        return registered
 
     def money(self, key: str, label: str, amount: Decimal | int, source: Source) -> Figure:
         return self.figure(key, label, amount, money(amount), source)

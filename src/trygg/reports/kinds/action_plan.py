@@ -1,6 +1,6 @@
-"""Åtgärdsplan (law 2023:196 §5): measures grouped by the prioritised problem (and its cause
-analysis) they address, with responsibles, timing, targets and how they are followed up;
-measures linked to no problem are listed as such; the decision (who, date, diarienummer)."""
+"""Åtgärdsplan (law 2023:196 §5), from ``situation.chain.action_plan_document``: measures grouped
+by the prioritised problem and the cause they address, with responsibles, timing, targets and
+how they are followed up; measures linked to no problem listed as such; the decision."""
 
 from __future__ import annotations
 
@@ -8,95 +8,106 @@ from django.utils.translation import gettext as _
 
 from trygg.core.access import VIEW
 from trygg.reports.document import Document
-from trygg.reports.kinds.base import Params, source, url
-from trygg.reports.kinds.plan import decision_parts, plan_of
-from trygg.reports.kinds.situation import picture_of
+from trygg.reports.kinds.base import Params
+from trygg.reports.kinds.plan import plan_of
 
 
-def _measure_row(
-    measure, responsibles: dict[int, list[str]], targets: dict[int, list[str]]
-) -> list[str]:
-    period = " – ".join(f"{d:%Y-%m-%d}" for d in (measure.starts_on, measure.ends_on) if d) or "–"
-    return [
-        measure.title,
-        ", ".join(responsibles.get(measure.pk, [])) or "–",
-        period,
-        "; ".join(targets.get(measure.pk, [])) or _("No target"),
-        measure.status.name,
-    ]
+def chosen_plan(user, params: Params):
+    """The chosen plan; else the plan the newest lägesbild names; else the year's plan."""
+    from trygg.plans.models import Plan
+    from trygg.reports.kinds.situation import picture_of
+
+    if not params.plan_id:
+        picture = picture_of(user, params)
+        if picture is not None and picture.plan_id:
+            plan = Plan.objects.restrict(user, VIEW).filter(pk=picture.plan_id).first()
+            if plan is not None:
+                return plan
+    return plan_of(user, params)
+
+
+def _rows(document: Document, items) -> list[list]:
+    rows = []
+    for item in items:
+        period = " – ".join(f"{d:%Y-%m-%d}" for d in (item.starts_on, item.ends_on) if d) or "–"
+        targets = []
+        for result in item.targets:
+            deciding = result.deciding
+            if deciding is not None:
+                targets += [
+                    f"{result.target.description}: ",
+                    document.adopt(
+                        f"target.{result.target.pk}.{deciding.period.label}",
+                        f"{result.target.description} {deciding.period.label}",
+                        deciding.actual,
+                    ),
+                    f" ({deciding.period.label}); ",
+                ]
+            else:
+                targets.append(f"{result.target.description}; ")
+        follow = "".join(str(t) for t in targets) + (item.follow_up or "")
+        rows.append(
+            [
+                item.title,
+                ", ".join(item.responsibles) or "–",
+                period,
+                follow.strip("; ") or _("No target"),
+                item.status,
+            ]
+        )
+    return rows
 
 
 def build(user, params: Params, drafts: dict[str, str]) -> Document:
-    from trygg.plans.models import Measure, MeasureResponsible, Target
-    from trygg.situation import selectors
+    from trygg.situation.chain import action_plan_document
 
-    plan = plan_of(user, params)
-    picture = picture_of(user, params)
+    plan = chosen_plan(user, params)
+    data = action_plan_document(user=user, plan=plan)
     document = Document(
         kind="action_plan",
-        title=_("Action plan: %(plan)s") % {"plan": plan.title},
+        title=data.title,
         subtitle=_("Measures based on the situation picture (law 2023:196, section 5)"),
-        organisation=plan.organisation.name,
+        organisation=data.organisation.name,
         parameters={**params.as_dict(), "plan": plan.pk},
-        diarienummer=plan.diarienummer,
+        diarienummer=data.decision.diarienummer,
     )
-    document.heading(_("Decision"))
-    document.table([_("Item"), _("Value")], decision_parts(plan))
-    measures = list(
-        Measure.objects.restrict(user, VIEW)
-        .filter(plan=plan)
-        .select_related("status")
-        .order_by("order", "pk")
+    document.heading(_("Decision and period"))
+    rows = [
+        [_("Kind"), data.kind],
+        [_("Period"), data.period or _("Not stated")],
+        [_("Decision"), data.decision.label],
+        [_("Situation picture"), data.picture.title if data.picture else _("None")],
+        [_("Follow-up"), data.evaluation_rule],
+    ]
+    if data.next_revision_on:
+        rows.append([_("Next revision"), f"{data.next_revision_on:%Y-%m-%d}"])
+    document.table([_("Item"), _("Value")], rows)
+    total = document.adopt("action_plan.measures", _("Measures"), data.measure_total)
+    linked = document.adopt(
+        "action_plan.linked", _("Measures linked to a problem"), data.linked_total
     )
-    responsibles: dict[int, list[str]] = {}
-    for responsible in MeasureResponsible.objects.filter(measure__in=measures).order_by("pk"):
-        responsibles.setdefault(responsible.measure_id, []).append(str(responsible))
-    targets: dict[int, list[str]] = {}
-    for target in Target.objects.restrict(user, VIEW).filter(measure__in=measures):
-        targets.setdefault(target.measure_id, []).append(target.description)
-    measure_source = source(Measure, plan.title, link=url("plans:plan_detail", plan.pk))
+    document.paragraph(linked, _(" of "), total, _(" measures address a prioritised problem."))
+
     columns = [_("Measure"), _("Responsible"), _("When"), _("Target and follow-up"), _("Status")]
-    by_id = {m.pk: m for m in measures}
-    linked: set[int] = set()
     document.heading(_("Measures by prioritised problem"))
-    if picture is None:
-        document.paragraph(_("There is no situation picture to base the measures on."))
-    else:
-        document.paragraph(
-            _("Based on the situation picture %(title)s.") % {"title": picture.title}
-        )
-        for view in selectors.problems_of(user, picture):
-            rows = []
-            for link in view.measures:
-                measure = by_id.get(link.measure_id)
-                if measure is not None:
-                    linked.add(measure.pk)
-                    rows.append(_measure_row(measure, responsibles, targets))
-            document.heading(f"{view.problem.priority}. {view.problem.title}", 2)
-            if view.analysis is not None and view.analysis.conclusion:
-                document.paragraph(_("Cause: %(text)s") % {"text": view.analysis.conclusion})
-            if rows:
-                document.table(columns, rows)
-            else:
-                document.paragraph(
-                    _("No measure of the plan addresses this problem."), style="note"
-                )
-    unlinked = [m for m in measures if m.pk not in linked]
+    for group in data.groups:
+        problem = group.problem
+        document.heading(f"{problem.priority}. {problem.title}", 2)
+        for cause in group.causes:
+            if cause.cause:
+                document.heading(cause.cause_label, 3)
+                if cause.causes:
+                    document.paragraph(
+                        _("Causes: %(list)s") % {"list": "; ".join(cause.causes)}, style="note"
+                    )
+            if cause.measures:
+                document.table(columns, _rows(document, cause.measures))
+    if data.problems_without_measures:
+        document.heading(_("Problems without a measure"), 2)
+        document.bullets([[p.title] for p in data.problems_without_measures])
     document.heading(_("Measures linked to no problem"))
-    count = document.count(
-        "action_plan.unlinked", _("Measures linked to no problem"), len(unlinked), measure_source
-    )
-    total = document.count("action_plan.measures", _("Measures"), len(measures), measure_source)
-    document.paragraph(
-        count, _(" of "), total, _(" measures are linked to no prioritised problem.")
-    )
-    if unlinked:
-        document.table(columns, [_measure_row(m, responsibles, targets) for m in unlinked])
-    document.draft(
-        "followup",
-        _("How the plan is followed up"),
-        drafts.get("followup", ""),
-        _("When and by whom the measures and targets are followed up."),
-        level=1,
-    )
+    if data.unlinked:
+        document.table(columns, _rows(document, data.unlinked))
+    else:
+        document.paragraph(_("Every measure addresses a prioritised problem."))
     return document
