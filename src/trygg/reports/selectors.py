@@ -4,11 +4,14 @@ the data; nothing here holds a figure of its own."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
+from trygg.reports.models import ReportJob, ReportVersion
 
 
 @dataclass(frozen=True)
@@ -18,14 +21,14 @@ class Document:
     links: list[tuple[str, str]]  # (label, url)
 
 
-def _url(name: str, *args) -> str | None:
+def _url(name: str, *args: Any) -> str | None:
     try:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
 
 
-def _doc(kind: str, organisation_id: int, fmt: str = "", **params) -> str | None:
+def _doc(kind: str, organisation_id: int, fmt: str = "", **params: int) -> str | None:
     """The address of a generated document (web page, or a file with ``fmt``)."""
     from django.utils.http import urlencode
 
@@ -38,7 +41,7 @@ def _doc(kind: str, organisation_id: int, fmt: str = "", **params) -> str | None
     return f"{url}?{urlencode(query)}" if url else None
 
 
-def documents_for(user) -> list[tuple[str, list[Document]]]:
+def documents_for(user: Any) -> list[tuple[str, list[Document]]]:
     from trygg.budget.models import Budget
     from trygg.plans.models import Plan
 
@@ -129,10 +132,8 @@ def documents_for(user) -> list[tuple[str, list[Document]]]:
 # Generated documents: builds and saved versions
 
 
-def jobs_for(user):
+def jobs_for(user: Any) -> QuerySet[ReportJob]:
     """The user's own background builds, newest first."""
-    from trygg.reports.models import ReportJob
-
     return (
         ReportJob.objects.restrict(user, VIEW)
         .select_related("organisation")
@@ -141,9 +142,7 @@ def jobs_for(user):
     )
 
 
-def versions_for(user):
-    from trygg.reports.models import ReportVersion
-
+def versions_for(user: Any) -> QuerySet[ReportVersion]:
     return (
         ReportVersion.objects.restrict(user, VIEW)
         .select_related("organisation", "created_by")
@@ -165,7 +164,7 @@ class FigureChange:
         return self.saved != self.today
 
 
-def version_changes(user, version) -> list[FigureChange]:
+def version_changes(user: Any, version: ReportVersion) -> list[FigureChange]:
     """Regenerate the version's document from its parameters and drafts and compare every
     figure by key: what a decided document said against what the data says today."""
     from trygg.reports.generation import generate, organisation_for, params_from

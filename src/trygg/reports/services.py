@@ -5,7 +5,7 @@ audit row (a build's progress is bookkeeping and is not audited)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,13 @@ from trygg.core.models import Organisation
 from trygg.core.services import require, save_validated
 from trygg.reports.document import Document
 from trygg.reports.models import ReportDraft, ReportJob, ReportVersion
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    Actor = AbstractBaseUser | None
 
 MAX_DRAFT_LENGTH = 20_000
 VERSION_FIELDS = [
@@ -33,7 +40,13 @@ VERSION_FIELDS = [
 
 @transaction.atomic
 def report_draft_save(
-    *, actor, organisation: Organisation, kind: str, key: str, section: str, text: str
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    kind: str,
+    key: str,
+    section: str,
+    text: str,
 ) -> ReportDraft:
     """Save the text of one free-text section (an empty text keeps an empty draft)."""
     require(actor, CHANGE, organisation.pk, whole_organisation=True)
@@ -60,11 +73,11 @@ def report_draft_save(
 @transaction.atomic
 def report_version_save(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     document: Document,
     drafts: dict[str, str],
-    decided_on=None,
+    decided_on: dt.date | None = None,
     decided_by: str = "",
 ) -> ReportVersion:
     """Keep the document as generated now: its parameters, content hash and every figure with
@@ -98,7 +111,7 @@ def report_version_save(
 @transaction.atomic
 def report_job_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     kind: str,
     fmt: str,
