@@ -184,3 +184,36 @@ def test_the_plan_is_an_a4_word_document_with_its_decision(demo, tmp_path):
     # Every table repeats its header row on a new page.
     for table in word.tables:
         assert table.rows[0]._tr.trPr.xpath("./w:tblHeader"), "header row repeats"
+
+
+def test_the_command_reads_as_a_given_user(demo, tmp_path):
+    output = tmp_path / "vb.html"
+    call_command(
+        "generate_report",
+        "annual",
+        "--organisation",
+        "Nacka kommun",
+        "--year",
+        "2023",
+        "--format",
+        "html",
+        "--output",
+        str(output),
+        "--user",
+        "polis",
+        stdout=io.StringIO(),
+    )
+    text = plain(output.read_text())
+    assert "24" in text  # the working groups' meetings are shared with the partner
+    assert "4,29 mkr" not in text  # the budget is not
+    with pytest.raises(CommandError, match="får inte se"):
+        call_command(
+            "generate_report",
+            "annual",
+            "--organisation",
+            "Nacka kommun",
+            "--user",
+            "utomstaende",
+            "--output",
+            str(output),
+        )
