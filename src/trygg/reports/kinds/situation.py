@@ -75,7 +75,12 @@ def problems(document: Document, items, *, heading: str) -> None:
             document.bullets(
                 [
                     [
-                        f"{step.on:%Y-%m-%d}: {step.previous_label} → {step.status_label}"
+                        f"{step.on:%Y-%m-%d}: "
+                        + (
+                            f"{step.previous_label} → {step.status_label}"
+                            if step.previous_label
+                            else step.status_label
+                        )
                         + (f" – {step.note}" if step.note else "")
                     ]
                     for step in item.history
