@@ -85,9 +85,24 @@ def browser():
         instance.close()
 
 
+_WARM_SERVERS: set[str] = set()
+
+
+def _warm_up(url: str) -> None:
+    """The live server's first request loads the whole application (the statistics stack among
+    it): on a busy machine that takes longer than a page's timeout, so it is made once here,
+    with time to spare, before a browser asks for a page."""
+    import urllib.request
+
+    if url not in _WARM_SERVERS:
+        urllib.request.urlopen(url + "/logga-in/", timeout=120).read()  # noqa: S310 - loopback
+        _WARM_SERVERS.add(url)
+
+
 @pytest.fixture
 def browser_page(browser, live_server):
     """new_page(width=1280) → a page on the live server; closed after the test."""
+    _warm_up(live_server.url)
     contexts = []
 
     def _new_page(width: int = 1280, height: int = 900):
