@@ -34,9 +34,11 @@ def load_demo_subset() -> None:
 def demo(django_db_setup, django_db_blocker):
     """The demo, committed for the module's tests; the database is emptied afterwards."""
     with django_db_blocker.unblock():
-        load_demo_subset()
-        yield
-        call_command("flush", "--noinput", verbosity=0)
+        try:
+            load_demo_subset()
+            yield
+        finally:
+            call_command("flush", "--noinput", verbosity=0)
 
 
 def docx_text(content: bytes) -> str:
