@@ -1,5 +1,6 @@
 """URL root. Each app mounts its own urls.py; the API lives under /api/."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -9,6 +10,32 @@ from trygg.core.views import error_403, error_404, error_500
 urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # Glömt lösenord: a link by e-mail (Django's mail settings) that works once.
+    path(
+        "losenord/glomt/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+            # Links in mail use the configured address, never the request's Host header.
+            extra_email_context={"site_url": settings.SITE_URL},
+        ),
+        name="password_reset",
+    ),
+    path(
+        "losenord/skickat/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "losenord/nytt/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "losenord/klart/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("planer/", include("trygg.plans.urls")),

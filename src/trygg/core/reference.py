@@ -95,3 +95,70 @@ def _upsert(kind, code, name, parent, geometry, counts) -> Area:
 
 def kommun(code: str) -> Area:
     return Area.objects.get(kind=AreaKind.KOMMUN, code=code)
+
+
+# The kommuner whose official name is "… stad" rather than "… kommun" (the reference list
+# writes "… kommun" for every kommun). Source: each kommun's own name in its reglemente.
+STAD_CODES = frozenset(
+    {
+        "0180",  # Stockholms stad
+        "0183",  # Sundbybergs stad
+        "0184",  # Solna stad
+        "0186",  # Lidingö stad
+        "0187",  # Vaxholms stad
+        "1280",  # Malmö stad
+        "1282",  # Landskrona stad
+        "1283",  # Helsingborgs stad
+        "1480",  # Göteborgs stad
+        "1481",  # Mölndals stad
+        "1488",  # Trollhättans stad
+        "1490",  # Borås stad
+        "1980",  # Västerås stad
+        "2583",  # Haparanda stad
+    }
+)
+
+
+def official_kommun_names(directory: Path | None = None) -> dict[str, str]:
+    """Kommun code → official name: "Nacka kommun", "Göteborgs stad"."""
+    directory = directory or data_dir()
+    names = {}
+    for row in _read_csv(directory / "reference" / "sjbrg_municipalities.csv"):
+        code = row["municipality_code"].zfill(4)
+        name = row["municipality_name"].strip() or f"{row['municipality_name_short']} kommun"
+        if code in STAD_CODES and name.endswith(" kommun"):
+            name = name.removesuffix(" kommun") + " stad"
+        names[code] = name
+    return names
+
+
+def official_kommun_name(area: Area) -> str:
+    """The official name of a kommun area; "<namn> kommun" where the list lacks it."""
+    try:
+        names = official_kommun_names()
+    except OSError:
+        names = {}
+    return names.get(area.code) or f"{area.name} kommun"
+
+
+def kommun_near_matches(text: str, limit: int = 5) -> list[Area]:
+    """Kommun areas whose code or name resembles ``text``, best first (for error messages)."""
+    import difflib
+
+    kommuner = list(Area.objects.filter(kind=AreaKind.KOMMUN).order_by("code"))
+    text = text.strip().lower()
+    by_key: dict[str, Area] = {}
+    for area in kommuner:
+        by_key[area.code] = area
+        by_key[area.name.lower()] = area
+    found: list[Area] = []
+    starts = [a for a in kommuner if text and (a.code.startswith(text[:2]) and text.isdigit())]
+    close = difflib.get_close_matches(text, list(by_key), n=limit * 2, cutoff=0.6)
+    for area in [by_key[k] for k in close] + [a for a in starts if a.code[:3] == text[:3]]:
+        if area not in found:
+            found.append(area)
+    contains = [a for a in kommuner if text and not text.isdigit() and text in a.name.lower()]
+    for area in contains:
+        if area not in found:
+            found.append(area)
+    return found[:limit]

@@ -40,13 +40,20 @@ def home(request):
     organisations = Organisation.objects.restrict(request.user, VIEW).filter(
         id__in=scope.organisation_ids(VIEW) | scope.organisation_ids("report")
     )
-    memberships = request.user.memberships.select_related("organisation").prefetch_related("areas")
+    memberships = (
+        request.user.memberships.filter(is_active=True)
+        .select_related("organisation")
+        .prefetch_related("areas")
+    )
     sections = []
     from trygg.core.context_processors import nav_items
 
     for item in nav_items(request):
         if item["key"] != "home":
             sections.append(item)
+    from trygg.core.administration import is_administrator
+    from trygg.core.home import panels
+
     return render(
         request,
         "core/home.html",
@@ -54,6 +61,11 @@ def home(request):
             "organisations": organisations,
             "memberships": memberships,
             "sections": sections,
+            "panels": panels(request),
+            "is_administrator": is_administrator(request.user),
+            # The law checklist (lagkrav) for a säkerhetsstrateg is rendered in the slot
+            # marked in core/home.html.
+            "law_checklist": None,
         },
     )
 
@@ -64,7 +76,14 @@ def home(request):
 class OrganisationFilter(FilterSet):
     q = forms.CharField(label=gettext_lazy("Search"))
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=[("", "—")])
+    active = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[("", "—"), ("1", gettext_lazy("Active")), ("0", gettext_lazy("Deactivated"))],
+    )
     lookups = {"q": "name__icontains", "kind": "kind"}
+
+    def filter_active(self, queryset, value):
+        return queryset.filter(is_active=value == "1")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +109,7 @@ class OrganisationTable(Table):
             lambda o: o.parent.name if o.parent else "",
             sort="parent__name",
         ),
+        Column("active", gettext_lazy("Active"), lambda o: o.is_active, sort="is_active"),
     ]
 
 
@@ -99,9 +119,16 @@ class OrganisationListView(RestrictedListView):
     table_class = OrganisationTable
     title = gettext_lazy("Organisations")
     export_name = "organisationer"
+    create_label = gettext_lazy("New organisation")
 
     def base_queryset(self):
         return super().base_queryset().select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if scope_for(self.request.user).organisation_ids(MANAGE):
+            context["create_url"] = reverse("core:organisation_create")
+        return context
 
 
 @login_required
@@ -117,6 +144,7 @@ def organisation_detail(request, pk):
         .filter(organisation=organisation)
         .select_related("parent")
     )
+    can_manage = Organisation.objects.restrict(request.user, MANAGE).filter(pk=pk).exists()
     return render(
         request,
         "core/organisation_detail.html",
@@ -127,6 +155,11 @@ def organisation_detail(request, pk):
             "children": Organisation.objects.restrict(request.user, VIEW).filter(
                 parent=organisation
             ),
+            "can_manage": can_manage,
+            "can_deactivate": can_manage and services.can_deactivate(request.user, organisation),
+            "member_count": organisation.memberships.filter(is_active=True).count()
+            if can_manage
+            else None,
         },
     )
 
