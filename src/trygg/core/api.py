@@ -455,3 +455,8 @@ def resend_invitation(request, invitation_id: int):
 def revoke_invitation(request, invitation_id: int):
     invitation = _administered(request, Invitation, invitation_id)
     return services.invitation_revoke(actor=request.user, invitation=invitation)
+
+
+@router.get("/invitations/{invitation_id}", response=InvitationOut)
+def get_invitation(request, invitation_id: int):
+    return _administered(request, Invitation, invitation_id)

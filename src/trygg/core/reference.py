@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -142,23 +143,24 @@ def official_kommun_name(area: Area) -> str:
 
 
 def kommun_near_matches(text: str, limit: int = 5) -> list[Area]:
-    """Kommun areas whose code or name resembles ``text``, best first (for error messages)."""
+    """Kommun areas whose code or name resembles ``text``, best first (for error messages).
+
+    A code is compared digit by digit from the left (1479 → 1470–1473 in the same län), a
+    name by similarity or as a part of the name."""
     import difflib
 
-    kommuner = list(Area.objects.filter(kind=AreaKind.KOMMUN).order_by("code"))
     text = text.strip().lower()
-    by_key: dict[str, Area] = {}
-    for area in kommuner:
-        by_key[area.code] = area
-        by_key[area.name.lower()] = area
-    found: list[Area] = []
-    starts = [a for a in kommuner if text and (a.code.startswith(text[:2]) and text.isdigit())]
-    close = difflib.get_close_matches(text, list(by_key), n=limit * 2, cutoff=0.6)
-    for area in [by_key[k] for k in close] + [a for a in starts if a.code[:3] == text[:3]]:
-        if area not in found:
-            found.append(area)
-    contains = [a for a in kommuner if text and not text.isdigit() and text in a.name.lower()]
-    for area in contains:
-        if area not in found:
-            found.append(area)
-    return found[:limit]
+    kommuner = list(Area.objects.filter(kind=AreaKind.KOMMUN).order_by("code"))
+    if not text:
+        return []
+
+    def score(area: Area) -> tuple[float, float]:
+        if text.isdigit():
+            prefix = len(os.path.commonprefix([text, area.code]))
+            return prefix, difflib.SequenceMatcher(None, text, area.code).ratio()
+        name = area.name.lower()
+        return (1.0 if text in name else 0.0), difflib.SequenceMatcher(None, text, name).ratio()
+
+    ranked = sorted(kommuner, key=score, reverse=True)
+    best = [a for a in ranked if score(a)[0] >= 2 or score(a)[1] >= 0.6]
+    return best[:limit]

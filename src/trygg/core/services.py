@@ -431,6 +431,8 @@ def organisation_register(
             name=partnership_name,
             starts_on=timezone.localdate(),
         )
+    if actor is not None:
+        forget_scope(actor)  # the new organisation now belongs to the actor's scope
     return organisation
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -556,3 +558,15 @@ def error_500(request):
 
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Glömt lösenord: the link in the mail uses TRYGG_SITE_URL, never the request's Host
+    header (which a client controls)."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
