@@ -223,7 +223,7 @@ class PeopleFilter(FilterSet):
         queryset=Organisation.objects.none(), label=gettext_lazy("Organisation")
     )
     role = forms.ChoiceField(label=gettext_lazy("Role"))
-    active = forms.ChoiceField(
+    status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         choices=[
             ("", "—"),
@@ -238,6 +238,7 @@ class PeopleFilter(FilterSet):
         self.fields["organisation"].queryset = Organisation.objects.restrict(
             self.user, MANAGE
         ).order_by("name")
+        self.fields["organisation"].empty_label = "—"
         self.fields["role"].choices = [("", "—"), *Role.choices]
 
     def filter_q(self, queryset, value):
@@ -252,7 +253,7 @@ class PeopleFilter(FilterSet):
     def filter_organisation(self, queryset, value):
         return queryset.filter(organisation=value)
 
-    def filter_active(self, queryset, value):
+    def filter_status(self, queryset, value):
         return queryset.filter(is_active=value == "1")
 
 
@@ -289,7 +290,7 @@ class PeopleTable(Table):
         Column(
             "active",
             gettext_lazy("Active"),
-            lambda m: m.is_active and m.user.is_active,
+            lambda m: _("Yes") if m.is_active and m.user.is_active else _("No"),
             sort="is_active",
         ),
     ]
@@ -484,6 +485,7 @@ class InvitationFilter(FilterSet):
         self.fields["organisation"].queryset = Organisation.objects.restrict(
             self.user, MANAGE
         ).order_by("name")
+        self.fields["organisation"].empty_label = "—"
         self.fields["state"].choices = [("", "—"), *Invitation.State.choices]
 
     def filter_organisation(self, queryset, value):

@@ -78,13 +78,13 @@ def home(request):
 class OrganisationFilter(FilterSet):
     q = forms.CharField(label=gettext_lazy("Search"))
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=[("", "—")])
-    active = forms.ChoiceField(
+    status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         choices=[("", "—"), ("1", gettext_lazy("Active")), ("0", gettext_lazy("Deactivated"))],
     )
     lookups = {"q": "name__icontains", "kind": "kind"}
 
-    def filter_active(self, queryset, value):
+    def filter_status(self, queryset, value):
         return queryset.filter(is_active=value == "1")
 
     def __init__(self, *args, **kwargs):
@@ -111,7 +111,12 @@ class OrganisationTable(Table):
             lambda o: o.parent.name if o.parent else "",
             sort="parent__name",
         ),
-        Column("active", gettext_lazy("Active"), lambda o: o.is_active, sort="is_active"),
+        Column(
+            "active",
+            gettext_lazy("Active"),
+            lambda o: _("Yes") if o.is_active else _("No"),
+            sort="is_active",
+        ),
     ]
 
 
