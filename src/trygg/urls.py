@@ -4,7 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from trygg.api import api
-from trygg.core.views import PasswordResetView, error_403, error_404, error_500
+from trygg.core.views import (
+    PasswordResetView,
+    error_403,
+    error_404,
+    error_500,
+    set_language,
+)
 
 urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -30,7 +36,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("planer/", include("trygg.plans.urls")),
     path("insatser/", include("trygg.plans.register_urls")),

@@ -33,6 +33,7 @@ from trygg.core.models import (
     Organisation,
     Partnership,
     Place,
+    UserPreferences,
 )
 
 
@@ -354,6 +355,23 @@ def load_json(data: bytes) -> Any:
         return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(_("The file is not valid JSON: %(error)s") % {"error": exc}) from exc
+
+
+@transaction.atomic
+def preferences_update(*, actor, language: str) -> UserPreferences:
+    """Save the actor's own interface language ("språk")."""
+    preferences, _created = UserPreferences.objects.get_or_create(user=actor)
+    before = snapshot(preferences, ["language"])
+    preferences.language = language
+    save_validated(preferences)
+    record_change(
+        actor=actor,
+        obj=preferences,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(preferences, ["language"]),
+    )
+    return preferences
 
 
 # Administration: organisations, partnerships, people and invitations (role administratör).
