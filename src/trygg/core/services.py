@@ -377,7 +377,7 @@ def preferences_update(*, actor, language: str) -> UserPreferences:
 # Administration: organisations, partnerships, people and invitations (role administratör).
 
 
-def administers(actor, organisation: Organisation) -> bool:
+def administers(actor: Any, organisation: Organisation) -> bool:
     """Whether the actor administers the organisation: through a membership with the right
     to manage it (or an organisation above it), or because their organisation registered it
     as a partner (``steward``). ``None`` is the system (management commands)."""
@@ -391,7 +391,7 @@ def administers(actor, organisation: Organisation) -> bool:
     )
 
 
-def require_administer(actor, organisation: Organisation) -> None:
+def require_administer(actor: Any, organisation: Organisation) -> None:
     if not administers(actor, organisation):
         raise PermissionDenied(_("You do not have permission to do this."))
 
