@@ -401,3 +401,25 @@ def test_the_api_invites_and_changes_a_membership(admin_world, django_capture_on
         content_type="application/json",
     )
     assert bad.status_code == 422
+
+
+def test_the_people_list_does_not_grow_its_queries_with_its_rows(admin_world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = client_for("admin")
+    with CaptureQueriesContext(connection) as few:
+        admin.get(reverse("core:people"))
+    nacka = admin_world.organisations["nacka"]
+    for number in range(15):
+        user = services.user_create(actor=None, username=f"extra{number}", password="x" * 14)
+        services.membership_create(
+            actor=None,
+            user=user,
+            organisation=nacka,
+            role=Role.MEDLEM,
+            areas=[admin_world.areas["Boo"]],
+        )
+    with CaptureQueriesContext(connection) as many:
+        admin.get(reverse("core:people"))
+    assert len(many) == len(few)
