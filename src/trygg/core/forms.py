@@ -95,6 +95,14 @@ class ApiTokenForm(forms.Form):
 # Administration (role administratör)
 
 
+def offer_organisations(form, field: str, queryset) -> None:
+    """Organisation choices for a form; a single choice is chosen already."""
+    form.fields[field].queryset = queryset
+    form.fields[field].empty_label = "—"
+    if field not in form.initial and len(choices := list(queryset[:2])) == 1:
+        form.initial[field] = choices[0].pk
+
+
 def administered_organisations(user):
     """Active organisations the user administers: their own and those below, and partner
     organisations their organisation registered."""
@@ -128,7 +136,7 @@ class OrganisationCreateForm(forms.Form):
         from trygg.core.choices import CHILD_KINDS, PARTNER_KINDS
 
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = administered_organisations(user)
+        offer_organisations(self, "owner", administered_organisations(user))
         self.fields["kind"].choices = [
             ("", "—"),
             (_("Sub-organisation"), [(k.value, k.label) for k in CHILD_KINDS]),
@@ -176,10 +184,11 @@ class PartnershipForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = administered_organisations(user)
+        offer_organisations(self, "organisation", administered_organisations(user))
         self.fields["partner"].queryset = (
             Organisation.objects.restrict(user, VIEW).filter(is_active=True).order_by("name")
         )
+        self.fields["partner"].empty_label = "—"
 
     def clean(self):
         cleaned = super().clean()
@@ -239,7 +248,7 @@ class InvitationForm(AreaLimitMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         organisations = administered_organisations(user)
-        self.fields["organisation"].queryset = organisations
+        offer_organisations(self, "organisation", organisations)
         # Area limits are the chosen organisation's own areas (kommundelar).
         self.fields["areas"].queryset = Area.objects.filter(
             organisation__in=organisations

@@ -423,3 +423,30 @@ def test_the_people_list_does_not_grow_its_queries_with_its_rows(admin_world):
     with CaptureQueriesContext(connection) as many:
         admin.get(reverse("core:people"))
     assert len(many) == len(few)
+
+
+def test_a_person_with_a_login_accepts_an_invitation_after_logging_in(admin_world):
+    polis = admin_world.users["polis"]
+    invitation, key = services.invitation_create(
+        actor=admin_world.users["admin"],
+        organisation=admin_world.organisations["nacka"],
+        email=polis.email,
+        role=Role.LASARE,
+        send=False,
+    )
+    url = reverse("core:invitation_accept", args=[key])
+    anonymous = Client().get(url).content.decode()
+    assert "Logga in för att tacka ja" in anonymous
+    other = client_for("samordnare").get(url).content.decode()
+    assert "du är inloggad som någon annan" in other
+    client = client_for("polis")
+    assert "Tacka ja till inbjudan" in client.get(url).content.decode()
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert Membership.objects.filter(
+        user=polis, organisation=admin_world.organisations["nacka"], role=Role.LASARE
+    ).exists()
+    assert Membership.objects.filter(
+        user=polis, organisation__name="Lokalpolisområde Nacka"
+    ).exists()
+    assert client.get(url).status_code == 404
