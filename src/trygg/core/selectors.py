@@ -63,7 +63,7 @@ def organisation_from_reference(value: str) -> Organisation:
 
     text = value.strip()
     if len(text) == 4 and text.isdigit():
-        kommun = list(
+        kommun: list[Organisation] = list(
             Organisation.objects.filter(
                 kind=OrganisationKind.KOMMUN,
                 parent__isnull=True,
@@ -76,7 +76,7 @@ def organisation_from_reference(value: str) -> Organisation:
     query = Q(name__iexact=text)
     if text.isdigit():
         query |= Q(pk=int(text))
-    found = list(Organisation.objects.filter(query))
+    found: list[Organisation] = list(Organisation.objects.filter(query))
     if len(found) == 1:
         return found[0]
     import difflib

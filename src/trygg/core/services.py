@@ -853,12 +853,13 @@ def invitation_revoke(*, actor: Any, invitation: Invitation, by: Any = None) -> 
 
 def invitation_for_key(key: str) -> Invitation | None:
     """The pending invitation behind a link, or None (unknown, used, revoked or expired)."""
-    return (
+    invitation: Invitation | None = (
         Invitation.objects.pending()
         .select_related("organisation")
         .filter(token_hash=Invitation.hash_key(key))
         .first()
     )
+    return invitation
 
 
 @transaction.atomic
@@ -966,7 +967,9 @@ def kommun_area_for_code(code: str) -> Area:
 
     text = code.strip()
     area = Area.objects.filter(kind=AreaKind.KOMMUN, code=text.zfill(4) if text.isdigit() else text)
-    found = area.first() or Area.objects.filter(kind=AreaKind.KOMMUN, name__iexact=text).first()
+    found: Area | None = (
+        area.first() or Area.objects.filter(kind=AreaKind.KOMMUN, name__iexact=text).first()
+    )
     if found is not None:
         return found
     if not Area.objects.filter(kind=AreaKind.KOMMUN).exists():
