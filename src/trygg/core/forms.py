@@ -233,7 +233,8 @@ class InvitationForm(AreaLimitMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Organisation")
     )
-    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    # No default: giving someone the administratör role is a choice, never a default.
+    role = forms.ChoiceField(choices=[("", "—"), *Role.choices], label=_("Role"))
     title = forms.CharField(
         max_length=200, required=False, label=_("Title"), help_text=_("E.g. säkerhetsstrateg.")
     )

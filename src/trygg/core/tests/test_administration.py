@@ -450,3 +450,16 @@ def test_a_person_with_a_login_accepts_an_invitation_after_logging_in(admin_worl
         user=polis, organisation__name="Lokalpolisområde Nacka"
     ).exists()
     assert client.get(url).status_code == 404
+
+
+def test_the_invite_form_has_no_default_role_and_keeps_what_was_typed(admin_world):
+    admin = client_for("admin")
+    page = admin.get(reverse("core:invitation_create")).content.decode()
+    assert '<option value="" selected>—</option>' in page
+    response = admin.post(
+        reverse("core:invitation_create"),
+        {"email": "ny@nacka.example", "organisation": admin_world.organisations["nacka"].pk},
+    )
+    html = response.content.decode()
+    assert "Detta fält måste fyllas i." in html and 'value="ny@nacka.example"' in html
+    assert Invitation.objects.filter(email="ny@nacka.example").count() == 1  # only the fixture's
