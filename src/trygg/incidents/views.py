@@ -145,6 +145,10 @@ def _detail_context(request, report, review_form=None):
         "title": str(report),
         "can_review": can_review,
         "review_form": review_form if can_review else None,
+        "next_to_review": selectors.next_report_to_review(request.user, after=report)
+        if can_review
+        else None,
+        "map_data": selectors.report_map(report),
     }
 
 
@@ -179,6 +183,9 @@ def report_review(request, pk):
             _error_form(form, error)
         else:
             messages.success(request, _("The report was saved."))
+            following = selectors.next_report_to_review(request.user, after=report)
+            if following is not None and request.POST.get("then") == "next":
+                return redirect("incidents:report_detail", pk=following.pk)
             return redirect("incidents:report_detail", pk=report.pk)
     return render(
         request,
@@ -353,6 +360,15 @@ class PoliceEventListView(ExportColumnsMixin, RestrictedListView):
 
     def base_queryset(self):
         return selectors.police_event_list(self.request.user)
+
+    def get_filterset(self):
+        """The page opens on the user's own kommun; "Hela landet" (an empty choice) shows all."""
+        data = self.request.GET.copy()
+        if "kommun" not in data:
+            home = selectors.home_kommun_area(self.request.user)
+            if home is not None:
+                data["kommun"] = str(home.pk)
+        return self.filterset_class(data or None, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
