@@ -69,6 +69,9 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
     table_class = ReportTable
     template_name = "incidents/report_list.html"
     title = gettext_lazy("Incident reports")
+    empty_text = gettext_lazy(
+        "There are no incident reports yet. File the first one from the field, or import a file."
+    )
     export_name = "handelserapporter"
 
     def dispatch(self, request, *args, **kwargs):
@@ -99,6 +102,18 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
             actions.append((reverse("incidents:police_event_list"), _("Police events")))
         context["extra_actions"] = actions
         return context
+
+
+def service_worker(request):
+    """The report form's service worker, served under /handelser/ so that it may keep the form."""
+    from django.contrib.staticfiles import finders
+    from django.http import HttpResponse
+
+    with open(finders.find("incidents/sw.js"), encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/handelser/"
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required
@@ -245,6 +260,9 @@ class CategoryListView(RestrictedListView):
     table_class = CategoryTable
     template_name = "incidents/category_list.html"
     title = gettext_lazy("Incident categories")
+    empty_text = gettext_lazy(
+        "There are no categories yet: add the default set or a category of your own."
+    )
     export_name = "handelsekategorier"
 
     def dispatch(self, request, *args, **kwargs):
@@ -351,6 +369,10 @@ class PoliceEventListView(ExportColumnsMixin, RestrictedListView):
     table_class = PoliceEventTable
     template_name = "incidents/police_event_list.html"
     title = gettext_lazy("Police events")
+    empty_text = gettext_lazy(
+        "There are no police events here. They are fetched from the police every hour; "
+        "choose the whole country to see all."
+    )
     export_name = "polisens_handelser"
 
     def dispatch(self, request, *args, **kwargs):
@@ -373,6 +395,7 @@ class PoliceEventListView(ExportColumnsMixin, RestrictedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["outcomes"] = selectors.police_event_outcome_counts(self.filtered_queryset())
+        context["clear_filters_url"] = "?kommun="  # no filter at all means the user's kommun
         return context
 
 
