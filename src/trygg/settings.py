@@ -218,6 +218,10 @@ EMAIL_BACKEND = env.string(
 DEFAULT_FROM_EMAIL = env.string("TRYGG_FROM_EMAIL", "trygg@localhost")
 # The public address of this installation, for links in e-mails (e.g. https://trygg.nacka.se).
 SITE_URL = env.string("TRYGG_SITE_URL", "http://localhost:8000").rstrip("/")
+# An invitation link works once, for this many days (a new one can be sent).
+INVITATION_VALID_DAYS = env.integer("TRYGG_INVITATION_DAYS", 7, minimum=1)
+# A password reset link works for this long (Django's setting, in seconds).
+PASSWORD_RESET_TIMEOUT = env.integer("TRYGG_PASSWORD_RESET_HOURS", 24, minimum=1) * 3600
 
 TASKS = {
     "default": {

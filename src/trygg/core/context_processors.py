@@ -22,6 +22,7 @@ NAVIGATION = [
     ("reports", _("Reports"), "reports:index", VIEW, None),
 ]
 ADMIN_NAVIGATION = [
+    ("people", _("People"), "core:people", MANAGE, None),
     ("organisations", _("Organisations"), "core:organisation_list", VIEW, None),
     ("areas", _("Areas"), "core:area_list", VIEW, None),
     ("places", _("Places"), "core:place_list", VIEW, None),
