@@ -39,6 +39,8 @@ def add_form_errors(form, error: ValidationError) -> None:
 @login_required
 def home(request):
     """Startsida: the user's organisations and shortcuts into the work."""
+    from trygg.situation import law  # the law checklist lives with the lägesbild it checks
+
     scope = scope_for(request.user)
     organisations = Organisation.objects.restrict(request.user, VIEW).filter(
         id__in=scope.organisation_ids(VIEW) | scope.organisation_ids("report")
@@ -62,13 +64,14 @@ def home(request):
         "core/home.html",
         {
             "organisations": organisations,
+            "viewable_organisation_ids": set(organisations.values_list("pk", flat=True)),
+            "can_report": bool(scope.organisation_ids("report")),
             "memberships": memberships,
             "sections": sections,
             "panels": panels(request),
             "is_administrator": is_administrator(request.user),
-            # The law checklist (lagkrav) for a säkerhetsstrateg is rendered in the slot
-            # marked in core/home.html.
-            "law_checklist": None,
+            # The law checklist (lag 2023:196) of each kommun a säkerhetsstrateg runs.
+            "law_checklists": law.home_checklists(user=request.user),
         },
     )
 
