@@ -45,3 +45,5 @@ class AccessPurpose(models.TextChoices):
     DETAIL = "detail", _("Detail")
     EXPORT = "export", _("Export")
     API = "api", _("API")
+    SEARCH = "search", _("Search")
+    EMERGENCY = "emergency", _("Emergency access")
