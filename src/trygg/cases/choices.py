@@ -78,3 +78,7 @@ class CaseRoleKind(models.TextChoices):
     COORDINATOR = "samordnare", pgettext_lazy("case role", "Case coordinator")
     SUPERVISOR = "enhetschef", pgettext_lazy("case role", "Unit manager (reads the access log)")
     EMERGENCY = "nodatkomst", pgettext_lazy("case role", "Emergency access (break the glass)")
+
+
+# Forum kinds whose meetings have an individual part recorded as case notes.
+ForumKindsForNotes = ["sspf", "individavstamning", "ungdomsutsattning", "natverksmote"]

@@ -209,7 +209,7 @@ def notes_for_meeting(*, user: Any, meeting: Any, path: str = "") -> list[CaseNo
     return notes
 
 
-def case_access_log(*, user: Any, case: Case | None = None) -> QuerySet[AccessLogEntry]:
+def case_access_log(*, user: Any, case_id: int | None = None) -> QuerySet[AccessLogEntry]:
     """The access log of the cases the user coordinates, and for a unit manager (enhetschef)
     of the cases their staff take part in or coordinate."""
     from django.contrib.contenttypes.models import ContentType
@@ -231,8 +231,8 @@ def case_access_log(*, user: Any, case: Case | None = None) -> QuerySet[AccessLo
     case_ids = set(coordinated.values_list("pk", flat=True)) | set(
         supervised.values_list("pk", flat=True)
     )
-    if case is not None:
-        case_ids &= {case.pk}
+    if case_id is not None:
+        case_ids &= {case_id}
     content_type = ContentType.objects.get_for_model(Case)
     return AccessLogEntry.objects.filter(
         content_type=content_type, object_id__in=[str(i) for i in case_ids]
