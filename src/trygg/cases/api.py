@@ -34,13 +34,13 @@ class CaseOut(Schema):
     coordinator: str
     is_demo: bool
 
-    @staticmethod
-    def resolve_home_area(obj) -> str | None:
-        return obj.home_area.name if obj.home_area else None
 
-    @staticmethod
-    def resolve_coordinator(obj) -> str:
-        return obj.coordinator.get_username()
+def _case_data(case) -> dict:
+    data = {name: getattr(case, name, None) for name in CaseOut.model_fields}
+    data["id"] = case.pk
+    data["home_area"] = case.home_area.name if case.home_area else None
+    data["coordinator"] = case.coordinator.get_username()
+    return data
 
 
 class PlanEntryOut(Schema):
@@ -132,7 +132,7 @@ def list_cases(request, filters: Query[CaseFilterIn]):
         offset=max(filters.offset, 0),
         limit=limit,
     )
-    return {"count": result.total, "items": result.cases}
+    return {"count": result.total, "items": [_case_data(c) for c in result.cases]}
 
 
 @router.get("/statistics", response=StatisticsOut, summary="Aggregates, suppressed")
@@ -160,10 +160,7 @@ def get_case(request, case_id: int):
         user=request.user, pk=case_id, path=request.path, purpose=AccessPurpose.API
     )
     consents = list(case.consents.all())
-    data = {name: getattr(case, name) for name in CaseOut.model_fields}
-    data["home_area"] = CaseOut.resolve_home_area(case)
-    data["coordinator"] = CaseOut.resolve_coordinator(case)
-    data["id"] = case.pk
+    data = _case_data(case)
     data["consents"] = [
         {
             "id": c.pk,

@@ -209,16 +209,14 @@ def notes_for_meeting(*, user: Any, meeting: Any, path: str = "") -> list[CaseNo
     return notes
 
 
-def case_access_log(*, user: Any, case_id: int | None = None) -> QuerySet[AccessLogEntry]:
-    """The access log of the cases the user coordinates, and for a unit manager (enhetschef)
-    of the cases their staff take part in or coordinate."""
-    from django.contrib.contenttypes.models import ContentType
-
+def access_log_case_ids(user: Any) -> set[int]:
+    """The cases whose access log the user may read: those they coordinate, and for a unit
+    manager (enhetschef) those their staff take part in or coordinate."""
     from trygg.cases.models import CaseParticipant
 
     user_id = getattr(user, "pk", None)
     if user_id is None:
-        return AccessLogEntry.objects.none()
+        return set()
     supervisor_orgs = role_organisation_ids(user, CaseRoleKind.SUPERVISOR)
     staff = CaseRole.objects.filter(
         user_id=user_id, role=CaseRoleKind.SUPERVISOR, organisation_id__in=supervisor_orgs
@@ -228,9 +226,16 @@ def case_access_log(*, user: Any, case_id: int | None = None) -> QuerySet[Access
         Q(coordinator_id__in=staff)
         | Q(pk__in=CaseParticipant.objects.filter(user_id__in=staff).values("case_id"))
     ).values("pk")
-    case_ids = set(coordinated.values_list("pk", flat=True)) | set(
+    return set(coordinated.values_list("pk", flat=True)) | set(
         supervised.values_list("pk", flat=True)
     )
+
+
+def case_access_log(*, user: Any, case_id: int | None = None) -> QuerySet[AccessLogEntry]:
+    """The access log of the cases in ``access_log_case_ids`` (or of one of them)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    case_ids = access_log_case_ids(user)
     if case_id is not None:
         case_ids &= {case_id}
     content_type = ContentType.objects.get_for_model(Case)

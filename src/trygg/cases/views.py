@@ -35,7 +35,7 @@ from trygg.cases.forms import (
     PlanEntryForm,
     StatisticsForm,
 )
-from trygg.cases.models import CaseParticipant, CasePlanEntry, CaseRole, Consent
+from trygg.cases.models import Case, CaseParticipant, CasePlanEntry, CaseRole, Consent
 from trygg.core.access import MANAGE as CORE_MANAGE
 from trygg.core.access import VIEW, scope_for
 from trygg.core.choices import AccessPurpose
@@ -262,8 +262,7 @@ def case_detail(request, pk):
             "emergencies": emergencies,
             "can_manage": can_manage,
             "can_change": can_change,
-            "can_read_log": can_manage
-            or selectors.case_access_log(user=request.user, case=case).exists(),
+            "can_read_log": can_manage,
             "via_emergency": not can_change,
             "today": timezone.localdate(),
         },
@@ -390,8 +389,6 @@ def meeting_note_add(request, meeting_pk):
     )
     if not result.cases:
         raise Http404
-    from trygg.cases.models import Case
-
     cases = Case.objects.filter(
         pk__in=[c.pk for c in result.cases if c.organisation_id == meeting.organisation_id]
     ).order_by("youth_name")
@@ -545,13 +542,13 @@ def access_log(request, pk=None):
     manager of the participants."""
     if not can_use_cases(request.user):
         raise Http404
-    entries = selectors.case_access_log(user=request.user, case_id=pk)
     reference = None
     if pk is not None:
-        first = entries.first()
-        if first is None:
+        if pk not in selectors.access_log_case_ids(request.user):
             raise Http404
-        reference = first.object_repr
+        # Only the case number, which is what the log itself shows.
+        reference = Case.objects.filter(pk=pk).values_list("reference", flat=True).first()
+    entries = selectors.case_access_log(user=request.user, case_id=pk)
     paginator = Paginator(entries.order_by("-at", "-pk"), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -619,6 +616,10 @@ def statistics(request):
     organisations = Organisation.objects.filter(
         Q(pk__in=scope.organisation_ids(VIEW))
         | Q(pk__in=selectors.coordinator_organisations(request.user).values("pk"))
+    )
+    # Only organisations that run the programmes (they have a case coordinator).
+    organisations = organisations.filter(
+        pk__in=CaseRole.objects.filter(role=CaseRoleKind.COORDINATOR).values("organisation")
     )
     organisations = organisations.filter(
         pk__in=[o.pk for o in organisations if selectors.statistics_access(request.user, o)]
