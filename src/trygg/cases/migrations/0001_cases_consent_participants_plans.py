@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0002_access_purpose_search_emergency'),
+        ('core', '0003_access_purpose_search_emergency'),
         ('forums', '0002_decision_measures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
