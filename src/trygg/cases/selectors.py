@@ -104,6 +104,7 @@ def case_list(
     offset: int = 0,
     limit: int | None = None,
     ids: list[int] | None = None,
+    personnummer_hash: str = "",
 ) -> CaseList:
     """The cases the user may see, filtered and sorted; logs every case it returns.
 
@@ -118,6 +119,9 @@ def case_list(
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     queryset = _search(queryset, q)
+    if personnummer_hash:
+        queryset = queryset.filter(personnummer_hash=personnummer_hash)
+        q = q or "personnummer"
     key = (sort or "").lstrip("-")
     order = SORTS.get(key)
     if order:
@@ -129,6 +133,18 @@ def case_list(
         purpose = AccessPurpose.SEARCH
     _log(user, cases, purpose, path)
     return CaseList(cases=cases, total=total)
+
+
+def search_key(q: str) -> str | None:
+    """The keyed hash to search by when ``q`` is a personnummer ("" if it is not a valid
+    one), None when ``q`` is not a personnummer at all. Pages put the hash, never the number,
+    into their addresses."""
+    if not crypto.looks_like_personnummer(q):
+        return None
+    try:
+        return crypto.lookup_hash(crypto.normalise(q))
+    except Exception:
+        return ""
 
 
 def case_get(

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from trygg.cases import selectors, services
@@ -134,8 +135,20 @@ def case_list(request):
     """Ungdomsärenden: the cases the user takes part in; search, filters, sort and export."""
     if not can_use_cases(request.user):
         raise Http404
+    # A personnummer never stands in an address (server logs, browser history, the language
+    # form): the search form is posted, and a number is replaced by its keyed hash.
+    source = request.POST if request.method == "POST" else request.GET
+    key = selectors.search_key(source.get("q", ""))
+    if request.method == "POST" or key is not None:
+        params = {k: source.get(k) for k in ("programme", "status", "sort") if source.get(k)}
+        if key is not None:
+            params["pnr"] = key or "ogiltigt"
+        elif source.get("q"):
+            params["q"] = source.get("q")
+        return redirect(request.path + ("?" + urlencode(params) if params else ""))
     filterset = CaseFilter(request.GET or None)
     filters = filterset.cleaned_data if filterset.is_valid() else {}
+    pnr_hash = request.GET.get("pnr", "")
     sort = request.GET.get("sort") or "-start"
     if sort.lstrip("-") not in selectors.SORTS:
         sort = "-start"
@@ -144,6 +157,7 @@ def case_list(request):
         "status": filters.get("status") or "",
         "q": filters.get("q") or "",
         "sort": sort,
+        "personnummer_hash": pnr_hash,
     }
     fmt = request.GET.get("format")
     if fmt in EXPORT_FORMATS:
@@ -174,7 +188,6 @@ def case_list(request):
     sort_query.pop("sort", None)
     # Search terms (maybe a personnummer) are not put back into links or the export address.
     export_query = query.copy()
-    export_query.pop("q", None)
     return render(
         request,
         "cases/case_list.html",
@@ -187,7 +200,8 @@ def case_list(request):
             "sort": sort,
             "query": export_query.urlencode(),
             "sort_query": sort_query.urlencode(),
-            "searching": bool(params["q"]),
+            "searching": bool(params["q"] or pnr_hash),
+            "searching_personnummer": bool(pnr_hash),
             "can_create": selectors.can_create(request.user),
             "can_break_glass": selectors.can_break_glass(request.user),
             "can_read_log": selectors.can_read_access_log(request.user),

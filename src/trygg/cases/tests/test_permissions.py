@@ -151,6 +151,20 @@ def test_every_case_url_and_endpoint_as_every_persona(cases, meeting):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_api_search_finds_only_the_users_cases(cases, persona):
+    response = client_for(persona).post(
+        "/api/cases/search", {"q": "Exempelsson"}, content_type="application/json"
+    )
+    if persona == "anonymous":
+        assert response.status_code == 401
+    elif persona not in CASE_USERS:
+        assert response.status_code == 404
+    else:
+        assert response.json()["count"] == (1 if persona in IN_ALVA else 0)
+        assert _logged(persona, cases.alva) == (1 if persona in IN_ALVA else 0)
+
+
 def test_every_case_url_is_in_the_matrix(cases, meeting):
     covered = {url.split("?")[0] for url, _expected, _case in matrix(cases, meeting)}
     names = set()
