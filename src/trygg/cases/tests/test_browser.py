@@ -51,6 +51,7 @@ def test_the_coordinator_works_a_case_from_plan_to_closing(
 ):
     today = timezone.localdate()
     page = browser_page(width)
+    page.set_default_timeout(60000)  # a loaded machine can be slow to serve the first page
     browser_login(page, "sspf")
     page.goto("/ungdomar/")
     expect(page.get_by_role("heading", name="Ungdomssamordning")).to_be_visible()
@@ -117,6 +118,7 @@ def test_the_coordinator_works_a_case_from_plan_to_closing(
 
 def test_the_emergency_role_breaks_the_glass(browser_page, cases):
     page = browser_page(390)
+    page.set_default_timeout(60000)
     browser_login(page, "socjour")
     page.goto("/ungdomar/")
     page.get_by_role("link", name="Nödåtkomst").click()
