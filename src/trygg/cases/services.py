@@ -676,6 +676,7 @@ def case_apply_retention(*, actor: Any, now: dt.datetime, dry_run: bool) -> Rete
     if dry_run:
         return RetentionResult(deleted=len(due), references=references)
     for case in due:
+        assert case.closed_on is not None  # a closed case has a date (database constraint)
         CaseTombstone.objects.create(
             organisation_id=case.organisation_id,
             reference=case.reference,
