@@ -18,6 +18,7 @@ from trygg.cases.choices import (
     ParticipantFunction,
     PlanStatus,
     Programme,
+    Respondent,
     Satisfaction,
 )
 from trygg.core.choices import AreaKind
@@ -271,6 +272,18 @@ class CloseForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+
+class SatisfactionForm(forms.Form):
+    respondent = forms.ChoiceField(label=_("Who answered"), choices=Respondent.choices)
+    answer = forms.TypedChoiceField(label=_("Answer"), choices=Satisfaction.choices, coerce=int)
+    answered_on = forms.DateField(label=_("Date"), widget=DATE)
+
+    def clean_answered_on(self):
+        value = self.cleaned_data["answered_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
 
 
 class EmergencyForm(forms.Form):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/avsluta/", views.case_close, name="case_close"),
     path("<int:pk>/plan/ny/", views.plan_entry_add, name="plan_entry_add"),
     path("<int:pk>/anteckning/ny/", views.note_add, name="note_add"),
+    path("<int:pk>/nojdhet/ny/", views.satisfaction_add, name="satisfaction_add"),
     path("<int:pk>/samtycke/ny/", views.consent_add, name="consent_add"),
     path("<int:pk>/deltagare/ny/", views.participant_add, name="participant_add"),
     path("<int:pk>/atkomstlogg/", views.access_log, name="case_access_log"),

@@ -34,6 +34,7 @@ from trygg.cases.forms import (
     NoteForm,
     ParticipantForm,
     PlanEntryForm,
+    SatisfactionForm,
     StatisticsForm,
 )
 from trygg.cases.models import Case, CaseParticipant, CasePlanEntry, CaseRole, Consent
@@ -531,6 +532,25 @@ def participant_remove(request, pk):
             "button": _("Yes, remove"),
             "cancel_url": back,
         },
+    )
+
+
+@case_view
+def satisfaction_add(request, pk):
+    """Nöjdhetsuppföljning: the youth's or a guardian's answer, at any time in the case."""
+
+    def factory(case, data):
+        return SatisfactionForm(data, initial={"answered_on": timezone.localdate()})
+
+    return _case_form(
+        request,
+        pk,
+        CHANGE,
+        factory,
+        lambda case, data: services.satisfaction_record(actor=request.user, case=case, **data),
+        title=_("Satisfaction follow-up in %(ref)s"),
+        success=_("The answer was recorded."),
+        anchor="#satisfaction",
     )
 
 

@@ -87,6 +87,7 @@ def matrix(cases, meeting):
         (reverse("cases:case_close", args=[a.pk]), expect(COORDINATOR), a),
         (reverse("cases:plan_entry_add", args=[a.pk]), expect(IN_ALVA), a),
         (reverse("cases:note_add", args=[a.pk]), expect(IN_ALVA), a),
+        (reverse("cases:satisfaction_add", args=[a.pk]), expect(IN_ALVA), a),
         (reverse("cases:consent_add", args=[a.pk]), expect(COORDINATOR), a),
         (reverse("cases:participant_add", args=[a.pk]), expect(COORDINATOR), a),
         (reverse("cases:plan_follow_up", args=[cases.entry.pk]), expect(IN_ALVA), a),

@@ -227,3 +227,18 @@ def test_the_meeting_page_shows_individual_notes_only_to_those_in_the_case(cases
         text = page.content.decode()
         assert cases.omar.reference not in text and "Provqvist" not in text, persona
     assert selectors.notes_for_meeting(user=cases.users["polis"], meeting=meeting) == []
+
+
+def test_a_participant_records_a_satisfaction_answer_and_a_bad_date_is_refused(cases, login):
+    url = reverse("cases:satisfaction_add", args=[cases.alva.pk])
+    client = login("kurator")
+    refused = client.post(
+        url, {"respondent": "vardnadshavare", "answer": 4, "answered_on": "2999-01-01"}
+    )
+    assert refused.status_code == 200 and "framtiden" in refused.content.decode()
+    assert not cases.alva.satisfaction.exists()
+    done = client.post(
+        url, {"respondent": "vardnadshavare", "answer": 4, "answered_on": "2023-06-01"}
+    )
+    assert done.status_code == 302
+    assert cases.alva.satisfaction.get().answer == Satisfaction.VERY
