@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -659,23 +660,26 @@ class RetentionResult:
     references: list[str]
 
 
-@transaction.atomic
-def case_apply_retention(*, actor: Any, now: dt.datetime, dry_run: bool) -> RetentionResult:
-    """Delete cases closed more than CASES_RETENTION_YEARS ago, leaving a tombstone with no
-    personal data. The access log is not touched: it is kept by its own, longer, rule."""
-    if actor is not None and not getattr(actor, "is_superuser", False):
-        raise PermissionDenied(_("Only a system administrator can apply retention."))
-    years = settings.CASES_RETENTION_YEARS
-    today = timezone.localdate(now)
-    try:
-        cutoff = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        cutoff = today.replace(year=today.year - years, day=28)
-    due = list(Case.objects.filter(status=CaseStatus.CLOSED, closed_on__lt=cutoff).order_by("pk"))
-    references = [c.reference for c in due]
-    if dry_run:
-        return RetentionResult(deleted=len(due), references=references)
-    for case in due:
+def retention_days() -> int:
+    """The retention period of closed cases in days: CASES_RETENTION_YEARS years of 365¼ days."""
+    return int(settings.CASES_RETENTION_YEARS * 365.25 + 0.5)
+
+
+def cases_past_retention(cutoff: dt.datetime) -> models.QuerySet[Case]:
+    """Closed cases whose closing date lies before the cutoff (the retention rule's select)."""
+    return Case.objects.filter(
+        status=CaseStatus.CLOSED, closed_on__lt=timezone.localdate(cutoff)
+    ).annotate(closed_moment=Cast("closed_on", models.DateTimeField()))
+
+
+def cases_retire(
+    queryset: models.QuerySet[Case], *, actor: Any = None, now: dt.datetime | None = None
+) -> int:
+    """Delete the cases, each leaving a tombstone with no personal data. The access log is
+    not touched: it is kept by its own, longer, rule."""
+    now = now or timezone.now()
+    count = 0
+    for case in queryset.order_by("pk"):
         assert case.closed_on is not None  # a closed case has a date (database constraint)
         CaseTombstone.objects.create(
             organisation_id=case.organisation_id,
@@ -687,4 +691,18 @@ def case_apply_retention(*, actor: Any, now: dt.datetime, dry_run: bool) -> Rete
         )
         _audit(actor=actor, case=case, obj=case, action=AuditAction.DELETE, note=_("Retention"))
         case.delete()
-    return RetentionResult(deleted=len(due), references=references)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def case_apply_retention(*, actor: Any, now: dt.datetime, dry_run: bool) -> RetentionResult:
+    """Delete cases closed more than CASES_RETENTION_YEARS ago, leaving a tombstone. Also run
+    nightly as the rule "youth_cases" of core's apply_retention."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Only a system administrator can apply retention."))
+    due = cases_past_retention(now - dt.timedelta(days=retention_days()))
+    references = list(due.order_by("pk").values_list("reference", flat=True))
+    if dry_run:
+        return RetentionResult(deleted=len(references), references=references)
+    return RetentionResult(deleted=cases_retire(due, actor=actor, now=now), references=references)

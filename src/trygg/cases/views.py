@@ -60,7 +60,7 @@ def case_view(view):
     def wrapper(request, *args, **kwargs):
         if two_factor_missing(request):
             setup_url = None
-            for name in ("twofactor:setup", "twofactor:verify", "core:two_factor"):
+            for name in ("core:two_factor_verify", "core:two_factor_enrol"):
                 try:
                     setup_url = reverse(name)
                     break

@@ -104,6 +104,18 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
         return context
 
 
+def service_worker(request):
+    """The report form's service worker, served under /handelser/ so that it may keep the form."""
+    from django.contrib.staticfiles import finders
+    from django.http import HttpResponse
+
+    with open(finders.find("incidents/sw.js"), encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/handelser/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 @login_required
 def report_create(request):
     """Ny händelserapport: the phone-first form for field staff and partners."""

@@ -131,6 +131,10 @@ def cases(world):
         who_does_what="Kuratorn kallar.",
         due_date=dt.date(2023, 3, 1),
     )
+    from trygg.core.twofactor import demo_devices_ensure
+
+    # Everyone who can read cases must use two factors; the demo secret stands in for their app.
+    demo_devices_ensure(users.values())
     return SimpleNamespace(
         world=world,
         users=users,

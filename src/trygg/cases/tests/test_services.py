@@ -178,7 +178,7 @@ def test_retention_deletes_old_closed_cases_leaving_a_tombstone_and_the_access_l
     now = timezone.make_aware(dt.datetime(2025, 6, 1, 12))
     dry = services.case_apply_retention(actor=None, now=now, dry_run=True)
     assert dry.deleted == 0  # exactly two years: not yet
-    later = timezone.make_aware(dt.datetime(2025, 6, 2, 12))
+    later = timezone.make_aware(dt.datetime(2025, 6, 3, 12))
     dry = services.case_apply_retention(actor=None, now=later, dry_run=True)
     assert dry.references == [cases.omar.reference]
     assert Case.objects.filter(pk=cases.omar.pk).exists()
@@ -190,6 +190,26 @@ def test_retention_deletes_old_closed_cases_leaving_a_tombstone_and_the_access_l
     assert AccessLogEntry.objects.filter(object_id=str(cases.omar.pk)).exists()
     with pytest.raises(PermissionDenied):
         services.case_apply_retention(actor=cases.users["admin"], now=later, dry_run=True)
+
+
+def test_the_nightly_retention_job_deletes_old_closed_cases(cases, settings):
+    from trygg.core.retention import apply_retention
+
+    settings.CASES_RETENTION_YEARS = 1
+    services.case_close(
+        actor=cases.users["sspf"],
+        case=cases.omar,
+        closed_on=dt.date(2023, 6, 1),
+        reason=ClosureReason.MOVED,
+    )
+    now = timezone.make_aware(dt.datetime(2024, 12, 1, 12))
+    (dry,) = apply_retention(dry_run=True, now=now, only=["youth_cases"])[:1]
+    assert dry.count == 1 and Case.objects.filter(pk=cases.omar.pk).exists()
+    (done,) = apply_retention(now=now, only=["youth_cases"])[:1]
+    assert done.count == 1
+    assert not Case.objects.filter(pk=cases.omar.pk).exists()
+    assert CaseTombstone.objects.filter(reference=cases.omar.reference).exists()
+    assert Case.objects.filter(pk=cases.alva.pk).exists()  # open cases stay
 
 
 def test_the_meeting_page_shows_individual_notes_only_to_those_in_the_case(cases, login):
