@@ -209,6 +209,25 @@ RETENTION_DAYS = {
     "inactive_accounts": env.integer("TRYGG_RETENTION_INACTIVE_ACCOUNTS_DAYS", 2 * 366, minimum=0),
 }
 
+# Youth cases (SSPF/SIG). The key encrypts personnummer at rest and keys their lookup hash;
+# production refuses to start without it (TRYGG_CASES_KEY or TRYGG_CASES_KEY_FILE).
+if PRODUCTION:
+    CASES_KEY = env.string("TRYGG_CASES_KEY")
+else:
+    CASES_KEY = env.string("TRYGG_CASES_KEY", "development-only-cases-key-not-secret")
+if len(CASES_KEY) < 32 and PRODUCTION:
+    raise env.ConfigError("TRYGG_CASES_KEY must be at least 32 characters")
+# Closed cases are deleted this many years after they were closed, leaving a tombstone.
+CASES_RETENTION_YEARS = env.integer("TRYGG_CASES_RETENTION_YEARS", 3, minimum=1)
+# Emergency access ("bryt glaset") to one case lasts this many hours.
+CASES_EMERGENCY_HOURS = env.integer("TRYGG_CASES_EMERGENCY_HOURS", 4, minimum=1)
+# From this age a youth may give consent without the guardians.
+CASES_YOUTH_CONSENT_AGE = env.integer("TRYGG_CASES_YOUTH_CONSENT_AGE", 15, minimum=12)
+# Counts 1 … threshold-1 in case statistics are shown as "<threshold" to all but the coordinator.
+CASES_SMALL_COUNT_THRESHOLD = env.integer(
+    "TRYGG_CASES_SMALL_COUNT_THRESHOLD", SMALL_COUNT_THRESHOLD, minimum=2
+)
+
 EMAIL_BACKEND = env.string(
     "TRYGG_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"

@@ -47,6 +47,8 @@ class AccessPurpose(models.TextChoices):
     DETAIL = "detail", _("Detail")
     EXPORT = "export", _("Export")
     API = "api", _("API")
+    SEARCH = "search", _("Search")
+    EMERGENCY = "emergency", _("Emergency access")
 
 
 # Organisations an administratör creates below their own (underorganisationer) and beside it

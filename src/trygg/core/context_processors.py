@@ -27,6 +27,7 @@ ADMIN_NAVIGATION = [
     ("areas", _("Areas"), "core:area_list", VIEW, None),
     ("places", _("Places"), "core:place_list", VIEW, None),
     ("audit", _("Audit log"), "core:audit_log", MANAGE, None),
+    ("case_roles", _("Case roles"), "cases:case_roles", MANAGE, None),
     ("tokens", _("API tokens"), "core:api_tokens", None, None),
     ("two_factor", _("Two-factor authentication"), "core:two_factor", None, None),
 ]
