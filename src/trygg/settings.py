@@ -87,6 +87,22 @@ TEMPLATES = [
 DATABASES = {"default": env.database("TRYGG_DATABASE_URL", VAR_DIR / "trygg.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The lägesbild keeps its aggregates here under a version of each organisation's counts
+# (situation.rollup.version). The cache must be shared by all workers of the server: files
+# in VAR_DIR on one machine; set TRYGG_CACHE_DIR elsewhere, or configure Redis for several.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if ENVIRONMENT == "test"
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.string("TRYGG_CACHE_DIR", str(VAR_DIR / "cache")),
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    )
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

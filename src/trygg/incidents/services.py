@@ -260,6 +260,14 @@ def _check_report(report: IncidentReport, *, new_category: bool) -> None:
         raise ValidationError(errors)
 
 
+def _recount(organisation_id: int, *moments: dt.datetime | None) -> None:
+    """Bring the lägesbild's pre-computed counts of the reports' local days up to date, in
+    the transaction of the change (situation.rollup), so that no page has to."""
+    from trygg.situation import rollup
+
+    rollup.refresh_days(organisation_id, {rollup.local_day(m) for m in moments if m})
+
+
 @transaction.atomic
 def report_create(
     *,
@@ -304,6 +312,7 @@ def report_create(
     if not _may_in_area(actor, REPORT, organisation.pk, report.area_id):
         raise PermissionDenied(_("You may only report incidents in your own areas."))
     save_validated(report)
+    _recount(report.organisation_id, report.occurred_at)
     record_change(
         actor=actor,
         obj=report,
@@ -320,6 +329,7 @@ def report_update(*, actor, report: IncidentReport, **fields: Any) -> IncidentRe
     if not _may_in_area(actor, CHANGE, report.organisation_id, report.area_id):
         raise PermissionDenied(_("You do not have permission to do this."))
     before = snapshot(report, REPORT_FIELDS)
+    was_at = report.occurred_at
     editable = [
         "category",
         "occurred_at",
@@ -344,6 +354,7 @@ def report_update(*, actor, report: IncidentReport, **fields: Any) -> IncidentRe
     if not _may_in_area(actor, CHANGE, report.organisation_id, report.area_id):
         raise PermissionDenied(_("You do not have permission to do this."))
     save_validated(report)
+    _recount(report.organisation_id, was_at, report.occurred_at)
     record_change(
         actor=actor,
         obj=report,
@@ -431,7 +442,9 @@ def report_delete(*, actor, report: IncidentReport) -> None:
         action=AuditAction.DELETE,
         before=snapshot(report, REPORT_FIELDS),
     )
+    organisation_id, at = report.organisation_id, report.occurred_at
     report.delete()
+    _recount(organisation_id, at)
 
 
 # Bulk import of reports
