@@ -200,15 +200,15 @@ def worker(args) -> int:
     three_years = selectors.Period(period.end - dt.timedelta(days=3 * 365 - 1), period.end)
     week = selectors.last_complete_week()
 
-    def fresh():
-        # A new organisation object per call: no per-request memo of the counts' freshness.
-        return type(nacka).objects.get(pk=nacka.pk)
+    def fresh(span):
+        # A new analysis per call: nothing read by the previous call is reused.
+        return selectors.Analysis(user, nacka, span)
 
     measurements = {
-        "heatmap": lambda: selectors.time_of_week(user, fresh(), period, police=False),
-        "trend": lambda: selectors.monthly_trend(user, fresh(), three_years),
-        "top_places": lambda: selectors.top_places(user, fresh(), period),
-        "weekly": lambda: selectors.weekly_picture(user, fresh(), week),
+        "heatmap": lambda: selectors.time_of_week(fresh(period), police=False),
+        "trend": lambda: selectors.monthly_trend(fresh(three_years)),
+        "top_places": lambda: selectors.top_places(fresh(period)),
+        "weekly": lambda: selectors.weekly_picture(fresh(period), week),
     }
     for key, call in measurements.items():
         result[key + "_s"] = _median(call, args.repeat)
