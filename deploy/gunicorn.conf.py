@@ -33,7 +33,8 @@ wsgi_app = "trygg.wsgi:application"
 max_requests = 5000
 max_requests_jitter = 500
 # The heartbeat file in memory, not on a possibly slow disk.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+SHM = "/dev/shm"  # noqa: S108 - gunicorn's own heartbeat files, not data
+worker_tmp_dir = SHM if os.path.isdir(SHM) else None
 accesslog = os.environ.get("TRYGG_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("TRYGG_LOG_LEVEL", "warning").lower()
