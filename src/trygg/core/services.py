@@ -6,6 +6,8 @@ with ``full_clean()`` and writes its audit entry in the same transaction.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 from typing import Any
 
@@ -326,12 +328,18 @@ def api_token_delete(*, actor, token: ApiToken) -> None:
     token.delete()
 
 
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def api_token_authenticate(key: str):
-    """The user of a valid key, or None. Marks the token as used."""
+    """The user of a valid key, or None. Marks the token as used, at most once a minute:
+    a client that reads in a loop does not turn every read into a write."""
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
