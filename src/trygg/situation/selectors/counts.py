@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -21,11 +23,14 @@ from trygg.core.access import VIEW
 from trygg.core.formatting import format_change, format_number
 from trygg.core.models import Area, Organisation
 from trygg.core.templatetags.trygg import suppress
+from trygg.situation import rollup
 from trygg.situation.models import DayCount
-from trygg.situation.selectors.analysis import Analysis
+from trygg.situation.selectors.analysis import Analysis, _sees_reports, _visible_area_ids
 from trygg.situation.selectors.periods import SOURCE_REPORTS, Period
 
 MIN_BASE = 10  # a change from fewer than this many is not shown as a percentage
+CACHE_SECONDS = 6 * 3600
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -111,48 +116,84 @@ class Cell:
 CUBE_FIELDS = ("area_id", "place_id", "category_id", "month")
 
 
-def _key(a: Analysis, period: Period) -> tuple[Any, ...]:
-    return ("cells", period.start, period.end, getattr(a.category, "pk", None))
+def _scope_tag(a: Analysis) -> str:
+    """Which of the organisation's counts the user's restriction lets through: all, none,
+    or those of some areas. Users with the same tag read the same counts."""
+    if not _sees_reports(a.user, a.organisation):
+        return "none"
+    visible = _visible_area_ids(a.user, a.organisation)
+    return "all" if visible is None else "areas-" + "-".join(map(str, sorted(visible)))
+
+
+def remembered(a: Analysis, name: str, period: Period, compute: Callable[[], T]) -> T:
+    """An aggregate of the counts, computed once per (organisation, scope, period, category
+    and ``name``, which names anything else it depends on) and kept in the cache until the organisation's counts change (the version that
+    situation.rollup bumps whenever it writes them). Within one analysis it is read once.
+
+    Only restricted aggregates of the counts are kept, keyed by what the restriction lets
+    through, so a user never meets another scope's figures; names and anything else that
+    may change without the counts changing are read fresh.
+    """
+    key = ("remembered", name, period.start, period.end)
+    if key in a.memo:
+        result: T = a.memo[key]
+        return result
+    if "version" not in a.memo:
+        a.memo["version"] = rollup.version(a.organisation.pk)
+        a.memo["scope"] = _scope_tag(a)
+    cache_key = ":".join(
+        str(part)
+        for part in (
+            "trygg:lb",
+            a.organisation.pk,
+            a.memo["version"],
+            a.memo["scope"],
+            name,
+            period.start,
+            period.end,
+            getattr(a.category, "pk", ""),
+        )
+    )
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, CACHE_SECONDS)
+    a.memo[key] = value
+    return value
+
+
+def cells(a: Analysis, period: Period) -> list[Cell]:
+    """The period's counts per area, place, category and month (a few thousand cells at
+    most), from one scan; every sum of the period is taken from these."""
+    return remembered(
+        a,
+        "cells",
+        period,
+        lambda: [
+            Cell(*row)
+            for row in counts(a, period)
+            .values_list(*CUBE_FIELDS)
+            .annotate(n=Sum("count"), g=Sum("generated"))
+        ],
+    )
 
 
 def prepare(a: Analysis) -> None:
-    """Read the counts of the analysis's period and the period before per area, place,
-    category and month, one scan each.
-
-    A page that shows areas, places, trends and totals of the same period calls this first;
-    the selectors then sum these cells (a few thousand at most) instead of each scanning the
-    period. Kept in the analysis. Without it each selector asks the database for exactly
-    the sums it needs.
-    """
-    for period in (a.period, a.period.previous()):
-        key = _key(a, period)
-        if key not in a.memo:
-            a.memo[key] = [
-                Cell(*row)
-                for row in counts(a, period)
-                .values_list(*CUBE_FIELDS)
-                .annotate(n=Sum("count"), g=Sum("generated"))
-            ]
+    """Read the cells of the analysis's period and of the period before, which a page of
+    areas, places, trends and totals then sums."""
+    cells(a, a.period)
+    cells(a, a.period.previous())
 
 
 def sums(
     a: Analysis, period: Period, fields: tuple[str, ...]
 ) -> dict[tuple[Any, ...], tuple[int, int]]:
     """{values of ``fields``: (count, generated)} over the period's counts."""
-    cells: list[Cell] | None = a.memo.get(_key(a, period))
     result: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
-    if cells is not None:
-        for cell in cells:
-            total = result[tuple(getattr(cell, f) for f in fields)]
-            total[0] += cell.count
-            total[1] += cell.generated
-    else:
-        for *values, n, g in (
-            counts(a, period).values_list(*fields).annotate(n=Sum("count"), g=Sum("generated"))
-        ):
-            total = result[tuple(values)]
-            total[0] += n
-            total[1] += g or 0
+    for cell in cells(a, period):
+        total = result[tuple(getattr(cell, f) for f in fields)]
+        total[0] += cell.count
+        total[1] += cell.generated
     return {key: (n, g) for key, (n, g) in result.items()}
 
 

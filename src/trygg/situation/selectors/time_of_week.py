@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from trygg.core.models import Area, Organisation
 from trygg.situation.models import HourCount, IncidentCount
 from trygg.situation.selectors.analysis import Analysis
-from trygg.situation.selectors.counts import Count, counts, shown, source_note
+from trygg.situation.selectors.counts import Count, counts, remembered, shown, source_note
 from trygg.situation.selectors.periods import LOCAL, SOURCE_POLICE, WEEKDAY_SHORT, Period
 
 
@@ -47,12 +47,20 @@ def time_of_week(a: Analysis, *, police: bool = True) -> TimeOfWeek:
     """Reports and police events per local weekday × hour (a heatmap of the week)."""
     user, organisation, period, area = a.user, a.organisation, a.period, a.area
     detail = a.detail
-    cells_of = counts(a, area=area, model=HourCount if a.category is None else IncidentCount)
+    model = HourCount if a.category is None else IncidentCount
+    rows = remembered(
+        a,
+        f"time-of-week-{getattr(area, 'pk', '')}",
+        period,
+        lambda: list(
+            counts(a, area=area, model=model)
+            .values_list("weekday", "hour")
+            .annotate(n=Sum("count"), g=Sum("generated"))
+        ),
+    )
     grid: dict[tuple[int, int], int] = {}
     generated = 0
-    for weekday, hour, n, g in cells_of.values_list("weekday", "hour").annotate(
-        n=Sum("count"), g=Sum("generated")
-    ):
+    for weekday, hour, n, g in rows:
         grid[(weekday, hour)] = n
         generated += g or 0
     kommun = organisation.area

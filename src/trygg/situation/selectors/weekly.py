@@ -29,7 +29,7 @@ from trygg.core.formatting import format_number
 from trygg.core.models import Organisation
 from trygg.situation.models import IncidentCount
 from trygg.situation.selectors.analysis import Analysis
-from trygg.situation.selectors.counts import Count, counts, shown, source_note
+from trygg.situation.selectors.counts import Count, counts, remembered, shown, source_note
 from trygg.situation.selectors.periods import (
     PREVIOUS_WEEKS,
     Period,
@@ -123,9 +123,17 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     area_before: dict[str, int] = defaultdict(int)
     generated = 0
     category_names = {pk: name for pk, (name, _group) in a.categories().items()}
-    for monday, area_id, category_id, n, g in cells.values_list(
-        "week_start", "area_id", "category_id"
-    ).annotate(n=Sum("count"), g=Sum("generated")):
+    weekly_rows = remembered(
+        a,
+        "weeks",
+        span,
+        lambda: list(
+            cells.values_list("week_start", "area_id", "category_id").annotate(
+                n=Sum("count"), g=Sum("generated")
+            )
+        ),
+    )
+    for monday, area_id, category_id, n, g in weekly_rows:
         key = (area_name(area_id), category_names.get(category_id, ""))
         if monday == week_start:
             this_week[key] += n
@@ -202,9 +210,13 @@ def _focus_places(a: Analysis, week: Period, baseline: Period) -> list[FocusPlac
     of_places = counts(a, span).filter(place__isnull=False)
     last: dict[int, int] = defaultdict(int)
     prior: dict[int, int] = defaultdict(int)
-    for place_id, monday, n in of_places.values_list("place_id", "week_start").annotate(
-        n=Sum("count")
-    ):
+    by_place = remembered(
+        a,
+        "week-places",
+        span,
+        lambda: list(of_places.values_list("place_id", "week_start").annotate(n=Sum("count"))),
+    )
+    for place_id, monday, n in by_place:
         if monday == week.start:
             last[place_id] += n
         else:
@@ -227,19 +239,30 @@ def _focus_places(a: Analysis, week: Period, baseline: Period) -> list[FocusPlac
     if not chosen:
         return []
     weekday_hours: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
-    for place_id, weekday, hour, n in (
-        counts(a, span, model=IncidentCount)
-        .filter(place_id__in=chosen)
-        .values_list("place_id", "weekday", "hour")
-        .annotate(n=Sum("count"))
+    chosen_key = "-".join(map(str, chosen))
+    for place_id, weekday, hour, n in remembered(
+        a,
+        f"focus-hours-{chosen_key}",
+        span,
+        lambda: list(
+            counts(a, span, model=IncidentCount)
+            .filter(place_id__in=chosen)
+            .values_list("place_id", "weekday", "hour")
+            .annotate(n=Sum("count"))
+        ),
     ):
         weekday_hours[place_id][(weekday, hour)] = n
     names = a.categories()
     kinds: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for place_id, category_id, n in (
-        of_places.filter(place_id__in=chosen, week_start=week.start)
-        .values_list("place_id", "category_id")
-        .annotate(n=Sum("count"))
+    for place_id, category_id, n in remembered(
+        a,
+        f"focus-kinds-{chosen_key}",
+        week,
+        lambda: list(
+            of_places.filter(place_id__in=chosen, week_start=week.start)
+            .values_list("place_id", "category_id")
+            .annotate(n=Sum("count"))
+        ),
     ):
         kinds[place_id][names.get(category_id, ("", ""))[0]] += n
     result = []

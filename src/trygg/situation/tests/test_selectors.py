@@ -262,3 +262,26 @@ def test_the_headline_gives_a_yearly_rate_from_the_newest_population(world, nack
         analysis(world.users["samordnare"], nacka, period, area=world.areas["Älta"])
     )
     assert alta.population is None and alta.total.value == 10
+
+
+def test_cached_aggregates_follow_the_reports_and_never_cross_scopes(world, generated):
+    from trygg.incidents import services as incident_services
+
+    nacka = world.organisations["nacka"]
+    period = selectors.default_period()
+    coordinator, member = world.users["samordnare"], world.users["arbetsgrupp"]
+    whole = selectors.headline(analysis(coordinator, nacka, period)).total.value
+    alta = selectors.headline(analysis(member, nacka, period)).total.value
+    assert 0 < alta < whole  # the member's figures are not the coordinator's cached ones
+    again = selectors.headline(analysis(coordinator, nacka, period)).total.value
+    assert again == whole
+    incident_services.report_create(
+        actor=coordinator,
+        organisation=nacka,
+        category=category(nacka, "Klotter"),
+        occurred_at=at(selectors.today() - dt.timedelta(days=1)),
+        assessment=1,
+        place=world.places["Älta centrum"],
+    )
+    assert selectors.headline(analysis(coordinator, nacka, period)).total.value == whole + 1
+    assert selectors.headline(analysis(member, nacka, period)).total.value == alta + 1
