@@ -5,12 +5,13 @@ from django.urls import include, path
 
 from trygg.api import api
 from trygg.core.health import health
+from trygg.core.oidc import LogoutView
 from trygg.core.views import error_403, error_404, error_500, set_language
 
 urlpatterns = [
     path("health/", health, name="health"),
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-ut/", LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("planer/", include("trygg.plans.urls")),

@@ -513,10 +513,14 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.api_token_create(
-            actor=request.user, name=form.cleaned_data["name"]
-        )
-        form = ApiTokenForm()
+        try:
+            _token, new_key = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            form = ApiTokenForm()
     tokens = ApiToken.objects.restrict(request.user, VIEW)
     return render(
         request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
