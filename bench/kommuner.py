@@ -71,7 +71,7 @@ def main() -> int:
             else:
                 owner = large if n % 5 == 0 else rng.choice(others)
                 at = now - dt.timedelta(minutes=rng.randrange(3 * 365 * 24 * 60))
-            yield (owner.pk, categories[owner.pk], at, 1, "ny", "", False, "", at, "", "")
+            yield (owner.pk, categories[owner.pk], at, 1, "ny", "", False, "", at, "", "", "")
 
     tick = time.perf_counter()
     columns = (
@@ -86,6 +86,7 @@ def main() -> int:
         "created_at",
         "address",
         "description",
+        "client_key",
     )
     with django.db.transaction.atomic():
         bulk.insert(IncidentReport, columns, rows())

@@ -588,6 +588,7 @@ IMPORT_COLUMNS = (
     "external_ref",
     "import_batch_id",
     "created_at",
+    "client_key",
 )
 
 
@@ -708,6 +709,7 @@ def reports_import(
                     row.external_ref,
                     batch.pk,
                     now,
+                    "",
                 )
                 for row in fresh
             ]
