@@ -686,7 +686,7 @@ def generated_reports_create(
                 "",
                 batch.pk,
                 now,
-                "",
+                "",  # a generated report has no device key
             )
 
     created = bulk.insert(IncidentReport, REPORT_COLUMNS, rows())

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0001_initial'),
         ('forums', '0002_decision_measures'),
-        ('incidents', '0005_incident_photo'),
+        ('incidents', '0006_client_key_database_default'),
         ('plans', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
