@@ -39,6 +39,15 @@ run: demo
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  TRYGG_DEBUG=0 $(PY) -m trygg runserver --insecure 0.0.0.0:8000
 
+# The production server locally: gunicorn with preloaded, warm workers and static files from
+# WhiteNoise (deploy/gunicorn.conf.py), plus the task worker. PORT=8000 TRYGG_WORKERS=3.
+PORT ?= 8000
+serve: demo
+	$(PY) -m trygg collectstatic --noinput -v0
+	$(PY) -m trygg db_worker --queue-name default >$(TRYGG_VAR_DIR)/worker.log 2>&1 & \
+	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  TRYGG_DEBUG=0 TRYGG_BIND=0.0.0.0:$(PORT) $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py
+
 test: install test-sqlite test-postgres
 
 test-sqlite:

@@ -22,6 +22,15 @@ AXE_SOURCE = (Path(__file__).parent / "core" / "tests" / "assets" / "axe.min.js"
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the database is rolled back between tests,
+    so what one test cached (the lägesbild's aggregates) must not reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def force_login_includes_second_factor(monkeypatch):
     """``Client.force_login`` stands for a completed sign-in, second factor included, as it
     already skips the password. Two-factor itself is tested through the real sign-in pages

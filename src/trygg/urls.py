@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from trygg.api import api
+from trygg.core.health import health
 from trygg.core.oidc import LogoutView
 from trygg.core.views import (
     PasswordResetView,
@@ -14,6 +15,7 @@ from trygg.core.views import (
 )
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", LogoutView.as_view(), name="logout"),
     # Glömt lösenord: a link by e-mail (Django's mail settings) that works once.

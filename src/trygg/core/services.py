@@ -349,8 +349,12 @@ def api_token_delete(*, actor, token: ApiToken) -> None:
     token.delete()
 
 
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def api_token_authenticate(key: str):
-    """The user of a valid key, or None. Marks the token as used."""
+    """The user of a valid key, or None. Marks the token as used, at most once a minute:
+    a client that reads in a loop does not turn every read into a write."""
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
     if token is None or not token.user.is_active:
         return None
@@ -358,7 +362,9 @@ def api_token_authenticate(key: str):
 
     if two_factor_required(token.user) and not has_two_factor(token.user):
         return None  # e.g. made before the user's role came to require two-factor
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

@@ -178,6 +178,9 @@ class IncidentReport(OrganisationOwned):
             models.Index(fields=["organisation", "occurred_at"]),
             models.Index(fields=["organisation", "area", "occurred_at"]),
             models.Index(fields=["organisation", "category", "occurred_at"]),
+            # The highest id of one organisation's reports in one probe (situation.rollup's
+            # watermark), however many reports the other organisations have.
+            models.Index(fields=["organisation", "id"], name="incidentreport_org_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,8 +8,11 @@ work (demo loader, management commands, the periodic fetch).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -281,6 +284,14 @@ def _check_report(report: IncidentReport, *, new_category: bool) -> None:
         raise ValidationError(errors)
 
 
+def _recount(organisation_id: int, *moments: dt.datetime | None) -> None:
+    """Bring the lägesbild's pre-computed counts of the reports' local days up to date, in
+    the transaction of the change (situation.rollup), so that no page has to."""
+    from trygg.situation import rollup
+
+    rollup.refresh_days(organisation_id, {rollup.local_day(m) for m in moments if m})
+
+
 @transaction.atomic
 def report_create(
     *,
@@ -344,6 +355,7 @@ def report_create(
     save_validated(report)
     if encoded is not None:
         _store_photo(report, encoded)
+    _recount(report.organisation_id, report.occurred_at)
     record_change(
         actor=actor,
         obj=report,
@@ -437,6 +449,7 @@ def report_update(*, actor, report: IncidentReport, **fields: Any) -> IncidentRe
     if not _may_in_area(actor, CHANGE, report.organisation_id, report.area_id):
         raise PermissionDenied(_("You do not have permission to do this."))
     before = snapshot(report, REPORT_FIELDS)
+    was_at = report.occurred_at
     editable = [
         "category",
         "occurred_at",
@@ -461,6 +474,7 @@ def report_update(*, actor, report: IncidentReport, **fields: Any) -> IncidentRe
     if not _may_in_area(actor, CHANGE, report.organisation_id, report.area_id):
         raise PermissionDenied(_("You do not have permission to do this."))
     save_validated(report)
+    _recount(report.organisation_id, was_at, report.occurred_at)
     record_change(
         actor=actor,
         obj=report,
@@ -548,77 +562,247 @@ def report_delete(*, actor, report: IncidentReport) -> None:
         action=AuditAction.DELETE,
         before=snapshot(report, REPORT_FIELDS),
     )
+    organisation_id, at = report.organisation_id, report.occurred_at
     report.delete()
+    _recount(organisation_id, at)
 
 
 # Bulk import of reports
 
+IMPORT_CHUNK = 5000  # rows checked and written together: a constant number of queries each
+IMPORT_COUNT_CELLS = 200_000  # the lägesbild's counts are written when this many are held
+IMPORT_PROBLEMS_SHOWN = 1000  # a refused file lists this many rows, then how many more
+IMPORT_COLUMNS = (
+    "organisation_id",
+    "category_id",
+    "occurred_at",
+    "occurred_until",
+    "area_id",
+    "place_id",
+    "address",
+    "assessment",
+    "description",
+    "status",
+    "review_note",
+    "is_generated",
+    "external_ref",
+    "import_batch_id",
+    "created_at",
+    "client_key",
+)
+
+
+def _open_source(data: bytes | None, path: str | Path | None) -> tuple[IO[bytes], int]:
+    if path is not None:
+        file = open(path, "rb")  # noqa: SIM115 - closed by the caller
+        return file, Path(path).stat().st_size
+    assert data is not None
+    return io.BytesIO(data), len(data)
+
 
 @transaction.atomic
 def reports_import(
-    *, actor, organisation: Organisation, data: bytes, filename: str
+    *,
+    actor: Any,
+    organisation: Organisation,
+    filename: str,
+    data: bytes | None = None,
+    path: str | Path | None = None,
+    batch: ImportBatch | None = None,
+    max_rows: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
-    """Import reports from another tool's CSV/XLSX export, all or nothing.
+    """Import reports from another tool's CSV/XLSX export (``data``, or the file at
+    ``path``), all or nothing.
 
-    Every row is checked first; any bad row refuses the whole file, each problem with its
-    row number. Rows whose extern_id the organisation already has are left as they are,
-    so importing the same file twice changes nothing.
+    Every row is checked; any bad row refuses the whole file, each problem with its row
+    number. Rows whose extern_id the organisation already has are left as they are, so
+    importing the same file twice changes nothing. ``max_rows`` (default: the page's limit,
+    ``importing.MAX_ROWS``; 0 for none) bounds the rows of one file.
+
+    The file is read as a stream and written in chunks of IMPORT_CHUNK rows, each with a
+    constant number of queries (the extern_ids already there, one insert), so that memory
+    stays flat and a million rows take about a minute. The import is recorded as one
+    ImportBatch with one audit entry (every report points at its batch), and the
+    lägesbild's counts are brought up to date in the same transaction. ``progress`` is
+    called with 0–99 as the rows are read.
     """
-    from trygg.incidents.importing import read_report_rows
+    from trygg.incidents import importing
+    from trygg.situation import bulk, rollup
 
     require(actor, ADD, organisation.pk)
     require(actor, REPORT, organisation.pk)
-    rows = read_report_rows(data, filename, organisation=organisation)
-    existing = set(
-        IncidentReport.objects.filter(
-            organisation=organisation, external_ref__in=[r.external_ref for r in rows]
-        ).values_list("external_ref", flat=True)
-    )
-    new_rows = [r for r in rows if r.external_ref not in existing]
-    counts = {"rows": len(rows), "created": 0, "unchanged": len(rows) - len(new_rows)}
-    if not new_rows:
-        return counts
-    import hashlib
-
-    batch = ImportBatch(
-        organisation=organisation,
-        kind="incident_reports",
-        filename=filename[:300],
-        sha256=hashlib.sha256(data).hexdigest(),
-        created_by=actor if getattr(actor, "pk", None) else None,
-        status=ImportBatch.Status.DONE,
-        progress=100,
-    )
-    save_validated(batch)
-    problems: list[str] = []
-    for row in new_rows:
-        try:
-            report_create(
-                actor=actor,
+    limit = importing.MAX_ROWS if max_rows is None else max_rows
+    rollup.catch_up(organisation.pk)  # the counts are current before the new rows are added
+    file, size = _open_source(data, path)
+    try:
+        table = importing.open_table(file, filename, size=size)
+        rows = (raw for raw in table.rows)
+        header: list[Any] | None = None
+        for raw in rows:
+            if not importing.RowChecker.blank(raw):
+                header = raw
+                break
+        if header is None:
+            raise ValidationError(_("The file is empty."))
+        checker = importing.RowChecker(organisation, header)
+        own_batch = batch is None
+        if batch is None:
+            batch = ImportBatch(
                 organisation=organisation,
-                category=row.category,
-                occurred_at=row.occurred_at,
-                occurred_until=row.occurred_until,
-                area=row.area,
-                place=row.place,
-                address=row.address,
-                assessment=row.assessment,
-                description=row.description,
-                external_ref=row.external_ref,
-                import_batch=batch,
-                reporter=None,
+                kind="incident_reports",
+                filename=filename[:300],
+                sha256=_sha256(path if path is not None else data),
+                created_by=actor if getattr(actor, "pk", None) else None,
+                status=ImportBatch.Status.RUNNING,
             )
-        except (ValidationError, PermissionDenied) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            problems.append(
-                _("Row %(row)s: %(reason)s") % {"row": row.number, "reason": " ".join(messages)}
+            save_validated(batch)
+        allowed: dict[int | None, bool] = {}
+        default_area = organisation.area_id
+        counts = {"rows": 0, "created": 0, "unchanged": 0}
+        problems: dict[int, list[str]] = {}
+        problem_rows = 0
+        repeated: dict[str, list[int]] = {}  # extern_ids met again in a later chunk
+        counted: Counter = Counter()
+        generated: Counter = Counter()
+        now = timezone.now()
+        denied = _("You may only report incidents in your own areas.")
+
+        def note(number: int, messages: list[str]) -> None:
+            nonlocal problem_rows
+            problem_rows += 1
+            if len(problems) < IMPORT_PROBLEMS_SHOWN:
+                problems.setdefault(number, []).extend(messages)
+
+        def write(chunk: list[importing.ReportRow]) -> None:
+            refs = {row.external_ref for row in chunk}
+            there = dict(
+                IncidentReport.objects.filter(
+                    organisation=organisation, external_ref__in=refs
+                ).values_list("external_ref", "import_batch_id")
             )
-        else:
-            counts["created"] += 1
-    if problems:
-        raise ValidationError(problems)
+            fresh = []
+            for row in chunk:
+                if row.external_ref in there:
+                    if there[row.external_ref] == batch.pk:  # earlier in this very file
+                        repeated.setdefault(row.external_ref, []).append(row.number)
+                    else:
+                        counts["unchanged"] += 1
+                    continue
+                fresh.append(row)
+            if problem_rows:  # refused anyway: check the rest, write nothing more
+                return
+            values = [
+                (
+                    organisation.pk,
+                    row.category_id,
+                    row.stored_at,
+                    row.occurred_until,
+                    row.area_id,
+                    row.place_id,
+                    row.address,
+                    row.assessment,
+                    row.description,
+                    ReportStatus.NY,
+                    "",
+                    False,
+                    row.external_ref,
+                    batch.pk,
+                    now,
+                    "",
+                )
+                for row in fresh
+            ]
+            counts["created"] += bulk.insert(IncidentReport, IMPORT_COLUMNS, values)
+            for r in fresh:
+                counted[(*r.local, r.category_id, r.area_id, r.place_id)] += 1
+            if len(counted) >= IMPORT_COUNT_CELLS:
+                flush_counts()
+
+        def flush_counts() -> None:
+            # Memory stays flat: the cells go to the count tables, which are summed when
+            # read, so a cell written twice (in two flushes) adds up the same.
+            rollup.add_counts(
+                organisation.pk,
+                counted,
+                generated,
+                last_id=rollup.latest_report_id(organisation.pk),
+            )
+            counted.clear()
+
+        chunk: list[importing.ReportRow] = []
+        in_chunk: dict[str, int] = {}
+        number = 1
+        for number, raw in enumerate(rows, start=2):
+            if importing.RowChecker.blank(raw):
+                continue
+            counts["rows"] += 1
+            if limit and counts["rows"] > limit:
+                raise ValidationError(
+                    _("The file has more than %(max)s rows. Split it into smaller files.")
+                    % {"max": limit}
+                )
+            row, row_problems, ref = checker.check(number, raw)
+            if ref:
+                if ref in in_chunk:
+                    row_problems.append(
+                        _("extern_id “%(id)s” also occurs on row %(other)s")
+                        % {"id": ref, "other": in_chunk[ref]}
+                    )
+                    row = None
+                else:
+                    in_chunk[ref] = number
+            if row is not None:
+                if row.area_id is None:
+                    row.area_id = default_area
+                if row.area_id not in allowed:
+                    allowed[row.area_id] = _may_in_area(actor, REPORT, organisation.pk, row.area_id)
+                if not allowed[row.area_id]:
+                    row_problems.append(str(denied))
+                    row = None
+            if row is None:
+                note(number, row_problems)
+                continue
+            chunk.append(row)
+            if len(chunk) >= IMPORT_CHUNK:
+                write(chunk)
+                chunk, in_chunk = [], {}
+                if progress is not None:
+                    progress(int(99 * table.done()))
+        if chunk:
+            write(chunk)
+    finally:
+        file.close()
+    if repeated:
+        firsts = _first_rows(data, path, filename, set(repeated))
+        for ref, numbers in repeated.items():
+            for later in numbers:
+                note(
+                    later,
+                    [
+                        _("extern_id “%(id)s” also occurs on row %(other)s")
+                        % {"id": ref, "other": firsts.get(ref, "?")}
+                    ],
+                )
+    if problem_rows:
+        messages = [importing.row_problem(row, found) for row, found in sorted(problems.items())]
+        if problem_rows > len(problems):
+            messages.append(
+                _("… and %(n)s more rows with problems.") % {"n": problem_rows - len(problems)}
+            )
+        raise ValidationError(messages)
+    if not counts["rows"]:
+        raise ValidationError(_("The file holds no reports."))
+    if not counts["created"] and own_batch:
+        batch.delete()  # nothing new: no trace of an import that changed nothing
+        return counts
+    if counted:
+        flush_counts()
+    batch.status = ImportBatch.Status.DONE
+    batch.progress = 100
     batch.counts = counts
-    batch.save(update_fields=["counts"])
+    batch.problems = []
+    save_validated(batch)
     record_change(
         actor=actor,
         obj=batch,
@@ -626,6 +810,81 @@ def reports_import(
         after={"counts": counts, "kind": batch.kind},
     )
     return counts
+
+
+def report_import_queue(
+    *, actor: Any, organisation: Organisation, filename: str, content: bytes
+) -> ImportBatch:
+    """A queued batch for an uploaded file of incident reports (imported by the worker,
+    incidents.tasks.import_reports)."""
+    import hashlib
+
+    require(actor, ADD, organisation.pk)
+    require(actor, REPORT, organisation.pk)
+    batch = ImportBatch(
+        organisation=organisation,
+        kind="incident_reports",
+        filename=filename[:300],
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        status=ImportBatch.Status.QUEUED,
+        counts={"bytes": len(content)},
+    )
+    save_validated(batch)
+    return batch
+
+
+def report_import_start(*, batch: ImportBatch) -> None:
+    """Bookkeeping, not a change of data: the batch is running."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, progress=1)
+
+
+@transaction.atomic
+def report_import_reject(*, actor: Any, batch: ImportBatch, problems: list[str]) -> ImportBatch:
+    """The file was refused: keep every problem on the batch (its rows were rolled back)."""
+    batch.refresh_from_db()
+    batch.status = ImportBatch.Status.REJECTED
+    batch.progress = 100
+    batch.problems = [{"line": None, "message": str(message)} for message in problems]
+    batch.counts = {**batch.counts, "problems": len(problems)}
+    save_validated(batch)
+    record_change(
+        actor=actor,
+        obj=batch,
+        action=AuditAction.IMPORT,
+        note=_("Rejected: %(count)s problems.") % {"count": len(problems)},
+        after={"status": batch.status, "problems": len(problems)},
+    )
+    return batch
+
+
+def _first_rows(
+    data: bytes | None, path: str | Path | None, filename: str, refs: set[str]
+) -> dict[str, int]:
+    """The first row of each of ``refs`` in the file (read again: only for a refusal)."""
+    from trygg.incidents import importing
+
+    found: dict[str, int] = {}
+    file, size = _open_source(data, path)
+    try:
+        rows = importing.open_table(file, filename, size=size).rows
+        header = None
+        for raw in rows:
+            if not importing.RowChecker.blank(raw):
+                header = raw
+                break
+        keys = [importing.HEADERS.get(importing._key(importing._text(c))) for c in header or []]
+        column = keys.index("external_ref")
+        for number, raw in enumerate(rows, start=2):
+            if column < len(raw):
+                ref = importing._text(raw[column])[:100]
+                if ref in refs and ref not in found:
+                    found[ref] = number
+                    if len(found) == len(refs):
+                        break
+    finally:
+        file.close()
+    return found
 
 
 # Police events

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from django_tasks import task
+
+from trygg.core.models import ImportBatch
 
 
 @task()
@@ -17,3 +25,63 @@ def fetch_police_events(url: str | None = None) -> dict:
     from trygg.incidents import services
 
     return services.police_events_fetch(actor=None, url=url or settings.POLICE_FEED_URL)
+
+
+# Importing incident-report files in the worker
+
+
+def upload_dir() -> Path:
+    """A private folder (not under MEDIA_ROOT, which may be served)."""
+    return Path(settings.VAR_DIR) / "imports" / "incidents"
+
+
+def store_upload(batch: ImportBatch, content: bytes) -> Path:
+    """Keep the file until the worker has read it; named by batch so it cannot collide."""
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{batch.pk}-{batch.sha256[:16]}.upload"
+    path.write_bytes(content)
+    return path
+
+
+def progress_key(batch_id: int) -> str:
+    return f"trygg:import-progress:{batch_id}"
+
+
+def progress_of(batch: ImportBatch) -> int:
+    """How far a running import has got: written to the cache while the import's
+    transaction holds its rows (the batch row itself is part of that transaction)."""
+    return max(batch.progress, int(cache.get(progress_key(batch.pk)) or 0))
+
+
+@task()
+def import_reports(batch_id: int, path: str, filename: str, actor_id: int | None) -> str:
+    """Import the stored file of a queued batch of incident reports. Returns the batch's
+    final status; a batch that is no longer queued (a task run twice) is left alone."""
+    from trygg.incidents import services
+
+    batch = ImportBatch.objects.select_related("organisation").get(pk=batch_id)
+    if batch.status != ImportBatch.Status.QUEUED:
+        return batch.status
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    services.report_import_start(batch=batch)
+    file = Path(path)
+    try:
+        if not file.exists():
+            raise ValidationError(_("The file of the import is no longer there."))
+        services.reports_import(
+            actor=actor,
+            organisation=batch.organisation,
+            filename=filename,
+            path=file,
+            batch=batch,
+            progress=lambda percent: cache.set(progress_key(batch_id), percent, 3600),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        services.report_import_reject(actor=actor, batch=batch, problems=messages)
+    finally:
+        file.unlink(missing_ok=True)
+        cache.delete(progress_key(batch_id))
+    batch.refresh_from_db()
+    return batch.status

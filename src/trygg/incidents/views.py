@@ -3,6 +3,7 @@ police's events."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, scope_for
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
+from trygg.core.models import ImportBatch
 from trygg.core.selectors import organisations_for
 from trygg.core.uploads import read_upload
 from trygg.core.views import add_form_errors
@@ -225,6 +227,11 @@ def report_review(request, pk):
     )
 
 
+# Files up to this size are imported during the request (a fraction of a second); larger
+# ones are stored and imported by the worker while the page shows the progress.
+BACKGROUND_BYTES = getattr(settings, "TRYGG_INCIDENT_IMPORT_BACKGROUND_BYTES", 256 * 1024)
+
+
 @login_required
 def report_import(request):
     """Importera händelserapporter från en annan tjänsts export (CSV/XLSX)."""
@@ -232,13 +239,18 @@ def report_import(request):
         raise Http404
     form = ReportImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        organisation = form.cleaned_data["organisation"]
         try:
-            content = read_upload(form.cleaned_data["file"], extensions={".csv", ".xlsx"})
+            content = read_upload(upload, extensions={".csv", ".xlsx"})
+            if len(content) >= BACKGROUND_BYTES:
+                batch = _queue_import(request, organisation, upload.name, content)
+                return redirect("incidents:import_detail", pk=batch.pk)
             counts = services.reports_import(
                 actor=request.user,
-                organisation=form.cleaned_data["organisation"],
+                organisation=organisation,
                 data=content,
-                filename=form.cleaned_data["file"].name,
+                filename=upload.name,
             )
         except (ValidationError, PermissionDenied) as error:
             messages_ = error.messages if isinstance(error, ValidationError) else [str(error)]
@@ -258,13 +270,65 @@ def report_import(request):
             "title": _("Import incident reports"),
             "intro": _(
                 "The whole file is imported or nothing is. Rows whose extern_id has already "
-                "been imported are left as they are."
+                "been imported are left as they are. A large file is imported in the "
+                "background; you see its progress."
             ),
             "multipart": True,
             "submit_label": _("Import"),
             "cancel_url": reverse("incidents:report_list"),
         },
     )
+
+
+def _queue_import(request, organisation, filename: str, content: bytes):
+    """Store the file and let the worker import it once the batch is committed."""
+    from django.db import transaction
+
+    from trygg.incidents import tasks
+
+    with transaction.atomic():
+        batch = services.report_import_queue(
+            actor=request.user, organisation=organisation, filename=filename, content=content
+        )
+        path = tasks.store_upload(batch, content)
+        user_id = request.user.pk
+        transaction.on_commit(
+            lambda: tasks.import_reports.enqueue(batch.pk, str(path), filename, user_id)
+        )
+    return batch
+
+
+def _imports(user):
+    return (
+        ImportBatch.objects.restrict(user, VIEW)
+        .filter(kind="incident_reports")
+        .select_related("organisation", "created_by")
+    )
+
+
+def _import_context(request, pk) -> dict:
+    from trygg.incidents.tasks import progress_of
+
+    batch = get_object_or_404(_imports(request.user), pk=pk)
+    running = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+    return {
+        "batch": batch,
+        "title": _("Import: %(file)s") % {"file": batch.filename},
+        "running": running,
+        "progress": progress_of(batch) if running else batch.progress,
+    }
+
+
+@login_required
+def import_detail(request, pk):
+    """An import of incident reports: its progress while it runs, then its result."""
+    return render(request, "incidents/import_detail.html", _import_context(request, pk))
+
+
+@login_required
+def import_status(request, pk):
+    """The progress fragment the import page polls every 2 s while the import runs."""
+    return render(request, "incidents/_import_status.html", _import_context(request, pk))
 
 
 # Categories

@@ -87,14 +87,7 @@ class TimeOfWeekOut(Schema):
 def time_of_week(request, filters: AnalysisQuery = Query(...)):  # type: ignore[valid-type]
     """Incident reports and police events per local weekday (1 = Monday) and hour."""
     form = _form(AnalysisFilter, filters, request)
-    choice = form.choices()
-    tow = selectors.time_of_week(
-        request.user,
-        choice["organisation"],
-        choice["period"],
-        category=choice["category"],
-        area=choice["area"],
-    )
+    tow = selectors.time_of_week(form.analysis())
     return {
         "meta": _meta(tow.organisation, tow.period, tow.detail, tow.generated, tow.source),
         "total": _count(tow.total),
@@ -154,17 +147,18 @@ def places(request, filters: AnalysisQuery = Query(...)):  # type: ignore[valid-
     ``places`` is null for a viewer without detail access."""
     form = _form(AnalysisFilter, filters, request)
     choice = form.choices()
-    user, organisation, period = request.user, choice["organisation"], choice["period"]
-    rows = selectors.area_counts(user, organisation, period, category=choice["category"])
-    top = selectors.top_places(user, organisation, period, category=choice["category"], limit=20)
-    headline = selectors.headline(user, organisation, period, category=choice["category"])
+    organisation, period = choice["organisation"], choice["period"]
+    analysis = form.analysis(area=None)
+    rows = selectors.area_counts(analysis)
+    top = selectors.top_places(analysis, limit=20)
+    headline = selectors.headline(analysis)
     return {
         "meta": _meta(
             organisation,
             period,
-            selectors.has_detail_access(user, organisation),
+            analysis.detail,
             headline.generated,
-            selectors._source(organisation, period, headline.generated),
+            selectors.source_note(organisation, period, headline.generated),
         ),
         "areas": [
             {
@@ -209,20 +203,17 @@ def trend(request, filters: AnalysisQuery = Query(...)):  # type: ignore[valid-t
     """Reports per month and category group."""
     form = _form(AnalysisFilter, filters, request)
     choice = form.choices()
-    user, organisation, period = request.user, choice["organisation"], choice["period"]
-    rows = selectors.monthly_trend(
-        user, organisation, period, category=choice["category"], area=choice["area"]
-    )
-    headline = selectors.headline(
-        user, organisation, period, category=choice["category"], area=choice["area"]
-    )
+    organisation, period = choice["organisation"], choice["period"]
+    analysis = form.analysis()
+    rows = selectors.monthly_trend(analysis)
+    headline = selectors.headline(analysis)
     return {
         "meta": _meta(
             organisation,
             period,
-            selectors.has_detail_access(user, organisation),
+            analysis.detail,
             headline.generated,
-            selectors._source(organisation, period, headline.generated),
+            selectors.source_note(organisation, period, headline.generated),
         ),
         "months": [{"month": r.month, "group": r.group, "count": _count(r.count)} for r in rows],
     }
@@ -271,9 +262,7 @@ def weekly(request, filters: WeeklyQuery = Query(...)):  # type: ignore[valid-ty
     complete week): per area and category against the mean of the 8 weeks before."""
     form = _form(WeeklyFilter, filters, request)
     choice = form.choices()
-    picture = selectors.weekly_picture(
-        request.user, choice["organisation"], choice["week_start"], category=choice["category"]
-    )
+    picture = selectors.weekly_picture(form.analysis(), choice["week_start"])
 
     def row(r):
         return {
@@ -377,10 +366,7 @@ def area_map(request, filters: AnalysisQuery = Query(...)):  # type: ignore[vali
     """GeoJSON of the areas shaded by rate, and report points for viewers with detail
     access (the newest 500 in the period)."""
     form = _form(AnalysisFilter, filters, request)
-    choice = form.choices()
-    return selectors.map_data(
-        request.user, choice["organisation"], choice["period"], category=choice["category"]
-    )
+    return selectors.map_data(form.analysis(area=None))
 
 
 # Situation pictures and problems

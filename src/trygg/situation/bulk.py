@@ -23,11 +23,22 @@ from django.db import connection, models
 BATCH = 10_000
 
 
-def _sqlite_datetime(value: dt.datetime) -> str:
-    """What Django's SQLite backend stores for an aware time: naive UTC as text."""
+def _sqlite_datetime(value: dt.datetime | str) -> str:
+    """What Django's SQLite backend stores for an aware time: naive UTC as text (a text
+    is taken to be that already, see :func:`stored_datetime`)."""
+    if isinstance(value, str):
+        return value
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value.isoformat(" ")
+
+
+def datetime_storer():
+    """A function giving the value :func:`insert` writes for an aware time, worked out
+    ahead by a caller that meets many times (it is what the backend would do anyway)."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    return _sqlite_datetime
 
 
 def _adapter(field: models.Field):

@@ -329,10 +329,10 @@ def incident_summary(*, user, organisation: Organisation, start: dt.date, end: d
 
     period = selectors.Period(start, end)
     previous = period.previous()
-    selectors.prepare(user, organisation, period)
-    selectors.prepare(user, organisation, previous)
-    headline = selectors.headline(user, organisation, period)
-    rows = selectors.area_counts(user, organisation, period)
+    analysis = selectors.Analysis(user, organisation, period)
+    selectors.prepare(analysis)
+    headline = selectors.headline(analysis)
+    rows = selectors.area_counts(analysis)
     source = str(selectors.SOURCE_REPORTS)
     url = reverse("situation:overview") + f"?organisation={organisation.pk}"
 

@@ -31,11 +31,13 @@ class _ChoicesFollowOrganisation(FilterSet):
         organisations = list(selectors.organisations_for(user))
         self.fields["organisation"].queryset = selectors.organisations_for(user)
         self.organisation = self._chosen(organisations)
+        self.areas: list[Area] = []
         if self.organisation is None:
             return
         self.fields["category"].queryset = selectors.analysis_categories(user, self.organisation)
+        self.areas = selectors.analysis_areas(user, self.organisation)
         if "area" in self.fields:
-            areas = [a.pk for a in selectors.analysis_areas(user, self.organisation)]
+            areas = [a.pk for a in self.areas]
             self.fields["area"].queryset = Area.objects.filter(pk__in=areas).order_by("name")
 
     def _chosen(self, organisations) -> Organisation | None:
@@ -44,6 +46,14 @@ class _ChoicesFollowOrganisation(FilterSet):
             if str(organisation.pk) == wanted:
                 return organisation
         return selectors.default_organisation(self.user, organisations)
+
+    def analysis(self, **choices) -> selectors.Analysis:
+        """The analysis the chosen filters ask for (``choices`` override them), sharing
+        the areas already read for the form."""
+        choice = {"period": selectors.default_period(), **self.choices(), **choices}
+        result = selectors.Analysis.of(self.user, choice)
+        result.memo["areas"] = self.areas
+        return result
 
     def value(self, name):
         """The cleaned value, or None when it is missing or was refused."""

@@ -8,15 +8,22 @@ hour, category, area and place are computed once, in Python with the zoneinfo ru
 the analyses aggregate them with plain integer SQL on both databases.
 
 How it stays right:
-- Every save or delete of a report (the incident services, imports, the admin: anything
-  that calls ``save()`` or ``delete()``) marks the local days the report was and is on as
-  stale (a StaleDay row, in the same transaction as the change, so it cannot be lost). The
-  mark is one cheap insert; an import of thousands of reports marks each day once.
-- Before an analysis reads the counts, :func:`ensure_current` recounts the stale days and
-  the days of reports inserted behind its back (``bulk_create`` elsewhere: caught by the
-  highest report id compared with the watermark).
-- Bulk loads of generated data count their rows directly with :func:`add_reports`.
+- The incident services recount the local days a report was and is on with
+  :func:`refresh_days`, explicitly and in the same transaction as the change; the imports
+  and bulk loads count their new rows directly with :func:`add_counts`. So the counts a
+  page reads are current when the change commits, and a read never writes.
+- Any other save or delete of a report (the admin, a shell: anything that calls
+  ``save()`` or ``delete()``) marks its days stale (a StaleDay row, in the same
+  transaction, so it cannot be lost), and rows inserted behind the models' back are caught
+  by the highest report id compared with the watermark. The periodic
+  :func:`catch_up` (``python -m trygg rebuild_incident_counts --changed``, or the task
+  situation.tasks.catch_up_incident_counts) recounts both; an index on (organisation, id)
+  answers the highest id of one organisation in constant time, whatever the other
+  organisations hold.
 - ``python -m trygg rebuild_incident_counts`` recounts everything (after a raw SQL fix).
+
+Every change of the counts bumps the organisation's version (:func:`version`) when its
+transaction commits; the lägesbild keeps its aggregates in the cache under that version.
 
 Recounting runs under a lock on the organisation's watermark row, so that two requests
 never recount the same day at once (on PostgreSQL they would both insert their cells).
@@ -25,11 +32,13 @@ never recount the same day at once (on PostgreSQL they would both insert their c
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 
@@ -237,11 +246,45 @@ def _recount(organisation_id: int, days: Iterable[dt.date]) -> None:
     _insert(organisation_id, counts, generated)
 
 
+def version(organisation_id: int) -> int:
+    """The version of an organisation's counts: changes whenever they change."""
+    return int(cache.get(_version_key(organisation_id)) or 0)
+
+
+def _version_key(organisation_id: int) -> str:
+    return f"trygg:counts:{organisation_id}"
+
+
+def _changed(organisation_id: int) -> None:
+    """Bump the organisation's version of the counts."""
+
+    def bump() -> None:
+        key = _version_key(organisation_id)
+        try:
+            cache.incr(key)
+        except ValueError:  # not in the cache (or evicted): start from a fresh number
+            cache.set(key, time.time_ns(), None)
+
+    # Now, so that this transaction's own reads do not meet the old aggregates, and again
+    # at the commit, so that nothing read before the commit is kept.
+    bump()
+    transaction.on_commit(bump)
+
+
 @transaction.atomic
 def refresh_days(organisation_id: int, days: Iterable[dt.date]) -> None:
-    """Recount the given local days of one organisation now."""
-    _lock(organisation_id)
+    """Recount the given local days of one organisation now (the incident services call
+    this in the transaction of their change)."""
+    from trygg.situation.models import StaleDay
+
+    days = set(days)
+    mark = _lock(organisation_id)
+    if mark == NEVER:  # never counted: count everything, these days included
+        _rebuild_locked(organisation_id)
+        return
+    StaleDay.objects.filter(organisation_id=organisation_id, day__in=days).delete()
     _recount(organisation_id, days)
+    _changed(organisation_id)
 
 
 def mark_stale(organisation_id: int, days: Iterable[dt.date]) -> None:
@@ -253,17 +296,27 @@ def mark_stale(organisation_id: int, days: Iterable[dt.date]) -> None:
     )
 
 
-def ensure_current(organisation_id: int) -> None:
-    """Recount what changed since the counts were last read: stale days and new reports."""
+def latest_report_id(organisation_id: int) -> int:
+    """The highest report id of the organisation (index incidentreport_org_id: one index
+    probe, however many reports other organisations have)."""
+    from trygg.incidents.models import IncidentReport
+
+    return (
+        IncidentReport.objects.filter(organisation_id=organisation_id)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+        or 0
+    )
+
+
+def catch_up(organisation_id: int) -> bool:
+    """Recount what changed behind the services' back: stale days and reports inserted
+    elsewhere. The periodic task, never a page. Returns whether anything was recounted."""
     from trygg.incidents.models import IncidentReport
     from trygg.situation.models import CountWatermark, StaleDay
 
-    latest = (
-        IncidentReport.objects.filter(organisation_id=organisation_id)
-        .order_by()
-        .aggregate(m=Max("id"))["m"]
-        or 0
-    )
+    latest = latest_report_id(organisation_id)
     mark = (
         CountWatermark.objects.filter(organisation_id=organisation_id)
         .values_list("last_report_id", flat=True)
@@ -271,15 +324,15 @@ def ensure_current(organisation_id: int) -> None:
     )
     stale = StaleDay.objects.filter(organisation_id=organisation_id)
     if mark is not None and mark >= latest and not stale.exists():
-        return
+        return False
     with transaction.atomic():
         mark = _lock(organisation_id)
         if mark == NEVER:
             _rebuild_locked(organisation_id)
-            return
+            return True
         days = set(stale.values_list("day", flat=True))
         # Clear the marks before recounting: a report saved meanwhile marks its day again
-        # (its insert waits for this transaction) and is counted on the next read.
+        # (its insert waits for this transaction) and is counted on the next run.
         if days:
             stale.filter(day__in=days).delete()
         if latest > mark:
@@ -290,6 +343,18 @@ def ensure_current(organisation_id: int) -> None:
             }
         _recount(organisation_id, days)
         _set_watermark(organisation_id, max(mark, latest))
+        _changed(organisation_id)
+    return True
+
+
+def catch_up_all() -> int:
+    """:func:`catch_up` for every organisation with reports or counts; returns how many
+    were recounted."""
+    from trygg.core.models import Organisation
+
+    return sum(
+        catch_up(pk) for pk in Organisation.objects.order_by("pk").values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
@@ -297,29 +362,48 @@ def add_reports(organisation_id: int, rows: Iterable[tuple], *, last_id: int) ->
     """Count freshly bulk-inserted reports into an organisation's counts.
 
     ``rows`` are (occurred_at, category_id, area_id, place_id, is_generated) of the new
-    reports only, ``last_id`` the highest id among them. Days that already had counts are
-    recounted from the reports, so adding to them stays exact. Returns the number of count
-    rows written.
+    reports only, ``last_id`` the highest id among them. Returns the number of count rows
+    written.
+    """
+    counts, generated = _count(rows)
+    return add_counts(organisation_id, counts, generated, last_id=last_id)
+
+
+@transaction.atomic
+def add_counts(organisation_id: int, counts: Counter, generated: Counter, *, last_id: int) -> int:
+    """Add counted cells of freshly bulk-inserted reports (see :func:`count_into`).
+
+    Days that already had counts are recounted from the reports, so adding to them stays
+    exact. ``last_id`` is the highest id among the new reports; the watermark moves to it.
     """
     from trygg.situation.models import DayCount
 
     mark = _lock(organisation_id)
     if mark == NEVER:  # never counted: count everything, the new rows included
         return _rebuild_locked(organisation_id)
-    counts, generated = _count(rows)
     new_days = {key[0] for key in counts}
-    counted_days = set(
-        DayCount.objects.filter(organisation_id=organisation_id)
-        .values_list("day", flat=True)
-        .distinct()
-    )
+    counted_days: set[dt.date] = set()
+    for first, last in _runs(sorted(new_days)):
+        counted_days |= set(
+            DayCount.objects.filter(organisation_id=organisation_id, day__gte=first, day__lte=last)
+            .values_list("day", flat=True)
+            .distinct()
+        )
     touched = new_days & counted_days
     if touched:
         _recount(organisation_id, touched)
         counts = Counter({k: v for k, v in counts.items() if k[0] not in touched})
     written = _insert(organisation_id, counts, generated)
     _set_watermark(organisation_id, max(mark, last_id))
+    _changed(organisation_id)
     return written
+
+
+def count_into(counts: Counter, generated: Counter, rows: Iterable[tuple]) -> None:
+    """Add rows (occurred_at, category_id, area_id, place_id, is_generated) to counters."""
+    c, g = _count(rows)
+    counts.update(c)
+    generated.update(g)
 
 
 def _rebuild_locked(organisation_id: int) -> int:
@@ -332,6 +416,7 @@ def _rebuild_locked(organisation_id: int) -> int:
     written = _insert(organisation_id, counts, generated)
     StaleDay.objects.filter(organisation_id=organisation_id).delete()
     _set_watermark(organisation_id, reports.aggregate(m=Max("id"))["m"] or 0)
+    _changed(organisation_id)
     return written
 
 

@@ -638,7 +638,7 @@ def generated_reports_create(
     from trygg.situation import bulk
 
     require(actor, ADD, organisation.pk)
-    rollup.ensure_current(organisation.pk)
+    rollup.catch_up(organisation.pk)
     categories = set(
         IncidentCategory.objects.filter(organisation=organisation).values_list("pk", flat=True)
     )

@@ -114,19 +114,19 @@ def overview(request):
     choice = form.choices()
     user, organisation, period = request.user, choice["organisation"], choice["period"]
     category, area = choice["category"], choice["area"]
-    detail = selectors.has_detail_access(user, organisation)
+    analysis = form.analysis()
+    detail = analysis.detail
     # One scan per period for the totals, areas, places and trend below.
-    selectors.prepare(user, organisation, period, category=category)
-    selectors.prepare(user, organisation, period.previous(), category=category)
-    headline = selectors.headline(user, organisation, period, category=category, area=area)
-    tow = selectors.time_of_week(user, organisation, period, category=category, area=area)
-    areas = selectors.area_counts(user, organisation, period, category=category)
+    selectors.prepare(analysis)
+    headline = selectors.headline(analysis)
+    tow = selectors.time_of_week(analysis)
+    areas = selectors.area_counts(analysis)
     _comparable(user, organisation, period, headline, areas)
-    places = selectors.top_places(user, organisation, period, category=category)
-    trend = selectors.monthly_trend(user, organisation, period, category=category, area=area)
+    places = selectors.top_places(analysis)
+    trend = selectors.monthly_trend(analysis)
     police = selectors.police_summary(user, organisation, end=period.end)
     week_start = selectors.last_complete_week(min(period.end, selectors.today()))
-    weekly = selectors.weekly_picture(user, organisation, week_start, category=category)
+    weekly = selectors.weekly_picture(analysis, week_start)
     picture = selectors.current_picture(user, organisation)
     problems = [
         p
@@ -182,9 +182,7 @@ def overview(request):
                 "trend": charts.trend(trend),
                 "areas": charts.area_bars(areas),
             },
-            "map_data": selectors.map_data(
-                user, organisation, period, category=category, rows=areas
-            ),
+            "map_data": selectors.map_data(analysis, rows=areas),
             "can_add_picture": picture_organisations(user).filter(pk=organisation.pk).exists(),
             **_notices(detail, headline.generated),
         },
@@ -197,9 +195,7 @@ def weekly(request):
     form = _filters(request, WeeklyFilter)
     choice = form.choices()
     organisation = choice["organisation"]
-    picture = selectors.weekly_picture(
-        request.user, organisation, choice["week_start"], category=choice["category"]
-    )
+    picture = selectors.weekly_picture(form.analysis(), choice["week_start"])
     previous = picture.week_start - dt.timedelta(days=7)
     following = picture.week_start + dt.timedelta(days=7)
     tables = {
@@ -292,9 +288,7 @@ def time_of_week(request):
     form = _filters(request, AnalysisFilter)
     choice = form.choices()
     organisation, period = choice["organisation"], choice["period"]
-    tow = selectors.time_of_week(
-        request.user, organisation, period, category=choice["category"], area=choice["area"]
-    )
+    tow = selectors.time_of_week(form.analysis())
     tables = {
         "reports": _table(
             "reports",
@@ -341,15 +335,14 @@ def places(request):
     """Platser och områden: counts and rates per area on a map, and the top places."""
     form = _filters(request, AnalysisFilter)
     choice = form.choices()
-    user, organisation, period = request.user, choice["organisation"], choice["period"]
-    category = choice["category"]
-    detail = selectors.has_detail_access(user, organisation)
-    selectors.prepare(user, organisation, period, category=category)
-    selectors.prepare(user, organisation, period.previous(), category=category)
-    areas = selectors.area_counts(user, organisation, period, category=category)
-    top = selectors.top_places(user, organisation, period, category=category, limit=20)
-    headline = selectors.headline(user, organisation, period, category=category)
-    source = selectors._source(organisation, period, headline.generated)
+    organisation, period = choice["organisation"], choice["period"]
+    analysis = form.analysis(area=None)
+    detail = analysis.detail
+    selectors.prepare(analysis)
+    areas = selectors.area_counts(analysis)
+    top = selectors.top_places(analysis, limit=20)
+    headline = selectors.headline(analysis)
+    source = selectors.source_note(organisation, period, headline.generated)
     tables = {"areas": _table("areas", _area_table(areas), areas, _("Reports per area"), source)}
     if top is not None:
         tables["places"] = _table(
@@ -370,9 +363,7 @@ def places(request):
             "query": _query(request),
             "charts": {"areas": charts.area_bars(areas)},
             "has_population": any(row.population for row in areas),
-            "map_data": selectors.map_data(
-                user, organisation, period, category=category, rows=areas
-            ),
+            "map_data": selectors.map_data(analysis, rows=areas),
             "source": source,
             **_notices(detail, headline.generated),
         },

@@ -51,12 +51,6 @@ import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import numpy as np
-from scipy.optimize import brentq
-from scipy.stats import norm
-from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.rates import test_poisson_2indep
-
 __all__ = [
     "DEFAULT_RATE_PER",
     "METHOD_EXACT",
@@ -168,6 +162,9 @@ def _score_statistic(
     count_a: int, exposure_a: float, count_b: int, exposure_b: float, ratio: float
 ) -> float:
     """statsmodels' score statistic for H0: rate_b / rate_a = ``ratio``."""
+    # Imported here, not at start-up: the statistics stack costs about a second.
+    from statsmodels.stats.rates import test_poisson_2indep
+
     # statsmodels compares sample 1 with sample 2: put period b first.
     result = test_poisson_2indep(
         count_b, exposure_b, count_a, exposure_a, value=ratio, method=METHOD_SCORE
@@ -186,6 +183,10 @@ def _score_interval(
     and 99 774). The score statistic is strictly decreasing in the ratio, so
     each limit is found here by bracketing and Brent's method on log(ratio).
     """
+    # Imported here, not at start-up: the statistics stack costs about a second.
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
     crit = float(norm.isf(alpha / 2))
     estimate = (count_b / exposure_b) / (count_a / exposure_a)
 
@@ -217,6 +218,10 @@ def _exact_conditional(
     count_a: int, exposure_a: float, count_b: int, exposure_b: float, alpha: float
 ) -> tuple[float, float, float]:
     """Clopper–Pearson interval and exact conditional p-value for the ratio."""
+    # Imported here, not at start-up: the statistics stack costs about a second.
+    from statsmodels.stats.proportion import proportion_confint
+    from statsmodels.stats.rates import test_poisson_2indep
+
     total = count_a + count_b
     p_low, p_high = proportion_confint(count_b, total, alpha=alpha, method="beta")
     # count_b | total ~ Bin(total, p) with p / (1 - p) = ratio * exposure_b / exposure_a.
@@ -252,6 +257,10 @@ def rate_ratio(
     interval or the p-value. Never raises for zero counts; see the module
     docstring for the method.
     """
+    # Imported here, not at start-up: the statistics stack costs about a second.
+    import numpy as np
+    from statsmodels.stats.rates import test_poisson_2indep
+
     count_a = _check_count(count_a, "count_a")
     count_b = _check_count(count_b, "count_b")
     exp_a = _check_exposure(exposure_a, "exposure_a")

@@ -102,3 +102,26 @@ def test_the_openapi_document_is_served(client, world, login):
     response = login("samordnare").get("/api/openapi.json")
     assert response.status_code == 200
     assert "/api/places" in response.json()["paths"]
+
+
+def test_reads_record_the_token_use_at_most_once_a_minute(client, world):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trygg.core.models import ApiToken
+
+    token, key = services.api_token_create(actor=world.users["samordnare"], name="loop")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get("/api/places", **auth).status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/places", **auth).status_code == 200
+    writes = [q["sql"] for q in captured if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert writes == []
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=2))
+    assert client.get("/api/places", **auth).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first - dt.timedelta(minutes=1)

@@ -59,6 +59,14 @@ def matrix(world, reports, categories, police_event):
     category = categories["Klotter"]
     nacka_full = {"admin": 200, "samordnare": 200, "sspf": 200}
     viewers = {**nacka_full, "arbetsgrupp": 200, "polis": 200, "utomstaende": 200}
+    # A queued import of Nacka's: its page is for those who see Nacka's imports.
+    batch = services.report_import_queue(
+        actor=world.users["samordnare"],
+        organisation=world.organisations["nacka"],
+        filename="est.csv",
+        content=b"extern_id;kategori\n",
+    )
+    batch_viewers = {**nacka_full, "arbetsgrupp": 200}
     return [
         # The list: each sees what is theirs (contents are checked below).
         (reverse("incidents:report_list"), everyone(200)),
@@ -84,6 +92,8 @@ def matrix(world, reports, categories, police_event):
         ),
         (reverse("incidents:category_defaults"), everyone(405)),
         (reverse("incidents:category_edit", args=[category.pk]), only(nacka_full)),
+        (reverse("incidents:import_detail", args=[batch.pk]), only(batch_viewers)),
+        (reverse("incidents:import_status", args=[batch.pk]), only(batch_viewers)),
         (reverse("incidents:police_event_list"), only(viewers)),
         (reverse("incidents:police_event_detail", args=[police_event]), only(viewers)),
         ("/api/incidents/categories", everyone(200, anonymous=401)),

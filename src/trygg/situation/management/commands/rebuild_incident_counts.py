@@ -1,4 +1,5 @@
-"""Recount the pre-computed incident counts from the reports (after a raw SQL repair)."""
+"""Recount the pre-computed incident counts from the reports (after a raw SQL repair), or
+only what changed behind the services' back (the periodic job)."""
 
 from django.core.management.base import BaseCommand
 
@@ -15,8 +16,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--organisation", help="Only this organisation (name, id or kommun code)."
         )
+        parser.add_argument(
+            "--changed",
+            action="store_true",
+            help="Only the days that changed outside the incident services (periodic job).",
+        )
 
     def handle(self, *args, **options):
+        if options["changed"]:
+            organisations = Organisation.objects.order_by("name")
+            if options["organisation"]:
+                organisations = organisations.filter(pk=organisation_option(options["organisation"]).pk)
+            for organisation in organisations:
+                if rollup.catch_up(organisation.pk):
+                    self.stdout.write(f"{organisation}: uppdaterad.")
+            return
         ids = (
             [organisation_option(options["organisation"]).pk]
             if options["organisation"]

@@ -1,0 +1,239 @@
+"""The pre-computed counts every analysis reads, and the one rule for small counts.
+
+The analyses read the counts (IncidentCount, DayCount, HourCount, see situation.rollup)
+through ``restrict()``, so that a user's figures cover exactly the reports they may see.
+They are read as they are: the incident services keep them current in the same
+transaction as the change, and the periodic catch-up counts what was written elsewhere
+(situation.tasks); a read never recounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from trygg.core.access import VIEW
+from trygg.core.formatting import format_change, format_number
+from trygg.core.models import Area, Organisation
+from trygg.core.templatetags.trygg import suppress
+from trygg.situation import rollup
+from trygg.situation.models import DayCount
+from trygg.situation.selectors.analysis import Analysis, _sees_reports, _visible_area_ids
+from trygg.situation.selectors.periods import SOURCE_REPORTS, Period
+
+MIN_BASE = 10  # a change from fewer than this many is not shown as a percentage
+CACHE_SECONDS = 6 * 3600
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count as the viewer may see it: ``value`` is None when it is suppressed."""
+
+    value: int | None
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+    def export(self) -> int | str:
+        """For CSV/XLSX: the number, or the "<5" text."""
+        return self.value if self.value is not None else self.label
+
+    def as_json(self) -> dict[str, Any]:
+        return {"value": self.value, "label": self.label}
+
+
+def shown(value: int | None, detail: bool) -> Count:
+    """The one rule for small counts (core's ``suppress`` filter): "<5" without detail."""
+    value = int(value or 0)
+    result = suppress(value, detail)
+    if isinstance(result, str):
+        return Count(None, result)
+    return Count(value, format_number(value))
+
+
+def rate_label(rate: float | None) -> str:
+    return "–" if rate is None else format_number(rate, 1)
+
+
+def change_label(now: int, before: int) -> str:
+    """The change in percent, or "–" when the base is too small for a percentage to mean
+    anything (from 3 to 9 is "+200 %")."""
+    if before < MIN_BASE:
+        return "–"
+    return format_change(100 * (now - before) / before)
+
+
+def counts(
+    a: Analysis,
+    period: Period | None = None,
+    *,
+    area: Area | None = None,
+    model: Any = DayCount,
+) -> QuerySet[Any]:
+    """The organisation's pre-computed counts in the period (default: the analysis's), of
+    the analysis's category, as the user may see them.
+
+    ``model`` is the grain: DayCount (per day, category, area and place) for everything that
+    does not need the hour, HourCount (per hour and area) for the time of week, IncidentCount
+    (per hour with everything) when the time of week is filtered by category.
+    """
+    period = period or a.period
+    queryset = model.objects.restrict(a.user, VIEW).filter(
+        organisation=a.organisation, day__gte=period.start, day__lte=period.end
+    )
+    if a.category is not None:
+        queryset = queryset.filter(category=a.category)
+    if area is not None and area.pk != a.organisation.area_id:
+        queryset = queryset.filter(area_id__in=with_descendants(area))
+    return queryset.order_by()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a period's counts: area, place, category and month."""
+
+    area_id: int | None
+    place_id: int | None
+    category_id: int
+    month: dt.date
+    count: int
+    generated: int
+
+
+CUBE_FIELDS = ("area_id", "place_id", "category_id", "month")
+
+
+def _scope_tag(a: Analysis) -> str:
+    """Which of the organisation's counts the user's restriction lets through: all, none,
+    or those of some areas. Users with the same tag read the same counts."""
+    if not _sees_reports(a.user, a.organisation):
+        return "none"
+    visible = _visible_area_ids(a.user, a.organisation)
+    return "all" if visible is None else "areas-" + "-".join(map(str, sorted(visible)))
+
+
+def remembered(a: Analysis, name: str, period: Period, compute: Callable[[], T]) -> T:
+    """An aggregate of the counts, computed once per (organisation, scope, period, category
+    and ``name``, which names anything else it depends on) and kept in the cache until the organisation's counts change (the version that
+    situation.rollup bumps whenever it writes them). Within one analysis it is read once.
+
+    Only restricted aggregates of the counts are kept, keyed by what the restriction lets
+    through, so a user never meets another scope's figures; names and anything else that
+    may change without the counts changing are read fresh.
+    """
+    key = ("remembered", name, period.start, period.end)
+    if key in a.memo:
+        result: T = a.memo[key]
+        return result
+    if "version" not in a.memo:
+        a.memo["version"] = rollup.version(a.organisation.pk)
+        a.memo["scope"] = _scope_tag(a)
+    cache_key = ":".join(
+        str(part)
+        for part in (
+            "trygg:lb",
+            a.organisation.pk,
+            a.memo["version"],
+            a.memo["scope"],
+            name,
+            period.start,
+            period.end,
+            getattr(a.category, "pk", ""),
+        )
+    )
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, CACHE_SECONDS)
+    a.memo[key] = value
+    return value
+
+
+def cells(a: Analysis, period: Period) -> list[Cell]:
+    """The period's counts per area, place, category and month (a few thousand cells at
+    most), from one scan; every sum of the period is taken from these."""
+    return remembered(
+        a,
+        "cells",
+        period,
+        lambda: [
+            Cell(*row)
+            for row in counts(a, period)
+            .values_list(*CUBE_FIELDS)
+            .annotate(n=Sum("count"), g=Sum("generated"))
+        ],
+    )
+
+
+def prepare(a: Analysis) -> None:
+    """Read the cells of the analysis's period and of the period before, which a page of
+    areas, places, trends and totals then sums."""
+    cells(a, a.period)
+    cells(a, a.period.previous())
+
+
+def sums(
+    a: Analysis, period: Period, fields: tuple[str, ...]
+) -> dict[tuple[Any, ...], tuple[int, int]]:
+    """{values of ``fields``: (count, generated)} over the period's counts: summed from the
+    period's cells when the page prepared them, else grouped by the database."""
+    result: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    if ("remembered", "cells", period.start, period.end) in a.memo:
+        for cell in cells(a, period):
+            total = result[tuple(getattr(cell, f) for f in fields)]
+            total[0] += cell.count
+            total[1] += cell.generated
+        return {key: (n, g) for key, (n, g) in result.items()}
+    rows = remembered(
+        a,
+        "sums-" + "-".join(fields),
+        period,
+        lambda: list(
+            counts(a, period).values_list(*fields).annotate(n=Sum("count"), g=Sum("generated"))
+        ),
+    )
+    for *values, n, g in rows:
+        total = result[tuple(values)]
+        total[0] += n
+        total[1] += g or 0
+    return {key: (n, g) for key, (n, g) in result.items()}
+
+
+def area_ids(organisation: Organisation, area: Area | None) -> set[int] | None:
+    """The area and its parts, or None for the whole kommun."""
+    if area is None or area.pk == organisation.area_id:
+        return None
+    return set(with_descendants(area))
+
+
+def with_descendants(area: Area) -> list[int]:
+    ids, frontier = [area.pk], [area.pk]
+    while frontier:
+        frontier = list(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def source_note(organisation: Organisation, period: Period, generated: int = 0) -> str:
+    """ "Source: incident reports in Trygg (…), period …", the line under every figure."""
+    text = _("Source: %(source)s (%(organisation)s), period %(period)s.") % {
+        "source": SOURCE_REPORTS,
+        "organisation": organisation.name,
+        "period": period.label,
+    }
+    if generated:
+        text += " " + _("Includes %(n)s generated demo reports.") % {"n": format_number(generated)}
+    return text

@@ -1,0 +1,283 @@
+"""The weekly picture (veckobild, EST): last week per area and category against the mean
+of the 8 weeks before, and where to be next week.
+
+A deviation is flagged when last week's count is at least the mean of the 8 weeks before
+plus two standard deviations of a Poisson count with that mean, and at least 3::
+
+    count >= mean + 2 * sqrt(mean)   and   count >= 3
+
+Reports are rare events, so their week-to-week variation is close to Poisson: the variance
+is about the mean. The floor of 3 keeps one or two reports where there are usually none
+from being flagged. Without detail access, a deviation is shown only where the count is
+not suppressed, since the flag would otherwise tell that a hidden count is 3 or 4.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trygg.core.access import VIEW
+from trygg.core.formatting import format_number
+from trygg.core.models import Organisation
+from trygg.situation.models import IncidentCount
+from trygg.situation.selectors.analysis import Analysis
+from trygg.situation.selectors.counts import Count, counts, remembered, shown, source_note
+from trygg.situation.selectors.periods import (
+    PREVIOUS_WEEKS,
+    Period,
+    quarter_of,
+    week_label,
+)
+from trygg.situation.selectors.places import PlaceRow, top_places
+from trygg.situation.selectors.police import police_by_type
+from trygg.situation.selectors.time_of_week import TimeOfWeek, time_of_week, when_label
+
+
+def threshold(mean: float) -> float:
+    """The least count that is a deviation from ``mean`` (see the module docstring)."""
+    return max(mean + 2 * math.sqrt(mean), 3)
+
+
+def is_deviation(count: int, mean: float) -> bool:
+    return count >= 3 and count >= mean + 2 * math.sqrt(mean)
+
+
+@dataclass
+class WeeklyRow:
+    area_name: str
+    category_name: str
+    count: Count
+    mean: float
+    mean_label: str
+    threshold_label: str
+    flagged: bool
+
+
+@dataclass
+class FocusPlace:
+    name: str
+    area_name: str
+    count: Count
+    mean_label: str
+    flagged: bool
+    categories: str
+    when: str
+
+
+@dataclass
+class WeeklyPicture:
+    organisation: Organisation
+    week_start: dt.date
+    period: Period
+    baseline: Period
+    label: str
+    detail: bool
+    rows: list[WeeklyRow]
+    area_rows: list[WeeklyRow]
+    total: Count
+    total_mean_label: str
+    flagged: int
+    focus_places: list[FocusPlace] | None
+    quarter: Period
+    quarter_top: list[PlaceRow] | None
+    police: list[tuple[str, int]]
+    police_total: int
+    time_of_week: TimeOfWeek
+    generated: int
+    source: str
+    rule: str = field(default="")
+
+
+RULE = gettext_lazy(
+    "A count is flagged as a deviation when it is at least the mean of the previous 8 weeks "
+    "plus two times the square root of that mean (two standard deviations of a Poisson "
+    "count), and at least 3."
+)
+
+
+def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
+    """The week from ``week_start`` per area and category against the mean of the 8 weeks
+    before (the analysis's own period and area are not used)."""
+    organisation, detail = a.organisation, a.detail
+    week = Period(week_start, week_start + dt.timedelta(days=6))
+    baseline = Period(week_start - dt.timedelta(weeks=PREVIOUS_WEEKS), week_start - dt.timedelta(1))
+    span = Period(baseline.start, week.end)
+    cells = counts(a, span)
+    areas = {area.pk: area.name for area in a.areas()}
+    kommun_name = organisation.area.name if organisation.area else organisation.name
+
+    def area_name(area_id: int | None) -> str:
+        return areas.get(area_id) or _("%(kommun)s, no district given") % {"kommun": kommun_name}
+
+    this_week: dict[tuple, int] = defaultdict(int)
+    before: dict[tuple, int] = defaultdict(int)
+    area_week: dict[str, int] = defaultdict(int)
+    area_before: dict[str, int] = defaultdict(int)
+    generated = 0
+    category_names = {pk: name for pk, (name, _group) in a.categories().items()}
+    weekly_rows = remembered(
+        a,
+        "weeks",
+        span,
+        lambda: list(
+            cells.values_list("week_start", "area_id", "category_id").annotate(
+                n=Sum("count"), g=Sum("generated")
+            )
+        ),
+    )
+    for monday, area_id, category_id, n, g in weekly_rows:
+        key = (area_name(area_id), category_names.get(category_id, ""))
+        if monday == week_start:
+            this_week[key] += n
+            area_week[key[0]] += n
+            generated += g or 0
+        else:
+            before[key] += n
+            area_before[key[0]] += n
+
+    def row(area: str, category_name: str, n: int, total_before: int) -> WeeklyRow:
+        mean = total_before / PREVIOUS_WEEKS
+        count = shown(n, detail)
+        flagged = is_deviation(n, mean) and count.value is not None
+        return WeeklyRow(
+            area_name=area,
+            category_name=category_name,
+            count=count,
+            mean=mean,
+            mean_label=format_number(mean, 1),
+            threshold_label=format_number(math.ceil(threshold(mean)), 0),
+            flagged=flagged,
+        )
+
+    rows = [
+        row(a, c, this_week.get((a, c), 0), before.get((a, c), 0))
+        for (a, c) in set(this_week) | set(before)
+    ]
+    rows.sort(key=lambda r: (not r.flagged, -(r.count.value or 0), -r.mean, r.area_name))
+    area_rows = [
+        row(a, "", area_week.get(a, 0), area_before.get(a, 0))
+        for a in sorted(set(area_week) | set(area_before))
+    ]
+    total = sum(this_week.values())
+    total_mean = sum(before.values()) / PREVIOUS_WEEKS
+
+    focus = quarter_top = None
+    quarter = quarter_of(week_start + dt.timedelta(days=3))  # the quarter of its Thursday
+    quarter = Period(quarter.start, min(quarter.end, week.end))
+    if detail:
+        focus = _focus_places(a, week, baseline)
+        quarter_top = top_places(a.over(quarter), limit=3)
+
+    police, police_total = police_by_type(a.user, organisation, week)
+    return WeeklyPicture(
+        organisation=organisation,
+        week_start=week_start,
+        period=week,
+        baseline=baseline,
+        label=week_label(week_start),
+        detail=detail,
+        rows=rows,
+        area_rows=area_rows,
+        total=shown(total, detail),
+        total_mean_label=format_number(total_mean, 1),
+        flagged=sum(1 for r in rows if r.flagged),
+        focus_places=focus,
+        quarter=quarter,
+        quarter_top=quarter_top,
+        police=police,
+        police_total=police_total,
+        time_of_week=time_of_week(dataclasses.replace(a, period=week, area=None)),
+        generated=generated,
+        source=source_note(organisation, span, generated),
+        rule=str(RULE),
+    )
+
+
+def _focus_places(a: Analysis, week: Period, baseline: Period) -> list[FocusPlace]:
+    """Where to be next week: last week's places with a deviation first, then the busiest,
+    each with the days and hours when its reports come (over the last 9 weeks)."""
+    from trygg.core.models import Place
+
+    span = Period(baseline.start, week.end)
+    of_places = counts(a, span).filter(place__isnull=False)
+    last: dict[int, int] = defaultdict(int)
+    prior: dict[int, int] = defaultdict(int)
+    by_place = remembered(
+        a,
+        "week-places",
+        span,
+        lambda: list(of_places.values_list("place_id", "week_start").annotate(n=Sum("count"))),
+    )
+    for place_id, monday, n in by_place:
+        if monday == week.start:
+            last[place_id] += n
+        else:
+            prior[place_id] += n
+    places = {
+        p.pk: p
+        for p in Place.objects.restrict(a.user, VIEW)
+        .filter(pk__in=list(last))
+        .select_related("area")
+    }
+    candidates = [p for p in last if last[p] > 0 and p in places]
+    candidates.sort(
+        key=lambda p: (
+            not is_deviation(last[p], prior[p] / PREVIOUS_WEEKS),
+            -last[p],
+            places[p].name,
+        )
+    )
+    chosen = candidates[:5]
+    if not chosen:
+        return []
+    weekday_hours: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+    chosen_key = "-".join(map(str, chosen))
+    for place_id, weekday, hour, n in remembered(
+        a,
+        f"focus-hours-{chosen_key}",
+        span,
+        lambda: list(
+            counts(a, span, model=IncidentCount)
+            .filter(place_id__in=chosen)
+            .values_list("place_id", "weekday", "hour")
+            .annotate(n=Sum("count"))
+        ),
+    ):
+        weekday_hours[place_id][(weekday, hour)] = n
+    names = a.categories()
+    kinds: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for place_id, category_id, n in remembered(
+        a,
+        f"focus-kinds-{chosen_key}",
+        week,
+        lambda: list(
+            of_places.filter(place_id__in=chosen, week_start=week.start)
+            .values_list("place_id", "category_id")
+            .annotate(n=Sum("count"))
+        ),
+    ):
+        kinds[place_id][names.get(category_id, ("", ""))[0]] += n
+    result = []
+    for place_id in chosen:
+        mean = prior[place_id] / PREVIOUS_WEEKS
+        top = sorted(kinds[place_id].items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+        result.append(
+            FocusPlace(
+                name=places[place_id].name,
+                area_name=places[place_id].area.name,
+                count=shown(last[place_id], True),
+                mean_label=format_number(mean, 1),
+                flagged=is_deviation(last[place_id], mean),
+                categories=", ".join(name for name, _n in top),
+                when=when_label(weekday_hours[place_id]),
+            )
+        )
+    return result
