@@ -98,3 +98,18 @@ def test_an_unknown_organisation_is_a_clear_error(demo_world):
 
     with pytest.raises(CommandError):
         run("--organisation", "Ingenstans kommun", "--year", "2023", "--programme", "sspf")
+
+
+def test_the_annual_report_carries_the_youth_figures_with_small_counts_suppressed(demo_world):
+    """The verksamhetsberättelse's youth section reads case_statistics: SSPF as in seed 000,
+    SIG's single closed case as "<5" (a shared document), and nothing for the police."""
+    from trygg.reports.kinds.annual import youth_statistics
+
+    nacka = demo_world.organisations["nacka"]
+    sections = dict(youth_statistics(demo_world.users["sspf"], nacka, 2023))
+    sspf = dict(sections["SSPF"])
+    assert sspf["Öppna vid årets början"] == "72" and sspf["Öppna vid årets slut"] == "117"
+    assert sspf["Avslutade under året"] == "17" and sspf["Flickor vid årets slut"] == "39"
+    assert sspf["Nöjda ungdomar"] == "92 %"
+    assert dict(sections["SIG"])["Avslutade under året"] == "<5"
+    assert youth_statistics(demo_world.users["polis"], nacka, 2023) == []

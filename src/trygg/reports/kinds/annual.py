@@ -590,43 +590,57 @@ def _budget(document: Document, user, params: Params) -> list:
 # the section is left out. Counts 1–4 are shown as "<5".
 
 
-def youth_statistics(user, organisation, year: int) -> list[tuple[str, dict[str, int | None]]]:
-    """[(programme label, {label: count})] from the cases module, or [] without it."""
-    try:
-        from trygg.cases import selectors as case_selectors
-    except ImportError:
-        return []
-    statistics = getattr(case_selectors, "case_statistics", None)
-    if statistics is None:
-        return []
+def youth_statistics(user, organisation, year: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(programme, [(figure, text)])] from the youth cases' aggregates (cases.selectors).
+
+    A document is shared beyond the coordinator, so counts of 1 … threshold−1 read
+    "<threshold" here whoever generates it; ages and shares are left out by the selector when
+    too few lie behind them. A user who may not see the aggregates gets no section.
+    """
+    from django.conf import settings
+
+    from trygg.cases.selectors import case_statistics
+
+    threshold = settings.SMALL_COUNT_THRESHOLD
+
+    def count(value) -> str:
+        if isinstance(value, int) and 0 < value < threshold:
+            return f"<{threshold}"
+        return "–" if value is None else str(value)
+
+    def plain(value, suffix: str = "") -> str:
+        return "–" if value is None else f"{value}{suffix}"
+
     result = []
     for programme, label in (("sspf", "SSPF"), ("sig", "SIG")):
-        counts = statistics(user=user, organisation=organisation, year=year, programme=programme)
-        if counts:
-            result.append((label, dict(counts)))
+        stats = case_statistics(
+            user=user, organisation=organisation, year=year, programme=programme
+        )
+        if stats is None:
+            continue
+        rows = [
+            (_("Open at the start of the year"), count(stats.open_at_start)),
+            (_("Open at the end of the year"), count(stats.open_at_end)),
+            (_("New during the year"), count(stats.new)),
+            (_("Closed during the year"), count(stats.closed)),
+            (_("Girls at the end of the year"), count(stats.girls_at_end)),
+            (_("Youngest (age)"), plain(stats.youngest)),
+            (_("Oldest (age)"), plain(stats.oldest)),
+            (_("Young people satisfied"), plain(stats.satisfied_percent, " %")),
+            (_("Guardians satisfied"), plain(stats.guardians_satisfied_percent, " %")),
+        ]
+        result.append((label, [(str(name), text) for name, text in rows]))
     return result
 
 
 def _youth(document: Document, user, params: Params) -> None:
-    from django.conf import settings
-
     sections = youth_statistics(user, params.organisation, params.year)
     if not sections:
         return
-    threshold = settings.SMALL_COUNT_THRESHOLD
     document.heading(_("Coordination for young people at risk"))
-    for label, counts in sections:
-        rows = []
-        for name, value in counts.items():
-            if value is None:
-                text = "–"
-            elif 0 < value < threshold:
-                text = f"<{threshold}"
-            else:
-                text = str(value)
-            rows.append([str(name), text])
+    for label, rows in sections:
         document.heading(label, 2)
-        document.table([_("Figure"), _("Young people")], rows, numeric={1})
+        document.table([_("Figure"), _("Young people")], [list(row) for row in rows], numeric={1})
 
 
 def _challenges(document: Document, user, params: Params) -> None:

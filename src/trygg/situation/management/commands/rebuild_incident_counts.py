@@ -26,7 +26,9 @@ class Command(BaseCommand):
         if options["changed"]:
             organisations = Organisation.objects.order_by("name")
             if options["organisation"]:
-                organisations = organisations.filter(pk=organisation_option(options["organisation"]).pk)
+                organisations = organisations.filter(
+                    pk=organisation_option(options["organisation"]).pk
+                )
             for organisation in organisations:
                 if rollup.catch_up(organisation.pk):
                     self.stdout.write(f"{organisation}: uppdaterad.")
