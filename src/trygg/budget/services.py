@@ -16,11 +16,11 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding, MeasureTag
-from trygg.core.access import ADD, CHANGE, DELETE
+from trygg.core.access import ADD, CHANGE, DELETE, require
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Organisation
-from trygg.core.services import require, save_validated
+from trygg.core.services import save_validated
 
 BUDGET_FIELDS = ["name", "year", "frame", "decided_by", "decided_on", "diarienummer", "note"]
 LINE_FIELDS = ["position", "name", "amount", "outcome", "proposal", "note"]

@@ -24,7 +24,7 @@ from trygg.budget.forms import (
     MeasureTagsForm,
 )
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
 from trygg.core.choices import AreaKind
 from trygg.core.exports import EXPORT_FORMATS, export_rows
 from trygg.core.listing import RestrictedListView
@@ -105,8 +105,7 @@ class BudgetListView(RestrictedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        scope = scope_for(self.request.user)
-        if scope.is_superuser or scope.unlimited_organisation_ids(ADD):
+        if may(self.request.user, ADD, whole_organisation=True):
             context["create_url"] = reverse("budget:budget_create")
         return context
 
@@ -377,10 +376,7 @@ def _measure_for_budget(request, measure_pk):
     measure = get_object_or_404(
         Measure.objects.restrict(request.user, VIEW).select_related("plan"), pk=measure_pk
     )
-    scope = scope_for(request.user)
-    if not (
-        scope.is_superuser or measure.organisation_id in scope.unlimited_organisation_ids(CHANGE)
-    ):
+    if not may(request.user, CHANGE, measure.organisation_id, whole_organisation=True):
         raise Http404
     return measure
 

@@ -16,28 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import geo
-from trygg.core.access import CHANGE, MANAGE, forget_scope, scope_for
+from trygg.core.access import CHANGE, MANAGE, forget_scope, require, scope_for
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import ApiToken, Area, Membership, Organisation, Partnership, Place
-
-
-def require(
-    actor, action: str, organisation_id: int | None, *, whole_organisation: bool = False
-) -> None:
-    """Refuse the write unless the actor may do ``action`` for the organisation.
-
-    ``whole_organisation`` is for what belongs to the whole organisation (a plan's structure,
-    the budget, categories, the lägesbild): a membership limited to some areas reads it but
-    may not change it.
-
-    Used by services as the last line of defence; views have already narrowed their
-    querysets with restrict(), so a refusal here means a forged or stale request.
-    """
-    if actor is None:  # system work: demo loader, management commands run by an operator
-        return
-    if not scope_for(actor).can(action, organisation_id, whole_organisation=whole_organisation):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def save_validated(obj, *, exclude=None) -> None:

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from trygg.core.access import ADD, CHANGE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, VIEW, may, organisations_for
 from trygg.core.models import Area, Organisation, Place
-from trygg.core.selectors import organisations_for
 from trygg.plans import selectors, services
 from trygg.plans.filters import ActivityFilter, FocusAreaFilter, MeasureFilter, PlanFilter
 from trygg.plans.models import (
@@ -521,7 +520,7 @@ def _measure_refs(request, plan: Plan, data: dict) -> dict:
 @router.post("/measures", response={201: MeasureOut})
 def create_measure(request, payload: MeasureIn):
     plan = _one(Plan.objects.restrict(request.user, VIEW), payload.plan_id, "plan_id", _("plan"))
-    if not scope_for(request.user).can(ADD, plan.organisation_id):
+    if not may(request.user, ADD, plan.organisation_id):
         raise ValidationError(
             {"plan_id": _("Unknown %(what)s: %(id)s.") % {"what": _("plan"), "id": plan.pk}}
         )

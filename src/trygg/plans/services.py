@@ -12,16 +12,16 @@ import decimal
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may, require, require_in
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction, OrganisationKind
 from trygg.core.models import Area, Organisation, Partnership, Place
-from trygg.core.services import require, save_validated
+from trygg.core.services import save_validated
 from trygg.plans.choices import StatusCategory
 from trygg.plans.models import (
     Activity,
@@ -99,14 +99,6 @@ def _apply(obj, fields: dict[str, Any], allowed: Sequence[str]) -> bool:
             setattr(obj, key, value)
             changed = True
     return changed
-
-
-def _require_in(actor, queryset, obj) -> None:
-    """Refuse unless ``obj`` is in what ``queryset`` (already restricted) allows."""
-    if actor is None:
-        return
-    if not queryset.filter(pk=obj.pk).exists():
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 # Statuses
@@ -370,17 +362,9 @@ def _check_areas(actor, measure: Measure, action: str) -> None:
     for place in measure.places.all():
         if place.organisation_id != plan_org:
             raise ValidationError({"places": _("The place does not belong to the organisation.")})
-    if actor is None:
+    if actor is None or not may(actor, action, plan_org):
         return
-    scope = scope_for(actor)
-    if scope.is_superuser or plan_org in scope.unlimited_organisation_ids(action):
-        return
-    limited = [g for g in scope.grants_for(action) if plan_org in g.organisation_ids]
-    allowed: set[int] = set()
-    for grant in limited:
-        allowed |= grant.area_ids or set()
-    area_ids = {a.pk for a in measure.areas.all()}
-    if limited and (not area_ids or not area_ids <= allowed):
+    if not may(actor, action, plan_org, areas=measure.areas.all()):
         raise ValidationError(
             {"areas": _("You may only add measures in your own areas. Choose one of them.")}
         )
@@ -428,7 +412,7 @@ def measure_update(
 ) -> Measure:
     """Change a measure's text, dates, areas and parties. The status has its own service."""
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
+        require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
     before = _measure_snapshot(measure)
     if _apply(measure, fields, MEASURE_FIELDS):
         save_validated(measure)
@@ -473,7 +457,7 @@ def measure_set_status(
     report); with ``only_if_changed`` it writes nothing even then (imports).
     """
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
+        require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
     if status.organisation_id != measure.plan.organisation_id:
         raise ValidationError({"status": _("The status belongs to another organisation.")})
     if progress is not KEEP and progress is not None and not 0 <= progress <= 100:
@@ -517,7 +501,7 @@ def measure_set_status(
 @transaction.atomic
 def measure_delete(*, actor, measure: Measure) -> None:
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, DELETE), measure)
+        require_in(actor, Measure.objects.restrict(actor, DELETE), measure)
     record_change(
         actor=actor, obj=measure, action=AuditAction.DELETE, before=_measure_snapshot(measure)
     )
@@ -530,7 +514,7 @@ def measure_delete(*, actor, measure: Measure) -> None:
 @transaction.atomic
 def target_create(*, actor, measure: Measure, description: str, value, **fields: Any) -> Target:
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
+        require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
     target = Target(
         organisation_id=measure.organisation_id,
         measure=measure,
@@ -551,7 +535,7 @@ def target_create(*, actor, measure: Measure, description: str, value, **fields:
 @transaction.atomic
 def target_update(*, actor, target: Target, **fields: Any) -> Target:
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
+        require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
     before = snapshot(target, TARGET_FIELDS)
     if _apply(target, fields, TARGET_FIELDS):
         save_validated(target)
@@ -577,7 +561,7 @@ def outcome_record(
 ) -> Outcome:
     """Record (or correct) the outcome of a target for one period."""
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
+        require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
     if not period_label:
         period_label = period_label_for(target.period, period_start)
     outcome = Outcome.objects.filter(target=target, period_start=period_start).first()

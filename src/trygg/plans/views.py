@@ -19,10 +19,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may, organisations_for
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
-from trygg.core.selectors import organisations_for
 from trygg.core.tables import Column, Table
 from trygg.core.uploads import read_upload
 from trygg.core.views import add_form_errors
@@ -61,13 +60,11 @@ def _can(user, obj, action: str) -> bool:
 
 
 def _can_add_plans(user) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.unlimited_organisation_ids(ADD))
+    return may(user, ADD, whole_organisation=True)
 
 
 def _can_edit_statuses(user) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.unlimited_organisation_ids(DELETE))
+    return may(user, DELETE, whole_organisation=True)
 
 
 def _error(form, error) -> None:
@@ -188,7 +185,7 @@ def plan_detail(request, pk):
     )
     filters = MeasureFilter(request.GET or None, user=request.user, plan=plan)
     view = selectors.plan_view(request.user, plan, filters=filters)
-    can_add_measure = scope_for(request.user).can(ADD, plan.organisation_id)
+    can_add_measure = may(request.user, ADD, plan.organisation_id)
     return render(
         request,
         "plans/plan_detail.html",
@@ -413,7 +410,7 @@ def activity_edit(request, pk):
 @login_required
 def measure_create(request, plan_pk):
     plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=plan_pk)
-    if not scope_for(request.user).can(ADD, plan.organisation_id):
+    if not may(request.user, ADD, plan.organisation_id):
         raise Http404
     services.statuses_ensure_defaults(plan.organisation)
     initial = {"activity": request.GET.get("activity")}
