@@ -125,14 +125,15 @@ def post(url: str, payload: Any, expected: Mapping[str, int], **kwargs: Any) -> 
     return Row("post", url, expected, payload=payload, **kwargs)
 
 
-def forged(method: str, url: str, payload: Any = None, **kwargs: Any) -> Row:
+def forged(method: str, url: str, payload: Any = None, *, status: int = 404, **kwargs: Any) -> Row:
     """A request aimed at an object of an organisation no persona belongs to (a forged or
-    copied id): every persona gets 404, anonymous the login (page) or 401 (API)."""
+    copied id): every persona gets 404 (``status``: 422 when the id is in an API body, where
+    it is refused as an invalid value), anonymous the login (page) or 401 (API)."""
     anonymous = 401 if url.startswith("/api/") else 302
     return Row(
         method,
         url,
-        only({}, anonymous=anonymous),
+        only({}, default=status, anonymous=anonymous),
         payload=payload,
         note=kwargs.pop("note", "forged id"),
         **kwargs,
@@ -188,9 +189,7 @@ def send(client: Client, row: Row, *, csrf: bool = True) -> HttpResponse:
         return client.get(row.url, row.payload or {}, **extra)
     if row.is_api or method != "post":
         body = json.dumps(row.payload) if row.payload is not None else ""
-        return getattr(client, method)(
-            row.url, data=body, content_type="application/json", **extra
-        )
+        return getattr(client, method)(row.url, data=body, content_type="application/json", **extra)
     data = dict(row.payload or {})
     if row.files:
         data.update(row.files)
@@ -363,3 +362,31 @@ def api(row_expected: Mapping[str, int]) -> dict[str, int]:
 
 def rows_as(rows: Iterable[Row], **changes: Any) -> list[Row]:
     return [replace(row, **changes) for row in rows]
+
+
+def form_payload(form: Any, **overrides: Any) -> dict[str, Any]:
+    """The POST data a browser would send for the form as it is first shown (its initial
+    values), with ``overrides``; a value of ``None`` leaves the field out."""
+    from django import forms as django_forms
+
+    data: dict[str, Any] = {}
+    for name, field_ in form.fields.items():
+        if field_.disabled:
+            continue
+        value = form[name].value()
+        if isinstance(field_, django_forms.BooleanField):
+            if value:
+                data[name] = "on"
+            continue
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        else:
+            data[name] = getattr(value, "pk", value)
+    for name, value in overrides.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
