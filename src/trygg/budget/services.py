@@ -200,7 +200,7 @@ def budget_line_update(*, actor, line: BudgetLine, **fields: Any) -> BudgetLine:
 
 @transaction.atomic
 def budget_line_delete(*, actor, line: BudgetLine) -> None:
-    require(actor, CHANGE, line.organisation_id, whole_organisation=True)
+    require(actor, DELETE, line.organisation_id, whole_organisation=True)
     record_change(
         actor=actor, obj=line, action=AuditAction.DELETE, before=snapshot(line, LINE_FIELDS)
     )
@@ -267,7 +267,7 @@ def measure_funding_update(*, actor, funding: MeasureFunding, **fields: Any) -> 
 
 @transaction.atomic
 def measure_funding_delete(*, actor, funding: MeasureFunding) -> None:
-    require(actor, CHANGE, funding.organisation_id, whole_organisation=True)
+    require(actor, DELETE, funding.organisation_id, whole_organisation=True)
     record_change(
         actor=actor,
         obj=funding,

@@ -349,7 +349,7 @@ def line_edit(request, pk):
 @login_required
 def line_delete(request, pk):
     line = get_object_or_404(
-        BudgetLine.objects.restrict(request.user, CHANGE).select_related("budget"), pk=pk
+        BudgetLine.objects.restrict(request.user, DELETE).select_related("budget"), pk=pk
     )
     if request.method == "POST":
         try:
@@ -456,6 +456,9 @@ def funding_edit(request, pk):
             "title": _("Funding of %(measure)s") % {"measure": measure},
             "measure": measure,
             "funding": funding,
+            "can_delete": MeasureFunding.objects.restrict(request.user, DELETE)
+            .filter(pk=funding.pk)
+            .exists(),
             "next": _back(request, measure),
             "cancel_url": _back(request, measure),
             "history_url": reverse("core:history", args=["budget", "measurefunding", funding.pk]),
@@ -466,7 +469,7 @@ def funding_edit(request, pk):
 @login_required
 def funding_delete(request, pk):
     funding = get_object_or_404(
-        MeasureFunding.objects.restrict(request.user, CHANGE).select_related("measure"), pk=pk
+        MeasureFunding.objects.restrict(request.user, DELETE).select_related("measure"), pk=pk
     )
     measure = funding.measure
     if request.method == "POST":
