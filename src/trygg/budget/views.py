@@ -26,10 +26,10 @@ from trygg.budget.forms import (
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
 from trygg.core.choices import AreaKind
+from trygg.core.editing import add_form_errors
 from trygg.core.exports import EXPORT_FORMATS, export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
-from trygg.core.views import add_form_errors
 
 
 def _error(error: Exception) -> ValidationError:

@@ -309,6 +309,27 @@ def require(
         raise PermissionDenied(message or _("You do not have permission to do this."))
 
 
+def require_own_areas(
+    actor: Any,
+    action: str,
+    organisation: Organisation | int | None,
+    areas: Iterable[Any],
+    *,
+    field: str,
+    message: str,
+) -> None:
+    """Refuse, as an error on ``field``, a thing placed outside the actor's own areas when
+    the actor's membership is limited to some areas (the Älta working group may not put a
+    measure or a place in Sicklaön). Whether the actor may act for the organisation at all
+    is ``require``'s question, not this one's."""
+    if actor is None or organisation is None or not may(actor, action, organisation):
+        return
+    if not may(actor, action, organisation, areas=areas):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({field: message})
+
+
 def require_in(actor: Any, queryset: models.QuerySet[Any], obj: models.Model) -> None:
     """Refuse unless ``obj`` is in ``queryset``, already narrowed with restrict()."""
     if actor is None:

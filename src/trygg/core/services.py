@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import geo
-from trygg.core.access import CHANGE, MANAGE, forget_scope, require, scope_for
+from trygg.core.access import CHANGE, MANAGE, forget_scope, require, require_own_areas, scope_for
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import ApiToken, Area, Membership, Organisation, Partnership, Place
@@ -198,6 +198,7 @@ def place_create(
         organisation=organisation, area=area, name=name, description=description, lat=lat, lon=lon
     )
     _check_area_belongs(place)
+    _check_own_area(actor, place)
     save_validated(place)
     record_change(
         actor=actor, obj=place, action=AuditAction.CREATE, after=snapshot(place, PLACE_FIELDS)
@@ -214,6 +215,7 @@ def place_update(*, actor, place: Place, **fields: Any) -> Place:
             raise ValueError(key)
         setattr(place, key, value)
     _check_area_belongs(place)
+    _check_own_area(actor, place)
     save_validated(place)
     record_change(
         actor=actor,
@@ -223,6 +225,19 @@ def place_update(*, actor, place: Place, **fields: Any) -> Place:
         after=snapshot(place, PLACE_FIELDS),
     )
     return place
+
+
+def _check_own_area(actor, place: Place) -> None:
+    """A member limited to some areas keeps places in them: creates none elsewhere and moves
+    none out (the same rule as for measures and forums)."""
+    require_own_areas(
+        actor,
+        CHANGE,
+        place.organisation_id,
+        [place.area_id],
+        field="area",
+        message=_("You may only place places in your own areas. Choose one of them."),
+    )
 
 
 def _check_area_belongs(place: Place) -> None:

@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
+from trygg.core.editing import add_form_errors
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
-from trygg.core.views import add_form_errors
 from trygg.forums import selectors, services
 from trygg.forums.choices import DecisionStatus, MeetingStatus
 from trygg.forums.filters import DecisionFilter, ForumFilter

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, organisations_for
+from trygg.core.editing import add_form_errors
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.uploads import read_upload
-from trygg.core.views import add_form_errors
 from trygg.incidents import selectors, services
 from trygg.incidents.filters import CategoryFilter, PoliceEventFilter, ReportFilter
 from trygg.incidents.forms import CategoryForm, ReportForm, ReportImportForm, ReviewForm

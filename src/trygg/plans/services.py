@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may, require, require_in
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, require, require_in, require_own_areas
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction, OrganisationKind
 from trygg.core.models import Area, Organisation, Partnership, Place
@@ -362,12 +362,14 @@ def _check_areas(actor, measure: Measure, action: str) -> None:
     for place in measure.places.all():
         if place.organisation_id != plan_org:
             raise ValidationError({"places": _("The place does not belong to the organisation.")})
-    if actor is None or not may(actor, action, plan_org):
-        return
-    if not may(actor, action, plan_org, areas=measure.areas.all()):
-        raise ValidationError(
-            {"areas": _("You may only add measures in your own areas. Choose one of them.")}
-        )
+    require_own_areas(
+        actor,
+        action,
+        plan_org,
+        measure.areas.all(),
+        field="areas",
+        message=_("You may only add measures in your own areas. Choose one of them."),
+    )
 
 
 @transaction.atomic

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may, organisations_for
+from trygg.core.editing import add_form_errors
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
 from trygg.core.uploads import read_upload
-from trygg.core.views import add_form_errors
 from trygg.plans import importers, selectors, services
 from trygg.plans.filters import MeasureFilter, PlanFilter
 from trygg.plans.forms import (

@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
+from trygg.core.editing import add_form_errors
 from trygg.core.exports import EXPORT_FORMATS
 from trygg.core.filters import FilterSet
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Organisation
-from trygg.core.views import add_form_errors
 from trygg.situation import charts, selectors, services
 from trygg.situation import tables as t
 from trygg.situation.choices import PictureState

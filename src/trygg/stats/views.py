@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
+from trygg.core.editing import add_form_errors
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import ImportBatch
 from trygg.core.tables import Column, Table
 from trygg.core.uploads import read_upload
-from trygg.core.views import add_form_errors
 from trygg.stats import importers, parsers, selectors, services, tasks
 from trygg.stats.choices import ImportKind, Unit
 from trygg.stats.filters import ObservationFilter, SeriesFilter
