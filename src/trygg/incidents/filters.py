@@ -74,6 +74,14 @@ class ReportFilter(FilterSet):
         self.fields["status"].choices = [("", "—"), *ReportStatus.choices]
         self.fields["assessment"].choices = [("", "—"), *Assessment.choices]
 
+    blurred_count = 0
+
+    def filter_queryset(self, queryset):
+        from trygg.incidents.selectors import without_small_counts
+
+        queryset, self.blurred_count = without_small_counts(super().filter_queryset(queryset))
+        return queryset
+
     def filter_since(self, queryset, value):
         return queryset.filter(occurred_at__gte=_start_of(value))
 

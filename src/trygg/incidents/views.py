@@ -83,7 +83,7 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
         user = self.request.user
         queryset = self.filtered_queryset()
         context["status_counts"] = selectors.report_status_counts(queryset)
-        context["blurred_count"] = queryset.filter(detail=False).count()
+        context["blurred_count"] = self.filterset.blurred_count
         if _can(user, REPORT):
             context["create_url"] = reverse("incidents:report_create")
             context["create_label"] = _("File a report")

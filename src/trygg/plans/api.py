@@ -19,6 +19,7 @@ from trygg.core.models import Area, Organisation, Place
 from trygg.plans import selectors, services
 from trygg.plans.filters import ActivityFilter, FocusAreaFilter, MeasureFilter, PlanFilter
 from trygg.plans.models import (
+    STATUS,
     Activity,
     FocusArea,
     Measure,
@@ -550,7 +551,7 @@ def update_measure(request, measure_id: int, payload: MeasurePatch):
 @router.post("/measures/{measure_id}/status", response=StatusUpdateOut | None)
 def set_measure_status(request, measure_id: int, payload: StatusIn):
     """Set the status; the change is added to the measure's timeline and its history."""
-    measure = get_object_or_404(_measures(request.user, CHANGE), pk=measure_id)
+    measure = get_object_or_404(_measures(request.user, STATUS), pk=measure_id)
     status = _one(
         MeasureStatus.objects.filter(organisation_id=measure.plan.organisation_id),
         payload.status_id,

@@ -24,6 +24,7 @@ from trygg.core.models import Area, Organisation, Partnership, Place
 from trygg.core.services import save_validated
 from trygg.plans.choices import StatusCategory
 from trygg.plans.models import (
+    STATUS,
     Activity,
     FocusArea,
     Measure,
@@ -459,7 +460,7 @@ def measure_set_status(
     report); with ``only_if_changed`` it writes nothing even then (imports).
     """
     if actor is not None:
-        require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
+        require_in(actor, Measure.objects.restrict(actor, STATUS), measure)
     if status.organisation_id != measure.plan.organisation_id:
         raise ValidationError({"status": _("The status belongs to another organisation.")})
     if progress is not KEEP and progress is not None and not 0 <= progress <= 100:

@@ -39,6 +39,7 @@ from trygg.plans.forms import (
     TargetForm,
 )
 from trygg.plans.models import (
+    STATUS,
     Activity,
     FocusArea,
     Measure,
@@ -276,7 +277,7 @@ def plan_import_new(request):
 def plan_import(request, pk):
     """Import into this plan: a revised plan text or Word file, or edited CSV/XLSX rows."""
     plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=pk)
-    if not Measure.objects.restrict(request.user, CHANGE).filter(plan=plan).exists() and not (
+    if not Measure.objects.restrict(request.user, STATUS).filter(plan=plan).exists() and not (
         _can(request.user, plan, CHANGE)
     ):
         raise Http404
@@ -446,6 +447,7 @@ def _measure(request, pk, action=VIEW) -> Measure:
 def measure_detail(request, pk):
     measure = _measure(request, pk)
     can_change = _can(request.user, measure, CHANGE)
+    can_report = can_change or _can(request.user, measure, STATUS)
     return render(
         request,
         "plans/measure_detail.html",
@@ -461,7 +463,7 @@ def measure_detail(request, pk):
             "panels": render_measure_panels(request, measure),
             "can_change": can_change,
             "can_delete": _can(request.user, measure, DELETE),
-            "status_form": StatusChangeForm(measure=measure) if can_change else None,
+            "status_form": StatusChangeForm(measure=measure) if can_report else None,
         },
     )
 
@@ -526,7 +528,7 @@ def _next_url(request, default: str) -> str:
 @login_required
 def measure_status(request, pk):
     """Set a measure's status: the full form, or the small form on the plan page."""
-    measure = _measure(request, pk, CHANGE)
+    measure = _measure(request, pk, STATUS)
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and not data.get("on"):
         data["on"] = timezone.localdate().isoformat()
