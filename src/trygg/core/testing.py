@@ -390,3 +390,32 @@ def form_payload(form: Any, **overrides: Any) -> dict[str, Any]:
         else:
             data[name] = value
     return data
+
+
+def empty_posts(rows: Iterable[Row], names: Iterable[str]) -> list[Row]:
+    """For the form pages named (``namespace:name``), the same page posted empty: whoever may
+    open the form gets it back with its errors (200) and nothing is written; whoever may not
+    gets what the GET gave them (404, or the login)."""
+    wanted = set(names)
+    posts = []
+    for row in rows:
+        if row.method != "get" or row.is_api or _url_name(row.url) not in wanted:
+            continue
+        posts.append(
+            Row(
+                "post",
+                row.url.split("?")[0],
+                dict(row.expected),
+                # One unknown field, so that ``request.POST or None`` binds the form.
+                payload={"empty": "1"},
+                note="empty form",
+                check=_nothing_written,
+            )
+        )
+    return posts
+
+
+def _nothing_written(persona: str, response: HttpResponse) -> None:
+    form = (getattr(response, "context", None) or {}).get("form")
+    if response.status_code == 200 and form is not None:
+        assert form.errors, "an empty form was accepted"
