@@ -56,8 +56,10 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
     def export(self, fmt: str):
         queryset = self.filtered_queryset()
         table = self.table
-        rows = [[c.value(obj) for c in table.columns] for obj in queryset]
-        return export_rows([str(c.label) for c in table.columns], rows, fmt, self.export_name)
+        # A table may export more columns than fit on the page (``export_columns``).
+        columns = getattr(table, "export_columns", None) or table.columns
+        rows = [[c.value(obj) for c in columns] for obj in table.prepare(queryset)]
+        return export_rows([str(c.label) for c in columns], rows, fmt, self.export_name)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -125,7 +125,7 @@ SUMMARY_CHOICES = [
 class PoliceEventFilter(FilterSet):
     q = forms.CharField(label=_("Search"))
     kommun = forms.ModelChoiceField(
-        queryset=Area.objects.none(), label=_("Municipality"), empty_label="—"
+        queryset=Area.objects.none(), label=_("Municipality"), empty_label=_("The whole country")
     )
     event_type = forms.ChoiceField(label=_("Type"))
     since = forms.DateField(label=_("From"), widget=DATE)

@@ -38,6 +38,8 @@ from django.db.models import (
 from django.db.models.functions import TruncHour
 
 from trygg.core.access import REPORT, VIEW, scope_for
+from trygg.core.choices import AreaKind
+from trygg.core.models import Area
 from trygg.incidents.models import IncidentCategory, IncidentReport, PoliceEvent
 
 # Boundaries are large GeoJSON documents; lists and pages never need them.
@@ -228,6 +230,22 @@ def police_event_list(user) -> QuerySet[PoliceEvent]:
         .select_related("kommun", "county")
         .defer("kommun__geometry", "county__geometry")
     )
+
+
+def home_kommun_area(user) -> Area | None:
+    """The kommun of the user's own organisation (walking up from a stadsdel), or None for a user
+    whose organisations lie in no kommun: the page of police events opens there."""
+    areas = Area.objects.filter(
+        pk__in=user.memberships.filter(is_active=True).values("organisation__area_id")
+    ).order_by("pk")
+    for area in areas:
+        seen = set()
+        while area is not None and area.pk not in seen:
+            if area.kind == AreaKind.KOMMUN:
+                return area
+            seen.add(area.pk)
+            area = area.parent
+    return None
 
 
 def police_events_for_kommun(

@@ -351,6 +351,15 @@ class PoliceEventListView(ExportColumnsMixin, RestrictedListView):
     def base_queryset(self):
         return selectors.police_event_list(self.request.user)
 
+    def get_filterset(self):
+        """The page opens on the user's own kommun; "Hela landet" (an empty choice) shows all."""
+        data = self.request.GET.copy()
+        if "kommun" not in data:
+            home = selectors.home_kommun_area(self.request.user)
+            if home is not None:
+                data["kommun"] = str(home.pk)
+        return self.filterset_class(data or None, user=self.request.user)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["outcomes"] = selectors.police_event_outcome_counts(self.filtered_queryset())

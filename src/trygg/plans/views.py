@@ -571,7 +571,7 @@ def measure_status(request, pk):
 @login_required
 def target_create(request, pk):
     measure = _measure(request, pk, CHANGE)
-    form = TargetForm(request.POST or None)
+    form = TargetForm(request.POST or None, user=request.user, measure=measure)
     if request.method == "POST" and form.is_valid():
         try:
             services.target_create(actor=request.user, measure=measure, **form.cleaned_data)
