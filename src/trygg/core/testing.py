@@ -411,10 +411,11 @@ def form_payload(form: Any, **overrides: Any) -> dict[str, Any]:
     return data
 
 
-def empty_posts(rows: Iterable[Row], names: Iterable[str]) -> list[Row]:
+def empty_posts(rows: Iterable[Row], names: Iterable[str], *, invalid: int = 200) -> list[Row]:
     """For the form pages named (``namespace:name``), the same page posted empty: whoever may
     open the form gets it back with its errors (200) and nothing is written; whoever may not
-    gets what the GET gave them (404, or the login)."""
+    gets what the GET gave them (404, or the login). ``invalid``: the status of a refused
+    form where a page answers 400."""
     wanted = set(names)
     posts = []
     for row in rows:
@@ -424,7 +425,7 @@ def empty_posts(rows: Iterable[Row], names: Iterable[str]) -> list[Row]:
             Row(
                 "post",
                 row.url.split("?")[0],
-                dict(row.expected),
+                {p: (invalid if code == 200 else code) for p, code in row.expected.items()},
                 # One unknown field, so that ``request.POST or None`` binds the form.
                 payload={"empty": "1"},
                 note="empty form",
@@ -436,7 +437,7 @@ def empty_posts(rows: Iterable[Row], names: Iterable[str]) -> list[Row]:
 
 def _nothing_written(persona: str, response: HttpResponse) -> None:
     form = (getattr(response, "context", None) or {}).get("form")
-    if response.status_code == 200 and form is not None:
+    if response.status_code in (200, 400) and form is not None:
         assert form.errors, "an empty form was accepted"
 
 

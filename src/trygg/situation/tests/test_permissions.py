@@ -119,6 +119,7 @@ def objects(world, generated, picture):
         "alta_problem": alta,
         "measures": measures,
         "nacka": nacka,
+        "plan": plan,
     }
 
 
@@ -151,6 +152,50 @@ def matrix(objects) -> list[Row]:
             "situation:problem_edit",
         ],
     )
+    source = services.picture_source_create(
+        actor=None, picture=objects["picture"], kind="reported_crime", title="Anmälda brott"
+    )
+    picture_pk, problem_pk = objects["picture"].pk, objects["problem"].pk
+    chain = [
+        Row("get", reverse("situation:law_checklist"), ANALYSIS),
+        Row("get", reverse("situation:coordination_function"), ANALYSIS),
+        Row("get", reverse("situation:source_create", args=[picture_pk]), WHOLE_CHANGE),
+        Row("get", reverse("situation:source_edit", args=[source.pk]), WHOLE_CHANGE),
+        Row("get", reverse("situation:source_delete", args=[source.pk]), WHOLE_CHANGE),
+        # A form on the problem page: POST only.
+        Row(
+            "get",
+            reverse("situation:problem_status", args=[problem_pk]),
+            row(405, 405, 405, 405, 405, 405, 405, 302),
+        ),
+        Row("get", reverse("situation:plan_by_problem", args=[objects["plan"].pk]), SHARED),
+    ]
+    rows += chain
+    rows += empty_posts(chain, ["situation:source_create", "situation:source_edit"], invalid=400)
+    refused = {k: (400 if v == 200 else v) for k, v in WHOLE_CHANGE.items()}
+    rows += [
+        Row(
+            "post",
+            reverse("situation:problem_status", args=[problem_pk]),
+            refused,
+            payload={"empty": "1"},
+        ),
+        # Each names the coordination function of their own organisation; the Älta group
+        # (limited to an area) names none.
+        Row(
+            "post",
+            reverse("situation:coordination_function"),
+            {**{k: (400 if v == 200 else v) for k, v in ANALYSIS.items()}, "arbetsgrupp": 404},
+            payload={"empty": "1"},
+        ),
+    ]
+    rows.append(
+        Row(
+            "post",
+            reverse("situation:source_delete", args=[source.pk]),
+            {k: (302 if v == 200 else v) for k, v in WHOLE_CHANGE.items()},
+        )
+    )
     moved = {k: (302 if v == 200 else v) for k, v in DELETE.items()}
     rows += [
         # Every field of a cause analysis may be empty: an empty form is saved.
@@ -180,6 +225,8 @@ def test_the_table_covers_every_url_and_endpoint(objects):
             "picture_list",
             "picture_detail",
             "problem_detail",
+            "law_checklist",
+            "plan_by_problem",
         },
         router=api.router,
         api_prefix="/api/situation",
