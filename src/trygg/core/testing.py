@@ -206,7 +206,7 @@ def send(client: Client, row: Row, *, csrf: bool = True) -> HttpResponse:
         extra["HTTP_X_CSRFTOKEN"] = ""
     if method == "get":
         return client.get(row.url, row.payload or {}, **extra)
-    if row.is_api or method != "post":
+    if (row.is_api and not row.files) or method != "post":
         body = json.dumps(row.payload) if row.payload is not None else ""
         return getattr(client, method)(row.url, data=body, content_type="application/json", **extra)
     data = dict(row.payload or {})
