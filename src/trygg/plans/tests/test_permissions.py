@@ -260,7 +260,9 @@ def matrix(o, f=None):
             "post",
             page("target_create", alta.pk),
             moved(ALTA_CHANGERS),
-            payload=form_payload(TargetForm(), description="Minst 3", value=3),
+            payload=form_payload(
+                TargetForm(user=sara, measure=alta), description="Minst 3", value=3
+            ),
         ),
         Row("get", page("outcome_create", target.pk), only(ALTA_CHANGERS)),
         Row(
