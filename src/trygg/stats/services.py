@@ -107,6 +107,7 @@ def series_delete(*, actor, series: IndicatorSeries) -> None:
     series.delete()
 
 
+@transaction.atomic
 def series_for_import(
     *,
     actor,
@@ -331,6 +332,7 @@ def survey_value_set(
 # Import batches ("importomgångar")
 
 
+@transaction.atomic
 def import_batch_create(
     *, actor, organisation: Organisation, kind: str, filename: str, content: bytes
 ) -> ImportBatch:
