@@ -28,6 +28,9 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
     export_name = "export"
     create_url: str | None = None
     create_label = ""
+    #: What an empty list says when no filter is set: what to do first (a new organisation
+    #: meets every list empty). The create link and the page's other actions follow it.
+    empty_text = ""
 
     def base_queryset(self):
         return self.model.objects.restrict(self.request.user, VIEW)
@@ -82,5 +85,6 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
             sort_query=sort_query.urlencode(),
             create_url=self.create_url,
             create_label=self.create_label,
+            empty_text=self.empty_text,
         )
         return context

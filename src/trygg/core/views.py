@@ -171,6 +171,9 @@ class AreaListView(RestrictedListView):
     filterset_class = AreaFilter
     table_class = AreaTable
     title = gettext_lazy("Areas")
+    empty_text = gettext_lazy(
+        "There are no kommundelar yet. Add them one by one, or import their boundaries as GeoJSON."
+    )
     export_name = "omraden"
     create_label = gettext_lazy("New area")
 
@@ -314,6 +317,9 @@ class PlaceListView(RestrictedListView):
     filterset_class = PlaceFilter
     table_class = PlaceTable
     title = gettext_lazy("Places")
+    empty_text = gettext_lazy(
+        "There are no places yet. Add the squares, centres and stops that the work is about."
+    )
     export_name = "platser"
     create_label = gettext_lazy("New place")
 

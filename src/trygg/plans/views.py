@@ -113,6 +113,9 @@ class PlanListView(RestrictedListView):
     filterset_class = PlanFilter
     table_class = PlanTable
     title = gettext_lazy("Plans")
+    empty_text = gettext_lazy(
+        "There are no plans yet. Import your plan from Word or a spreadsheet, or start a new one."
+    )
     export_name = "planer"
     create_label = gettext_lazy("New plan")
     template_name = "plans/plan_list.html"
@@ -652,6 +655,7 @@ class StatusListView(RestrictedListView):
     model = MeasureStatus
     table_class = StatusTable
     title = gettext_lazy("Statuses of measures")
+    empty_text = gettext_lazy("There are no statuses yet.")
     export_name = "statusar"
     create_label = gettext_lazy("New status")
 

@@ -394,6 +394,9 @@ class PictureListView(RestrictedListView):
     filterset_class = PictureFilter
     table_class = t.PictureTable
     title = gettext_lazy("Situation pictures")
+    empty_text = gettext_lazy(
+        "There is no situation picture yet. The law asks for one that covers the whole kommun."
+    )
     export_name = "lagesbilder"
     create_label = gettext_lazy("New situation picture")
 

@@ -159,6 +159,26 @@ def matrix(world, tyreso=None):
         Row("get", reverse("core:audit_log"), only({"admin": 200})),
         Row("get", reverse("core:api_tokens"), everyone(200)),
         Row("post", reverse("core:api_tokens"), everyone(200), payload={"name": "Rapporter"}),
+        # Two-factor: each user's own; verifying needs a device (the demo admin has one).
+        Row("get", reverse("core:two_factor"), everyone(200)),
+        Row("get", reverse("core:two_factor_enrol"), everyone(200)),
+        Row("post", reverse("core:two_factor_enrol"), everyone(200), payload={"token": "000000"}),
+        Row("get", reverse("core:two_factor_verify"), only({"admin": 200}, default=302)),
+        Row(
+            "post",
+            reverse("core:two_factor_verify"),
+            only({"admin": 200}, default=302),
+            payload={"token": "000000"},
+        ),
+        # Recovery codes are shown only right after they are made.
+        Row("get", reverse("core:two_factor_recovery_codes"), everyone(302)),
+        Row("get", reverse("core:two_factor_regenerate"), everyone(405)),  # POST only
+        Row("post", reverse("core:two_factor_regenerate"), everyone(302), payload={}),
+        Row("get", reverse("core:two_factor_disable"), everyone(405)),  # POST only
+        Row("post", reverse("core:two_factor_disable"), everyone(302), payload={}),
+        # Single sign-on is off unless configured (tested on in test_sso.py).
+        Row("get", reverse("core:sso_start"), everyone(404, anonymous=404)),
+        Row("get", reverse("core:sso_callback"), everyone(404, anonymous=404)),
         Row("get", "/api/docs", everyone(200, anonymous=200)),
         Row("get", "/api/organisations", everyone(200, anonymous=401)),
         Row(
@@ -283,6 +303,10 @@ def test_the_matrix_covers_every_core_url_and_endpoint(world):
             "place_list",
             "history",
             "audit_log",
+            "two_factor",
+            "two_factor_recovery_codes",
+            "sso_start",
+            "sso_callback",
         },
         # POST only, for one's own token: tested below.
         exempt={"api_token_delete"},

@@ -38,7 +38,7 @@ def _page_rows(response) -> list[list[str]]:
     body = response.content.decode()
     tbody = body[body.index("<tbody>") : body.index("</tbody>")]
     rows = []
-    for row in re.findall(r"<tr>(.*?)</tr>", tbody, flags=re.S):
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", tbody, flags=re.S):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
         rows.append(
             [
@@ -191,7 +191,7 @@ def test_a_forged_filter_value_shows_an_error_and_no_rows(hagersten, world, logi
     nacka_area = world.areas["Älta"]
     response = login("hagersten").get(reverse("register:index"), {"area": nacka_area.pk})
     assert response.status_code == 200
-    assert _page_rows(response) == [[sv("Nothing matches.")]]
+    assert _page_rows(response)[0][0].startswith(sv("Nothing matches the filters."))
 
 
 def _docx_text(content: bytes) -> tuple[list[str], str]:
