@@ -17,7 +17,11 @@ from trygg.core import selectors, services
 from trygg.core.access import CHANGE, MANAGE, VIEW, scope_for
 from trygg.core.changes import with_readable_changes
 from trygg.core.choices import AuditAction
-from trygg.core.editing import form_page, submit
+from trygg.core.editing import (
+    add_form_errors,  # noqa: F401  (its old home: views merged later import it here)
+    form_page,
+    submit,
+)
 from trygg.core.filters import FilterSet
 from trygg.core.forms import ApiTokenForm, AreaForm, AreaImportForm, PlaceForm
 from trygg.core.listing import RestrictedListView
