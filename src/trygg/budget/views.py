@@ -26,7 +26,7 @@ from trygg.budget.forms import (
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
 from trygg.core.choices import AreaKind
-from trygg.core.editing import add_form_errors
+from trygg.core.editing import add_form_errors, form_page
 from trygg.core.exports import EXPORT_FORMATS, export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
@@ -208,23 +208,15 @@ def budget_edit(request, pk):
     budget = get_object_or_404(Budget.objects.restrict(request.user, CHANGE), pk=pk)
     initial = {f: getattr(budget, f) for f in services.BUDGET_FIELDS}
     form = BudgetEditForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_update(actor=request.user, budget=budget, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The budget was saved."))
-            return redirect("budget:budget_detail", pk=budget.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Edit %(budget)s") % {"budget": budget},
-            "cancel_url": budget.get_absolute_url(),
-            "history_url": reverse("core:history", args=["budget", "budget", budget.pk]),
-        },
+        form,
+        lambda data: services.budget_update(actor=request.user, budget=budget, **data),
+        title=_("Edit %(budget)s") % {"budget": budget},
+        success=_("The budget was saved."),
+        done=budget.get_absolute_url(),
+        cancel_url=budget.get_absolute_url(),
+        context={"history_url": reverse("core:history", args=["budget", "budget", budget.pk])},
     )
 
 
@@ -297,22 +289,14 @@ def budget_next_year(request, pk):
 def line_create(request, pk):
     budget = get_object_or_404(Budget.objects.restrict(request.user, CHANGE), pk=pk)
     form = BudgetLineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_line_create(actor=request.user, budget=budget, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The line was added."))
-            return redirect("budget:budget_detail", pk=budget.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New line in %(budget)s") % {"budget": budget},
-            "cancel_url": budget.get_absolute_url(),
-        },
+        form,
+        lambda data: services.budget_line_create(actor=request.user, budget=budget, **data),
+        title=_("New line in %(budget)s") % {"budget": budget},
+        success=_("The line was added."),
+        done=budget.get_absolute_url(),
+        cancel_url=budget.get_absolute_url(),
     )
 
 

@@ -86,6 +86,8 @@ def matrix(world, reports, categories, police_event, f=None):
         Row("get", reverse("incidents:report_list"), everyone(200)),
         Row("get", reverse("incidents:report_list") + "?format=csv", everyone(200)),
         Row("get", reverse("incidents:report_create"), everyone(200)),
+        # The offline form's service worker: a script, served to everyone.
+        Row("get", reverse("incidents:service_worker"), everyone(200, anonymous=200)),
         # Others find Nacka's category not among their choices: the form answers with an error.
         Row(
             "post",
@@ -261,6 +263,7 @@ def test_the_matrix_covers_every_incidents_url_and_endpoint(
         matrix(world, reports, categories, police_event),
         namespace="incidents",
         read_only={
+            "service_worker",
             "report_list",
             "report_detail",
             "category_list",
