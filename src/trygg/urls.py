@@ -13,7 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("planer/", include("trygg.plans.urls")),
-    path("insatser/", include("trygg.plans.register_urls")),
+    path("insatser/", include("trygg.reports.register_urls")),
     path("samverkan/", include("trygg.forums.urls")),
     path("budget/", include("trygg.budget.urls")),
     path("handelser/", include("trygg.incidents.urls")),

@@ -62,10 +62,21 @@ def law_checklist_page(request):
 
 
 def _function_organisations(user, action: str):
-    from trygg.core.access import organisations_for
+    """Kommuner whose samordningsfunktion the user may read (own and partners') or, for
+    CHANGE, set (members of the whole organisation)."""
+    from django.db.models import Q
 
-    queryset = Organisation.objects.restrict(user, VIEW)
-    if action != VIEW:
+    from trygg.core.access import organisations_for, scope_for
+    from trygg.core.choices import OrganisationKind
+    from trygg.situation.models import partner_ids
+
+    queryset = Organisation.objects.filter(kind=OrganisationKind.KOMMUN)
+    if action == VIEW:
+        queryset = queryset.filter(
+            Q(pk__in=organisations_for(user, VIEW, whole_organisation=False))
+            | Q(pk__in=partner_ids(scope_for(user)))
+        )
+    else:
         queryset = queryset.filter(pk__in=organisations_for(user, action))
     return queryset.order_by("name")
 

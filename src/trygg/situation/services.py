@@ -597,7 +597,7 @@ REPORT_COLUMNS = (
     "external_ref",
     "import_batch_id",
     "created_at",
-    "client_key",  # only reports written offline on a phone carry one
+    "client_key",
 )
 
 
@@ -683,7 +683,7 @@ def generated_reports_create(
                 "",
                 batch.pk,
                 now,
-                "",
+                "",  # a generated report has no device key
             )
 
     created = bulk.insert(IncidentReport, REPORT_COLUMNS, rows())

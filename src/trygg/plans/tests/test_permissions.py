@@ -191,7 +191,8 @@ def matrix(o, f=None):
         ),
         Row("get", page("plan_export", plan.pk, "csv"), only(VIEWERS)),
         Row("get", page("plan_export", plan.pk, "xlsx"), only(VIEWERS)),
-        Row("get", page("plan_export", plan.pk, "docx"), only(VIEWERS)),
+        # The Word document is made by the reports app now.
+        Row("get", page("plan_export", plan.pk, "docx"), only({})),
         Row("get", page("plan_export", plan.pk, "pdf"), only({})),
         Row("get", page("plan_import", plan.pk), only(ALTA_REPORTERS)),
         Row(

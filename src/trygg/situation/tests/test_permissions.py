@@ -84,6 +84,17 @@ PAGES = [
         row(405, 405, 405, 405, 405, 405, 405, 302),
     ),
     ("problem_measure_remove", "link", "post", row(302, 302, 404, 404, 404, 302, 404, 302)),
+    # The law's chain: the checklist and the samordningsfunktion of Nacka (?organisation=),
+    # sources (whole organisation), a problem's status, the plan's measures by problem.
+    ("law_checklist", "nacka_query", "get", SHARED),
+    ("coordination_function", "nacka_query", "get", SHARED),
+    ("coordination_function", "nacka_query", "post", row(302, 302, 404, 404, 404, 302, 404, 302)),
+    ("source_create", "picture", "get", WHOLE_CHANGE),
+    ("source_edit", "source", "get", WHOLE_CHANGE),
+    ("source_delete", "source", "get", WHOLE_CHANGE),
+    ("problem_status", "problem", "get", row(405, 405, 405, 405, 405, 405, 405, 302)),
+    ("problem_status", "problem", "post", row(302, 302, 404, 404, 404, 302, 404, 302)),
+    ("plan_by_problem", "plan", "get", SHARED),
 ]
 
 API = [
@@ -113,13 +124,17 @@ def objects(world, generated, picture):
     ]
     problem = Problem.objects.get(situation_picture=picture, priority=1)  # no areas
     alta = Problem.objects.get(situation_picture=picture, priority=2)  # Boo, Fisksätra, Älta
+    source = services.picture_source_create(
+        actor=None, picture=picture, kind="staff_dialogue", title="Medarbetardialog"
+    )
     return {
         "picture": picture,
+        "source": source,
+        "plan": plan,
         "problem": problem,
         "alta_problem": alta,
         "measures": measures,
         "nacka": nacka,
-        "plan": plan,
     }
 
 
@@ -135,11 +150,18 @@ def matrix(objects) -> list[Row]:
             kwargs = {"picture_pk": objects["picture"].pk}
         elif key == "link":
             kwargs = {"pk": objects["problem"].pk, "link_pk": link.pk}
-        elif key:
+        elif key and key != "nacka_query":
             kwargs = {"pk": objects[key].pk}
         if name == "problem_measure_add":
             payload = {"measure": objects["measures"][1].pk, "note": "Svarar mot problemet"}
-        rows.append(Row(method, reverse(f"situation:{name}", kwargs=kwargs), expected, payload))
+        if name == "coordination_function":
+            payload = {"title": "Säkerhetsstrateg"}
+        if name == "problem_status":
+            payload = {"status": "bevakas", "on": "2025-01-15", "note": "Bevakas"}
+        url = reverse(f"situation:{name}", kwargs=kwargs)
+        if key == "nacka_query":
+            url += f"?organisation={objects['nacka'].pk}"
+        rows.append(Row(method, url, expected, payload))
     for path, expected in API:
         url = path.format(picture=objects["picture"].pk, problem=objects["problem"].pk)
         rows.append(Row("get", url, expected))
