@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import geo
-from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, require
+from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, require, scope_for
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AreaKind, AuditAction
 from trygg.core.models import Area, AuditEntry, ImportBatch, Organisation, Place

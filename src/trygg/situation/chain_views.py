@@ -64,20 +64,20 @@ def law_checklist_page(request):
 def _function_organisations(user, action: str):
     """Kommuner whose samordningsfunktion the user may read (own and partners') or, for
     CHANGE, set (members of the whole organisation)."""
-    from django.db.models import Q
-
-    from trygg.core.access import organisations_for, scope_for
+    from trygg.core.access import scope_for
     from trygg.core.choices import OrganisationKind
     from trygg.situation.models import partner_ids
 
-    queryset = Organisation.objects.filter(kind=OrganisationKind.KOMMUN)
+    scope = scope_for(user)
     if action == VIEW:
-        queryset = queryset.filter(
-            Q(pk__in=organisations_for(user, VIEW, whole_organisation=False))
-            | Q(pk__in=partner_ids(scope_for(user)))
-        )
+        ids = set(scope.organisation_ids(VIEW)) | set(partner_ids(scope))
+    elif scope.is_superuser:
+        ids = set(scope.organisation_ids(action))
     else:
-        queryset = queryset.filter(pk__in=organisations_for(user, action))
+        ids = set(scope.unlimited_organisation_ids(action))
+    queryset = Organisation.objects.filter(kind=OrganisationKind.KOMMUN)
+    if not scope.is_superuser:
+        queryset = queryset.filter(pk__in=ids)
     return queryset.order_by("name")
 
 

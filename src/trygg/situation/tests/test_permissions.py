@@ -202,12 +202,16 @@ def matrix(objects) -> list[Row]:
             refused,
             payload={"empty": "1"},
         ),
-        # Each names the coordination function of their own organisation; the Älta group
-        # (limited to an area) names none.
+        # Each kommun names its own coordination function; the Älta group (limited to an
+        # area) names none.
         Row(
             "post",
             reverse("situation:coordination_function"),
-            {**{k: (400 if v == 200 else v) for k, v in ANALYSIS.items()}, "arbetsgrupp": 404},
+            {
+                **{k: (400 if v == 200 else v) for k, v in ANALYSIS.items()},
+                "arbetsgrupp": 404,
+                "polis": 404,  # the police is no kommun: it has no samordningsfunktion
+            },
             payload={"empty": "1"},
         ),
     ]
