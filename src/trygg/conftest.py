@@ -196,3 +196,22 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def count_queries(db):
+    """count_queries("app.page", lambda: client.get(url)) → the response, after asserting its
+    status (200 unless ``status=``) and that it made exactly the baseline's number of queries
+    (src/trygg/query_counts.json)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trygg.core.testing import assert_queries
+
+    def _count(key: str, request, *, status: int = 200):
+        with CaptureQueriesContext(connection) as queries:
+            response = request()
+        assert_queries(key, response, queries, status=status)
+        return response
+
+    return _count

@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django_htmx",
     "ninja",  # serves /api/docs with its own Swagger UI assets, from static (no CDN)
     "axes",
     "django_otp",  # two-factor authentication (TOTP and recovery codes), see core.twofactor
@@ -67,7 +66,6 @@ MIDDLEWARE = [
     "trygg.core.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -14,7 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from trygg.budget import selectors, services
 from trygg.budget.filters import BudgetFilter, BudgetLineFilter, FundingFilter
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding
-from trygg.core.access import CHANGE, VIEW
+from trygg.core.access import CHANGE, DELETE, VIEW
 from trygg.core.models import Organisation
 
 router = Router(tags=["Budget"])
@@ -334,7 +334,7 @@ def update_funding(request, funding_id: int, payload: FundingPatch):
 @router.delete("/fundings/{funding_id}", response={204: None})
 def delete_funding(request, funding_id: int):
     funding = get_object_or_404(
-        MeasureFunding.objects.restrict(request.user, CHANGE), pk=funding_id
+        MeasureFunding.objects.restrict(request.user, DELETE), pk=funding_id
     )
     services.measure_funding_delete(actor=request.user, funding=funding)
     return Status(204, None)

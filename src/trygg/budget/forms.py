@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.budget.choices import FundingSource, MeasureTagKind
 from trygg.budget.models import BudgetLine
-from trygg.core.access import ADD, VIEW, scope_for
+from trygg.core.access import ADD, VIEW, organisations_for
 from trygg.core.formatting import NBSP, format_number, parse_swedish_decimal
 from trygg.core.models import Organisation
 
@@ -101,10 +101,9 @@ class BudgetForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(user)
-        organisations = Organisation.objects.restrict(user, VIEW)
-        if not scope.is_superuser:
-            organisations = organisations.filter(id__in=scope.unlimited_organisation_ids(ADD))
+        organisations = Organisation.objects.restrict(user, VIEW).filter(
+            id__in=organisations_for(user, ADD)
+        )
         self.fields["organisation"].queryset = organisations
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 
 from trygg.budget import selectors
 from trygg.budget.choices import MeasureTagKind
-from trygg.core.access import CHANGE, scope_for
+from trygg.core.access import CHANGE, may
 
 
 def measure_panel(request, measure) -> str:
@@ -16,10 +16,7 @@ def measure_panel(request, measure) -> str:
     read through restrict(), so a partner who sees a shared measure sees no money.
     """
     finance = selectors.measure_finance(request.user, measure)
-    scope = scope_for(request.user)
-    can_change = scope.is_superuser or (
-        measure.organisation_id in scope.unlimited_organisation_ids(CHANGE)
-    )
+    can_change = may(request.user, CHANGE, measure.organisation_id, whole_organisation=True)
     if not can_change and not finance.fundings and not finance.tags:
         return ""
     tag_kinds = {tag.kind for tag in finance.tags}

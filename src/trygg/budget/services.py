@@ -16,11 +16,11 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding, MeasureTag
-from trygg.core.access import ADD, CHANGE, DELETE
+from trygg.core.access import ADD, CHANGE, DELETE, require
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Organisation
-from trygg.core.services import require, save_validated
+from trygg.core.services import save_validated
 
 BUDGET_FIELDS = ["name", "year", "frame", "decided_by", "decided_on", "diarienummer", "note"]
 LINE_FIELDS = ["position", "name", "amount", "outcome", "proposal", "note"]
@@ -200,7 +200,7 @@ def budget_line_update(*, actor, line: BudgetLine, **fields: Any) -> BudgetLine:
 
 @transaction.atomic
 def budget_line_delete(*, actor, line: BudgetLine) -> None:
-    require(actor, CHANGE, line.organisation_id, whole_organisation=True)
+    require(actor, DELETE, line.organisation_id, whole_organisation=True)
     record_change(
         actor=actor, obj=line, action=AuditAction.DELETE, before=snapshot(line, LINE_FIELDS)
     )
@@ -267,7 +267,7 @@ def measure_funding_update(*, actor, funding: MeasureFunding, **fields: Any) -> 
 
 @transaction.atomic
 def measure_funding_delete(*, actor, funding: MeasureFunding) -> None:
-    require(actor, CHANGE, funding.organisation_id, whole_organisation=True)
+    require(actor, DELETE, funding.organisation_id, whole_organisation=True)
     record_change(
         actor=actor,
         obj=funding,

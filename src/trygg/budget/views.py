@@ -24,12 +24,12 @@ from trygg.budget.forms import (
     MeasureTagsForm,
 )
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
 from trygg.core.choices import AreaKind
+from trygg.core.editing import add_form_errors, form_page
 from trygg.core.exports import EXPORT_FORMATS, export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
-from trygg.core.views import add_form_errors
 
 
 def _error(error: Exception) -> ValidationError:
@@ -106,8 +106,7 @@ class BudgetListView(RestrictedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        scope = scope_for(self.request.user)
-        if scope.is_superuser or scope.unlimited_organisation_ids(ADD):
+        if may(self.request.user, ADD, whole_organisation=True):
             context["create_url"] = reverse("budget:budget_create")
         return context
 
@@ -209,23 +208,15 @@ def budget_edit(request, pk):
     budget = get_object_or_404(Budget.objects.restrict(request.user, CHANGE), pk=pk)
     initial = {f: getattr(budget, f) for f in services.BUDGET_FIELDS}
     form = BudgetEditForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_update(actor=request.user, budget=budget, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The budget was saved."))
-            return redirect("budget:budget_detail", pk=budget.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Edit %(budget)s") % {"budget": budget},
-            "cancel_url": budget.get_absolute_url(),
-            "history_url": reverse("core:history", args=["budget", "budget", budget.pk]),
-        },
+        form,
+        lambda data: services.budget_update(actor=request.user, budget=budget, **data),
+        title=_("Edit %(budget)s") % {"budget": budget},
+        success=_("The budget was saved."),
+        done=budget.get_absolute_url(),
+        cancel_url=budget.get_absolute_url(),
+        context={"history_url": reverse("core:history", args=["budget", "budget", budget.pk])},
     )
 
 
@@ -298,22 +289,14 @@ def budget_next_year(request, pk):
 def line_create(request, pk):
     budget = get_object_or_404(Budget.objects.restrict(request.user, CHANGE), pk=pk)
     form = BudgetLineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_line_create(actor=request.user, budget=budget, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The line was added."))
-            return redirect("budget:budget_detail", pk=budget.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New line in %(budget)s") % {"budget": budget},
-            "cancel_url": budget.get_absolute_url(),
-        },
+        form,
+        lambda data: services.budget_line_create(actor=request.user, budget=budget, **data),
+        title=_("New line in %(budget)s") % {"budget": budget},
+        success=_("The line was added."),
+        done=budget.get_absolute_url(),
+        cancel_url=budget.get_absolute_url(),
     )
 
 
@@ -351,7 +334,7 @@ def line_edit(request, pk):
 @login_required
 def line_delete(request, pk):
     line = get_object_or_404(
-        BudgetLine.objects.restrict(request.user, CHANGE).select_related("budget"), pk=pk
+        BudgetLine.objects.restrict(request.user, DELETE).select_related("budget"), pk=pk
     )
     if request.method == "POST":
         try:
@@ -378,10 +361,7 @@ def _measure_for_budget(request, measure_pk):
     measure = get_object_or_404(
         Measure.objects.restrict(request.user, VIEW).select_related("plan"), pk=measure_pk
     )
-    scope = scope_for(request.user)
-    if not (
-        scope.is_superuser or measure.organisation_id in scope.unlimited_organisation_ids(CHANGE)
-    ):
+    if not may(request.user, CHANGE, measure.organisation_id, whole_organisation=True):
         raise Http404
     return measure
 
@@ -461,6 +441,9 @@ def funding_edit(request, pk):
             "title": _("Funding of %(measure)s") % {"measure": measure},
             "measure": measure,
             "funding": funding,
+            "can_delete": MeasureFunding.objects.restrict(request.user, DELETE)
+            .filter(pk=funding.pk)
+            .exists(),
             "next": _back(request, measure),
             "cancel_url": _back(request, measure),
             "history_url": reverse("core:history", args=["budget", "measurefunding", funding.pk]),
@@ -471,7 +454,7 @@ def funding_edit(request, pk):
 @login_required
 def funding_delete(request, pk):
     funding = get_object_or_404(
-        MeasureFunding.objects.restrict(request.user, CHANGE).select_related("measure"), pk=pk
+        MeasureFunding.objects.restrict(request.user, DELETE).select_related("measure"), pk=pk
     )
     measure = funding.measure
     if request.method == "POST":

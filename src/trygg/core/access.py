@@ -18,11 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from trygg.core.choices import Role
+
+if TYPE_CHECKING:
+    from trygg.core.models import Organisation
 
 VIEW = "view"
 ADD = "add"
@@ -78,11 +84,61 @@ class Scope:
     ) -> bool:
         """Whether the user may do ``action`` for the organisation; with ``whole_organisation``,
         only through a membership that is not limited to some areas."""
+        return self.allows(action, organisation_id, whole_organisation=whole_organisation)
+
+    def allows(
+        self,
+        action: str,
+        organisation: Organisation | int | None,
+        *,
+        area_ids: Iterable[int] | None = None,
+        whole_organisation: bool = False,
+        any_area: bool = False,
+    ) -> bool:
+        """Whether the user may do ``action`` for the organisation.
+
+        - ``whole_organisation``: the thing belongs to the whole organisation (a plan's
+          structure, the budget, the lägesbild); only a membership that is not limited to
+          some areas allows it.
+        - ``area_ids``: the thing lies in these areas. ``None`` means it has no place at all
+          (any membership of the organisation allows it); an iterable, even an empty one,
+          means an area-limited membership allows it only when every area is one of its own
+          (``any_area``: when at least one is). A thing in no area is the whole
+          organisation's, so an area-limited membership may not write it.
+        """
+        if self.is_superuser:
+            return True
+        organisation_id = (
+            organisation.pk if isinstance(organisation, models.Model) else organisation
+        )
+        if organisation_id is None:
+            return False
+        limited_to: set[int] = set()
+        limited = False
+        for grant in self.grants_for(action):
+            if organisation_id not in grant.organisation_ids:
+                continue
+            if grant.area_ids is None:
+                return True
+            limited = True
+            limited_to |= grant.area_ids
+        if not limited or whole_organisation:
+            return False
+        if area_ids is None:
+            return True
+        wanted = set(area_ids)
+        if not wanted:
+            return False
+        return bool(wanted & limited_to) if any_area else wanted <= limited_to
+
+    def allows_somewhere(self, action: str, *, whole_organisation: bool = False) -> bool:
+        """Whether the user may do ``action`` for at least one organisation (to show a
+        "new" button or a form whose organisation is chosen in it)."""
         if self.is_superuser:
             return True
         if whole_organisation:
-            return organisation_id in self.unlimited_organisation_ids(action)
-        return organisation_id in self.organisation_ids(action)
+            return bool(self.unlimited_organisation_ids(action))
+        return bool(self.organisation_ids(action))
 
     def owned_q(
         self,
@@ -187,3 +243,143 @@ class RestrictedQuerySet(models.QuerySet):
 
 
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+# The checks that every app uses. Nothing outside core (apart from the models' access_q)
+# reads grants itself: views ask ``may()``, forms ask ``organisations_for()``, services call
+# ``require()`` or ``require_in()``.
+
+
+def _area_ids(areas: Iterable[Any]) -> list[int]:
+    return [a if isinstance(a, int) else a.pk for a in areas if a is not None]
+
+
+def may(
+    user: Any,
+    action: str,
+    organisation: Organisation | int | None = None,
+    *,
+    areas: Iterable[Any] | None = None,
+    whole_organisation: bool = False,
+    any_area: bool = False,
+) -> bool:
+    """Whether the user may do ``action`` for the organisation (in these areas); without an
+    organisation, whether they may do it for at least one organisation."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return False
+    if organisation is None:
+        return scope.allows_somewhere(action, whole_organisation=whole_organisation)
+    return scope.allows(
+        action,
+        organisation,
+        area_ids=None if areas is None else _area_ids(areas),
+        whole_organisation=whole_organisation,
+        any_area=any_area,
+    )
+
+
+def require(
+    actor: Any,
+    action: str,
+    organisation: Organisation | int | None,
+    *,
+    areas: Iterable[Any] | None = None,
+    whole_organisation: bool = False,
+    any_area: bool = False,
+    message: str | None = None,
+) -> None:
+    """Refuse the write unless the actor may do ``action`` for the organisation (see
+    ``Scope.allows`` for ``areas``, ``whole_organisation`` and ``any_area``).
+
+    Used by services as the last line of defence; views have already narrowed their
+    querysets with restrict(), so a refusal here means a forged or stale request.
+    ``actor=None`` is system work (the demo loader, a command run by an operator).
+    """
+    if actor is None:
+        return
+    if not may(
+        actor,
+        action,
+        organisation if organisation is not None else 0,
+        areas=areas,
+        whole_organisation=whole_organisation,
+        any_area=any_area,
+    ):
+        raise PermissionDenied(message or _("You do not have permission to do this."))
+
+
+def require_own_areas(
+    actor: Any,
+    action: str,
+    organisation: Organisation | int | None,
+    areas: Iterable[Any],
+    *,
+    field: str,
+    message: str,
+) -> None:
+    """Refuse, as an error on ``field``, a thing placed outside the actor's own areas when
+    the actor's membership is limited to some areas (the Älta working group may not put a
+    measure or a place in Sicklaön). Whether the actor may act for the organisation at all
+    is ``require``'s question, not this one's."""
+    if actor is None or organisation is None or not may(actor, action, organisation):
+        return
+    if not may(actor, action, organisation, areas=areas):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({field: message})
+
+
+def require_in(actor: Any, queryset: models.QuerySet[Any], obj: models.Model) -> None:
+    """Refuse unless ``obj`` is in ``queryset``, already narrowed with restrict()."""
+    if actor is None:
+        return
+    if not queryset.filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def organisation_ids_for(
+    user: Any, action: str, *, whole_organisation: bool = True
+) -> frozenset[int] | None:
+    """The ids of the organisations the user may do ``action`` for; ``None`` means every
+    organisation (a system administrator)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return None
+    if whole_organisation:
+        return scope.unlimited_organisation_ids(action)
+    return scope.organisation_ids(action)
+
+
+def organisations_for(
+    user: Any, action: str, *, whole_organisation: bool = True
+) -> models.QuerySet[Organisation]:
+    """The organisations the user may do ``action`` for – by default only through a
+    membership that is not limited to some areas (choices in forms that create
+    organisation-wide things)."""
+    from trygg.core.models import Organisation
+
+    ids = organisation_ids_for(user, action, whole_organisation=whole_organisation)
+    if ids is None:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def limited_area_ids(
+    user: Any, action: str, organisation: Organisation | int
+) -> frozenset[int] | None:
+    """The areas an area-limited membership lets the user ``action`` in, for the
+    organisation; ``None`` when the user may act in the whole organisation (or not at all:
+    combine with ``may``)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return None
+    organisation_id = organisation.pk if isinstance(organisation, models.Model) else organisation
+    result: set[int] = set()
+    for grant in scope.grants_for(action):
+        if organisation_id not in grant.organisation_ids:
+            continue
+        if grant.area_ids is None:
+            return None
+        result |= grant.area_ids
+    return frozenset(result)

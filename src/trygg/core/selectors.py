@@ -7,22 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from trygg.core.access import VIEW, scope_for
-from trygg.core.models import AuditEntry, Organisation
-
-
-def organisations_for(user, action: str, *, whole_organisation: bool = True):
-    """The organisations the user may do ``action`` for – by default only through a membership
-    that is not limited to some areas (choices in forms that create organisation-wide things)."""
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return Organisation.objects.all()
-    ids = (
-        scope.unlimited_organisation_ids(action)
-        if whole_organisation
-        else scope.organisation_ids(action)
-    )
-    return Organisation.objects.filter(pk__in=ids)
+from trygg.core.access import VIEW
+from trygg.core.models import AuditEntry
 
 
 def object_for_history(user, app_label: str, model_name: str, pk):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import geo
-from trygg.core.access import CHANGE, MANAGE, forget_scope, scope_for
+from trygg.core.access import CHANGE, MANAGE, forget_scope, require, require_own_areas, scope_for
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import CHILD_KINDS, PARTNER_KINDS, AuditAction
 from trygg.core.models import (
@@ -35,24 +35,6 @@ from trygg.core.models import (
     Place,
     UserPreferences,
 )
-
-
-def require(
-    actor, action: str, organisation_id: int | None, *, whole_organisation: bool = False
-) -> None:
-    """Refuse the write unless the actor may do ``action`` for the organisation.
-
-    ``whole_organisation`` is for what belongs to the whole organisation (a plan's structure,
-    the budget, categories, the lägesbild): a membership limited to some areas reads it but
-    may not change it.
-
-    Used by services as the last line of defence; views have already narrowed their
-    querysets with restrict(), so a refusal here means a forged or stale request.
-    """
-    if actor is None:  # system work: demo loader, management commands run by an operator
-        return
-    if not scope_for(actor).can(action, organisation_id, whole_organisation=whole_organisation):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def save_validated(obj, *, exclude=None) -> None:
@@ -231,6 +213,7 @@ def place_create(
         organisation=organisation, area=area, name=name, description=description, lat=lat, lon=lon
     )
     _check_area_belongs(place)
+    _check_own_area(actor, place)
     save_validated(place)
     record_change(
         actor=actor, obj=place, action=AuditAction.CREATE, after=snapshot(place, PLACE_FIELDS)
@@ -247,6 +230,7 @@ def place_update(*, actor, place: Place, **fields: Any) -> Place:
             raise ValueError(key)
         setattr(place, key, value)
     _check_area_belongs(place)
+    _check_own_area(actor, place)
     save_validated(place)
     record_change(
         actor=actor,
@@ -256,6 +240,19 @@ def place_update(*, actor, place: Place, **fields: Any) -> Place:
         after=snapshot(place, PLACE_FIELDS),
     )
     return place
+
+
+def _check_own_area(actor, place: Place) -> None:
+    """A member limited to some areas keeps places in them: creates none elsewhere and moves
+    none out (the same rule as for measures and forums)."""
+    require_own_areas(
+        actor,
+        CHANGE,
+        place.organisation_id,
+        [place.area_id],
+        field="area",
+        message=_("You may only place places in your own areas. Choose one of them."),
+    )
 
 
 def _check_area_belongs(place: Place) -> None:

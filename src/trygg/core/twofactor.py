@@ -112,7 +112,9 @@ def must_verify(user: Any) -> bool:
 
 
 def session_is_verified(request: HttpRequest) -> bool:
-    state = request.session.get(SESSION_KEY)
+    # A request without a session (a panel rendered outside a page) has verified nothing.
+    session = getattr(request, "session", None)
+    state = session.get(SESSION_KEY) if session is not None else None
     return isinstance(state, dict) and state.get("user") == request.user.pk
 
 

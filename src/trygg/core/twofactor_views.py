@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core import twofactor
-from trygg.core.views import add_form_errors
+from trygg.core.editing import add_form_errors
 
 # The secret being enrolled lives in the session until a code from it is right, so that
 # opening the enrolment page writes nothing to the database.

@@ -16,7 +16,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, organisations_for
 from trygg.core.models import Area, Organisation
 from trygg.forums import selectors, services
 from trygg.forums.filters import DecisionFilter, ForumFilter, MeetingFilter
@@ -569,11 +569,10 @@ def create_measure_from_decision(request, decision_id: int, payload: DecisionMea
         Decision.objects.restrict(request.user, CHANGE).select_related("meeting__forum__area"),
         pk=decision_id,
     )
-    scope = scope_for(request.user)
-    plans = Plan.objects.restrict(request.user, VIEW)
-    if not scope.is_superuser:
-        # Only plans the user may add measures to; any other plan is a 404.
-        plans = plans.filter(organisation__in=scope.organisation_ids(ADD))
+    # Only plans the user may add measures to; any other plan is a 404.
+    plans = Plan.objects.restrict(request.user, VIEW).filter(
+        organisation__in=organisations_for(request.user, ADD, whole_organisation=False)
+    )
     plan = get_object_or_404(plans, pk=payload.plan_id)
     area = decision.meeting.forum.area
     areas = [area] if area is not None and area.organisation_id == plan.organisation_id else []

@@ -334,11 +334,10 @@ class DecisionMeasureForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # The plans of organisations the user may add measures for.
-        from trygg.core.access import scope_for
+        from trygg.core.access import organisations_for
         from trygg.plans.models import Plan
 
-        scope = scope_for(user)
-        plans = Plan.objects.restrict(user, VIEW)
-        if not scope.is_superuser:
-            plans = plans.filter(organisation__in=scope.organisation_ids(ADD))
+        plans = Plan.objects.restrict(user, VIEW).filter(
+            organisation__in=organisations_for(user, ADD, whole_organisation=False)
+        )
         self.fields["plan"].queryset = plans.order_by("title")

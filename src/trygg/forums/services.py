@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, require, require_in
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, Organisation, Partnership
@@ -83,27 +83,9 @@ ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 # Access checks
 
 
-def _require_in(actor, queryset, obj) -> None:
-    """Refuse unless the object is in the actor's restricted queryset (None: system work)."""
-    if actor is None:
-        return
-    if not queryset.filter(pk=obj.pk).exists():
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _require_scope(actor, action: str, organisation_id: int, area: Area | None) -> None:
-    """The actor may do ``action`` for the organisation, in the area if they are area-limited."""
-    if actor is None:
-        return
-    scope = scope_for(actor)
-    if scope.is_superuser:
-        return
-    for grant in scope.grants_for(action):
-        if organisation_id not in grant.organisation_ids:
-            continue
-        if grant.area_ids is None or (area is not None and area.pk in grant.area_ids):
-            return
-    raise PermissionDenied(_("You do not have permission to do this."))
+def _areas(area: Area | None) -> list[Area]:
+    """A forum lies in its area; a forum of no area is the whole organisation's."""
+    return [area] if area is not None else []
 
 
 # Who may take part: the forum's organisation, its partners and its member organisations
@@ -201,7 +183,7 @@ def forum_create(
     members: Iterable = (),
     **fields: Any,
 ) -> Forum:
-    _require_scope(actor, ADD, organisation.pk, area)
+    require(actor, ADD, organisation.pk, areas=_areas(area))
     _check_area(organisation, area)
     member_organisations = list(member_organisations)
     _check_organisations(
@@ -234,7 +216,7 @@ def forum_update(
     members: Iterable | None = None,
     **fields: Any,
 ) -> Forum:
-    _require_in(actor, Forum.objects.restrict(actor, CHANGE), forum)
+    require_in(actor, Forum.objects.restrict(actor, CHANGE), forum)
     before = _forum_snapshot(forum)
     if "cadence_kind" in fields:
         _normalise_cadence(fields)
@@ -245,7 +227,7 @@ def forum_update(
     if "area" in fields:
         _check_area(forum.organisation, forum.area)
         # An area-limited member may not move the forum out of their own areas.
-        _require_scope(actor, CHANGE, forum.organisation_id, forum.area)
+        require(actor, CHANGE, forum.organisation_id, areas=_areas(forum.area))
     save_validated(forum)
     if member_organisations is not None:
         member_organisations = list(member_organisations)
@@ -317,7 +299,7 @@ def meeting_create(
     represented_organisations: Iterable[Organisation] | None = None,
     **fields: Any,
 ) -> Meeting:
-    _require_in(actor, Forum.objects.restrict(actor, CHANGE), forum)
+    require_in(actor, Forum.objects.restrict(actor, CHANGE), forum)
     fields["starts_at"] = starts_at
     _clean_meeting_fields(fields)
     meeting = Meeting(organisation_id=forum.organisation_id, forum=forum, created_by=_user(actor))
@@ -343,7 +325,7 @@ def meeting_update(
     represented_organisations: Iterable[Organisation] | None = None,
     **fields: Any,
 ) -> Meeting:
-    _require_in(actor, Meeting.objects.restrict(actor, CHANGE), meeting)
+    require_in(actor, Meeting.objects.restrict(actor, CHANGE), meeting)
     before = _meeting_snapshot(meeting)
     _clean_meeting_fields(fields)
     for key, value in fields.items():
@@ -366,7 +348,7 @@ def meeting_update(
 @transaction.atomic
 def meeting_delete(*, actor, meeting: Meeting) -> None:
     """Delete a meeting with its attachments; one with decisions is kept for the follow-up."""
-    _require_in(actor, Meeting.objects.restrict(actor, DELETE), meeting)
+    require_in(actor, Meeting.objects.restrict(actor, DELETE), meeting)
     if meeting.decisions.exists():
         raise ValidationError(
             _("The meeting has decisions and cannot be deleted. Mark it as cancelled instead.")
@@ -386,7 +368,7 @@ def meeting_series_plan(*, actor, forum: Forum, start: dt.date, until: dt.date) 
     Idempotent: a day on which the forum already has a meeting gets no second one, so
     planning the same period again creates nothing.
     """
-    _require_in(actor, Forum.objects.restrict(actor, CHANGE), forum)
+    require_in(actor, Forum.objects.restrict(actor, CHANGE), forum)
     if forum.cadence_kind == CadenceKind.AS_NEEDED:
         raise ValidationError(
             _(
@@ -451,7 +433,7 @@ def _attachment_type(name: str, data: bytes) -> str:
 @transaction.atomic
 def attachment_add(*, actor, meeting: Meeting, upload) -> MeetingAttachment:
     """Store an uploaded file for the meeting: type and size limited, content checked."""
-    _require_in(actor, Meeting.objects.restrict(actor, CHANGE), meeting)
+    require_in(actor, Meeting.objects.restrict(actor, CHANGE), meeting)
     data = read_upload(upload, extensions=set(ATTACHMENT_TYPES))
     if not data:
         raise ValidationError(_("The file is empty."))
@@ -497,7 +479,7 @@ def _attachment_remove(actor, attachment: MeetingAttachment) -> None:
 
 @transaction.atomic
 def attachment_delete(*, actor, attachment: MeetingAttachment) -> None:
-    _require_in(actor, MeetingAttachment.objects.restrict(actor, CHANGE), attachment)
+    require_in(actor, MeetingAttachment.objects.restrict(actor, CHANGE), attachment)
     _attachment_remove(actor, attachment)
 
 
@@ -563,7 +545,7 @@ def decision_create(
     reference: str = "",
     measures: Iterable = (),
 ) -> Decision:
-    _require_in(actor, Meeting.objects.restrict(actor, CHANGE), meeting)
+    require_in(actor, Meeting.objects.restrict(actor, CHANGE), meeting)
     decision = Decision(
         organisation_id=meeting.organisation_id,
         meeting=meeting,
@@ -589,7 +571,7 @@ def decision_create(
 def decision_update(
     *, actor, decision: Decision, measures: Iterable | None = None, **fields: Any
 ) -> Decision:
-    _require_in(actor, Decision.objects.restrict(actor, CHANGE), decision)
+    require_in(actor, Decision.objects.restrict(actor, CHANGE), decision)
     before = _decision_snapshot(decision)
     for key, value in fields.items():
         if key not in DECISION_FIELDS:
@@ -629,7 +611,7 @@ def decision_set_status(
     completed_on: dt.date | None = None,
 ) -> Decision:
     """Mark a decision done, struck or open again. The owner may do this as well."""
-    _require_in(actor, Decision.objects.restrict(actor, STATUS), decision)
+    require_in(actor, Decision.objects.restrict(actor, STATUS), decision)
     if status not in DecisionStatus.values:
         raise ValidationError({"status": _("Choose a valid status.")})
     before = _decision_snapshot(decision)
@@ -657,7 +639,7 @@ def decision_measure_create(*, actor, decision: Decision, plan, title: str, **fi
     """Create a new measure in a plan from a decision, and link the two."""
     from trygg.plans import services as plan_services
 
-    _require_in(actor, Decision.objects.restrict(actor, CHANGE), decision)
+    require_in(actor, Decision.objects.restrict(actor, CHANGE), decision)
     measure = plan_services.measure_create(actor=actor, plan=plan, title=title, **fields)
     before = _decision_snapshot(decision)
     decision.measures.add(measure)
@@ -786,7 +768,7 @@ def decision_reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
 @transaction.atomic
 def calendar_feed_create(*, actor, forum: Forum) -> tuple[CalendarFeed, str]:
     """A personal secret calendar address for the forum. The key is returned only once."""
-    _require_in(actor, Forum.objects.restrict(actor, VIEW), forum)
+    require_in(actor, Forum.objects.restrict(actor, VIEW), forum)
     key = CalendarFeed.new_key()
     feed = CalendarFeed(
         organisation_id=forum.organisation_id,
@@ -802,7 +784,7 @@ def calendar_feed_create(*, actor, forum: Forum) -> tuple[CalendarFeed, str]:
 
 @transaction.atomic
 def calendar_feed_delete(*, actor, feed: CalendarFeed) -> None:
-    _require_in(actor, CalendarFeed.objects.restrict(actor, VIEW), feed)
+    require_in(actor, CalendarFeed.objects.restrict(actor, VIEW), feed)
     record_change(actor=actor, obj=feed, action=AuditAction.DELETE, before={"forum": feed.forum_id})
     feed.delete()
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
+from trygg.core.editing import add_form_errors
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
-from trygg.core.views import add_form_errors
 from trygg.forums import selectors, services
 from trygg.forums.choices import DecisionStatus, MeetingStatus
 from trygg.forums.filters import DecisionFilter, ForumFilter
@@ -135,8 +135,7 @@ class ForumListView(RestrictedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.filterset.count_year
-        scope = scope_for(self.request.user)
-        if scope.is_superuser or scope.organisation_ids(ADD):
+        if may(self.request.user, ADD):
             context["create_url"] = reverse("forums:forum_create")
             context["create_label"] = _("New forum")
         context["extra_actions"] = [
@@ -156,8 +155,7 @@ class ForumListView(RestrictedListView):
 
 @login_required
 def forum_create(request):
-    scope = scope_for(request.user)
-    if not (scope.is_superuser or scope.organisation_ids(ADD)):
+    if not may(request.user, ADD):
         raise Http404
     form = ForumForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

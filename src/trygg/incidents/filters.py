@@ -82,6 +82,14 @@ class ReportFilter(FilterSet):
         self.fields["status"].choices = [("", "—"), *ReportStatus.choices]
         self.fields["assessment"].choices = [("", "—"), *Assessment.choices]
 
+    blurred_count = 0
+
+    def filter_queryset(self, queryset):
+        from trygg.incidents.selectors import without_small_counts
+
+        queryset, self.blurred_count = without_small_counts(super().filter_queryset(queryset))
+        return queryset
+
     def filter_q(self, queryset, value):
         return queryset.filter(
             Q(shown_description__icontains=value)

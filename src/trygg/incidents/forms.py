@@ -9,22 +9,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.core.access import ADD, CHANGE, REPORT, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, REPORT, VIEW, organisations_for
 from trygg.core.models import Area, Organisation, Place
-from trygg.core.selectors import organisations_for
 from trygg.incidents.choices import Assessment, CategoryGroup, ReportStatus
 
 
 def _organisations_for(user, *actions: str):
-    scope = scope_for(user)
     queryset = Organisation.objects.all()
-    if scope.is_superuser:
-        return queryset
-    ids = None
     for action in actions:
-        allowed = scope.organisation_ids(action)
-        ids = allowed if ids is None else ids & allowed
-    return queryset.filter(pk__in=ids or [])
+        queryset = queryset.filter(pk__in=organisations_for(user, action, whole_organisation=False))
+    return queryset
 
 
 class ReportForm(forms.Form):

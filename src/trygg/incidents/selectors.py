@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -147,6 +148,24 @@ def report_can_review(user, report: IncidentReport) -> bool:
         .filter(IncidentReport.review_q(scope) if not scope.is_superuser else Q())
         .exists()
     )
+
+
+def without_small_counts(
+    queryset: QuerySet[IncidentReport],
+) -> tuple[QuerySet[IncidentReport], int]:
+    """Small-count suppression for the rows a viewer sees only blurred (a partner's view).
+
+    The lägesbild shows "<5" where fewer than ``SMALL_COUNT_THRESHOLD`` reports match; a list
+    must not give away what the figure hides. So when the filtered rows hold fewer blurred
+    reports than the threshold (but some), none of them are listed: the list, its total, its
+    status counts and its export then hold only the rows the viewer may see in detail.
+    Applied by ``ReportFilter``, which the list page, its export and the API all use.
+    Returns the queryset and the number of blurred rows it still holds.
+    """
+    blurred = queryset.filter(detail=False).count()
+    if 0 < blurred < settings.SMALL_COUNT_THRESHOLD:
+        return queryset.filter(detail=True), 0
+    return queryset, blurred
 
 
 def next_report_to_review(user, *, after: IncidentReport | None = None) -> IncidentReport | None:

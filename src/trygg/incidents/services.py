@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import geo
-from trygg.core.access import ADD, CHANGE, REPORT, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, require, scope_for
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AreaKind, AuditAction
 from trygg.core.models import Area, AuditEntry, ImportBatch, Organisation, Place
-from trygg.core.services import require, save_validated
+from trygg.core.services import save_validated
 from trygg.incidents import pii
 from trygg.incidents.choices import CategoryGroup, ReportStatus
 from trygg.incidents.models import IncidentCategory, IncidentPhoto, IncidentReport, PoliceEvent
@@ -132,18 +132,11 @@ def check_no_personal_data(text: str, field: str = "description") -> None:
 
 
 def _may_in_area(actor, action: str, organisation_id: int, area_id: int | None) -> bool:
-    """Whether the actor's grants for ``action`` cover the organisation in this area."""
+    """Whether the actor may do ``action`` for the organisation where the report lies (a
+    report in no area is the whole organisation's)."""
     if actor is None:
         return True
-    scope = scope_for(actor)
-    if scope.is_superuser:
-        return True
-    for grant in scope.grants_for(action):
-        if organisation_id not in grant.organisation_ids:
-            continue
-        if grant.area_ids is None or area_id in grant.area_ids:
-            return True
-    return False
+    return may(actor, action, organisation_id, areas=[area_id] if area_id else [])
 
 
 # Categories
@@ -993,10 +986,8 @@ def police_events_import(
     """
     from trygg.incidents import feed
 
-    if actor is not None:
-        scope = scope_for(actor)
-        if not (scope.is_superuser or scope.organisation_ids(CHANGE)):
-            raise PermissionDenied(_("You do not have permission to do this."))
+    if actor is not None and not may(actor, CHANGE):
+        raise PermissionDenied(_("You do not have permission to do this."))
     events, errors = feed.parse_feed(source)
     if errors:
         shown = [

@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from trygg.core.access import ADD, CHANGE, REPORT, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, organisations_for
+from trygg.core.editing import add_form_errors
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import ImportBatch
-from trygg.core.selectors import organisations_for
 from trygg.core.uploads import read_upload
-from trygg.core.views import add_form_errors
 from trygg.incidents import selectors, services
 from trygg.incidents.filters import CategoryFilter, PoliceEventFilter, ReportFilter
 from trygg.incidents.forms import CategoryForm, ReportForm, ReportImportForm, ReviewForm
@@ -29,13 +28,11 @@ from trygg.incidents.tables import CategoryTable, PoliceEventTable, ReportTable
 
 
 def _can(user, *actions: str) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or all(scope.organisation_ids(a) for a in actions)
+    return all(may(user, action) for action in actions)
 
 
 def _can_manage_categories(user) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.unlimited_organisation_ids(CHANGE))
+    return may(user, CHANGE, whole_organisation=True)
 
 
 def _error_form(form, error) -> None:
@@ -91,7 +88,7 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
         user = self.request.user
         queryset = self.filtered_queryset()
         context["status_counts"] = selectors.report_status_counts(queryset)
-        context["blurred_count"] = queryset.filter(detail=False).count()
+        context["blurred_count"] = self.filterset.blurred_count
         if _can(user, REPORT):
             context["create_url"] = reverse("incidents:report_create")
             context["create_label"] = _("File a report")

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from trygg.core.access import ADD, CHANGE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, VIEW, may, organisations_for
 from trygg.core.models import Area, Organisation, Place
-from trygg.core.selectors import organisations_for
 from trygg.plans import selectors, services
 from trygg.plans.filters import ActivityFilter, FocusAreaFilter, MeasureFilter, PlanFilter
 from trygg.plans.models import (
+    STATUS,
     Activity,
     FocusArea,
     Measure,
@@ -521,7 +521,7 @@ def _measure_refs(request, plan: Plan, data: dict) -> dict:
 @router.post("/measures", response={201: MeasureOut})
 def create_measure(request, payload: MeasureIn):
     plan = _one(Plan.objects.restrict(request.user, VIEW), payload.plan_id, "plan_id", _("plan"))
-    if not scope_for(request.user).can(ADD, plan.organisation_id):
+    if not may(request.user, ADD, plan.organisation_id):
         raise ValidationError(
             {"plan_id": _("Unknown %(what)s: %(id)s.") % {"what": _("plan"), "id": plan.pk}}
         )
@@ -551,7 +551,7 @@ def update_measure(request, measure_id: int, payload: MeasurePatch):
 @router.post("/measures/{measure_id}/status", response=StatusUpdateOut | None)
 def set_measure_status(request, measure_id: int, payload: StatusIn):
     """Set the status; the change is added to the measure's timeline and its history."""
-    measure = get_object_or_404(_measures(request.user, CHANGE), pk=measure_id)
+    measure = get_object_or_404(_measures(request.user, STATUS), pk=measure_id)
     status = _one(
         MeasureStatus.objects.filter(organisation_id=measure.plan.organisation_id),
         payload.status_id,

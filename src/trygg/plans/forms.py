@@ -6,9 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.core.access import ADD, VIEW
+from trygg.core.access import ADD, VIEW, organisations_for
 from trygg.core.models import Area, Organisation, Partnership, Place
-from trygg.core.selectors import organisations_for
 from trygg.plans.choices import PlanKind
 from trygg.plans.models import (
     Activity,

@@ -32,7 +32,7 @@ from trygg.core.access import CHANGE, VIEW
 from trygg.core.models import Area, Organisation, Place
 from trygg.plans import services
 from trygg.plans.choices import PlanKind, PreventionType, StatusCategory
-from trygg.plans.models import Activity, FocusArea, Measure, MeasureStatus, Plan
+from trygg.plans.models import STATUS, Activity, FocusArea, Measure, MeasureStatus, Plan
 from trygg.plans.parsing import (
     BULLET,
     ParseError,
@@ -591,7 +591,10 @@ def import_measure_rows(
         .prefetch_related("responsibles", "areas", "places")
     )
     visible = {m.pk: m for m in measures}
+    # Rows may change the measures the actor may change; a status report (status, progress,
+    # note) reaches also the measures whose status the actor may report (a partner's).
     changeable = set(_scoped(Measure, actor, CHANGE).filter(plan=plan).values_list("pk", flat=True))
+    reportable = set(_scoped(Measure, actor, STATUS).filter(plan=plan).values_list("pk", flat=True))
     areas = {
         a.name.casefold(): a
         for a in _scoped(Area, actor, VIEW).filter(organisation_id=plan.organisation_id)
@@ -726,7 +729,10 @@ def import_measure_rows(
             measure is not None
             and not row_problems
             and measure.pk not in changeable
-            and _row_changes_measure(change)
+            and (
+                _row_changes_content(change)
+                or (measure.pk not in reportable and _row_reports_status(change))
+            )
         ):
             row_problems.append(
                 _("%(where)s: you may not change the measure with id %(id)s.")
@@ -757,7 +763,8 @@ def import_measure_rows(
     return report
 
 
-def _row_changes_measure(change: _RowChange) -> bool:
+def _row_changes_content(change: _RowChange) -> bool:
+    """Whether the row changes the measure itself (not only its status)."""
     measure = change.measure
     assert measure is not None
     if _differs(measure, change.values):
@@ -770,10 +777,15 @@ def _row_changes_measure(change: _RowChange) -> bool:
         a.pk for a in measure.areas.all()
     }:
         return True
-    if change.places is not None and {p.pk for p in change.places} != {
+    return change.places is not None and {p.pk for p in change.places} != {
         p.pk for p in measure.places.all()
-    }:
-        return True
+    }
+
+
+def _row_reports_status(change: _RowChange) -> bool:
+    """Whether the row reports a new status or progress (what a partner may write)."""
+    measure = change.measure
+    assert measure is not None
     if change.status is not None and change.status.pk != measure.status_id:
         return True
     return change.progress_given and change.progress != measure.progress
@@ -805,17 +817,19 @@ def _apply_row(actor, plan: Plan, change: _RowChange, report: ImportReport, note
             report.measures.add("created")
             return
         change.measure = measure
-    if not _row_changes_measure(change):
+    changes_content = _row_changes_content(change)
+    if not changes_content and not _row_reports_status(change):
         report.measures.add("unchanged")
         return
-    services.measure_update(
-        actor=actor,
-        measure=measure,
-        responsibles=change.responsibles,
-        areas=change.areas,
-        places=change.places,
-        **change.values,
-    )
+    if changes_content:
+        services.measure_update(
+            actor=actor,
+            measure=measure,
+            responsibles=change.responsibles,
+            areas=change.areas,
+            places=change.places,
+            **change.values,
+        )
     status = change.status or measure.status
     progress = change.progress if change.progress_given else services.KEEP
     update = services.measure_set_status(

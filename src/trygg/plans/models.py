@@ -40,6 +40,16 @@ diarienummer_validator = RegexValidator(
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
+STATUS = "status"
+"""The action "report the status of a measure, with a note" (rapportera status).
+
+What a partner organisation may write is stated here and nowhere else: a partner reports
+the status (with its progress and a note) of the measures its organisation is responsible
+for – nothing more. It does not change a measure's title, content, responsible parties,
+dates, places, targets or outcomes; those need ``CHANGE``, which only the owner's members
+have. Every path – the forms, the API, the plan import – goes through services that check
+``STATUS`` for a status report and ``CHANGE`` for anything else."""
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later, clamped to the end of a shorter month."""
@@ -369,14 +379,17 @@ class Measure(OrganisationOwned):
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
+        if action == STATUS:
+            # Whoever may change the measure, and a partner on the measures its own
+            # organisation is responsible for. Only members without area limits: an
+            # area-limited member of the owner must not reach measures outside their areas
+            # just because "Kommun" is responsible.
+            return scope.owned_q(CHANGE, area_field=cls.area_field) | Q(
+                responsibles__organisation_ref__in=scope.unlimited_organisation_ids(CHANGE)
+            )
         q = scope.owned_q(action, area_field=cls.area_field)
         if action == VIEW:
             q |= _plan_partner_q(scope, "plan__")
-        elif action == CHANGE:
-            # A partner reports on the measures its own organisation is responsible for.
-            # Only members without area limits: an area-limited member of the owner must
-            # not reach measures outside their areas just because "Kommun" is responsible.
-            q |= Q(responsibles__organisation_ref__in=scope.unlimited_organisation_ids(CHANGE))
         return q
 
     def get_absolute_url(self) -> str:

@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from trygg.core.access import CHANGE, DELETE, VIEW
 from trygg.plans.choices import Fulfilment, StatusCategory
 from trygg.plans.models import (
+    STATUS,
     Activity,
     FocusArea,
     Measure,
@@ -325,8 +326,9 @@ def plan_view(user, plan: Plan, *, filters=None) -> PlanView:
         focus_views.append(
             FocusAreaView(None, views, rollup_of({v.activity.pk: v.measures for v in views}, user))
         )
+    # The measures whose status the user may report (owners and responsible partners).
     changeable = set(
-        Measure.objects.restrict(user, CHANGE).filter(plan=plan).values_list("pk", flat=True)
+        Measure.objects.restrict(user, STATUS).filter(plan=plan).values_list("pk", flat=True)
     )
     can_change_plan = Plan.objects.restrict(user, CHANGE).filter(pk=plan.pk).exists()
     can_delete = Measure.objects.restrict(user, DELETE).filter(plan=plan).exists() or (

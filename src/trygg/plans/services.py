@@ -12,18 +12,19 @@ import decimal
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, require, require_in, require_own_areas
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction, OrganisationKind
 from trygg.core.models import Area, Organisation, Partnership, Place
-from trygg.core.services import require, save_validated
+from trygg.core.services import save_validated
 from trygg.plans.choices import StatusCategory
 from trygg.plans.models import (
+    STATUS,
     Activity,
     FocusArea,
     Measure,
@@ -112,14 +113,6 @@ def _apply(obj, fields: dict[str, Any], allowed: Sequence[str]) -> bool:
             setattr(obj, key, value)
             changed = True
     return changed
-
-
-def _require_in(actor, queryset, obj) -> None:
-    """Refuse unless ``obj`` is in what ``queryset`` (already restricted) allows."""
-    if actor is None:
-        return
-    if not queryset.filter(pk=obj.pk).exists():
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 # Statuses
@@ -383,20 +376,14 @@ def _check_areas(actor, measure: Measure, action: str) -> None:
     for place in measure.places.all():
         if place.organisation_id != plan_org:
             raise ValidationError({"places": _("The place does not belong to the organisation.")})
-    if actor is None:
-        return
-    scope = scope_for(actor)
-    if scope.is_superuser or plan_org in scope.unlimited_organisation_ids(action):
-        return
-    limited = [g for g in scope.grants_for(action) if plan_org in g.organisation_ids]
-    allowed: set[int] = set()
-    for grant in limited:
-        allowed |= grant.area_ids or set()
-    area_ids = {a.pk for a in measure.areas.all()}
-    if limited and (not area_ids or not area_ids <= allowed):
-        raise ValidationError(
-            {"areas": _("You may only add measures in your own areas. Choose one of them.")}
-        )
+    require_own_areas(
+        actor,
+        action,
+        plan_org,
+        measure.areas.all(),
+        field="areas",
+        message=_("You may only add measures in your own areas. Choose one of them."),
+    )
 
 
 @transaction.atomic
@@ -441,7 +428,7 @@ def measure_update(
 ) -> Measure:
     """Change a measure's text, dates, areas and parties. The status has its own service."""
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
+        require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
     before = _measure_snapshot(measure)
     if _apply(measure, fields, MEASURE_FIELDS):
         save_validated(measure)
@@ -486,7 +473,7 @@ def measure_set_status(
     report); with ``only_if_changed`` it writes nothing even then (imports).
     """
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
+        require_in(actor, Measure.objects.restrict(actor, STATUS), measure)
     if status.organisation_id != measure.plan.organisation_id:
         raise ValidationError({"status": _("The status belongs to another organisation.")})
     if progress is not KEEP and progress is not None and not 0 <= progress <= 100:
@@ -530,7 +517,7 @@ def measure_set_status(
 @transaction.atomic
 def measure_delete(*, actor, measure: Measure) -> None:
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, DELETE), measure)
+        require_in(actor, Measure.objects.restrict(actor, DELETE), measure)
     record_change(
         actor=actor, obj=measure, action=AuditAction.DELETE, before=_measure_snapshot(measure)
     )
@@ -593,7 +580,7 @@ def target_create(
     """Add a target (mål) to a measure. A target whose outcome Trygg can compute names
     what it counts: forums (held meetings), an indicator series, or incident reports."""
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
+        require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
     target = Target(
         organisation_id=measure.organisation_id,
         measure=measure,
@@ -644,7 +631,7 @@ def target_update(
 ) -> Target:
     """Change a target; only the arguments given change (``...`` leaves a relation alone)."""
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
+        require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
     before = snapshot(target, [*TARGET_FIELDS, "forums"])
     given = {
         "description": description,
@@ -697,7 +684,7 @@ def outcome_record(
     Only for what Trygg cannot see: a computed target's outcome is never typed.
     """
     if actor is not None:
-        _require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
+        require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
     if target.is_computed:
         raise ValidationError(
             {"actual": _("Trygg computes this target's outcome; it cannot be entered by hand.")}

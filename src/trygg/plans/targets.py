@@ -333,15 +333,11 @@ def _indicator(user, target: Target, periods: list[TargetPeriodSpan]) -> list[Ta
 
 
 def _reports(user, target: Target, periods: list[TargetPeriodSpan]) -> list[TargetOutcome]:
-    from trygg.core.access import scope_for
+    from trygg.core.access import may
     from trygg.incidents.models import IncidentReport
 
     organisation = target.organisation
-    if user is None:
-        detail = True
-    else:
-        scope = scope_for(user)
-        detail = scope.is_superuser or organisation.pk in scope.organisation_ids(VIEW)
+    detail = True if user is None else may(user, VIEW, organisation)
     reports = _visible(IncidentReport, user).filter(organisation=organisation)
     first = reports.aggregate(first=Min("occurred_at"))["first"]
     if target.report_category_id:

@@ -19,13 +19,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may, organisations_for
+from trygg.core.editing import add_form_errors
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
-from trygg.core.selectors import organisations_for
 from trygg.core.tables import Column, Table
 from trygg.core.uploads import read_upload
-from trygg.core.views import add_form_errors
 from trygg.plans import importers, selectors, services
 from trygg.plans.filters import MeasureFilter, PlanFilter
 from trygg.plans.forms import (
@@ -40,6 +39,7 @@ from trygg.plans.forms import (
     TargetForm,
 )
 from trygg.plans.models import (
+    STATUS,
     Activity,
     FocusArea,
     Measure,
@@ -61,13 +61,11 @@ def _can(user, obj, action: str) -> bool:
 
 
 def _can_add_plans(user) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.unlimited_organisation_ids(ADD))
+    return may(user, ADD, whole_organisation=True)
 
 
 def _can_edit_statuses(user) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.unlimited_organisation_ids(DELETE))
+    return may(user, DELETE, whole_organisation=True)
 
 
 def _error(form, error) -> None:
@@ -191,7 +189,7 @@ def plan_detail(request, pk):
     )
     filters = MeasureFilter(request.GET or None, user=request.user, plan=plan)
     view = selectors.plan_view(request.user, plan, filters=filters)
-    can_add_measure = scope_for(request.user).can(ADD, plan.organisation_id)
+    can_add_measure = may(request.user, ADD, plan.organisation_id)
     return render(
         request,
         "plans/plan_detail.html",
@@ -273,7 +271,7 @@ def plan_import_new(request):
 def plan_import(request, pk):
     """Import into this plan: a revised plan text or Word file, or edited CSV/XLSX rows."""
     plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=pk)
-    if not Measure.objects.restrict(request.user, CHANGE).filter(plan=plan).exists() and not (
+    if not Measure.objects.restrict(request.user, STATUS).filter(plan=plan).exists() and not (
         _can(request.user, plan, CHANGE)
     ):
         raise Http404
@@ -407,7 +405,7 @@ def activity_edit(request, pk):
 @login_required
 def measure_create(request, plan_pk):
     plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=plan_pk)
-    if not scope_for(request.user).can(ADD, plan.organisation_id):
+    if not may(request.user, ADD, plan.organisation_id):
         raise Http404
     services.statuses_ensure_defaults(plan.organisation)
     initial = {"activity": request.GET.get("activity")}
@@ -443,6 +441,7 @@ def _measure(request, pk, action=VIEW) -> Measure:
 def measure_detail(request, pk):
     measure = _measure(request, pk)
     can_change = _can(request.user, measure, CHANGE)
+    can_report = can_change or _can(request.user, measure, STATUS)
     return render(
         request,
         "plans/measure_detail.html",
@@ -458,7 +457,7 @@ def measure_detail(request, pk):
             "panels": render_measure_panels(request, measure),
             "can_change": can_change,
             "can_delete": _can(request.user, measure, DELETE),
-            "status_form": StatusChangeForm(measure=measure) if can_change else None,
+            "status_form": StatusChangeForm(measure=measure) if can_report else None,
         },
     )
 
@@ -523,7 +522,7 @@ def _next_url(request, default: str) -> str:
 @login_required
 def measure_status(request, pk):
     """Set a measure's status: the full form, or the small form on the plan page."""
-    measure = _measure(request, pk, CHANGE)
+    measure = _measure(request, pk, STATUS)
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and not data.get("on"):
         data["on"] = timezone.localdate().isoformat()

@@ -46,7 +46,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from trygg.budget.choices import FundingSource, MeasureTagKind
 from trygg.budget.models import MeasureFunding, MeasureTag
-from trygg.core.access import VIEW, scope_for
+from trygg.core.access import VIEW, organisations_for
 from trygg.core.filters import FilterSet
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Area, Organisation, Place
@@ -122,8 +122,9 @@ class RegisterFilter(FilterSet):
             id__in=measures.values("organisation_id")
         )
         self.fields["plan"].queryset = Plan.objects.restrict(user, VIEW).order_by("title")
-        scope = scope_for(user)
-        own_areas = Area.objects.filter(organisation_id__in=scope.organisation_ids(VIEW))
+        own_areas = Area.objects.filter(
+            organisation__in=organisations_for(user, VIEW, whole_organisation=False)
+        )
         self.fields["area"].queryset = Area.objects.restrict(user, VIEW).filter(
             Q(id__in=own_areas.values("id"))
             | Q(id__in=own_areas.values("parent_id"))

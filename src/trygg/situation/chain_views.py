@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import CHANGE, VIEW
+from trygg.core.editing import add_form_errors
 from trygg.core.models import Organisation
-from trygg.core.views import add_form_errors
 from trygg.situation import chain, law, services
 from trygg.situation.forms import CoordinationFunctionForm, ProblemStatusForm, SourceForm
 from trygg.situation.models import CoordinationFunction, PictureSource, Problem, SituationPicture
@@ -37,10 +37,9 @@ def _organisation(request, queryset) -> Organisation:
         if found is None:
             raise Http404
         return found
-    from trygg.core.access import scope_for
+    from trygg.core.access import may
 
-    own = scope_for(request.user).organisation_ids(VIEW)
-    return next((o for o in organisations if o.pk in own), organisations[0])
+    return next((o for o in organisations if may(request.user, VIEW, o)), organisations[0])
 
 
 @login_required

@@ -17,13 +17,13 @@ from trygg.situation.choices import FishboneCategory, PictureState, ProblemStatu
 
 def picture_organisations(user):
     """Organisations the user may write a lägesbild for (whole-organisation members)."""
-    from trygg.core.access import scope_for
+    from trygg.core.access import organisations_for
 
-    scope = scope_for(user)
-    queryset = Organisation.objects.restrict(user, ADD)
-    if not scope.is_superuser:
-        queryset = queryset.filter(pk__in=scope.unlimited_organisation_ids(ADD))
-    return queryset.order_by("name")
+    return (
+        Organisation.objects.restrict(user, ADD)
+        .filter(pk__in=organisations_for(user, ADD))
+        .order_by("name")
+    )
 
 
 class PictureForm(forms.Form):

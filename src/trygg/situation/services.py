@@ -12,17 +12,17 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, require
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation, Place
-from trygg.core.services import require, save_validated
+from trygg.core.services import save_validated
 from trygg.situation import rollup
 from trygg.situation.choices import FishboneCategory, ProblemStatus
 from trygg.situation.models import (
@@ -343,17 +343,14 @@ def _check_geography(organisation_id: int, areas: Iterable[Area], places: Iterab
 def _may_change_problem_in(actor, organisation_id: int, areas: list[Area], action: str) -> None:
     """An area-limited member may write problems that touch one of their areas (the same
     rule as Problem.access_q), never problems of the whole kommun."""
-    if actor is None:
-        return
-    scope = scope_for(actor)
-    if scope.is_superuser:
-        return
-    for grant in scope.grants_for(action):
-        if organisation_id not in grant.organisation_ids:
-            continue
-        if grant.area_ids is None or any(a.pk in grant.area_ids for a in areas):
-            return
-    raise PermissionDenied(_("You may only change problems in your own areas."))
+    require(
+        actor,
+        action,
+        organisation_id,
+        areas=areas,
+        any_area=True,
+        message=_("You may only change problems in your own areas."),
+    )
 
 
 @transaction.atomic

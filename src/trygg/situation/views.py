@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
+from trygg.core.editing import add_form_errors
 from trygg.core.exports import EXPORT_FORMATS
 from trygg.core.filters import FilterSet
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Organisation
-from trygg.core.views import add_form_errors
 from trygg.situation import charts, selectors, services
 from trygg.situation import tables as t
 from trygg.situation.choices import PictureState, ProblemStatus
@@ -418,7 +418,6 @@ def picture_detail(request, pk):
     from trygg.situation import chain
 
     picture = _picture(request, pk)
-    scope = scope_for(request.user)
     problems = [
         p
         for p in selectors.problems_of(request.user, picture)
@@ -447,7 +446,7 @@ def picture_detail(request, pk):
             "can_delete": SituationPicture.objects.restrict(request.user, DELETE)
             .filter(pk=pk)
             .exists(),
-            "can_add_problem": scope.can(ADD, picture.organisation_id),
+            "can_add_problem": may(request.user, ADD, picture.organisation_id),
         },
     )
 
@@ -594,7 +593,7 @@ def problem_detail(request, pk):
 @login_required
 def problem_create(request, picture_pk):
     picture = _picture(request, picture_pk)
-    if not scope_for(request.user).can(ADD, picture.organisation_id):
+    if not may(request.user, ADD, picture.organisation_id):
         raise Http404
     form = ProblemForm(request.POST or None, user=request.user, organisation=picture.organisation)
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trygg.core.access import ADD, VIEW
+from trygg.core.access import ADD, VIEW, organisations_for
 from trygg.core.choices import AreaKind
 from trygg.core.models import Area, Organisation
 from trygg.stats.choices import SeriesKind, Unit
@@ -17,13 +17,11 @@ THIS_YEAR = dt.date.today().year
 
 def writable_organisations(user, action=ADD):
     """Organisations whose statistics the user may write (memberships not limited to areas)."""
-    from trygg.stats.services import writable_organisation_ids
-
-    queryset = Organisation.objects.restrict(user, action)
-    allowed = writable_organisation_ids(user, action)
-    if allowed is not None:
-        queryset = queryset.filter(id__in=allowed)
-    return queryset.order_by("name")
+    return (
+        Organisation.objects.restrict(user, action)
+        .filter(pk__in=organisations_for(user, action))
+        .order_by("name")
+    )
 
 
 def _areas(user):

@@ -10,11 +10,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from trygg.core.access import ADD, CHANGE, DELETE, scope_for
+from trygg.core.access import ADD, CHANGE, DELETE, require
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation
@@ -40,24 +39,10 @@ OBSERVATION_FIELDS = [
 POPULATION_SERIES_NAME = "Folkmängd"
 
 
-def writable_organisation_ids(actor, action: str = ADD) -> frozenset[int] | None:
-    """Organisations whose statistics the actor may write; None means all (superuser).
-
-    Statistics cover the whole organisation, so writing them needs a membership that is
-    not limited to some areas (a working group reads them but does not change them).
-    """
-    scope = scope_for(actor)
-    if scope.is_superuser:
-        return None
-    return scope.unlimited_organisation_ids(action)
-
-
 def _require(actor, action: str, organisation_id: int | None) -> None:
-    if actor is None:  # system work: the demo loader, commands run by an operator
-        return
-    allowed = writable_organisation_ids(actor, action)
-    if allowed is not None and organisation_id not in allowed:
-        raise PermissionDenied(_("You do not have permission to do this."))
+    """Statistics cover the whole organisation, so writing them needs a membership that is
+    not limited to some areas (a working group reads them but does not change them)."""
+    require(actor, action, organisation_id, whole_organisation=True)
 
 
 @transaction.atomic
@@ -122,6 +107,7 @@ def series_delete(*, actor, series: IndicatorSeries) -> None:
     series.delete()
 
 
+@transaction.atomic
 def series_for_import(
     *,
     actor,
@@ -346,6 +332,7 @@ def survey_value_set(
 # Import batches ("importomgångar")
 
 
+@transaction.atomic
 def import_batch_create(
     *, actor, organisation: Organisation, kind: str, filename: str, content: bytes
 ) -> ImportBatch:

@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
+from trygg.core.editing import add_form_errors
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import ImportBatch
 from trygg.core.tables import Column, Table
 from trygg.core.uploads import read_upload
-from trygg.core.views import add_form_errors
 from trygg.stats import importers, parsers, selectors, services, tasks
 from trygg.stats.choices import ImportKind, Unit
 from trygg.stats.filters import ObservationFilter, SeriesFilter
@@ -99,8 +99,7 @@ IMPORT_FORMATS = {
 
 
 def _can(user, action) -> bool:
-    allowed = services.writable_organisation_ids(user, action)
-    return allowed is None or bool(allowed)
+    return may(user, action, whole_organisation=True)
 
 
 def _require_any(user, action) -> None:

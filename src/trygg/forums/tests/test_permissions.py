@@ -12,11 +12,17 @@ own; the reporter and Värmdö see nothing.
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
+from trygg.core.testing import (
+    Row,
+    assert_covers,
+    assert_csrf_required,
+    assert_matrix,
+    client_for,
+    empty_posts,
+)
 from trygg.forums import services
 from trygg.forums.tests.conftest import PNG
 
@@ -34,6 +40,28 @@ PERSONAS = [
 ]
 LOGGED_IN = PERSONAS[1:]
 
+READ_ONLY = {
+    "attachment_download",
+    "calendar_feed",
+    "decision_detail",
+    "followup",
+    "forum_detail",
+    "forum_ics",
+    "forum_list",
+    "meeting_detail",
+}
+FORMS = [
+    "forums:attachment_upload",
+    "forums:calendar_feeds",
+    "forums:decision_create",
+    "forums:decision_edit",
+    "forums:decision_measure_create",
+    "forums:forum_create",
+    "forums:forum_edit",
+    "forums:meeting_create",
+    "forums:meeting_edit",
+    "forums:meeting_series",
+]
 VIEW = {"admin", "samordnare", "arbetsgrupp", "polis", "sspf"}
 VIEW_BOO = VIEW - {"arbetsgrupp"}
 CHANGE = {"admin", "samordnare", "arbetsgrupp", "sspf"}
@@ -303,66 +331,45 @@ def endpoints(data):
     ]
 
 
-def client_for(persona):
-    client = Client()
-    if persona != "anonymous":
-        client.force_login(get_user_model().objects.get(username=persona))
-    return client
-
-
 @pytest.fixture
 def feed(data):
     return services.calendar_feed_create(actor=data.users["samordnare"], forum=data.alta)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_every_forums_page_answers_the_persona_as_expected(data, feed, persona):
+def matrix(data, feed) -> list[Row]:
     feed_row, key = feed
-    client = client_for(persona)
-    failures = []
-    for method, name, url, expected in pages(data, key, feed_row):
-        status = getattr(client, method)(url).status_code
-        if status != expected[persona]:
-            failures.append(
-                f"{persona} {method.upper()} {name} {url}: {status}, expected {expected[persona]}"
-            )
-    assert not failures, "\n".join(failures)
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_every_forums_endpoint_answers_the_persona_as_expected(data, persona):
-    client = client_for(persona)
-    failures = []
+    rows = [
+        Row(method, url, expected) for method, _name, url, expected in pages(data, key, feed_row)
+    ]
     for method, _template, url, body, expected in endpoints(data):
         if body == "file":
-            response = client.post(url, {"file": SimpleUploadedFile("karta.png", PNG)})
-        elif body is None:
-            response = getattr(client, method)(url)
-        else:
-            response = getattr(client, method)(url, body, content_type="application/json")
-        if response.status_code != expected[persona]:
-            failures.append(
-                f"{persona} {method.upper()} {url}: {response.status_code}, expected "
-                f"{expected[persona]} {response.content[:200]!r}"
+            rows.append(
+                Row(method, url, expected, files={"file": SimpleUploadedFile("karta.png", PNG)})
             )
-    assert not failures, "\n".join(failures)
+        else:
+            rows.append(Row(method, url, expected, payload=body))
+    return rows + empty_posts(rows, FORMS)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_forums_page_and_endpoint_answers_the_persona_as_expected(data, feed, persona):
+    assert_matrix(matrix(data, feed), persona)
+
+
+def test_every_forums_write_needs_the_csrf_token(data, feed):
+    assert_csrf_required(matrix(data, feed))
 
 
 def test_the_matrix_covers_every_forums_url_and_endpoint(data, feed):
-    from trygg.api import api
-    from trygg.forums import urls
+    from trygg.forums.api import router
 
-    feed_row, key = feed
-    covered = {name for _m, name, _u, _e in pages(data, key, feed_row)}
-    assert covered == {p.name for p in urls.urlpatterns}
-    schema_operations = {
-        (method, path)
-        for path, operations in api.get_openapi_schema()["paths"].items()
-        if path.startswith("/api/forums/")
-        for method in operations
-    }
-    matrix_operations = {(method, template) for method, template, *_rest in endpoints(data)}
-    assert matrix_operations == schema_operations
+    assert_covers(
+        matrix(data, feed),
+        namespace="forums",
+        read_only=READ_ONLY,
+        router=router,
+        api_prefix="/api/forums",
+    )
 
 
 def test_the_alta_member_cannot_reach_boo_even_with_a_forged_id(data):

@@ -10,7 +10,7 @@ from trygg.core.models import AuditEntry
 from trygg.forums import services
 from trygg.forums.choices import CadenceKind, DecisionStatus, ForumKind, Weekday
 from trygg.forums.models import Decision, Forum, Meeting, MeetingAttachment
-from trygg.forums.tests.conftest import PDF, PNG, at
+from trygg.forums.tests.conftest import PNG, at
 
 pytestmark = pytest.mark.django_db
 
@@ -244,7 +244,3 @@ def test_minutes_are_sanitised_when_saved(data):
         actor=None, meeting=data.alta_empty_meeting, minutes="<p>Ok<script>x()</script></p>"
     )
     assert meeting.minutes == "<p>Ok</p>"
-
-
-def test_pdf_fixture_is_a_pdf():
-    assert PDF.startswith(b"%PDF-")

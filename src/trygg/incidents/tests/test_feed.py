@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-import os
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
+from trygg.core.testing import needs_reference_data, reference_data
 from trygg.incidents.feed import (
     STOCKHOLM,
     FeedError,
@@ -23,16 +22,14 @@ from trygg.incidents.feed import (
     parse_published_at,
 )
 
-DATA_DIR = Path(os.environ.get("TRYGG_DATA_DIR", "/work/shared/data"))
+DATA_DIR = reference_data()
 ALL_EVENTS = DATA_DIR / "polisen" / "polisen_events_all.jsonl.gz"
 LATEST_WINDOW = DATA_DIR / "polisen" / "events_latest_window.json"
 ADMIN_AREAS = DATA_DIR / "reference" / "swedish_admin_areas_dnouri.csv"
 SJBRG_MUNICIPALITIES = DATA_DIR / "reference" / "sjbrg_municipalities.csv"
 SJBRG_COUNTIES = DATA_DIR / "reference" / "sjbrg_counties.csv"
 
-pytestmark = pytest.mark.skipif(
-    not ALL_EVENTS.exists(), reason=f"the shared data folder {DATA_DIR} is not available"
-)
+pytestmark = needs_reference_data(ALL_EVENTS)
 
 
 def record(**overrides):
@@ -72,12 +69,12 @@ def kommun_names_and_codes():
 # -- the whole archive --------------------------------------------------------------
 
 
-def test_every_record_of_the_archive_parses_fast(all_events):
-    events, errors, elapsed = all_events
+def test_every_record_of_the_archive_parses(all_events):
+    # How fast is measured in bench/, not here: a unit test on a shared machine is no clock.
+    events, errors, _elapsed = all_events
     assert errors == []
     assert len(events) == 85_011
     assert len({e.id for e in events}) == 85_011
-    assert elapsed < 15, f"parsing took {elapsed:.1f} s"
     assert all(e.published_at.tzinfo is not None for e in events)
     assert all(e.occurred_at.tzinfo is STOCKHOLM for e in events)
 

@@ -67,9 +67,3 @@ def test_the_command_reports_a_missing_feed_and_a_wrong_scheme(geography, feed_s
     with pytest.raises(CommandError, match="http"):
         call_command("fetch_police_events", url="file:///etc/passwd", stdout=io.StringIO())
     assert PoliceEvent.objects.count() == 0
-
-
-def test_the_default_feed_is_the_polices_api(settings):
-    from django.conf import settings as live
-
-    assert live.POLICE_FEED_URL == "https://polisen.se/api/events"

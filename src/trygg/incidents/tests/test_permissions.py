@@ -12,37 +12,28 @@ Nacka).
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
-from django.urls import resolve, reverse
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from trygg.core.testing import (
+    PERSONAS,
+    Row,
+    assert_covers,
+    assert_csrf_required,
+    assert_matrix,
+    client_for,
+    everyone,
+    foreign_organisation,
+    forged,
+    only,
+    with_status,
+)
 from trygg.incidents import services
-from trygg.incidents.models import IncidentReport
+from trygg.incidents.api import router
+from trygg.incidents.models import IncidentCategory, IncidentReport
 from trygg.incidents.tests.conftest import when
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = [
-    "anonymous",
-    "admin",
-    "samordnare",
-    "arbetsgrupp",
-    "polis",
-    "rapportor",
-    "sspf",
-    "utomstaende",
-]
-
-
-def everyone(code, anonymous=302):
-    return {p: (anonymous if p == "anonymous" else code) for p in PERSONAS}
-
-
-def only(allowed: dict, default=404, anonymous=302):
-    result = {p: default for p in PERSONAS}
-    result["anonymous"] = anonymous
-    result.update(allowed)
-    return result
 
 
 @pytest.fixture
@@ -53,10 +44,27 @@ def police_event(world):
     return 4711
 
 
-def matrix(world, reports, categories, police_event):
+def foreign():
+    """A category and a report of Tyresö kommun, which no persona belongs to."""
+    organisation, area, place = foreign_organisation()
+    services.categories_ensure_defaults(organisation)
+    category = IncidentCategory.objects.filter(organisation=organisation).first()
+    report = services.report_create(
+        actor=None,
+        organisation=organisation,
+        category=category,
+        occurred_at=when(),
+        place=place,
+        assessment=1,
+    )
+    return {"organisation": organisation, "category": category, "report": report}
+
+
+def matrix(world, reports, categories, police_event, f=None):
     fisksatra = reports["fisksatra"]  # filed by rapportor, Fisksätra/Saltsjöbaden
     alta = reports["alta"]  # filed by samordnare, Älta
     category = categories["Klotter"]
+    nacka = world.organisations["nacka"]
     nacka_full = {"admin": 200, "samordnare": 200, "sspf": 200}
     viewers = {**nacka_full, "arbetsgrupp": 200, "polis": 200, "utomstaende": 200}
     # A queued import of Nacka's: its page is for those who see Nacka's imports.
@@ -67,97 +75,214 @@ def matrix(world, reports, categories, police_event):
         content=b"extern_id;kategori\n",
     )
     batch_viewers = {**nacka_full, "arbetsgrupp": 200}
-    return [
+    # Those who may file reports for Nacka; the Älta group only in Älta.
+    nacka_reporters = {"admin", "samordnare", "arbetsgrupp", "rapportor", "sspf"}
+    report_form = {
+        "category": category.pk,
+        "date": when().date().isoformat(),
+        "time": "21:00",
+        "assessment": "2",
+        "place": world.places["Älta centrum"].pk,
+        "description": "Klotter på elskåpet.",
+    }
+    est = (
+        "\ufeffextern_id;kategori;datum;tid;plats/adress;område;bedömning;beskrivning\n"
+        f"EST-1;Klotter;{when().date().isoformat()};21:30;;;2;\n"
+    ).encode()
+    rows = [
         # The list: each sees what is theirs (contents are checked below).
-        (reverse("incidents:report_list"), everyone(200)),
-        (reverse("incidents:report_list") + "?format=csv", everyone(200)),
-        (reverse("incidents:report_create"), everyone(200)),
-        (reverse("incidents:report_import"), only(viewers)),
-        (
+        Row("get", reverse("incidents:report_list"), everyone(200)),
+        Row("get", reverse("incidents:report_list") + "?format=csv", everyone(200)),
+        Row("get", reverse("incidents:report_create"), everyone(200)),
+        # The offline form's service worker: a script, served to everyone.
+        Row("get", reverse("incidents:service_worker"), everyone(200, anonymous=200)),
+        # Others find Nacka's category not among their choices: the form answers with an error.
+        Row(
+            "post",
+            reverse("incidents:report_create"),
+            only(with_status(nacka_reporters, 302), default=200),
+            payload=report_form,
+        ),
+        Row("get", reverse("incidents:report_import"), only(viewers)),
+        Row(
+            "post",
+            reverse("incidents:report_import"),
+            # A report in no area is the whole kommun's: the Älta group is refused row by
+            # row; the police and Värmdö find Nacka not among their choices.
+            only(
+                {
+                    **with_status({"admin", "samordnare", "sspf"}, 302),
+                    **with_status({"arbetsgrupp", "polis", "utomstaende"}, 200),
+                }
+            ),
+            payload={"organisation": nacka.pk},
+            files={"file": SimpleUploadedFile("est.csv", est)},
+        ),
+        Row(
+            "get",
             reverse("incidents:report_detail", args=[fisksatra.pk]),
             only({**nacka_full, "polis": 200, "rapportor": 200}),
         ),
-        (
+        Row(
+            "get",
             reverse("incidents:report_detail", args=[alta.pk]),
             only({**nacka_full, "polis": 200, "arbetsgrupp": 200}),
         ),
-        (reverse("incidents:report_review", args=[fisksatra.pk]), everyone(405)),
-        (
+        Row("get", reverse("incidents:report_review", args=[fisksatra.pk]), everyone(405)),
+        Row(
+            "post",
+            reverse("incidents:report_review", args=[alta.pk]),
+            only(with_status({"admin", "samordnare", "sspf", "arbetsgrupp"}, 302)),
+            payload={"status": "granskad", "note": "", "measure": ""},
+        ),
+        Row(
+            "get",
             reverse("incidents:category_list"),
             only({**nacka_full, "polis": 200, "utomstaende": 200}),
         ),
-        (
+        Row(
+            "get",
             reverse("incidents:category_create"),
             only({**nacka_full, "polis": 200, "utomstaende": 200}),
         ),
-        (reverse("incidents:category_defaults"), everyone(405)),
-        (reverse("incidents:category_edit", args=[category.pk]), only(nacka_full)),
-        (reverse("incidents:import_detail", args=[batch.pk]), only(batch_viewers)),
-        (reverse("incidents:import_status", args=[batch.pk]), only(batch_viewers)),
-        (reverse("incidents:police_event_list"), only(viewers)),
-        (reverse("incidents:police_event_detail", args=[police_event]), only(viewers)),
-        ("/api/incidents/categories", everyone(200, anonymous=401)),
-        ("/api/incidents/reports", everyone(200, anonymous=401)),
-        (
+        Row(
+            "post",
+            reverse("incidents:category_create"),
+            only({**with_status(nacka_full, 302), "polis": 200, "utomstaende": 200}),
+            payload={
+                "organisation": nacka.pk,
+                "name": "Olovlig camping",
+                "group": "ordning",
+                "order": 100,
+                "is_active": "on",
+            },
+        ),
+        Row("get", reverse("incidents:category_defaults"), everyone(405)),
+        Row(
+            "post",
+            reverse("incidents:category_defaults"),
+            only(with_status(nacka_full, 302)),
+            payload={"organisation": nacka.pk},
+        ),
+        Row("get", reverse("incidents:category_edit", args=[category.pk]), only(nacka_full)),
+        Row(
+            "post",
+            reverse("incidents:category_edit", args=[category.pk]),
+            only(with_status(nacka_full, 302)),
+            payload={
+                "name": category.name,
+                "group": category.group,
+                "order": category.order,
+                "is_active": "on",
+            },
+        ),
+        Row("get", reverse("incidents:import_detail", args=[batch.pk]), only(batch_viewers)),
+        Row("get", reverse("incidents:import_status", args=[batch.pk]), only(batch_viewers)),
+        Row("get", reverse("incidents:police_event_list"), only(viewers)),
+        Row("get", reverse("incidents:police_event_detail", args=[police_event]), only(viewers)),
+        Row("get", "/api/incidents/categories", everyone(200, anonymous=401)),
+        Row("get", "/api/incidents/reports", everyone(200, anonymous=401)),
+        Row(
+            "post",
+            "/api/incidents/reports",
+            only(with_status(nacka_reporters, 201), anonymous=401),
+            payload={
+                "category_id": category.pk,
+                "occurred_at": when(1, 20, 0).isoformat(),
+                "place_id": world.places["Älta centrum"].pk,
+                "assessment": 2,
+                "description": "Klotter på elskåpet.",
+            },
+        ),
+        Row(
+            "get",
             f"/api/incidents/reports/{fisksatra.pk}",
             only({**nacka_full, "polis": 200, "rapportor": 200}, anonymous=401),
         ),
-        (
+        Row(
+            "get",
             f"/api/incidents/reports/{alta.pk}",
             only({**nacka_full, "polis": 200, "arbetsgrupp": 200}, anonymous=401),
         ),
-        ("/api/incidents/police-events", everyone(200, anonymous=401)),
-        (f"/api/incidents/police-events/{police_event}", only(viewers, anonymous=401)),
+        Row(
+            "post",
+            f"/api/incidents/reports/{alta.pk}/review",
+            only(with_status({"admin", "samordnare", "sspf", "arbetsgrupp"}, 200), anonymous=401),
+            payload={"status": "granskad"},
+        ),
+        Row("get", "/api/incidents/police-events", everyone(200, anonymous=401)),
+        Row("get", f"/api/incidents/police-events/{police_event}", only(viewers, anonymous=401)),
     ]
+    if f is not None:
+        rows += [
+            forged(
+                "post",
+                reverse("incidents:report_review", args=[f["report"].pk]),
+                {"status": "granskad"},
+            ),
+            forged(
+                "post",
+                reverse("incidents:category_edit", args=[f["category"].pk]),
+                {"name": "x", "group": "ordning", "order": 1},
+            ),
+            forged(
+                "post", f"/api/incidents/reports/{f['report'].pk}/review", {"status": "granskad"}
+            ),
+            forged(
+                "post",
+                "/api/incidents/reports",
+                {
+                    "category_id": f["category"].pk,
+                    "occurred_at": when().isoformat(),
+                    "assessment": 1,
+                },
+            ),
+            Row(
+                "post",
+                reverse("incidents:category_defaults"),
+                only({}),
+                payload={"organisation": f["organisation"].pk},
+                note="forged organisation",
+            ),
+            Row(
+                "post",
+                reverse("incidents:report_create"),
+                only({}, default=200),
+                payload={**report_form, "category": f["category"].pk},
+                note="another kommun's category: an error on the form",
+            ),
+        ]
+    return rows
 
 
-def client_for(persona) -> Client:
-    client = Client()
-    if persona != "anonymous":
-        client.force_login(get_user_model().objects.get(username=persona))
-    return client
-
-
-def test_every_incidents_url_answers_each_persona_as_expected(
-    world, reports, categories, police_event
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_incidents_url_and_endpoint_answers_each_persona_as_expected(
+    world, reports, categories, police_event, persona
 ):
-    failures = []
-    for url, expected in matrix(world, reports, categories, police_event):
-        for persona in PERSONAS:
-            status = client_for(persona).get(url).status_code
-            if status != expected[persona]:
-                failures.append(f"{persona} GET {url}: {status}, expected {expected[persona]}")
-    assert not failures, "\n".join(failures)
+    assert_matrix(matrix(world, reports, categories, police_event, foreign()), persona)
+
+
+def test_every_incidents_write_needs_the_csrf_token(world, reports, categories, police_event):
+    assert_csrf_required(matrix(world, reports, categories, police_event))
 
 
 def test_the_matrix_covers_every_incidents_url_and_endpoint(
     world, reports, categories, police_event
 ):
-    from trygg.incidents import api as incidents_api
-    from trygg.incidents import urls as incidents_urls
-
-    covered = [url for url, _expected in matrix(world, reports, categories, police_event)]
-    names = {p.name for p in incidents_urls.urlpatterns}
-    resolved = set()
-    for url in covered:
-        match = resolve(url.split("?")[0])
-        if match.namespace == "incidents":
-            resolved.add(match.url_name)
-    assert names == resolved, f"incidents pages without a matrix row: {names - resolved}"
-    # Read from this app's router (the full OpenAPI schema depends on every other app).
-    schema_paths = {
-        "/api/incidents" + path
-        for path, view in incidents_api.router.path_operations.items()
-        if any("GET" in op.methods for op in view.operations)
-    }
-    assert schema_paths
-    covered_api = {u for u in covered if u.startswith("/api/")}
-    # POST endpoints have their own tests below.
-    for path in schema_paths:
-        prefix = path.split("{")[0]
-        assert any(
-            c == path or ("{" in path and c.startswith(prefix) and c != prefix) for c in covered_api
-        ), f"no matrix row for {path}"
+    assert_covers(
+        matrix(world, reports, categories, police_event),
+        namespace="incidents",
+        read_only={
+            "service_worker",
+            "report_list",
+            "report_detail",
+            "category_list",
+            "police_event_list",
+            "police_event_detail",
+        },
+        router=router,
+        api_prefix="/api/incidents",
+    )
 
 
 def test_each_persona_lists_only_what_they_may_see(world, reports):
@@ -172,6 +297,8 @@ def test_each_persona_lists_only_what_they_may_see(world, reports):
     }
     ids = {r.pk: key for key, r in reports.items()}
     for persona, keys in expected.items():
+        if persona == "polis":
+            keys = set()  # three blurred reports are fewer than five: none are listed
         items = client_for(persona).get("/api/incidents/reports").json()["items"]
         assert {ids[i["id"]] for i in items} == keys, persona
         details = {ids[i["id"]]: i["detail"] for i in items}
@@ -304,3 +431,47 @@ def test_the_area_limited_member_cannot_review_outside_their_area_by_service(wor
         assessment=1,
     )
     assert report.area == world.areas["Älta"]
+
+
+def _alta_reports(world, categories, count):
+    return [
+        services.report_create(
+            actor=None,
+            organisation=world.organisations["nacka"],
+            category=categories["Klotter"],
+            occurred_at=when(2 + n, 21, 0),
+            place=world.places["Älta centrum"],
+            assessment=2,
+        )
+        for n in range(count)
+    ]
+
+
+def test_a_partner_gets_no_rows_where_the_lagesbild_shows_fewer_than_five(world, categories):
+    """The police partner sees "<5" for Älta on the lägesbild; the API list, its total, a
+    filtered list and the CSV export must not give the count away."""
+    _alta_reports(world, categories, 3)
+    alta = world.areas["Älta"]
+    since = when(30).date().isoformat()
+    until = when(0).date().isoformat()
+    polis = client_for("polis")
+    query = f"?area={alta.pk}&since={since}&until={until}"
+    body = polis.get("/api/incidents/reports" + query).json()
+    assert body["count"] == 0 and body["items"] == []
+    assert polis.get("/api/incidents/reports").json()["count"] == 0
+    export = polis.get(reverse("incidents:report_list") + query + "&format=csv")
+    assert export.status_code == 200
+    assert len(export.content.decode("utf-8-sig").strip().splitlines()) == 1  # the header
+    page = polis.get(reverse("incidents:report_list") + query)
+    assert page.context["paginator"].count == 0 and page.context["blurred_count"] == 0
+    assert sum(page.context["status_counts"].values()) == 0
+    # The kommun's own coordinator sees the exact rows.
+    samordnare = client_for("samordnare").get("/api/incidents/reports" + query).json()
+    assert samordnare["count"] == 3
+
+
+def test_a_partner_sees_blurred_rows_once_there_are_enough(world, categories):
+    _alta_reports(world, categories, 6)
+    body = client_for("polis").get("/api/incidents/reports").json()
+    assert body["count"] == 6
+    assert not any(item["detail"] for item in body["items"])

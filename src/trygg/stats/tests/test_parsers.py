@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from trygg.core.testing import needs_reference_data, reference_data
 from trygg.stats.parsers import (
     PX_MISSING_SYMBOLS,
     StatsFileError,
@@ -18,15 +17,13 @@ from trygg.stats.parsers import (
     parse_px,
 )
 
-DATA_DIR = Path(os.environ.get("TRYGG_DATA_DIR", "/work/shared/data"))
+DATA_DIR = reference_data()
 PX_DIR = DATA_DIR / "px"
 PX_FILES = sorted(PX_DIR.glob("*.px"))
 MONTHLY = DATA_DIR / "bra" / "lulea_boden_monthly_2026-08_excerpt.csv"
 GOTEBORG = DATA_DIR / "bra" / "bra_goteborg_stadsomraden_2023_2025.csv"
 
-pytestmark = pytest.mark.skipif(
-    not MONTHLY.exists(), reason=f"the shared data folder {DATA_DIR} is not available"
-)
+pytestmark = needs_reference_data(MONTHLY)
 
 
 # -- PC-Axis -------------------------------------------------------------------------
