@@ -8,18 +8,16 @@ with its row number (the header is row 1, as in a spreadsheet).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.core.imports import ImportRejected, Problem, read_table
 from trygg.core.models import Area, Organisation, Place
 from trygg.incidents.models import IncidentCategory
 
@@ -76,30 +74,6 @@ def _name_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text or "")).casefold().split())
 
 
-def _read_table(data: bytes, filename: str) -> list[list]:
-    suffix = Path(filename or "").suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-            raise ValidationError(
-                _("The file could not be read as an Excel workbook (.xlsx).")
-            ) from exc
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    if "\t" in sample.split("\n", 1)[0] and delimiter not in sample.split("\n", 1)[0]:
-        delimiter = "\t"
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
 def _text(value) -> str:
     if value is None:
         return ""
@@ -149,7 +123,7 @@ def read_report_rows(data: bytes, filename: str, *, organisation: Organisation) 
     """Checked rows, or a ValidationError listing every bad row with its number."""
     from trygg.incidents.services import _personal_data_messages, organisation_areas
 
-    table = [row for row in _read_table(data, filename)]
+    table = read_table(filename, data, max_rows=MAX_ROWS + 1)
     while table and not any(_text(c) for c in table[-1]):
         table.pop()
     if not table:
@@ -176,7 +150,7 @@ def read_report_rows(data: bytes, filename: str, *, organisation: Organisation) 
     tz = timezone.get_current_timezone()
 
     rows: list[ReportRow] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     seen: dict[str, int] = {}
     for number, raw in enumerate(table[1:], start=2):
         if not any(_text(c) for c in raw):
@@ -254,8 +228,12 @@ def read_report_rows(data: bytes, filename: str, *, organisation: Organisation) 
 
         if row_problems:
             problems.append(
-                _("Row %(row)s: %(reason)s")
-                % {"row": number, "reason": "; ".join(str(p) for p in row_problems)}
+                Problem(
+                    number,
+                    "",
+                    _("Row %(row)s: %(reason)s")
+                    % {"row": number, "reason": "; ".join(str(p) for p in row_problems)},
+                )
             )
             continue
         rows.append(
@@ -273,7 +251,7 @@ def read_report_rows(data: bytes, filename: str, *, organisation: Organisation) 
             )
         )
     if problems:
-        raise ValidationError(problems)
+        raise ImportRejected(problems)
     if not rows:
         raise ValidationError(_("The file holds no reports."))
     return rows

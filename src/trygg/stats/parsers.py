@@ -21,8 +21,6 @@ as "..", gives ``None`` (with the symbol kept); 0 is a real zero.
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import math
 import os
 import re
@@ -33,6 +31,8 @@ from decimal import Decimal, InvalidOperation
 from itertools import product
 from pathlib import Path
 from typing import Any
+
+from trygg.core.imports import ImportRejected, read_csv_rows
 
 __all__ = [
     "PX_MISSING_SYMBOLS",
@@ -53,6 +53,8 @@ Problem = tuple[int | None, str]
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview
 
 MIN_YEAR = 1900
+#: Records in one CSV file, the header included.
+MAX_CSV_ROWS = 1_000_000
 MAX_YEAR = 2100
 
 
@@ -542,38 +544,28 @@ def parse_px(source: Source) -> PxTable:
 # ---------------------------------------------------------------------------
 
 
-def _sniff_delimiter(header: str) -> str:
-    counts = {d: 0 for d in (",", ";", "\t")}
-    quoted = False
-    for char in header:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def _norm_column(name: str) -> str:
     return " ".join(name.replace("\ufeff", "").split()).casefold()
 
 
 class _CsvRows:
-    """Read a CSV text; yields (line, {normalised column: value}) and records problems."""
+    """Read a CSV text; yields (line, {normalised column: value}) and records problems.
+
+    The records come from the import kit's reader (:func:`trygg.core.imports.read_csv_rows`):
+    the same separator rule, cell limit and control-character cleaning as every import.
+    """
 
     def __init__(self, text: str, problems: list[Problem]) -> None:
         self.problems = problems
-        first_line = text.split("\n", 1)[0]
-        self.delimiter = _sniff_delimiter(first_line)
-        self.reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
+        self.records = read_csv_rows(text, max_rows=MAX_CSV_ROWS)
         self.header: list[str] = []
         self.columns: list[str] = []
         try:
-            self.header = next(self.reader)
+            _line, self.header = next(self.records)
         except StopIteration:
             problems.append((1, "Filen är tom."))
-        except csv.Error as exc:
-            problems.append((1, f"Rubrikraden kunde inte läsas: {exc}."))
+        except ImportRejected as error:
+            problems.extend((p.row, p.message) for p in error.problems)
         self.columns = [_norm_column(c) for c in self.header]
 
     def find(self, *aliases: str) -> str | None:
@@ -600,17 +592,16 @@ class _CsvRows:
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         width = len(self.header)
-        previous_end = self.reader.line_num
+        if not width:
+            return
         while True:
             try:
-                cells = next(self.reader)
+                line, cells = next(self.records)
             except StopIteration:
                 return
-            except csv.Error as exc:
-                self.problems.append((previous_end + 1, f"Raden kunde inte läsas: {exc}."))
+            except ImportRejected as error:
+                self.problems.extend((p.row, p.message) for p in error.problems)
                 return
-            line = previous_end + 1
-            previous_end = self.reader.line_num
             if not cells or all(not c.strip() for c in cells):
                 continue
             if len(cells) != width:
