@@ -283,9 +283,9 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> list[list[Cell]]:
     from openpyxl import load_workbook
 
     check_zip(data, kind=".xlsx")
-    _count_sheet_rows(data, max_rows=max_rows)
     table: list[list[Cell]] = []
     try:
+        _count_sheet_rows(data, max_rows=max_rows)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
