@@ -20,6 +20,8 @@ demo: install
 	$(PY) -m trygg migrate --noinput -v0
 	$(PY) -m trygg load_demo
 
+# The demo runs without DEBUG so that it shows the product's own error pages, not Django's
+# technical ones; --insecure lets runserver serve the static files all the same.
 run: demo
 	@echo ""
 	@echo "Trygg körs på http://localhost:8000"
@@ -34,7 +36,7 @@ run: demo
 	@echo ""
 	$(PY) -m trygg db_worker --queue-name default >$(TRYGG_VAR_DIR)/worker.log 2>&1 & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  $(PY) -m trygg runserver 0.0.0.0:8000
+	  TRYGG_DEBUG=0 $(PY) -m trygg runserver --insecure 0.0.0.0:8000
 
 test: install test-sqlite test-postgres
 

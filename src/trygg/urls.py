@@ -4,12 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from trygg.api import api
-from trygg.core.views import error_403, error_404, error_500
+from trygg.core.views import error_403, error_404, error_500, set_language
 
 urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("planer/", include("trygg.plans.urls")),
     path("insatser/", include("trygg.plans.register_urls")),

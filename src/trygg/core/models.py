@@ -493,3 +493,34 @@ class ApiToken(HashedKeyMixin, models.Model):
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
         return Q(user_id=scope.user_id)
+
+
+class UserPreferences(models.Model):
+    """Personliga inställningar: the interface language a person chose.
+
+    The language follows the person, not the browser: a Swedish user with an English browser
+    still gets Swedish. Swedish is the default.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preferences",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("personal settings")
+        verbose_name_plural = _("personal settings")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return Q(user_id=scope.user_id)

@@ -49,4 +49,4 @@ def history_of(obj):
     content_type = ContentType.objects.get_for_model(obj.__class__)
     return AuditEntry.objects.filter(
         content_type=content_type, object_id=str(obj.pk)
-    ).select_related("actor")
+    ).select_related("actor", "content_type")

@@ -19,7 +19,15 @@ from trygg.core import geo
 from trygg.core.access import CHANGE, MANAGE, forget_scope, scope_for
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
-from trygg.core.models import ApiToken, Area, Membership, Organisation, Partnership, Place
+from trygg.core.models import (
+    ApiToken,
+    Area,
+    Membership,
+    Organisation,
+    Partnership,
+    Place,
+    UserPreferences,
+)
 
 
 def require(
@@ -340,3 +348,20 @@ def load_json(data: bytes) -> Any:
         return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(_("The file is not valid JSON: %(error)s") % {"error": exc}) from exc
+
+
+@transaction.atomic
+def preferences_update(*, actor, language: str) -> UserPreferences:
+    """Save the actor's own interface language ("språk")."""
+    preferences, _created = UserPreferences.objects.get_or_create(user=actor)
+    before = snapshot(preferences, ["language"])
+    preferences.language = language
+    save_validated(preferences)
+    record_change(
+        actor=actor,
+        obj=preferences,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(preferences, ["language"]),
+    )
+    return preferences

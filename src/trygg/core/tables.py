@@ -37,7 +37,12 @@ class Table:
                 return ("-" if descending else "") + column.sort
         return None
 
+    def prepare(self, objects) -> list:
+        """The objects, with anything the columns read in bulk attached (one query per page)."""
+        return list(objects)
+
     def rows(self, objects) -> list[dict]:
+        objects = self.prepare(objects)
         return [
             {
                 "object": obj,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from trygg.core import selectors, services
 from trygg.core.access import CHANGE, MANAGE, VIEW, scope_for
+from trygg.core.changes import with_readable_changes
 from trygg.core.choices import AuditAction
 from trygg.core.filters import FilterSet
 from trygg.core.forms import ApiTokenForm, AreaForm, AreaImportForm, PlaceForm
@@ -394,7 +395,7 @@ def place_edit(request, pk):
 def history(request, app_label, model_name, pk):
     """Historik: every change to one object, for anyone who may see the object."""
     obj = selectors.object_for_history(request.user, app_label, model_name, pk)
-    entries = selectors.history_of(obj)
+    entries = with_readable_changes(selectors.history_of(obj))
     return render(request, "core/history.html", {"object": obj, "entries": entries})
 
 
@@ -455,13 +456,25 @@ class AuditTable(Table):
             sort="actor__username",
         ),
         Column("action", gettext_lazy("Action"), lambda e: e.get_action_display(), sort="action"),
-        Column("object", gettext_lazy("Object"), lambda e: e.object_repr, sort="object_repr"),
         Column(
-            "changes",
-            gettext_lazy("Changes"),
-            lambda e: "; ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in e.changes.items()),
+            "object",
+            gettext_lazy("Object"),
+            lambda e: e.object_repr,
+            sort="object_repr",
+            link=lambda e: (
+                None
+                if e.action == AuditAction.DELETE
+                else reverse(
+                    "core:history",
+                    args=[e.content_type.app_label, e.content_type.model, e.object_id],
+                )
+            ),
         ),
+        Column("changes", gettext_lazy("Changes"), lambda e: "; ".join(str(c) for c in e.readable)),
     ]
+
+    def prepare(self, objects) -> list:
+        return with_readable_changes(objects)
 
 
 class AuditLogView(RestrictedListView):
@@ -483,7 +496,7 @@ class AuditLogView(RestrictedListView):
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self):
-        return super().base_queryset().select_related("actor")
+        return super().base_queryset().select_related("actor", "content_type")
 
 
 # API tokens
@@ -511,6 +524,28 @@ def api_token_delete(request, pk):
     services.api_token_delete(actor=request.user, token=token)
     messages.success(request, _("The token was deleted."))
     return redirect("core:api_tokens")
+
+
+@require_POST
+def set_language(request):
+    """Choose the interface language: kept as the person's setting, or in the session before login."""
+    from django.conf import settings
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from trygg.core.middleware import LANGUAGE_SESSION_KEY
+
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            services.preferences_update(actor=request.user, language=language)
+        else:
+            request.session[LANGUAGE_SESSION_KEY] = language
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("core:home")
+    return redirect(target)
 
 
 def error_404(request, exception=None):

@@ -661,17 +661,21 @@ class KommunResolver:
     def resolve_names(self, location_name: str | None, place_name: str | None) -> Resolution:
         """Resolve from ``location.name`` and the last part of ``name``.
 
+        When the last part of ``name`` is a kommun it decides, even where
+        ``location.name`` names another kommun: the heading names the scene
+        ("…, Upplands-Bro" with location "Järfälla" happened in Upplands-Bro),
+        while the location is sometimes the reporting police station's kommun.
         When only the län is known and that län has a single kommun
         (Gotlands län: Gotland, 0980) the kommun code is returned too, with
         ``how="county"``.
         """
         code = self.kommun_code(location_name)
+        named = self.kommun_code(place_name)
+        if named is not None and named != code:
+            return Resolution(named, "name", self.county_of(named))
         if code is not None:
             return Resolution(code, "location", self.county_of(code))
         county = self.resolve_county(location_name)
-        code = self.kommun_code(place_name)
-        if code is not None:
-            return Resolution(code, "name", self.county_of(code))
         if county is None:
             county = self.resolve_county(place_name)
         if county is not None:

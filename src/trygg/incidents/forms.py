@@ -75,6 +75,11 @@ class ReportForm(forms.Form):
         ),
     )
 
+    checked_text = forms.BooleanField(
+        label=_("I have read the text again: it identifies no one."),
+        required=False,
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         from trygg.incidents.selectors import categories_for_reporting
@@ -127,7 +132,24 @@ class ReportForm(forms.Form):
                 )
         if (data.get("lat") is None) != (data.get("lon") is None):
             raise forms.ValidationError(_("The position is incomplete. Try again."))
+        self._warn_about_possible_personal_data(data)
         return data
+
+    def _warn_about_possible_personal_data(self, data) -> None:
+        """Likely names, addresses and registration numbers stop the form once, as a warning.
+
+        The reporter confirms with ``checked_text`` that the text identifies no one; the warning
+        is not a refusal, since a name may be a street's and "ABC 123" a part number.
+        """
+        from trygg.incidents.services import possible_personal_data_messages
+
+        self.personal_data_warnings = False
+        for field in ("description", "address"):
+            warnings = possible_personal_data_messages(data.get(field) or "")
+            if warnings and not data.get("checked_text"):
+                self.personal_data_warnings = True
+                for warning in warnings:
+                    self.add_error(field, warning)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

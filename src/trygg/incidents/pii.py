@@ -71,6 +71,7 @@ __all__ = [
     "Finding",
     "contains_personal_data",
     "find_personal_data",
+    "find_possible_personal_data",
     "is_valid_personnummer",
     "luhn_check_digit",
 ]
@@ -97,6 +98,17 @@ MESSAGES: dict[str, str] = {
     KIND_EMAIL: (
         "Texten ser ut att innehålla en e-postadress ({masked}). "
         "Skriv inte personuppgifter i en händelserapport."
+    ),
+    "namn": (
+        "Texten kan innehålla ett namn ({masked}). Kontrollera att ingen person kan identifieras."
+    ),
+    "adress": (
+        "Texten kan innehålla en bostadsadress ({masked}). "
+        "Kontrollera att ingen person kan identifieras."
+    ),
+    "registreringsnummer": (
+        "Texten kan innehålla ett registreringsnummer ({masked}). "
+        "Kontrollera att ingen person kan identifieras."
     ),
 }
 
@@ -146,17 +158,23 @@ def luhn_check_digit(digits: str) -> int:
     return (10 - total % 10) % 10
 
 
+# A date written as YYMMDD or in pairs "YY MM DD"; the separator before the last four digits may
+# be a dash, a plus, spaces, or a dash with spaces around it ("811218 9876", "81 12 18-9876").
+_S = f"[{_SPACES}]"
+_DATE6 = rf"[0-9]{{6}}|[0-9]{{2}}{_S}[0-9]{{2}}{_S}[0-9]{{2}}"
+_PNR_SEP = rf"{_S}?[+{_DASHES}]?{_S}?"
 _PNR_RE = re.compile(
     rf"""
     (?<![0-9])
     (?:
-        (?P<century>[0-9]{{2}})(?P<date12>[0-9]{{6}})(?P<sep12>[+{_DASHES}]?)(?P<tail12>[0-9]{{4}})
-      | (?P<date10>[0-9]{{6}})(?P<sep10>[+{_DASHES}]?)(?P<tail10>[0-9]{{4}})
+        (?P<century>[0-9]{{2}})(?P<date12>[0-9]{{6}}){_PNR_SEP}(?P<tail12>[0-9]{{4}})
+      | (?P<date10>{_DATE6}){_PNR_SEP}(?P<tail10>[0-9]{{4}})
     )
     (?![0-9])
     """,
     re.VERBOSE,
 )
+_NOT_DIGIT_RE = re.compile("[^0-9]")
 
 _CENTURIES = (18, 19, 20)
 
@@ -193,7 +211,7 @@ def is_valid_personnummer(text: str) -> bool:
 def _pnr_kind(match: re.Match[str]) -> str | None:
     if match.group("date12") is not None:
         return _classify_pnr(int(match["century"]), match["date12"], match["tail12"])
-    return _classify_pnr(None, match["date10"], match["tail10"])
+    return _classify_pnr(None, _NOT_DIGIT_RE.sub("", match["date10"]), match["tail10"])
 
 
 _PHONE_RE = re.compile(
@@ -332,3 +350,186 @@ def find_personal_data(text: str) -> list[Finding]:
 def contains_personal_data(text: str) -> bool:
     """True if :func:`find_personal_data` finds anything in ``text``."""
     return bool(find_personal_data(text))
+
+
+# Warnings ("varningar"): data that is likely, but not surely, personal. A text holding one is
+# not refused; the reporter is asked to look again. Names come from the lists of common Swedish
+# first names and surnames that the Faker package ships for sv_SE.
+
+KIND_NAME = "namn"
+KIND_ADDRESS = "adress"
+KIND_REGISTRATION = "registreringsnummer"
+
+WARNING_KINDS = (KIND_NAME, KIND_ADDRESS, KIND_REGISTRATION)
+
+# First names that are also ordinary Swedish words ("per år", "hans bil", "en björn"): they count
+# as a name only when a surname follows.
+_NAME_WORDS = frozenset(
+    [
+        "Alla",
+        "Alva",
+        "Axel",
+        "Bo",
+        "Björn",
+        "Dag",
+        "Frost",
+        "Hans",
+        "Klara",
+        "Lo",
+        "Liv",
+        "Maj",
+        "Max",
+        "Mina",
+        "Per",
+        "Ros",
+        "Rosa",
+        "Siv",
+        "Sol",
+        "Sten",
+        "Stig",
+        "Storm",
+        "Tor",
+        "Vide",
+        "Vera",
+        "Ask",
+        "Bris",
+        "Ull",
+        "Viktoria",
+        "Linnea",
+        "Ronja",
+        "Iris",
+        "Hugo",
+        "Elias",
+        "Juni",
+        "Juli",
+        "Augusti",
+        "Saga",
+        "Malm",
+        "Berg",
+        "Asp",
+        "Alm",
+        "Björk",
+        "Lind",
+        "Sjö",
+        "Holm",
+        "Ström",
+        "Dahl",
+    ]
+)
+# Surname endings that mark a Swedish surname even when it is not in the list.
+_SURNAME_ENDINGS = (
+    "sson",
+    "son",
+    "berg",
+    "ström",
+    "lund",
+    "qvist",
+    "kvist",
+    "gren",
+    "din",
+    "ander",
+)
+# Place words that follow a name in street and place names ("Erik Dahlbergsgatan", "Olof Palmes
+# plats"): a name followed by one of them is a place, not a person.
+_STREET_SUFFIXES = (
+    "gatan|gata|vägen|väg|gränd|gränden|stigen|stig|backen|backe|torget|torg|allén|allé|"
+    "plan|leden|led|stråket|gången|slingan|platsen|plats|parken|park|kajen|skolan|hallen|"
+    "badet|centrum|huset|bron|tunneln|terrassen|esplanaden|promenaden|udden|hamnen"
+)
+_STREET_RE = re.compile(
+    rf"""
+    (?<![\w])
+    (?P<street>[A-ZÅÄÖÉ][\wåäöéü\-]*(?:{_STREET_SUFFIXES})
+      |[A-ZÅÄÖÉ][\wåäöéü\-]*[ ](?:{_STREET_SUFFIXES}))
+    [ ](?P<number>[0-9]{{1,4}}(?:[ ]?[A-Za-z](?![\wåäö]))?)(?![0-9])
+    (?P<flat>,?[ ]*(?:lgh|lägenhet)[ ]*[0-9]{{1,5}})?
+    """,
+    re.VERBOSE,
+)
+# A Swedish registration number: three letters and three characters, the last of which may be a
+# letter ("ABC 123", "XYZ12A"). I, Q, V, Å, Ä and Ö are never used in the letters.
+_REGISTRATION_RE = re.compile(
+    r"(?<![\wÅÄÖåäö])(?P<letters>[A-HJ-PR-UW-Z]{3})[ ]?(?P<digits>[0-9]{2}[0-9A-HJ-NP-UW-Z])(?![\wÅÄÖåäö/])"
+)
+_WORD_RE = re.compile(r"[A-ZÅÄÖÉ][a-zåäöéüè]+(?:-[A-ZÅÄÖÉ][a-zåäöéüè]+)?")
+
+
+def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    from faker.providers.person.sv_SE import Provider
+
+    first = frozenset(Provider.first_names_female) | frozenset(Provider.first_names_male)
+    return first, frozenset(Provider.last_names)
+
+
+_NAMES: tuple[frozenset[str], frozenset[str]] | None = None
+
+
+def _names() -> tuple[frozenset[str], frozenset[str]]:
+    global _NAMES
+    if _NAMES is None:
+        _NAMES = _name_lists()
+    return _NAMES
+
+
+def _is_surname(word: str, surnames: frozenset[str]) -> bool:
+    return word in surnames or (len(word) > 4 and word.lower().endswith(_SURNAME_ENDINGS))
+
+
+def _name_findings(text: str, taken: list[tuple[int, int]]) -> list[Finding]:
+    first_names, surnames = _names()
+    words = list(_WORD_RE.finditer(text))
+    findings = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else None
+        adjacent = following is not None and text[word.end() : following.start()] == " "
+        if word.group() in first_names and adjacent and _is_surname(following.group(), surnames):
+            start, end = word.start(), following.end()
+            index += 2
+        elif word.group() in first_names and word.group() not in _NAME_WORDS:
+            start, end = word.span()
+            index += 1
+        else:
+            index += 1
+            continue
+        if _names_a_place(text[end : end + 40]) or _overlaps(start, end, taken):
+            continue
+        findings.append(_finding(KIND_NAME, start, end, text[start] + "…"))
+    return findings
+
+
+_PLACE_AFTER_NAME_RE = re.compile(
+    rf"[ ]?(?:[\w\-]*(?:{_STREET_SUFFIXES})\b|[\w\-]+[ ](?:{_STREET_SUFFIXES})\b)", re.IGNORECASE
+)
+
+
+def _names_a_place(following: str) -> bool:
+    """Whether the words after a name make it a street or place name ("Erik Dahlbergsgatan")."""
+    return _PLACE_AFTER_NAME_RE.match(following) is not None
+
+
+def find_possible_personal_data(text: str) -> list[Finding]:
+    """Return what is likely personal data in ``text``: names, street addresses, registration numbers.
+
+    These are warnings, not refusals: a name may be a street's, and "ABC 123" a part number.
+    Personal data that :func:`find_personal_data` finds is not repeated here.
+    """
+    if not isinstance(text, str):
+        raise TypeError("text must be a str")
+    taken = [finding.span for finding in find_personal_data(text)]
+    findings: list[Finding] = []
+    for match in _STREET_RE.finditer(text):
+        if _overlaps(match.start(), match.end(), taken):
+            continue
+        masked = f"{match['street']} {_mask_digits(match['number'], 0)}"
+        findings.append(_finding(KIND_ADDRESS, match.start(), match.end(), masked))
+        taken.append(match.span())
+    for match in _REGISTRATION_RE.finditer(text):
+        if _overlaps(match.start(), match.end(), taken):
+            continue
+        findings.append(_finding(KIND_REGISTRATION, *match.span(), match["letters"][0] + "XX XXX"))
+        taken.append(match.span())
+    findings.extend(_name_findings(text, taken))
+    findings.sort(key=lambda finding: finding.start)
+    return findings

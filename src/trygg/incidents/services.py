@@ -100,6 +100,27 @@ def _personal_data_messages(text: str) -> list[str]:
     ]
 
 
+def possible_personal_data_messages(text: str) -> list[str]:
+    """Translated warnings for what is likely personal data in ``text`` (names, addresses,
+    registration numbers): the reporter is asked to look again, not refused."""
+    messages = {
+        pii.KIND_NAME: _(
+            "The text may contain a name (%(masked)s). Check that no one can be identified."
+        ),
+        pii.KIND_ADDRESS: _(
+            "The text may contain a home address (%(masked)s). Check that no one can be identified."
+        ),
+        pii.KIND_REGISTRATION: _(
+            "The text may contain a registration number (%(masked)s). "
+            "Check that no one can be identified."
+        ),
+    }
+    return [
+        messages[finding.kind] % {"masked": finding.masked}
+        for finding in pii.find_possible_personal_data(text or "")
+    ]
+
+
 def check_no_personal_data(text: str, field: str = "description") -> None:
     """Refuse a text that holds a personnummer, phone number or e-mail address."""
     problems = _personal_data_messages(text)

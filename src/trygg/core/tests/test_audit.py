@@ -1,7 +1,10 @@
 """Every write leaves an audit entry with before and after; history pages follow scope."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from trygg.core import services
 from trygg.core.models import AuditEntry
@@ -52,3 +55,39 @@ def test_the_audit_log_is_for_administrators_and_filters(world, login):
     assert export["Content-Type"].startswith("text/csv")
     lines = export.content.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and "Nacka Forum" in lines[1]
+
+
+def test_history_reads_as_a_person_writes_it(world, login):
+    """Labels, names and values as on the page: no English field name, no id, no ISO stamp."""
+    from trygg.plans import services as plans
+    from trygg.plans.models import MeasureStatus
+
+    nacka = world.organisations["nacka"]
+    samordnare = world.users["samordnare"]
+    samordnare.first_name, samordnare.last_name = "Sara", "Strateg"
+    samordnare.save()
+    plan = plans.plan_create(actor=samordnare, organisation=nacka, title="Plan för samverkan")
+    measure = plans.measure_create(actor=samordnare, plan=plan, title="Krogkontroller")
+    statuses = {s.name: s for s in MeasureStatus.objects.filter(organisation=nacka)}
+    plans.measure_set_status(actor=samordnare, measure=measure, status=statuses["Pågående"])
+    plans.measure_set_status(actor=samordnare, measure=measure, status=statuses["Slutförd"])
+
+    page = login("samordnare").get(reverse("core:history", args=["plans", "measure", measure.pk]))
+    html = page.content.decode()
+    text = " ".join(strip_tags(html).split())
+    assert "Status: Pågående → Slutförd" in text
+    assert "Sara Strateg" in text
+    month = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+    assert re.search(rf"\d{{1,2}} ({month}) 20\d\d, \d\d:\d\d", text)
+    changes = strip_tags(html.split('class="changes"', 1)[1])
+    assert "status_id" not in changes and "progress:" not in changes.lower()
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", changes)  # no ISO timestamps
+
+
+def test_the_audit_log_export_reads_as_the_page(world, login):
+    place = world.places["Nacka Forum"]
+    services.place_update(actor=world.users["samordnare"], place=place, area=world.areas["Älta"])
+    export = login("admin").get(reverse("core:audit_log"), {"actor": "samordnare", "format": "csv"})
+    line = export.content.decode("utf-8-sig").strip().splitlines()[1]
+    assert "Område:" in line and "Älta" in line
+    assert "area:" not in line

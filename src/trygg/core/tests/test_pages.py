@@ -75,7 +75,53 @@ def test_english_is_available(world, login):
     assert "Log out" in body and "Logga ut" not in body
 
 
+def test_the_browser_language_does_not_decide(world, login):
+    """A Swedish user with an English browser gets Swedish; before login too."""
+    body = login("samordnare").get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert "Logga ut" in body and "Log out" not in body
+    from django.test import Client
+
+    anonymous = Client().get("/logga-in/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert '<html lang="sv">' in anonymous.content.decode()
+
+
+def test_the_chosen_language_is_remembered_as_the_users_setting(world, login):
+    from trygg.core.models import AuditEntry, UserPreferences
+
+    login("samordnare").post("/i18n/setlang/", {"language": "en", "next": "/"})
+    user = world.users["samordnare"]
+    assert UserPreferences.objects.get(user=user).language == "en"
+    assert AuditEntry.objects.filter(object_id=str(user.preferences.pk), action="update").exists()
+    # A new session (another browser) opens in English, whatever the browser says.
+    body = login("samordnare").get("/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Log out" in body
+    # Others are untouched.
+    assert "Logga ut" in login("admin").get("/").content.decode()
+
+
+def test_language_choice_refuses_unknown_languages_and_foreign_redirects(world, login):
+    client = login("samordnare")
+    response = client.post("/i18n/setlang/", {"language": "xx", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert not hasattr(world.users["samordnare"], "preferences") or (
+        world.users["samordnare"].preferences.language == "sv"
+    )
+
+
 def test_unknown_pages_get_a_swedish_404(world, login):
     response = login("samordnare").get("/finns-inte/")
     assert response.status_code == 404
     assert "Sidan hittades inte" in response.content.decode()
+
+
+def test_make_run_serves_the_products_error_pages_not_djangos():
+    """`make run` serves without DEBUG (own 404 page) and still serves static files."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[4]
+    recipe = subprocess.run(
+        ["make", "-n", "-W", "demo", "run"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    serve = next(line for line in recipe.splitlines() if "runserver" in line)
+    assert "TRYGG_DEBUG=0" in serve and "--insecure" in serve

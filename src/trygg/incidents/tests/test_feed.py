@@ -115,9 +115,17 @@ def test_every_kommun_named_event_resolves_to_a_kommun_code(
                 assert code == kommun_names_and_codes[event.place_name.casefold()]
     assert checked > 60_000
     assert outcomes["unknown"] == 0
-    # Every county-only location is resolved either through the name or stays a county.
+    # Every county-only location is resolved either through the name or stays a county; beside
+    # them, the heading decides where it names another kommun than the location (one event).
     county_only = sum(e.county_only for e in events)
-    assert outcomes["name"] + outcomes["county"] == county_only
+    overruled = [
+        e.id
+        for e in events
+        if not e.county_only
+        and resolver.kommun_code(e.place_name) not in (None, resolver.kommun_code(e.location_name))
+    ]
+    assert overruled == [472285]
+    assert outcomes["name"] + outcomes["county"] == county_only + len(overruled)
 
 
 def test_both_time_separators(all_events):
@@ -298,7 +306,11 @@ def test_resolver_counties(resolver):
 
 
 def test_resolver_outcomes(resolver):
-    located = parse_event(record(location={"name": "Nacka", "gps": "59.3,18.1"}))
+    located = parse_event(
+        record(
+            name="22 augusti 17.59, Brand, Nacka", location={"name": "Nacka", "gps": "59.3,18.1"}
+        )
+    )
     assert resolver.resolve(located) == ("0182", "location")
     named = parse_event(
         record(
@@ -348,3 +360,23 @@ def test_resolver_without_sjbrg_files():
     assert len(plain.kommuner) == 290
     assert plain.kommun_code("upplands väsby") == "0114"
     assert plain.resolve_county("Skåne län") == "12"
+
+
+def test_a_kommun_at_the_end_of_the_heading_decides_over_the_location(resolver):
+    # Event 472285: location "Järfälla", heading ending "Upplands-Bro", text "i Bro".
+    event = parse_event(
+        record(
+            name="25 november 13.10, Farligt föremål, misstänkt, Upplands-Bro",
+            location={"name": "Järfälla", "gps": "59.410065,17.836804"},
+        )
+    )
+    assert resolver.resolve(event) == ("0139", "name")
+
+
+def test_a_heading_naming_the_same_kommun_as_the_location_counts_as_location(resolver):
+    event = parse_event(
+        record(
+            name="5 mars 22.10, Brand, Järfälla", location={"name": "Järfälla", "gps": "59.4,17.8"}
+        )
+    )
+    assert resolver.resolve(event) == ("0123", "location")

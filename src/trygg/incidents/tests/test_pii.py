@@ -14,9 +14,11 @@ from trygg.incidents.pii import (
     KIND_PHONE,
     KIND_SAMORDNINGSNUMMER,
     MESSAGES,
+    WARNING_KINDS,
     Finding,
     contains_personal_data,
     find_personal_data,
+    find_possible_personal_data,
     is_valid_personnummer,
     luhn_check_digit,
 )
@@ -185,10 +187,16 @@ def test_ten_digit_mask_shows_only_two_digits():
 
 
 def test_every_kind_has_a_message():
-    assert set(MESSAGES) == {KIND_PERSONNUMMER, KIND_SAMORDNINGSNUMMER, KIND_PHONE, KIND_EMAIL}
-    for message in MESSAGES.values():
+    refused = {KIND_PERSONNUMMER, KIND_SAMORDNINGSNUMMER, KIND_PHONE, KIND_EMAIL}
+    assert set(MESSAGES) == refused | set(WARNING_KINDS)
+    for kind, message in MESSAGES.items():
         assert "{masked}" in message
-        assert message.endswith("Skriv inte personuppgifter i en händelserapport.")
+        ending = (
+            "Skriv inte personuppgifter i en händelserapport."
+            if kind in refused
+            else "Kontrollera att ingen person kan identifieras."
+        )
+        assert message.endswith(ending)
 
 
 def test_finding_is_frozen():
@@ -428,3 +436,79 @@ def test_property_grouped_mobile_numbers_are_found(operator, subscriber, style):
 def test_property_iso_dates_are_not_flagged(date):
     text = f"Händelsen {date.isoformat()} kl. {date.month:02d}.{date.day:02d}."
     assert find_personal_data(text) == []
+
+
+# --- personnummer written with spaces ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "811218 9876",
+        "19811218 9876",
+        "81 12 18-9876",
+        "81 12 18 9876",
+        "811218 - 9876",
+        "19811218 -9876",
+    ],
+)
+def test_personnummer_written_with_spaces_is_found(written):
+    (finding,) = find_personal_data(f"Mannen ({written}) sprang iväg.")
+    assert finding.kind == KIND_PERSONNUMMER
+    assert "9876" not in finding.masked and "1218" not in finding.masked
+
+
+def test_spaced_number_failing_luhn_is_not_a_personnummer():
+    assert find_personal_data("Kod 811218 9875 på dörren.") == []
+
+
+# --- warnings: names, street addresses, registration numbers ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "matched"),
+    [
+        ("Kalle Andersson klottrade på väggen.", "namn", "Kalle Andersson"),
+        ("Eleven Lisa sprang iväg.", "namn", "Lisa"),
+        ("Björn Borg stod vid kiosken.", "namn", "Björn Borg"),
+        ("Han bor på Storgatan 12B, lgh 1102 sedan i fjol.", "adress", "Storgatan 12B, lgh 1102"),
+        ("Bråk utanför Drottninggatan 4.", "adress", "Drottninggatan 4"),
+        ("Vid Dag Hammarskjölds väg 7 A samlades de.", "adress", "Hammarskjölds väg 7 A"),
+        ("Bilen ABC 123 stod parkerad.", "registreringsnummer", "ABC 123"),
+        ("Mopeden XYZ12A körde på gångbanan.", "registreringsnummer", "XYZ12A"),
+    ],
+)
+def test_likely_personal_data_gives_a_warning(text, kind, matched):
+    findings = find_possible_personal_data(text)
+    assert [(f.kind, text[f.start : f.end]) for f in findings] == [(kind, matched)]
+    assert matched not in findings[0].masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buss 401 var försenad kl 14.30.",
+        "Per år blir det tre fall.",
+        "Björn syntes i skogen.",
+        "Hans bil stod kvar.",
+        "Klotter vid Erik Dahlbergsgatan.",
+        "Möte på Olof Palmes plats.",
+        "Vid Älta centrum och Nacka Forum var det lugnt.",
+        "Ärende KS 2023/0123 och KFN 2024/45 avslutade.",
+        "Skadan uppgick till 1 250 kr.",
+        "Den 2024-03-25 kl 08:30 hände det.",
+        "Sickla Köpkvarter hade väktare.",
+        "Tre ungdomar vid Forum Nacka, ca 22.00.",
+        "Linje 471 och 474 körde om.",
+        "Lägenhet i området, trapphus 3.",
+    ],
+)
+def test_ordinary_texts_give_no_warning(text):
+    assert find_possible_personal_data(text) == []
+    assert find_personal_data(text) == []
+
+
+def test_warnings_do_not_repeat_refusals():
+    text = "Kalle Andersson 811218-9876"
+    assert [f.kind for f in find_personal_data(text)] == [KIND_PERSONNUMMER]
+    assert [f.kind for f in find_possible_personal_data(text)] == ["namn"]

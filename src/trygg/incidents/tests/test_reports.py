@@ -89,6 +89,35 @@ def test_the_form_accepts_a_ten_digit_number_that_fails_luhn(world, categories, 
     assert IncidentReport.objects.get().description.endswith(f"{LUHN_FAILING} hos polisen.")
 
 
+def test_the_form_warns_once_about_a_likely_name_and_files_after_confirmation(
+    world, categories, login
+):
+    client = login("rapportor")
+    data = _form_data(categories["Klotter"], description="Kalle Andersson sprejade på muren.")
+    response = client.post(reverse("incidents:report_create"), data)
+    assert response.status_code == 200
+    assert not IncidentReport.objects.exists()
+    content = response.content.decode()
+    assert "Texten kan innehålla ett namn (K…)" in content
+    assert 'name="checked_text"' in content
+
+    response = client.post(reverse("incidents:report_create"), {**data, "checked_text": "on"})
+    assert response.status_code == 302
+    assert IncidentReport.objects.get().description == "Kalle Andersson sprejade på muren."
+
+
+def test_the_form_refuses_a_personnummer_written_with_spaces_even_when_confirmed(
+    world, categories, login
+):
+    client = login("rapportor")
+    spaced = f"{VALID_PNR[:6]} {VALID_PNR[-4:]}"
+    data = _form_data(categories["Klotter"], description=f"Pojken {spaced} sprejade.")
+    response = client.post(reverse("incidents:report_create"), {**data, "checked_text": "on"})
+    assert response.status_code == 200
+    assert not IncidentReport.objects.exists()
+    assert "personnummer" in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "text",
     [
