@@ -4,12 +4,20 @@ Authentication is a personal API token (``Authorization: Bearer trygg_…``) or 
 session. Every endpoint reads through restrict(), so an object out of scope is a 404.
 """
 
+import functools
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
+from trygg.core.imports import clean_text
 from trygg.core.services import api_token_authenticate
 
 
@@ -21,12 +29,46 @@ class TokenAuth(HttpBearer):
         return user
 
 
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    return value
+
+
+class CleanParser(Parser):
+    """JSON bodies without control characters: what no form lets in, no API call does."""
+
+    def parse_body(self, request: Any) -> Any:
+        try:
+            return _clean(json.loads(request.body))
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
+
+
+def docs_login_required(view: Any) -> Any:
+    """The API description is for logged-in users unless ``API_DOCS_PUBLIC`` publishes it."""
+
+    @functools.wraps(view)
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 api = NinjaAPI(
     title="Trygg API",
     version="1",
     description="Trygg – brottsförebyggande och trygghetsskapande arbete.",
     auth=[TokenAuth(), django_auth],
     docs_url="/docs",
+    docs_decorator=docs_login_required,
+    parser=CleanParser(),
     urls_namespace="api",
 )
 

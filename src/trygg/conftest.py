@@ -21,6 +21,14 @@ AXE_SOURCE = (Path(__file__).parent / "core" / "tests" / "assets" / "axe.min.js"
 )
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate limits count from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     """Nacka kommun, LPO Nacka, Värmdö kommun, the kommundelar, places and the personas."""

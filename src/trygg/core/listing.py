@@ -56,8 +56,14 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
     def export(self, fmt: str):
         queryset = self.filtered_queryset()
         table = self.table
-        rows = [[c.value(obj) for c in table.columns] for obj in table.prepare(queryset)]
-        return export_rows([str(c.label) for c in table.columns], rows, fmt, self.export_name)
+        rows = ([c.value(obj) for c in table.columns] for obj in table.prepare(queryset))
+        return export_rows(
+            [str(c.label) for c in table.columns],
+            rows,
+            fmt,
+            self.export_name,
+            user=self.request.user,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

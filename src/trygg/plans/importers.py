@@ -469,7 +469,7 @@ def _text(value) -> str:
         value = int(value)
     text = str(value).replace("\r\n", "\n").strip()
     # Exports guard cells that look like formulas with a leading apostrophe; take it away.
-    if text[:2] in {"'=", "'+", "'-", "'@"}:
+    if text[:2] in {"'=", "'+", "'-", "'@", "'\t", "'\r"}:
         text = text[1:]
     return text
 
