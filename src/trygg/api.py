@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -83,6 +84,15 @@ def validation_error(request, exc: ValidationError):
 def permission_denied(request, exc):
     return api.create_response(
         request, {"detail": str(exc) or _("You do not have permission to do this.")}, status=403
+    )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def number_out_of_range(request, exc):
+    # A number in the query or body that no database column can hold (ids, years, pages).
+    return api.create_response(
+        request, {"detail": _("A number in the request is too large.")}, status=422
     )
 
 

@@ -2,11 +2,12 @@
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from trygg.core import services
 from trygg.core.access import CHANGE, VIEW
 from trygg.core.models import Area, Organisation, Place
+from trygg.core.pagination import PageNumberPagination
 from trygg.core.views import AreaFilter, OrganisationFilter, PlaceFilter
 
 router = Router(tags=["Organisationer och geografi"])

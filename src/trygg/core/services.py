@@ -49,6 +49,25 @@ def require(
 
 
 def save_validated(obj, *, exclude=None) -> None:
+    """Validate, then save. Beside ``full_clean()``: a None where the column holds no NULL
+    (full_clean lets it through for a blank-allowed text) and a time of day with a time zone
+    (no database column keeps one) are refused with a message, not a database error."""
+    import datetime as dt
+
+    problems: dict[str, list[str]] = {}
+    for field in obj._meta.concrete_fields:
+        if (exclude and field.name in exclude) or field.primary_key:
+            continue
+        value = getattr(obj, field.attname, None)
+        if value is None and not field.null:
+            if not getattr(field, "auto_now", False) and not getattr(field, "auto_now_add", False):
+                problems.setdefault(field.name, []).append(_("This field cannot be empty."))
+        elif isinstance(value, dt.time) and value.tzinfo is not None:
+            problems.setdefault(field.name, []).append(
+                _("Give the time of day without a time zone, for example 09:30.")
+            )
+    if problems:
+        raise ValidationError(problems)
     obj.full_clean(exclude=exclude)
     obj.save()
 
