@@ -62,7 +62,40 @@ def docs_login_required(view: Any) -> Any:
     return wrapper
 
 
-api = NinjaAPI(
+ERROR_RESPONSES = {
+    "401": "Not logged in: no valid token or session.",
+    "403": "Not permitted.",
+    "404": "Not found, or outside what the user may see.",
+    "422": "The request is not valid; ``detail`` says why.",
+    "429": "Too many requests.",
+}
+
+
+class TryggAPI(NinjaAPI):
+    """The API, whose description names the error answers every operation can give."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {
+            "type": "object",
+            "properties": {"detail": {}},
+            "required": ["detail"],
+        }
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in ERROR_RESPONSES.items():
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    )
+        return schema
+
+
+api = TryggAPI(
     title="Trygg API",
     version="1",
     description="Trygg – brottsförebyggande och trygghetsskapande arbete.",
