@@ -108,12 +108,15 @@ def record_cascade(*, actor, obj: models.Model, organisation_id: int | None) -> 
     every deletion, so no delete service can forget it. Returns the number of rows.
     """
     from django.db import router
-    from django.db.models.deletion import Collector
+    from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
     from trygg.core.models import AccessLogEntry, AuditEntry
 
     collector = Collector(using=router.db_for_write(obj.__class__))
-    collector.collect([obj])
+    try:
+        collector.collect([obj])
+    except (ProtectedError, RestrictedError):
+        return 0  # the delete itself is refused, as it would be without this record
     taken: list[models.Model] = []
     for model, instances in collector.data.items():
         taken += [i for i in instances if not (model is obj.__class__ and i.pk == obj.pk)]
