@@ -33,6 +33,7 @@ run: demo
 	@echo "  rapportor    trygghetsvärd (händelserapporter)"
 	@echo "  sspf         SSPF-samordnare"
 	@echo "  utomstaende  säkerhetsstrateg, Värmdö kommun"
+	@$(PY) -m trygg demo_totp
 	@echo ""
 	$(PY) -m trygg db_worker --queue-name default >$(TRYGG_VAR_DIR)/worker.log 2>&1 & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \

@@ -29,6 +29,24 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def force_login_includes_second_factor(monkeypatch):
+    """``Client.force_login`` stands for a completed sign-in, second factor included, as it
+    already skips the password. Two-factor itself is tested through the real sign-in pages
+    (core/tests/test_two_factor.py)."""
+    from trygg.core.twofactor import SESSION_KEY
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[SESSION_KEY] = {"user": user.pk, "how": "test"}
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def world(db):
     """Nacka kommun, LPO Nacka, Värmdö kommun, the kommundelar, places and the personas."""
@@ -93,9 +111,25 @@ def browser():
         instance.close()
 
 
+_warmed: set[str] = set()
+
+
+def _warm_up(url: str) -> None:
+    """The live server's first answer loads templates and catalogues; on a busy machine that
+    can outlast a page's timeout, so it is fetched once without one."""
+    if url in _warmed:
+        return
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/logga-in/", timeout=180) as response:  # noqa: S310
+        response.read()
+    _warmed.add(url)
+
+
 @pytest.fixture
 def browser_page(browser, live_server):
     """new_page(width=1280) → a page on the live server; closed after the test."""
+    _warm_up(live_server.url)
     contexts = []
 
     def _new_page(width: int = 1280, height: int = 900):
@@ -113,11 +147,33 @@ def browser_page(browser, live_server):
 
 
 def browser_login(page, username: str) -> None:
+    """Sign in as a persona; a persona with two-factor enters the code from the demo secret."""
     page.goto("/logga-in/")
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(personas.DEMO_PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(lambda url: "/logga-in/" not in url)
+    if "/tvastegsverifiering/verifiera/" in page.url:
+        page.get_by_label("Kod").fill(next_totp_code(username))
+        page.get_by_role("button", name="Fortsätt").click()
+        page.wait_for_url(lambda url: "/tvastegsverifiering/" not in url)
+
+
+def next_totp_code(username: str) -> str:
+    """A code for the user's demo authenticator that it has not accepted yet (a code is
+    accepted once; the step after the current one is still inside the tolerance)."""
+    import time
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from trygg.core.twofactor import DEMO_TOTP_SECRET, totp_code
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    now = time.time()
+    step = int(now // 30)
+    if device.last_t >= step:
+        now += 30 * (device.last_t - step + 1)
+    return totp_code(DEMO_TOTP_SECRET, at=now)
 
 
 def axe_check(page, *, impacts=("serious", "critical")) -> list:

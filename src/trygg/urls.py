@@ -4,11 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from trygg.api import api
+from trygg.core.oidc import LogoutView
 from trygg.core.views import error_403, error_404, error_500, set_language
 
 urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-ut/", LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("planer/", include("trygg.plans.urls")),

@@ -97,6 +97,7 @@ class BudgetListView(RestrictedListView):
     table_class = BudgetTableDefinition
     template_name = "budget/budget_list.html"
     title = gettext_lazy("Safety budgets")
+    empty_text = gettext_lazy("There is no safety budget yet.")
     export_name = "budgetar"
     create_label = gettext_lazy("New budget")
 

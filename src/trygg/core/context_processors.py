@@ -27,6 +27,7 @@ ADMIN_NAVIGATION = [
     ("places", _("Places"), "core:place_list", VIEW, None),
     ("audit", _("Audit log"), "core:audit_log", MANAGE, None),
     ("tokens", _("API tokens"), "core:api_tokens", None, None),
+    ("two_factor", _("Two-factor authentication"), "core:two_factor", None, None),
 ]
 
 
@@ -56,7 +57,19 @@ def nav_items(request):
     return _items(request, NAVIGATION)
 
 
+def single_sign_on() -> dict:
+    from django.conf import settings
+
+    if not settings.TRYGG_OIDC_ENABLED:
+        return {}
+    return {"sso_label": settings.TRYGG_OIDC_LOGIN_LABEL or _("Log in with your kommun account")}
+
+
 def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"nav_items": [], "admin_nav_items": []}
+        return {"nav_items": [], "admin_nav_items": [], **single_sign_on()}
+    from trygg.core.twofactor import must_verify, session_is_verified
+
+    if not session_is_verified(request) and must_verify(request.user):
+        return {"nav_items": [], "admin_nav_items": []}  # nothing to reach before the second step
     return {"nav_items": nav_items(request), "admin_nav_items": _items(request, ADMIN_NAVIGATION)}

@@ -28,6 +28,9 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
     export_name = "export"
     create_url: str | None = None
     create_label = ""
+    #: What an empty list says when no filter is set: what to do first (a new organisation
+    #: meets every list empty). The create link and the page's other actions follow it.
+    empty_text = ""
 
     def base_queryset(self):
         return self.model.objects.restrict(self.request.user, VIEW)
@@ -56,13 +59,11 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
     def export(self, fmt: str):
         queryset = self.filtered_queryset()
         table = self.table
-        rows = ([c.value(obj) for c in table.columns] for obj in table.prepare(queryset))
+        # A table may export more columns than fit on the page (``export_columns``).
+        columns = getattr(table, "export_columns", None) or table.columns
+        rows = ([c.value(obj) for c in columns] for obj in table.prepare(queryset))
         return export_rows(
-            [str(c.label) for c in table.columns],
-            rows,
-            fmt,
-            self.export_name,
-            user=self.request.user,
+            [str(c.label) for c in columns], rows, fmt, self.export_name, user=self.request.user
         )
 
     def get_context_data(self, **kwargs):
@@ -86,5 +87,6 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
             sort_query=sort_query.urlencode(),
             create_url=self.create_url,
             create_label=self.create_label,
+            empty_text=self.empty_text,
         )
         return context

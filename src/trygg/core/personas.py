@@ -130,6 +130,11 @@ def build(*, password: str = DEMO_PASSWORD) -> World:
             areas=[world.areas[a] for a in area_names],
         )
         world.users[username] = user
+    # Demo users who must have two-factor share the documented demo secret (`make run`
+    # prints it), so that every demo login keeps working.
+    from trygg.core.twofactor import demo_devices_ensure
+
+    demo_devices_ensure(world.users.values())
     return world
 
 

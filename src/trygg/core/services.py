@@ -339,7 +339,15 @@ def user_create(
 
 @transaction.atomic
 def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token. Returns the token and the key, which is shown only once."""
+    """Create a personal API token. Returns the token and the key, which is shown only once.
+
+    A user who must have two-factor gets a token only once two-factor is on (the page that
+    calls this is reachable only in a verified session, see core.twofactor).
+    """
+    from trygg.core.twofactor import has_two_factor, two_factor_required
+
+    if two_factor_required(actor) and not has_two_factor(actor):
+        raise PermissionDenied(_("Turn on two-factor authentication before creating an API token."))
     key = ApiToken.new_key()
     token = ApiToken(user=actor, name=name, prefix=key[:12], key_hash=ApiToken.hash_key(key))
     save_validated(token)
@@ -358,6 +366,10 @@ def api_token_authenticate(key: str):
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
     if token is None or not token.user.is_active:
         return None
+    from trygg.core.twofactor import has_two_factor, two_factor_required
+
+    if two_factor_required(token.user) and not has_two_factor(token.user):
+        return None  # e.g. made before the user's role came to require two-factor
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
 

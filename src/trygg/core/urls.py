@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trygg.core import views
+from trygg.core import oidc, twofactor_views, views
 
 app_name = "core"
 
@@ -20,4 +20,20 @@ urlpatterns = [
     path("andringslogg/", views.AuditLogView.as_view(), name="audit_log"),
     path("konto/api-nycklar/", views.api_tokens, name="api_tokens"),
     path("konto/api-nycklar/<int:pk>/ta-bort/", views.api_token_delete, name="api_token_delete"),
+    path("konto/tvastegsverifiering/", twofactor_views.overview, name="two_factor"),
+    path("konto/tvastegsverifiering/aktivera/", twofactor_views.enrol, name="two_factor_enrol"),
+    path("konto/tvastegsverifiering/verifiera/", twofactor_views.verify, name="two_factor_verify"),
+    path(
+        "konto/tvastegsverifiering/reservkoder/",
+        twofactor_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "konto/tvastegsverifiering/nya-reservkoder/",
+        twofactor_views.regenerate,
+        name="two_factor_regenerate",
+    ),
+    path("sso/", oidc.sso_start, name="sso_start"),
+    path("sso/callback/", oidc.sso_callback, name="sso_callback"),
+    path("konto/tvastegsverifiering/stang-av/", twofactor_views.disable, name="two_factor_disable"),
 ]

@@ -179,6 +179,9 @@ class AreaListView(RestrictedListView):
     filterset_class = AreaFilter
     table_class = AreaTable
     title = gettext_lazy("Areas")
+    empty_text = gettext_lazy(
+        "There are no kommundelar yet. Add them one by one, or import their boundaries as GeoJSON."
+    )
     export_name = "omraden"
     create_label = gettext_lazy("New area")
 
@@ -326,6 +329,9 @@ class PlaceListView(RestrictedListView):
     filterset_class = PlaceFilter
     table_class = PlaceTable
     title = gettext_lazy("Places")
+    empty_text = gettext_lazy(
+        "There are no places yet. Add the squares, centres and stops that the work is about."
+    )
     export_name = "platser"
     create_label = gettext_lazy("New place")
 
@@ -507,10 +513,14 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.api_token_create(
-            actor=request.user, name=form.cleaned_data["name"]
-        )
-        form = ApiTokenForm()
+        try:
+            _token, new_key = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            form = ApiTokenForm()
     tokens = ApiToken.objects.restrict(request.user, VIEW)
     return render(
         request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}

@@ -216,6 +216,27 @@ def _hold(meeting, people, organisations, minutes: str = MINUTES) -> None:
     )
 
 
+def _working_group_target(plan, groups) -> None:
+    """The plan's target for the working groups, computed from their held meetings."""
+    from trygg.plans import services as plan_services
+    from trygg.plans.choices import TargetSource
+
+    measure = _measure(plan, "Arbetsgrupperna Trygg och säker (4 st, á 6ggr/år)")
+    if measure is None:
+        return
+    plan_services.target_create(
+        actor=None,
+        measure=measure,
+        description="Minst 6 möten per arbetsgrupp och år",
+        value=6,
+        unit="möten",
+        period="year",
+        source=TargetSource.MEETINGS,
+        forums=groups,
+        per_forum=True,
+    )
+
+
 def load(world, stdout) -> None:
     from trygg.plans.models import Plan
 
@@ -251,6 +272,7 @@ def load(world, stdout) -> None:
         counts["decisions"] += 1
 
     owners = {"kommun": (coordinator, nacka), "polis": (officer, police)}
+    groups = []
 
     for area_name, weekday, at, place in GROUPS:
         members = [coordinator, officer] + ([member] if area_name == "Älta" else [])
@@ -272,6 +294,7 @@ def load(world, stdout) -> None:
             cadence_time=at,
         )
         counts["forums"] += 1
+        groups.append(forum)
         meetings = services.meeting_series_plan(
             actor=None, forum=forum, start=dt.date(2023, 1, 1), until=dt.date(2023, 12, 31)
         )
@@ -316,6 +339,8 @@ def load(world, stdout) -> None:
                 "",
             )
             counts["meetings"] += 1
+
+    _working_group_target(plan, groups)
 
     committee = services.forum_create(
         actor=None,

@@ -117,6 +117,9 @@ class ForumListView(RestrictedListView):
     table_class = ForumTable
     template_name = "forums/forum_list.html"
     title = gettext_lazy("Forums and meetings")
+    empty_text = gettext_lazy(
+        "There are no forums yet. Start with your working groups and the committee that leads the work."
+    )
     export_name = "forum"
 
     def count_year(self) -> int:
@@ -801,6 +804,9 @@ class FollowupView(RestrictedListView):
     table_class = DecisionTable
     template_name = "forums/followup.html"
     title = gettext_lazy("Follow-up of decisions")
+    empty_text = gettext_lazy(
+        "There are no decisions to follow up. Decisions are recorded on a forum's meeting."
+    )
     export_name = "beslut-uppfoljning"
 
     def base_queryset(self):

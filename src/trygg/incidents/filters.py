@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from trygg.core.access import VIEW
 from trygg.core.choices import AreaKind
 from trygg.core.filters import FilterSet
-from trygg.core.models import Area, Organisation
+from trygg.core.models import Area, Organisation, Place
 from trygg.incidents.choices import Assessment, CategoryGroup, ReportStatus, Resolution
 from trygg.incidents.models import IncidentCategory, PoliceEvent
 
@@ -35,12 +35,17 @@ def _descendant_ids(area: Area) -> set[int]:
 
 
 class ReportFilter(FilterSet):
+    """Filters on what the user is shown: text and place match the blurred values (``shown_*``),
+    so a partner cannot find a report by a description or place that is withheld from them."""
+
+    q = forms.CharField(label=_("Search"), max_length=200)
     since = forms.DateField(label=_("From"), widget=DATE)
     until = forms.DateField(label=_("To"), widget=DATE)
     category = forms.ModelChoiceField(
         queryset=IncidentCategory.objects.none(), label=_("Category"), empty_label="—"
     )
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"), empty_label="—")
+    place = forms.ModelChoiceField(queryset=Place.objects.none(), label=_("Place"), empty_label="—")
     status = forms.ChoiceField(label=_("Status"))
     assessment = forms.ChoiceField(label=_("Assessment"))
     lookups = {"status": "status", "assessment": "assessment", "category": "category"}
@@ -71,8 +76,22 @@ class ReportFilter(FilterSet):
             .only("pk", "name")
             .order_by("kind", "name")
         )
+        self.fields["place"].queryset = (
+            Place.objects.restrict(self.user, VIEW).only("pk", "name").order_by("name")
+        )
         self.fields["status"].choices = [("", "—"), *ReportStatus.choices]
         self.fields["assessment"].choices = [("", "—"), *Assessment.choices]
+
+    def filter_q(self, queryset, value):
+        return queryset.filter(
+            Q(shown_description__icontains=value)
+            | Q(shown_address__icontains=value)
+            | Q(shown_place_name__icontains=value)
+            | Q(category__name__icontains=value)
+        )
+
+    def filter_place(self, queryset, place):
+        return queryset.filter(shown_place_id=place.pk)
 
     def filter_since(self, queryset, value):
         return queryset.filter(occurred_at__gte=_start_of(value))
@@ -117,7 +136,7 @@ SUMMARY_CHOICES = [
 class PoliceEventFilter(FilterSet):
     q = forms.CharField(label=_("Search"))
     kommun = forms.ModelChoiceField(
-        queryset=Area.objects.none(), label=_("Municipality"), empty_label="—"
+        queryset=Area.objects.none(), label=_("Municipality"), empty_label=_("The whole country")
     )
     event_type = forms.ChoiceField(label=_("Type"))
     since = forms.DateField(label=_("From"), widget=DATE)

@@ -75,6 +75,7 @@ class ReportForm(forms.Form):
         ),
     )
 
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     checked_text = forms.BooleanField(
         label=_("I have read the text again: it identifies no one."),
         required=False,
@@ -166,6 +167,7 @@ class ReportForm(forms.Form):
             "lon": data.get("lon"),
             "assessment": data["assessment"],
             "description": data.get("description") or "",
+            "client_key": data.get("client_key") or "",
         }
 
 

@@ -157,6 +157,11 @@ class IncidentReport(OrganisationOwned):
         verbose_name=_("import"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # A report written offline on a phone is sent when the network returns, perhaps twice: the
+    # key the phone gives each report makes the second sending find the first.
+    client_key = models.CharField(
+        _("key from the device"), max_length=64, blank=True, editable=False
+    )
 
     area_field = "area"
 
@@ -186,6 +191,12 @@ class IncidentReport(OrganisationOwned):
                 | (Q(lat__gte=-90) & Q(lat__lte=90) & Q(lon__gte=-180) & Q(lon__lte=180)),
                 name="incidentreport_coordinates_valid",
                 violation_error_message=_("Latitude and longitude must both be given and valid."),
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "client_key"],
+                condition=~Q(client_key=""),
+                name="incidentreport_client_key_unique",
+                violation_error_message=_("This report has already been sent."),
             ),
             models.UniqueConstraint(
                 fields=["organisation", "external_ref"],

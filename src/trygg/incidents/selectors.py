@@ -37,6 +37,9 @@ from django.db.models import (
 from django.db.models.functions import TruncHour
 
 from trygg.core.access import REPORT, VIEW, scope_for
+from trygg.core.choices import AreaKind
+from trygg.core.models import Area
+from trygg.incidents.choices import ReportStatus
 from trygg.incidents.models import IncidentCategory, IncidentReport, PoliceEvent
 
 # Boundaries are large GeoJSON documents; lists and pages never need them.
@@ -146,6 +149,47 @@ def report_can_review(user, report: IncidentReport) -> bool:
     )
 
 
+def next_report_to_review(user, *, after: IncidentReport | None = None) -> IncidentReport | None:
+    """Nästa rapport att granska: the oldest new report the user may review, other than ``after``."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return None
+    queryset = IncidentReport.objects.filter(status=ReportStatus.NY)
+    if not scope.is_superuser:
+        queryset = queryset.filter(IncidentReport.review_q(scope))
+    if after is not None:
+        queryset = queryset.exclude(pk=after.pk)
+    return queryset.order_by("created_at", "pk").only("pk").first()
+
+
+def report_map(report: IncidentReport) -> dict | None:
+    """What the map on a report's page draws: its area's boundary and its position (or its
+    place's). None for a report the viewer sees blurred: partners get no position."""
+    from django.conf import settings
+
+    if not getattr(report, "detail", False):
+        return None
+    point = None
+    if report.shown_lat is not None and report.shown_lon is not None:
+        point = [report.shown_lat, report.shown_lon]
+    elif report.place_id is not None and report.place.lat is not None:
+        point = [report.place.lat, report.place.lon]
+    # The report's area, or the nearest enclosing area that has a boundary (a kommundel drawn
+    # without one sits in its kommun): without base tiles the outline is what places the point.
+    area, geometry = report.area if report.area_id is not None else None, None
+    while area is not None and geometry is None:
+        geometry = area.geometry
+        area = area.parent
+    if point is None and geometry is None:
+        return None
+    features = [{"type": "Feature", "geometry": geometry, "properties": {}}] if geometry else []
+    return {
+        "area": {"type": "FeatureCollection", "features": features},
+        "point": point,
+        "tiles": settings.MAP_TILE_URL or None,
+    }
+
+
 def report_status_counts(queryset: QuerySet[IncidentReport]) -> dict[str, int]:
     """How many of the (already restricted and filtered) reports have each status."""
     counts = dict(
@@ -209,6 +253,22 @@ def police_event_list(user) -> QuerySet[PoliceEvent]:
         .select_related("kommun", "county")
         .defer("kommun__geometry", "county__geometry")
     )
+
+
+def home_kommun_area(user) -> Area | None:
+    """The kommun of the user's own organisation (walking up from a stadsdel), or None for a user
+    whose organisations lie in no kommun: the page of police events opens there."""
+    areas = Area.objects.filter(
+        pk__in=user.memberships.filter(is_active=True).values("organisation__area_id")
+    ).order_by("pk")
+    for area in areas:
+        seen = set()
+        while area is not None and area.pk not in seen:
+            if area.kind == AreaKind.KOMMUN:
+                return area
+            seen.add(area.pk)
+            area = area.parent
+    return None
 
 
 def police_events_for_kommun(

@@ -300,9 +300,19 @@ def report_create(
     import_batch: ImportBatch | None = None,
     is_generated: bool = False,
     reporter=ACTOR,
+    client_key: str = "",
 ) -> IncidentReport:
-    """File a händelserapport. The reporter is the actor unless given (imports: None)."""
+    """File a händelserapport. The reporter is the actor unless given (imports: None).
+
+    ``client_key`` is the device's key for a report written offline: sending the same report
+    again returns the report already filed instead of a second one.
+    """
     require(actor, REPORT, organisation.pk)
+    client_key = (client_key or "").strip()[:64]
+    if client_key and getattr(actor, "pk", None):
+        sent = IncidentReport.objects.filter(reporter=actor, client_key=client_key).first()
+        if sent is not None:
+            return sent
     report = IncidentReport(
         organisation=organisation,
         category=category,
@@ -318,6 +328,7 @@ def report_create(
         import_batch=import_batch,
         is_generated=is_generated,
         reporter=(actor if getattr(actor, "pk", None) else None) if reporter is ACTOR else reporter,
+        client_key=client_key if getattr(actor, "pk", None) else "",
     )
     _check_report(report, new_category=True)
     report.area = _derive_area(report, area)

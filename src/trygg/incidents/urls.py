@@ -7,6 +7,7 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.ReportListView.as_view(), name="report_list"),
     path("ny/", views.report_create, name="report_create"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("importera/", views.report_import, name="report_import"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/granska/", views.report_review, name="report_review"),

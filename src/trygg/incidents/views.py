@@ -71,6 +71,9 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
     table_class = ReportTable
     template_name = "incidents/report_list.html"
     title = gettext_lazy("Incident reports")
+    empty_text = gettext_lazy(
+        "There are no incident reports yet. File the first one from the field, or import a file."
+    )
     export_name = "handelserapporter"
 
     def dispatch(self, request, *args, **kwargs):
@@ -101,6 +104,18 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
             actions.append((reverse("incidents:police_event_list"), _("Police events")))
         context["extra_actions"] = actions
         return context
+
+
+def service_worker(request):
+    """The report form's service worker, served under /handelser/ so that it may keep the form."""
+    from django.contrib.staticfiles import finders
+    from django.http import HttpResponse
+
+    with open(finders.find("incidents/sw.js"), encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/handelser/"
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required
@@ -147,6 +162,10 @@ def _detail_context(request, report, review_form=None):
         "title": str(report),
         "can_review": can_review,
         "review_form": review_form if can_review else None,
+        "next_to_review": selectors.next_report_to_review(request.user, after=report)
+        if can_review
+        else None,
+        "map_data": selectors.report_map(report),
     }
 
 
@@ -181,6 +200,9 @@ def report_review(request, pk):
             _error_form(form, error)
         else:
             messages.success(request, _("The report was saved."))
+            following = selectors.next_report_to_review(request.user, after=report)
+            if following is not None and request.POST.get("then") == "next":
+                return redirect("incidents:report_detail", pk=following.pk)
             return redirect("incidents:report_detail", pk=report.pk)
     return render(
         request,
@@ -240,6 +262,9 @@ class CategoryListView(RestrictedListView):
     table_class = CategoryTable
     template_name = "incidents/category_list.html"
     title = gettext_lazy("Incident categories")
+    empty_text = gettext_lazy(
+        "There are no categories yet: add the default set or a category of your own."
+    )
     export_name = "handelsekategorier"
 
     def dispatch(self, request, *args, **kwargs):
@@ -346,6 +371,10 @@ class PoliceEventListView(ExportColumnsMixin, RestrictedListView):
     table_class = PoliceEventTable
     template_name = "incidents/police_event_list.html"
     title = gettext_lazy("Police events")
+    empty_text = gettext_lazy(
+        "There are no police events here. They are fetched from the police every hour; "
+        "choose the whole country to see all."
+    )
     export_name = "polisens_handelser"
 
     def dispatch(self, request, *args, **kwargs):
@@ -356,9 +385,19 @@ class PoliceEventListView(ExportColumnsMixin, RestrictedListView):
     def base_queryset(self):
         return selectors.police_event_list(self.request.user)
 
+    def get_filterset(self):
+        """The page opens on the user's own kommun; "Hela landet" (an empty choice) shows all."""
+        data = self.request.GET.copy()
+        if "kommun" not in data:
+            home = selectors.home_kommun_area(self.request.user)
+            if home is not None:
+                data["kommun"] = str(home.pk)
+        return self.filterset_class(data or None, user=self.request.user)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["outcomes"] = selectors.police_event_outcome_counts(self.filtered_queryset())
+        context["clear_filters_url"] = "?kommun="  # no filter at all means the user's kommun
         return context
 
 

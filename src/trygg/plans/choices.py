@@ -48,3 +48,12 @@ class Fulfilment(models.TextChoices):
     MET = "met", _("Met")
     NOT_MET = "not_met", _("Not met")
     NO_OUTCOME = "no_outcome", _("No outcome yet")
+
+
+class TargetSource(models.TextChoices):
+    """Where a target's outcome comes from: typed by a person, or computed by Trygg."""
+
+    TYPED = "typed", _("Entered by hand")
+    MEETINGS = "meetings", _("Held meetings of forums")
+    INDICATOR = "indicator", _("An indicator series")
+    REPORTS = "reports", _("Incident reports")

@@ -194,9 +194,61 @@ class QuickStatusForm(forms.Form):
 
 
 class TargetForm(forms.ModelForm):
+    """A target, and what Trygg counts for its outcome when it can (plans.targets)."""
+
     class Meta:
         model = Target
-        fields = ["description", "comparison", "value", "unit", "period"]
+        fields = [
+            "description",
+            "comparison",
+            "value",
+            "unit",
+            "period",
+            "source",
+            "forums",
+            "per_forum",
+            "series",
+            "series_category",
+            "area",
+            "report_category",
+        ]
+
+    def __init__(self, *args, user, measure: Measure, **kwargs):
+        from django.db.models import Q
+
+        from trygg.forums.models import Forum
+        from trygg.incidents.models import IncidentCategory
+        from trygg.stats.models import IndicatorSeries
+
+        super().__init__(*args, **kwargs)
+        organisation_id = measure.organisation_id
+        self.fields["forums"].queryset = (
+            Forum.objects.restrict(user, VIEW)
+            .filter(Q(organisation_id=organisation_id) | Q(member_organisations=organisation_id))
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["forums"].required = False
+        self.fields["series"].queryset = (
+            IndicatorSeries.objects.restrict(user, VIEW)
+            .filter(Q(organisation_id=organisation_id) | Q(is_public=True))
+            .order_by("name")
+        )
+        self.fields["area"].queryset = Area.objects.restrict(user, VIEW).filter(
+            organisation_id=organisation_id
+        )
+        self.fields["report_category"].queryset = IncidentCategory.objects.filter(
+            organisation_id=organisation_id
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        source = data.get("source")
+        if source == "meetings" and not data.get("forums"):
+            self.add_error("forums", _("Choose the forums whose meetings are counted."))
+        if source == "indicator" and not data.get("series"):
+            self.add_error("series", _("A target read from a series needs the series."))
+        return data
 
 
 class OutcomeForm(forms.ModelForm):

@@ -28,6 +28,7 @@ from trygg.plans.choices import (
     PreventionType,
     StatusCategory,
     TargetPeriod,
+    TargetSource,
 )
 
 DIARIENUMMER_RE = r"^[A-ZÅÄÖ]{2,10}[- ]\d{4}[-/ ]\d{1,6}$"
@@ -535,12 +536,72 @@ class Target(OrganisationOwned):
     period = models.CharField(
         _("period"), max_length=16, choices=TargetPeriod.choices, default=TargetPeriod.YEAR
     )
+    source = models.CharField(
+        _("outcome from"),
+        max_length=16,
+        choices=TargetSource.choices,
+        default=TargetSource.TYPED,
+        help_text=_(
+            "What Trygg can count, it counts: held meetings, an indicator series or incident "
+            "reports. Other outcomes are entered by hand."
+        ),
+    )
+    forums = models.ManyToManyField(
+        "forums.Forum",
+        blank=True,
+        related_name="targets",
+        verbose_name=_("forums"),
+        help_text=_("The forums whose held meetings are counted."),
+    )
+    per_forum = models.BooleanField(
+        _("each forum separately"),
+        default=False,
+        help_text=_('For targets such as "at least 6 meetings per working group".'),
+    )
+    series = models.ForeignKey(
+        "stats.IndicatorSeries",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+        verbose_name=_("indicator series"),
+    )
+    series_category = models.CharField(_("category in the series"), max_length=300, blank=True)
+    area = models.ForeignKey(
+        "core.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("area"),
+        help_text=_("The area the series or the reports are read for; empty: the whole kommun."),
+    )
+    report_category = models.ForeignKey(
+        "incidents.IncidentCategory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("report category"),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         ordering = ["measure", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=TargetSource.values),
+                name="target_source_valid",
+                violation_error_message=_("Unknown source of the outcome."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=TargetSource.INDICATOR) | Q(series__isnull=False),
+                name="target_indicator_has_series",
+                violation_error_message=_("A target read from a series needs the series."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description
@@ -548,6 +609,11 @@ class Target(OrganisationOwned):
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
         return _via_measure(scope, action, "measure")
+
+    @property
+    def is_computed(self) -> bool:
+        """Trygg computes the outcome; nobody types it."""
+        return self.source != TargetSource.TYPED
 
     def is_met_by(self, actual) -> bool:
         if self.comparison == Comparison.AT_LEAST:

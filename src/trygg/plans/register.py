@@ -41,7 +41,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
@@ -547,13 +547,33 @@ def skrivelse_answers(measures: list, *, year: int, as_of: dt.date) -> list[Answ
 # Pages
 
 
+#: The columns the page shows; the export carries every column. Fourteen columns do not fit a
+#: desktop screen, and the kind of prevention, "in collaboration", the plan, the organisation and
+#: the target group are filters on the page already.
+PAGE_COLUMNS = ("title", "status", "areas", "period", "parties", "sources", "cost")
+
+
+def _period(measure) -> str:
+    """Start and end in one column on the page: "2022–2023" for whole calendar years, else
+    "2024-03-01 – 2024-06-30"."""
+    starts, ends = measure.starts_on, measure.ends_on
+    if not starts and not ends:
+        return ""
+    if starts and ends and (starts.month, starts.day, ends.month, ends.day) == (1, 1, 12, 31):
+        return str(starts.year) if starts.year == ends.year else f"{starts.year}–{ends.year}"
+    return " – ".join(
+        formats.date_format(day, "SHORT_DATE_FORMAT") if day else "…"
+        for day in (measure.starts_on, measure.ends_on)
+    )
+
+
 class RegisterTable(Table):
     """One column definition for the register page and its CSV/XLSX export."""
 
     default_sort = "title"
     money_keys = frozenset({"cost"})
     money_style = "auto"
-    columns = [
+    export_columns = [
         Column(
             "title",
             pgettext_lazy("register of measures", "Measure"),
@@ -593,6 +613,11 @@ class RegisterTable(Table):
             lambda m: m.organisation.name,
             sort="organisation__name",
         ),
+    ]
+    columns = [
+        *(column for column in export_columns if column.key in PAGE_COLUMNS[:3]),
+        Column("period", gettext_lazy("Period"), _period, sort="starts_on"),
+        *(column for column in export_columns if column.key in PAGE_COLUMNS[4:]),
     ]
 
 

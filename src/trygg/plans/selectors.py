@@ -36,7 +36,6 @@ from trygg.plans.models import (
     Measure,
     MeasureResponsible,
     MeasureStatus,
-    Outcome,
     Plan,
     StatusUpdate,
     Target,
@@ -60,8 +59,16 @@ CATEGORIES = [
 ]
 
 
-def fulfilment(target: Target) -> str:
-    """met / not_met / no_outcome from the latest outcome (outcomes must be prefetched)."""
+def fulfilment(target: Target, user=None) -> str:
+    """met / not_met / no_outcome from the latest outcome (outcomes must be prefetched).
+
+    A computed target (plans.targets) is decided by its latest complete period, counted
+    over what ``user`` may see (everything when None: system work).
+    """
+    if target.is_computed:
+        from trygg.plans.targets import target_result
+
+        return target_result(user=user, target=target, reuse=True).fulfilment
     outcomes = sorted(target.outcomes.all(), key=lambda o: o.period_start)
     if not outcomes:
         return Fulfilment.NO_OUTCOME
@@ -160,7 +167,7 @@ def _summary(head: str, counts: dict[str, int]) -> str:
     return _("%(head)s: %(parts)s") % {"head": head, "parts": parts}
 
 
-def rollup_of(activity_measures: dict[object, list[Measure]]) -> Rollup:
+def rollup_of(activity_measures: dict[object, list[Measure]], user=None) -> Rollup:
     """Roll up measures grouped by activity (key None or the measure for those without)."""
     rollup = Rollup(
         measure_counts={c.value: 0 for c in CATEGORIES},
@@ -182,7 +189,7 @@ def rollup_of(activity_measures: dict[object, list[Measure]]) -> Rollup:
                 own.append(value)
             for target in measure.targets.all():
                 rollup.targets += 1
-                state = fulfilment(target)
+                state = fulfilment(target, user)
                 if state == Fulfilment.MET:
                     rollup.targets_met += 1
                 elif state == Fulfilment.NOT_MET:
@@ -205,6 +212,12 @@ def _group(measures: list[Measure]) -> dict[object, list[Measure]]:
     return groups
 
 
+# What a target's outcome is computed from (plans.targets), fetched with the target.
+TARGETS = Target.objects.select_related(
+    "series", "area", "report_category", "organisation__area"
+).prefetch_related("outcomes")
+
+
 def measures_queryset(user, action: str = VIEW):
     """Measures with everything the plan page shows, in as few queries as possible."""
     return (
@@ -217,7 +230,7 @@ def measures_queryset(user, action: str = VIEW):
             ),
             "areas",
             "places",
-            Prefetch("targets", queryset=Target.objects.prefetch_related("outcomes")),
+            Prefetch("targets", queryset=TARGETS),
         )
         .order_by("order", "pk")
     )
@@ -229,13 +242,12 @@ def plan_rollup(plan: Plan, *, user=None) -> Rollup:
         measures = (
             Measure.objects.filter(plan=plan)
             .select_related("status")
-            .prefetch_related(
-                Prefetch("targets", queryset=Target.objects.prefetch_related("outcomes"))
-            )
+            .select_related("plan")
+            .prefetch_related(Prefetch("targets", queryset=TARGETS))
         )
     else:
         measures = measures_queryset(user).filter(plan=plan)
-    return rollup_of(_group(list(measures)))
+    return rollup_of(_group(list(measures)), user)
 
 
 @dataclass
@@ -294,7 +306,9 @@ def plan_view(user, plan: Plan, *, filters=None) -> PlanView:
         own = by_activity.get(activity.pk, [])
         if filtering and not own:
             continue
-        view = ActivityView(activity, own, rollup_of({activity.pk: own}), activity_category(own))
+        view = ActivityView(
+            activity, own, rollup_of({activity.pk: own}, user), activity_category(own)
+        )
         by_focus.setdefault(activity.focus_area_id, []).append(view)
     focus_views = []
     for focus_area in focus_areas:
@@ -302,12 +316,14 @@ def plan_view(user, plan: Plan, *, filters=None) -> PlanView:
         if filtering and not views:
             continue
         focus_views.append(
-            FocusAreaView(focus_area, views, rollup_of({v.activity.pk: v.measures for v in views}))
+            FocusAreaView(
+                focus_area, views, rollup_of({v.activity.pk: v.measures for v in views}, user)
+            )
         )
     if by_focus.get(None):
         views = by_focus[None]
         focus_views.append(
-            FocusAreaView(None, views, rollup_of({v.activity.pk: v.measures for v in views}))
+            FocusAreaView(None, views, rollup_of({v.activity.pk: v.measures for v in views}, user))
         )
     changeable = set(
         Measure.objects.restrict(user, CHANGE).filter(plan=plan).values_list("pk", flat=True)
@@ -321,7 +337,7 @@ def plan_view(user, plan: Plan, *, filters=None) -> PlanView:
         plan=plan,
         focus_areas=focus_views,
         loose_measures=loose,
-        rollup=rollup_of(_group(measures)),
+        rollup=rollup_of(_group(measures), user),
         changeable_measure_ids=changeable,
         can_change_plan=can_change_plan,
         can_delete=can_delete,
@@ -352,17 +368,11 @@ def timeline(user, measure: Measure):
     )
 
 
-def targets_with_fulfilment(user, measure: Measure) -> list[tuple[Target, str, list[Outcome]]]:
-    targets = (
-        Target.objects.restrict(user, VIEW)
-        .filter(measure=measure)
-        .prefetch_related("outcomes")
-        .order_by("order", "pk")
-    )
-    return [
-        (t, fulfilment(t), sorted(t.outcomes.all(), key=lambda o: o.period_start, reverse=True))
-        for t in targets
-    ]
+def targets_with_fulfilment(user, measure: Measure):
+    """The measure's targets with their outcomes, computed or typed (plans.targets)."""
+    from trygg.plans.targets import targets_for_measure
+
+    return targets_for_measure(user=user, measure=measure)
 
 
 def _responsible_kind(responsible: MeasureResponsible) -> str:

@@ -77,7 +77,20 @@ MEASURE_FIELDS = [
 ]
 MEASURE_M2M = ["areas", "places"]
 STATUS_FIELDS = ["name", "category", "default_progress", "order"]
-TARGET_FIELDS = ["description", "comparison", "value", "unit", "period", "order"]
+TARGET_FIELDS = [
+    "description",
+    "comparison",
+    "value",
+    "unit",
+    "period",
+    "order",
+    "source",
+    "per_forum",
+    "series",
+    "series_category",
+    "area",
+    "report_category",
+]
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -527,8 +540,58 @@ def measure_delete(*, actor, measure: Measure) -> None:
 # Targets and outcomes
 
 
+def _check_target_sources(target: Target, forums: list | None) -> None:
+    """What a computed target counts must be the organisation's own, or shared with it."""
+    from trygg.plans.choices import TargetSource
+
+    errors: dict[str, str] = {}
+    organisation_id = target.organisation_id
+    if target.source == TargetSource.MEETINGS:
+        chosen = forums if forums is not None else list(target.forums.all())
+        if not chosen:
+            errors["forums"] = _("Choose the forums whose meetings are counted.")
+        elif any(
+            f.organisation_id != organisation_id
+            and not f.member_organisations.filter(pk=organisation_id).exists()
+            for f in chosen
+        ):
+            errors["forums"] = _("A forum must be the organisation's own or have it as member.")
+    if (
+        target.source == TargetSource.INDICATOR
+        and target.series_id
+        and target.series.organisation_id != organisation_id
+        and not target.series.is_public
+    ):
+        errors["series"] = _("The series belongs to another organisation.")
+    if target.report_category_id and target.report_category.organisation_id != organisation_id:
+        errors["report_category"] = _("The category belongs to another organisation.")
+    if target.area_id and target.area.organisation_id not in (None, organisation_id):
+        errors["area"] = _("An area must be one of the organisation's areas.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def target_create(*, actor, measure: Measure, description: str, value, **fields: Any) -> Target:
+def target_create(
+    *,
+    actor,
+    measure: Measure,
+    description: str,
+    value: decimal.Decimal | int,
+    comparison: str = "at_least",
+    unit: str = "",
+    period: str = "year",
+    order: int = 0,
+    source: str = "typed",
+    forums: Sequence[Any] = (),
+    per_forum: bool = False,
+    series: Any = None,
+    series_category: str = "",
+    area: Any = None,
+    report_category: Any = None,
+) -> Target:
+    """Add a target (mål) to a measure. A target whose outcome Trygg can compute names
+    what it counts: forums (held meetings), an indicator series, or incident reports."""
     if actor is not None:
         _require_in(actor, Measure.objects.restrict(actor, CHANGE), measure)
     target = Target(
@@ -536,31 +599,85 @@ def target_create(*, actor, measure: Measure, description: str, value, **fields:
         measure=measure,
         description=description,
         value=value,
+        comparison=comparison,
+        unit=unit,
+        period=period,
+        order=order,
+        source=source,
+        per_forum=per_forum,
+        series=series,
+        series_category=series_category,
+        area=area,
+        report_category=report_category,
     )
-    _apply(target, fields, TARGET_FIELDS)
+    forum_list = list(forums)
     save_validated(target)
+    _check_target_sources(target, forum_list)
+    target.forums.set(forum_list)
     record_change(
         actor=actor,
         obj=target,
         action=AuditAction.CREATE,
-        after=snapshot(target, ["measure", "description", *TARGET_FIELDS]),
+        after=snapshot(target, ["measure", "description", *TARGET_FIELDS, "forums"]),
     )
     return target
 
 
 @transaction.atomic
-def target_update(*, actor, target: Target, **fields: Any) -> Target:
+def target_update(
+    *,
+    actor,
+    target: Target,
+    description: str | None = None,
+    value: decimal.Decimal | int | None = None,
+    comparison: str | None = None,
+    unit: str | None = None,
+    period: str | None = None,
+    order: int | None = None,
+    source: str | None = None,
+    forums: Sequence[Any] | None = None,
+    per_forum: bool | None = None,
+    series: Any = ...,
+    series_category: str | None = None,
+    area: Any = ...,
+    report_category: Any = ...,
+) -> Target:
+    """Change a target; only the arguments given change (``...`` leaves a relation alone)."""
     if actor is not None:
         _require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
-    before = snapshot(target, TARGET_FIELDS)
-    if _apply(target, fields, TARGET_FIELDS):
+    before = snapshot(target, [*TARGET_FIELDS, "forums"])
+    given = {
+        "description": description,
+        "value": value,
+        "comparison": comparison,
+        "unit": unit,
+        "period": period,
+        "order": order,
+        "source": source,
+        "per_forum": per_forum,
+        "series_category": series_category,
+    }
+    fields: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    for key, relation in (("series", series), ("area", area), ("report_category", report_category)):
+        if relation is not ...:
+            fields[key] = relation
+    changed = _apply(target, fields, TARGET_FIELDS)
+    forum_list = list(forums) if forums is not None else None
+    if forum_list is not None and {f.pk for f in forum_list} != set(
+        target.forums.values_list("pk", flat=True)
+    ):
+        changed = True
+    if changed:
         save_validated(target)
+        _check_target_sources(target, forum_list)
+        if forum_list is not None:
+            target.forums.set(forum_list)
         record_change(
             actor=actor,
             obj=target,
             action=AuditAction.UPDATE,
             before=before,
-            after=snapshot(target, TARGET_FIELDS),
+            after=snapshot(target, [*TARGET_FIELDS, "forums"]),
         )
     return target
 
@@ -575,9 +692,16 @@ def outcome_record(
     period_label: str = "",
     note: str = "",
 ) -> Outcome:
-    """Record (or correct) the outcome of a target for one period."""
+    """Record (or correct) the outcome of a target for one period.
+
+    Only for what Trygg cannot see: a computed target's outcome is never typed.
+    """
     if actor is not None:
         _require_in(actor, Measure.objects.restrict(actor, CHANGE), target.measure)
+    if target.is_computed:
+        raise ValidationError(
+            {"actual": _("Trygg computes this target's outcome; it cannot be entered by hand.")}
+        )
     if not period_label:
         period_label = period_label_for(target.period, period_start)
     outcome = Outcome.objects.filter(target=target, period_start=period_start).first()

@@ -115,6 +115,9 @@ class PlanListView(RestrictedListView):
     filterset_class = PlanFilter
     table_class = PlanTable
     title = gettext_lazy("Plans")
+    empty_text = gettext_lazy(
+        "There are no plans yet. Import your plan from Word or a spreadsheet, or start a new one."
+    )
     export_name = "planer"
     create_label = gettext_lazy("New plan")
     template_name = "plans/plan_list.html"
@@ -572,7 +575,7 @@ def measure_status(request, pk):
 @login_required
 def target_create(request, pk):
     measure = _measure(request, pk, CHANGE)
-    form = TargetForm(request.POST or None)
+    form = TargetForm(request.POST or None, user=request.user, measure=measure)
     if request.method == "POST" and form.is_valid():
         try:
             services.target_create(actor=request.user, measure=measure, **form.cleaned_data)
@@ -653,6 +656,7 @@ class StatusListView(RestrictedListView):
     model = MeasureStatus
     table_class = StatusTable
     title = gettext_lazy("Statuses of measures")
+    empty_text = gettext_lazy("There are no statuses yet.")
     export_name = "statusar"
     create_label = gettext_lazy("New status")
 

@@ -19,3 +19,24 @@ class FishboneCategory(models.TextChoices):
     PLACE = "place", _("Place and physical environment")
     ORGANISATION = "organisation", _("Organisation and routines")
     SOCIETY = "society", _("Society and norms")
+
+
+class ProblemStatus(models.TextChoices):
+    """Where a prioritised problem stands: worked on, watched, or solved and off the list."""
+
+    AKTIVT = "aktivt", _("Active")
+    BEVAKAS = "bevakas", _("Monitored")
+    LOST = "lost", _("Solved")
+
+
+class SourceKind(models.TextChoices):
+    """The kinds of source a lägesbild is built on (lag 2023:196 §4), quantitative and
+    qualitative."""
+
+    REPORTED_CRIME = "reported_crime", _("Reported crime")
+    POLICE_EVENTS = "police_events", _("Police events")
+    INCIDENT_REPORTS = "incident_reports", _("Incident reports")
+    SURVEY = "survey", _("Survey")
+    STAFF_DIALOGUE = "staff_dialogue", _("Staff dialogue")
+    PARTNER_PICTURE = "partner_picture", _("A partner's situation picture")
+    OTHER = "other", _("Other source")

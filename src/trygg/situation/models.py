@@ -11,6 +11,7 @@ from the same picture. Partners may view it; only the owner changes it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW, Scope
 from trygg.core.models import OrganisationOwned, Partnership
-from trygg.situation.choices import FishboneCategory, PictureState
+from trygg.plans.models import diarienummer_validator
+from trygg.situation.choices import FishboneCategory, PictureState, ProblemStatus, SourceKind
 
 
 def partner_ids(scope: Scope) -> frozenset[int]:
@@ -56,6 +58,45 @@ class SituationPicture(OrganisationOwned):
     state = models.CharField(
         _("state"), max_length=16, choices=PictureState.choices, default=PictureState.UTKAST
     )
+    period_start = models.DateField(
+        _("period from"), null=True, blank=True, help_text=_("The first day the data covers.")
+    )
+    period_end = models.DateField(
+        _("period to"), null=True, blank=True, help_text=_("The last day the data covers.")
+    )
+    consequences = models.TextField(
+        _("consequences"),
+        blank=True,
+        help_text=_("What the crime and the insecurity cost people, places and the kommun."),
+    )
+    coverage_note = models.TextField(
+        _("areas without data"),
+        blank=True,
+        help_text=_(
+            "The law asks for the kommun's whole geographic area: name any area the picture "
+            "lacks data for, and why."
+        ),
+    )
+    decided_by = models.CharField(
+        _("decided by"), max_length=200, blank=True, help_text=_("E.g. Kommunstyrelsen.")
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    diarienummer = models.CharField(
+        _("reference number"),
+        max_length=40,
+        blank=True,
+        validators=[diarienummer_validator],
+        help_text=_("E.g. KFKS-2024-00431."),
+    )
+    plan = models.ForeignKey(
+        "plans.Plan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="situation_pictures",
+        verbose_name=_("action plan"),
+        help_text=_("The action plan (åtgärdsplan) built on this situation picture."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -81,6 +122,13 @@ class SituationPicture(OrganisationOwned):
                 name="situationpicture_state_valid",
                 violation_error_message=_("Unknown state."),
             ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="situationpicture_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,6 +146,135 @@ class SituationPicture(OrganisationOwned):
         from django.urls import reverse
 
         return reverse("situation:picture_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.plan_id
+            and self.organisation_id
+            and self.plan.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"plan": _("The plan belongs to another organisation.")})
+
+
+class PictureSource(OrganisationOwned):
+    """Källa i lägesbilden: one source the picture is built on – a statistics series, the
+    police's events, the incident reports, or a qualitative source such as a
+    medarbetardialog or a partner's own lägesbild – with what it showed."""
+
+    picture = models.ForeignKey(
+        SituationPicture,
+        on_delete=models.CASCADE,
+        related_name="sources",
+        verbose_name=_("situation picture"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=SourceKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    provider = models.CharField(
+        _("provided by"), max_length=200, blank=True, help_text=_("E.g. Polisen, LPO Nacka.")
+    )
+    findings = models.TextField(_("what it shows"), blank=True)
+    collected_on = models.DateField(_("collected on"), null=True, blank=True)
+    series = models.ForeignKey(
+        "stats.IndicatorSeries",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("statistics series"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["picture", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values),
+                name="picturesource_kind_valid",
+                violation_error_message=_("Unknown kind of source."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="picturesource_has_title",
+                violation_error_message=_("A source needs a title."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_qualitative(self) -> bool:
+        return self.kind in (SourceKind.STAFF_DIALOGUE, SourceKind.PARTNER_PICTURE)
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        if action != VIEW:
+            return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
+        return _shared_q(scope, action)
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.picture_id
+            and self.organisation_id
+            and self.picture.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {"picture": _("The situation picture belongs to another organisation.")}
+            )
+
+
+class CoordinationFunction(OrganisationOwned):
+    """Samordningsfunktion (lag 2023:196 §3): who coordinates the kommun's
+    crime-prevention work, e.g. a säkerhetsstrateg at kommunledningskontoret."""
+
+    title = models.CharField(_("function"), max_length=200, help_text=_("E.g. Säkerhetsstrateg."))
+    unit = models.CharField(
+        _("unit"), max_length=200, blank=True, help_text=_("E.g. Kommunledningskontoret.")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
+    diarienummer = models.CharField(
+        _("reference number"),
+        max_length=40,
+        blank=True,
+        validators=[diarienummer_validator],
+        help_text=_("E.g. KFKS-2024-00431."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("coordination function")
+        verbose_name_plural = _("coordination functions")
+        ordering = ["organisation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                name="coordinationfunction_one_per_organisation",
+                violation_error_message=_("The organisation already has a coordination function."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.unit}" if self.unit else self.title
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        if action != VIEW:
+            return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
+        return _shared_q(scope, action)
 
 
 class Problem(OrganisationOwned):
@@ -123,6 +300,10 @@ class Problem(OrganisationOwned):
     places = models.ManyToManyField(
         "core.Place", blank=True, related_name="+", verbose_name=_("places")
     )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProblemStatus.choices, default=ProblemStatus.AKTIVT
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -145,6 +326,11 @@ class Problem(OrganisationOwned):
                 condition=Q(priority__gte=1) & Q(priority__lte=99),
                 name="problem_priority_1_to_99",
                 violation_error_message=_("The priority must be between 1 and 99."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProblemStatus.values),
+                name="problem_status_valid",
+                violation_error_message=_("Unknown status."),
             ),
         ]
 
@@ -170,6 +356,51 @@ class Problem(OrganisationOwned):
             raise ValidationError(
                 {"situation_picture": _("The situation picture belongs to another organisation.")}
             )
+
+
+class ProblemStatusChange(OrganisationOwned):
+    """Statusändring för ett problem: one entry in its history, e.g. "the open drug scene at
+    the square is solved and removed from the list" (date, status, note, author)."""
+
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("problem")
+    )
+    on = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=16, choices=ProblemStatus.choices)
+    previous_status = models.CharField(
+        _("previous status"), max_length=16, choices=ProblemStatus.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    access_q_is_multivalued = True
+
+    class Meta:
+        verbose_name = _("problem status change")
+        verbose_name_plural = _("problem status changes")
+        ordering = ["problem", "-on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProblemStatus.values),
+                name="problemstatuschange_status_valid",
+                violation_error_message=_("Unknown status."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_status_display()}"
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return _shared_q(scope, action, area_field="problem__areas")
 
 
 class CauseAnalysis(OrganisationOwned):
@@ -271,6 +502,15 @@ class ProblemMeasure(OrganisationOwned):
         on_delete=models.CASCADE,
         related_name="problem_links",
         verbose_name=_("measure"),
+    )
+    cause = models.CharField(
+        _("cause addressed"),
+        max_length=32,
+        choices=FishboneCategory.choices,
+        blank=True,
+        help_text=_(
+            "The bone of the cause analysis the measure works on; empty: the whole problem."
+        ),
     )
     note = models.CharField(_("how it addresses the problem"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

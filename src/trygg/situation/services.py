@@ -24,11 +24,51 @@ from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation, Place
 from trygg.core.services import require, save_validated
 from trygg.situation import rollup
-from trygg.situation.choices import FishboneCategory
-from trygg.situation.models import CauseAnalysis, Problem, ProblemMeasure, SituationPicture
+from trygg.situation.choices import FishboneCategory, ProblemStatus
+from trygg.situation.models import (
+    CauseAnalysis,
+    CoordinationFunction,
+    PictureSource,
+    Problem,
+    ProblemMeasure,
+    ProblemStatusChange,
+    SituationPicture,
+)
 
-PICTURE_FIELDS = ["year", "title", "summary", "state"]
-PROBLEM_FIELDS = ["situation_picture", "title", "description", "priority", "areas", "places"]
+PICTURE_FIELDS = [
+    "year",
+    "title",
+    "summary",
+    "state",
+    "period_start",
+    "period_end",
+    "consequences",
+    "coverage_note",
+    "decided_by",
+    "decided_on",
+    "diarienummer",
+    "plan",
+]
+PROBLEM_FIELDS = [
+    "situation_picture",
+    "title",
+    "description",
+    "priority",
+    "areas",
+    "places",
+    "status",
+    "status_since",
+]
+SOURCE_FIELDS = ["kind", "title", "provider", "findings", "collected_on", "series", "order"]
+FUNCTION_FIELDS = [
+    "title",
+    "unit",
+    "person",
+    "contact",
+    "appointed_on",
+    "decided_by",
+    "diarienummer",
+]
 ANALYSIS_FIELDS = ["victim", "offender", "place", "causes", "conclusion"]
 
 
@@ -44,6 +84,14 @@ def picture_create(
     title: str,
     summary: str = "",
     state: str = "utkast",
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    consequences: str = "",
+    coverage_note: str = "",
+    decided_by: str = "",
+    decided_on: dt.date | None = None,
+    diarienummer: str = "",
+    plan: Any = None,
 ) -> SituationPicture:
     require(actor, ADD, organisation.pk, whole_organisation=True)
     picture = SituationPicture(
@@ -52,6 +100,14 @@ def picture_create(
         title=title.strip(),
         summary=summary.strip(),
         state=state,
+        period_start=period_start,
+        period_end=period_end,
+        consequences=consequences.strip(),
+        coverage_note=coverage_note.strip(),
+        decided_by=decided_by.strip(),
+        decided_on=decided_on,
+        diarienummer=diarienummer.strip(),
+        plan=plan,
     )
     save_validated(picture)
     record_change(
@@ -63,14 +119,53 @@ def picture_create(
     return picture
 
 
+_UNSET: Any = object()
+
+
 @transaction.atomic
-def picture_update(*, actor, picture: SituationPicture, **fields: Any) -> SituationPicture:
+def picture_update(
+    *,
+    actor,
+    picture: SituationPicture,
+    year: int | None = None,
+    title: str | None = None,
+    summary: str | None = None,
+    state: str | None = None,
+    period_start: dt.date | None = _UNSET,
+    period_end: dt.date | None = _UNSET,
+    consequences: str | None = None,
+    coverage_note: str | None = None,
+    decided_by: str | None = None,
+    decided_on: dt.date | None = _UNSET,
+    diarienummer: str | None = None,
+    plan: Any = _UNSET,
+) -> SituationPicture:
+    """Change the lägesbild; arguments left out keep their value (dates and the plan may
+    be set to None to clear them)."""
     require(actor, CHANGE, picture.organisation_id, whole_organisation=True)
     before = snapshot(picture, PICTURE_FIELDS)
-    for key, value in fields.items():
-        if key not in PICTURE_FIELDS:
-            raise ValueError(key)
-        setattr(picture, key, value.strip() if isinstance(value, str) else value)
+    given: dict[str, Any] = {
+        "year": year,
+        "title": title,
+        "summary": summary,
+        "state": state,
+        "consequences": consequences,
+        "coverage_note": coverage_note,
+        "decided_by": decided_by,
+        "diarienummer": diarienummer,
+    }
+    for key, value in given.items():
+        if value is not None:
+            setattr(picture, key, value.strip() if isinstance(value, str) else value)
+    nullable = {
+        "period_start": period_start,
+        "period_end": period_end,
+        "decided_on": decided_on,
+        "plan": plan,
+    }
+    for key, value in nullable.items():
+        if value is not _UNSET:
+            setattr(picture, key, value)
     save_validated(picture)
     record_change(
         actor=actor,
@@ -92,6 +187,144 @@ def picture_delete(*, actor, picture: SituationPicture) -> None:
         before=snapshot(picture, PICTURE_FIELDS),
     )
     picture.delete()
+
+
+# Sources of the lägesbild
+
+
+@transaction.atomic
+def picture_source_create(
+    *,
+    actor,
+    picture: SituationPicture,
+    kind: str,
+    title: str,
+    provider: str = "",
+    findings: str = "",
+    collected_on: dt.date | None = None,
+    series: Any = None,
+    order: int | None = None,
+) -> PictureSource:
+    """Record a source of the lägesbild, quantitative (a series) or qualitative (a
+    medarbetardialog, a partner's own picture)."""
+    require(actor, CHANGE, picture.organisation_id, whole_organisation=True)
+    if order is None:
+        order = (picture.sources.aggregate(m=Max("order"))["m"] or 0) + 1
+    source = PictureSource(
+        organisation_id=picture.organisation_id,
+        picture=picture,
+        kind=kind,
+        title=title.strip(),
+        provider=provider.strip(),
+        findings=findings.strip(),
+        collected_on=collected_on,
+        series=series,
+        order=order,
+    )
+    _check_series(source)
+    save_validated(source)
+    record_change(
+        actor=actor,
+        obj=source,
+        action=AuditAction.CREATE,
+        after=snapshot(source, ["picture", *SOURCE_FIELDS]),
+    )
+    return source
+
+
+def _check_series(source: PictureSource) -> None:
+    series = source.series
+    if (
+        series is not None
+        and series.organisation_id != source.organisation_id
+        and not series.is_public
+    ):
+        raise ValidationError({"series": _("The series belongs to another organisation.")})
+
+
+@transaction.atomic
+def picture_source_update(
+    *,
+    actor,
+    source: PictureSource,
+    kind: str,
+    title: str,
+    provider: str = "",
+    findings: str = "",
+    collected_on: dt.date | None = None,
+    series: Any = None,
+) -> PictureSource:
+    require(actor, CHANGE, source.organisation_id, whole_organisation=True)
+    before = snapshot(source, SOURCE_FIELDS)
+    source.kind = kind
+    source.title = title.strip()
+    source.provider = provider.strip()
+    source.findings = findings.strip()
+    source.collected_on = collected_on
+    source.series = series
+    _check_series(source)
+    save_validated(source)
+    record_change(
+        actor=actor,
+        obj=source,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(source, SOURCE_FIELDS),
+    )
+    return source
+
+
+@transaction.atomic
+def picture_source_delete(*, actor, source: PictureSource) -> None:
+    require(actor, CHANGE, source.organisation_id, whole_organisation=True)
+    record_change(
+        actor=actor,
+        obj=source,
+        action=AuditAction.DELETE,
+        before=snapshot(source, ["picture", *SOURCE_FIELDS]),
+    )
+    source.delete()
+
+
+# The samordningsfunktion
+
+
+@transaction.atomic
+def coordination_function_set(
+    *,
+    actor,
+    organisation: Organisation,
+    title: str,
+    unit: str = "",
+    person: Any = None,
+    contact: str = "",
+    appointed_on: dt.date | None = None,
+    decided_by: str = "",
+    diarienummer: str = "",
+) -> CoordinationFunction:
+    """Name (or rename) the organisation's samordningsfunktion (lag 2023:196 §3)."""
+    require(actor, CHANGE, organisation.pk, whole_organisation=True)
+    function = CoordinationFunction.objects.filter(organisation=organisation).first()
+    created = function is None
+    if function is None:
+        function = CoordinationFunction(organisation=organisation)
+    before = {} if created else snapshot(function, FUNCTION_FIELDS)
+    function.title = title.strip()
+    function.unit = unit.strip()
+    function.person = person
+    function.contact = contact.strip()
+    function.appointed_on = appointed_on
+    function.decided_by = decided_by.strip()
+    function.diarienummer = diarienummer.strip()
+    save_validated(function)
+    record_change(
+        actor=actor,
+        obj=function,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        before=before,
+        after=snapshot(function, FUNCTION_FIELDS),
+    )
+    return function
 
 
 # Problems
@@ -133,6 +366,8 @@ def problem_create(
     priority: int = 1,
     areas: Iterable[Area] = (),
     places: Iterable[Place] = (),
+    status: str = ProblemStatus.AKTIVT,
+    status_since: dt.date | None = None,
 ) -> Problem:
     organisation_id = situation_picture.organisation_id
     areas, places = list(areas), list(places)
@@ -145,14 +380,62 @@ def problem_create(
         title=title.strip(),
         description=description.strip(),
         priority=priority,
+        status=status,
+        status_since=status_since or timezone.localdate(),
     )
     save_validated(problem)
     problem.areas.set(areas)
     problem.places.set(places)
+    _history(actor, problem, "", problem.status_since, "")
     record_change(
         actor=actor, obj=problem, action=AuditAction.CREATE, after=snapshot(problem, PROBLEM_FIELDS)
     )
     return problem
+
+
+def _history(actor, problem: Problem, previous: str, on: dt.date, note: str) -> None:
+    save_validated(
+        ProblemStatusChange(
+            organisation_id=problem.organisation_id,
+            problem=problem,
+            on=on,
+            status=problem.status,
+            previous_status=previous,
+            note=note.strip(),
+            author=actor if getattr(actor, "pk", None) else None,
+        )
+    )
+
+
+@transaction.atomic
+def problem_set_status(
+    *, actor, problem: Problem, status: str, on: dt.date | None = None, note: str = ""
+) -> ProblemStatusChange:
+    """Move a problem to aktivt, bevakas or löst, and keep the step in its history: a
+    solved problem leaves the list of problems (and its places the list of problem places)
+    but stays in the history with the date and the reason."""
+    require(actor, CHANGE, problem.organisation_id)
+    _may_change_problem_in(actor, problem.organisation_id, list(problem.areas.all()), CHANGE)
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    if status == problem.status:
+        raise ValidationError({"status": _("The problem already has this status.")})
+    previous = problem.status
+    before = snapshot(problem, ["status", "status_since"])
+    problem.status = status
+    problem.status_since = on
+    save_validated(problem)
+    _history(actor, problem, previous, on, note)
+    record_change(
+        actor=actor,
+        obj=problem,
+        action=AuditAction.STATUS,
+        before=before,
+        after=snapshot(problem, ["status", "status_since"]),
+        note=note,
+    )
+    return problem.status_changes.order_by("-id").first()
 
 
 @transaction.atomic
@@ -164,8 +447,8 @@ def problem_update(*, actor, problem: Problem, **fields: Any) -> Problem:
     areas = fields.pop("areas", None)
     places = fields.pop("places", None)
     for key, value in fields.items():
-        if key not in PROBLEM_FIELDS:
-            raise ValueError(key)
+        if key not in PROBLEM_FIELDS or key in ("status", "status_since"):
+            raise ValueError(key)  # the status changes through problem_set_status
         setattr(problem, key, value.strip() if isinstance(value, str) else value)
     if areas is not None or places is not None:
         new_areas = list(areas) if areas is not None else list(problem.areas.all())
@@ -254,7 +537,9 @@ def cause_analysis_save(
 
 
 @transaction.atomic
-def problem_measure_link(*, actor, problem: Problem, measure, note: str = "") -> ProblemMeasure:
+def problem_measure_link(
+    *, actor, problem: Problem, measure: Any, note: str = "", cause: str = ""
+) -> ProblemMeasure:
     """Record that a measure of the åtgärdsplan addresses the problem."""
     from trygg.plans.models import Measure
 
@@ -266,14 +551,18 @@ def problem_measure_link(*, actor, problem: Problem, measure, note: str = "") ->
     ):
         raise ValidationError({"measure": _("Choose a measure you can see.")})
     link = ProblemMeasure(
-        organisation_id=problem.organisation_id, problem=problem, measure=measure, note=note.strip()
+        organisation_id=problem.organisation_id,
+        problem=problem,
+        measure=measure,
+        note=note.strip(),
+        cause=cause,
     )
     save_validated(link)
     record_change(
         actor=actor,
         obj=link,
         action=AuditAction.CREATE,
-        after=snapshot(link, ["problem", "measure", "note"]),
+        after=snapshot(link, ["problem", "measure", "cause", "note"]),
     )
     return link
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trygg.situation import views
+from trygg.situation import chain_views, views
 
 app_name = "situation"
 
@@ -25,4 +25,11 @@ urlpatterns = [
         views.problem_measure_remove,
         name="problem_measure_remove",
     ),
+    path("lag/", chain_views.law_checklist_page, name="law_checklist"),
+    path("samordningsfunktion/", chain_views.coordination_function, name="coordination_function"),
+    path("lagesbilder/<int:pk>/kallor/ny/", chain_views.source_create, name="source_create"),
+    path("kallor/<int:pk>/andra/", chain_views.source_edit, name="source_edit"),
+    path("kallor/<int:pk>/ta-bort/", chain_views.source_delete, name="source_delete"),
+    path("problem/<int:pk>/status/", chain_views.problem_status, name="problem_status"),
+    path("planer/<int:pk>/per-problem/", chain_views.plan_by_problem, name="plan_by_problem"),
 ]

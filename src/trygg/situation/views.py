@@ -25,7 +25,7 @@ from trygg.core.models import Organisation
 from trygg.core.views import add_form_errors
 from trygg.situation import charts, selectors, services
 from trygg.situation import tables as t
-from trygg.situation.choices import PictureState
+from trygg.situation.choices import PictureState, ProblemStatus
 from trygg.situation.filters import AnalysisFilter, WeeklyFilter
 from trygg.situation.forms import (
     CauseAnalysisForm,
@@ -93,6 +93,20 @@ def _notices(detail: bool, generated: int) -> dict:
     }
 
 
+def _comparable(user, organisation, period, headline, areas) -> None:
+    """Say "ingen jämförbar period" where the previous period has no data (see
+    situation.comparison), instead of a percentage over a partly recorded period."""
+    from trygg.situation.comparison import has_comparable_period, no_comparison
+
+    if has_comparable_period(user, organisation, period):
+        return
+    if headline.total.value is not None and headline.previous.value is not None:
+        headline.change = no_comparison()
+    for row in areas:
+        if row.count.value is not None and row.previous.value is not None:
+            row.change = no_comparison()
+
+
 @login_required
 def overview(request):
     """Lägesbild: every analysis of one organisation on one page."""
@@ -107,6 +121,7 @@ def overview(request):
     headline = selectors.headline(user, organisation, period, category=category, area=area)
     tow = selectors.time_of_week(user, organisation, period, category=category, area=area)
     areas = selectors.area_counts(user, organisation, period, category=category)
+    _comparable(user, organisation, period, headline, areas)
     places = selectors.top_places(user, organisation, period, category=category)
     trend = selectors.monthly_trend(user, organisation, period, category=category, area=area)
     police = selectors.police_summary(user, organisation, end=period.end)
@@ -379,6 +394,9 @@ class PictureListView(RestrictedListView):
     filterset_class = PictureFilter
     table_class = t.PictureTable
     title = gettext_lazy("Situation pictures")
+    empty_text = gettext_lazy(
+        "There is no situation picture yet. The law asks for one that covers the whole kommun."
+    )
     export_name = "lagesbilder"
     create_label = gettext_lazy("New situation picture")
 
@@ -401,15 +419,34 @@ def _picture(request, pk, action=VIEW) -> SituationPicture:
 
 @login_required
 def picture_detail(request, pk):
+    from trygg.plans.models import Plan
+    from trygg.situation import chain
+
     picture = _picture(request, pk)
     scope = scope_for(request.user)
-    problems = selectors.problems_of(request.user, picture)
+    problems = [
+        p
+        for p in selectors.problems_of(request.user, picture)
+        if p.problem.status != ProblemStatus.LOST
+    ]
     return render(
         request,
         "situation/picture_detail.html",
         {
             "title": picture.title,
             "picture": picture,
+            "period": chain.period_label(*chain.picture_period(picture)),
+            "plan": Plan.objects.restrict(request.user, VIEW).filter(pk=picture.plan_id).first()
+            if picture.plan_id
+            else None,
+            "coverage": chain.area_coverage(user=request.user, picture=picture),
+            "sources": chain.picture_sources(user=request.user, picture=picture),
+            "places": chain.problem_places(user=request.user, picture=picture),
+            "solved": [
+                i
+                for i in chain.problem_items(user=request.user, picture=picture)
+                if i.status == ProblemStatus.LOST
+            ],
             "problems": problems,
             "problems_without_measure": sum(1 for p in problems if not p.has_measure),
             "can_change": SituationPicture.objects.restrict(request.user, CHANGE)
@@ -456,8 +493,24 @@ def _form_error(form, error) -> None:
 @login_required
 def picture_edit(request, pk):
     picture = _picture(request, pk, CHANGE)
-    initial = {f: getattr(picture, f) for f in ("year", "title", "summary", "state")}
+    initial = {
+        f: getattr(picture, f)
+        for f in (
+            "year",
+            "title",
+            "summary",
+            "state",
+            "period_start",
+            "period_end",
+            "consequences",
+            "coverage_note",
+            "decided_by",
+            "decided_on",
+            "diarienummer",
+        )
+    }
     initial["organisation"] = picture.organisation_id
+    initial["plan"] = picture.plan_id
     form = PictureForm(request.POST or None, initial=initial, user=request.user)
     form.fields["organisation"].disabled = True
     form.fields["organisation"].queryset = Organisation.objects.filter(pk=picture.organisation_id)
@@ -517,9 +570,17 @@ def _problem(request, pk, action=VIEW) -> Problem:
 
 @login_required
 def problem_detail(request, pk):
+    from trygg.situation import chain
+    from trygg.situation.forms import ProblemStatusForm
+
     problem = _problem(request, pk)
     view = selectors.problem_view(request.user, problem)
     can_change = Problem.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    item = next(
+        i
+        for i in chain.problem_items(user=request.user, picture=problem.situation_picture)
+        if i.problem.pk == problem.pk
+    )
     return render(
         request,
         "situation/problem_detail.html",
@@ -527,6 +588,8 @@ def problem_detail(request, pk):
             "title": problem.title,
             "problem": problem,
             "view": view,
+            "item": item,
+            "status_form": ProblemStatusForm(problem=problem) if can_change else None,
             "can_change": can_change,
             "can_delete": Problem.objects.restrict(request.user, DELETE).filter(pk=pk).exists(),
             "link_form": MeasureLinkForm(measures=selectors.measures_to_link(request.user, problem))

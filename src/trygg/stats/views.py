@@ -163,6 +163,9 @@ class SeriesListView(RestrictedListView):
     filterset_class = SeriesFilter
     table_class = SeriesTable
     title = gettext_lazy("Statistics")
+    empty_text = gettext_lazy(
+        "There are no statistics yet. Import figures from Brå, Statistics Sweden (PX) or a survey."
+    )
     export_name = "statistik"
     create_label = gettext_lazy("New series")
 

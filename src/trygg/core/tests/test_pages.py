@@ -125,3 +125,21 @@ def test_make_run_serves_the_products_error_pages_not_djangos():
     ).stdout
     serve = next(line for line in recipe.splitlines() if "runserver" in line)
     assert "TRYGG_DEBUG=0" in serve and "--insecure" in serve
+
+
+def test_empty_lists_say_what_to_do_first_and_link_to_it(world, login):
+    """Värmdö has nothing yet: each list says what to do first, with the link to do it."""
+    client = login("utomstaende")
+    expectations = {
+        "/planer/": ("Det finns inga planer ännu.", "/planer/ny/"),
+        "/handelser/": ("Det finns inga händelserapporter ännu.", "/handelser/ny/"),
+        "/samverkan/": ("Det finns inga forum ännu.", "/samverkan/ny/"),
+        "/platser/": ("Det finns inga platser ännu.", "/platser/ny/"),
+    }
+    for url, (text, link) in expectations.items():
+        body = client.get(url).content.decode()
+        row = body.split('class="empty-row"', 1)[1].split("</tr>", 1)[0]
+        assert text in row, url
+        assert f'href="{link}' in row, url
+    filtered = client.get("/planer/", {"q": "finns inte"}).content.decode()
+    assert "Inget matchar filtren." in filtered and "Rensa filtren" in filtered

@@ -74,6 +74,16 @@ def matrix(world):
         ),
         (reverse("core:audit_log"), only({"admin": 200})),
         (reverse("core:api_tokens"), everyone(200)),
+        # Two-factor: each user's own; verifying needs a device (the demo admin has one).
+        (reverse("core:two_factor"), everyone(200)),
+        (reverse("core:two_factor_enrol"), everyone(200)),
+        (reverse("core:two_factor_verify"), only({"admin": 200}, default=302)),
+        (reverse("core:two_factor_recovery_codes"), everyone(302)),  # only right after making
+        (reverse("core:two_factor_regenerate"), everyone(405)),  # POST only
+        (reverse("core:two_factor_disable"), everyone(405)),  # POST only
+        # Single sign-on is off unless configured (tested on in test_sso.py).
+        (reverse("core:sso_start"), everyone(404, anonymous=404)),
+        (reverse("core:sso_callback"), everyone(404, anonymous=404)),
         ("/api/docs", everyone(200, anonymous=200)),
         ("/api/organisations", everyone(200, anonymous=401)),
         (f"/api/organisations/{nacka.pk}", only({**nacka_viewers, "polis": 200}, anonymous=401)),

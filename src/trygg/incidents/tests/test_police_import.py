@@ -215,3 +215,32 @@ def test_police_events_for_kommun_leaves_out_summaries_unless_asked(world, geogr
 def test_the_parser_keeps_the_heading():
     event = feed.parse_event(_event(name="25  mars 08.15, Skadegörelse,  Nacka"))
     assert event.name == "25 mars 08.15, Skadegörelse, Nacka"
+
+
+@pytest.mark.django_db
+def test_the_police_event_page_opens_on_the_users_kommun_with_the_whole_country_a_choice(
+    world, login
+):
+    from django.urls import reverse
+
+    services.police_events_import(
+        actor=None,
+        source=_jsonl(
+            _event(id=1),
+            _event(
+                id=3,
+                name="25 mars 10.15, Stöld, Värmdö",
+                type="Stöld",
+                location={"name": "Värmdö", "gps": "59.3,18.5"},
+            ),
+        ),
+        filename="x.jsonl",
+    )
+    url = reverse("incidents:police_event_list")
+    nacka_page = login("samordnare").get(url).content.decode()
+    assert "Klotter på en skola." in nacka_page and "Stöld" not in nacka_page.split("<tbody>")[1]
+    assert "Hela landet" in nacka_page
+    country = login("samordnare").get(url, {"kommun": ""}).content.decode()
+    assert "Stöld" in country.split("<tbody>")[1]
+    # Lokalpolisområde Nacka lies in Nacka: the police partner opens on Nacka too.
+    assert "Stöld" not in login("polis").get(url).content.decode().split("<tbody>")[1]

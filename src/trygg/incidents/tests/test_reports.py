@@ -443,3 +443,48 @@ def test_the_category_list_filters_by_group(world, categories, login):
     response = login("samordnare").get(reverse("incidents:category_list") + "?group=person")
     names = [row["object"].name for row in response.context["rows"]]
     assert names == ["Hot/våld mot personal"]
+
+
+def test_after_a_review_the_coordinator_goes_on_to_the_next_report(world, reports, login):
+    client = login("samordnare")
+    first = min(reports.values(), key=lambda r: (r.created_at, r.pk))
+    page = client.get(reverse("incidents:report_detail", args=[first.pk])).content.decode()
+    assert "Nästa rapport att granska" in page and "Spara och granska nästa" in page
+    response = client.post(
+        reverse("incidents:report_review", args=[first.pk]),
+        {"status": ReportStatus.GRANSKAD, "note": "", "then": "next"},
+    )
+    following = IncidentReport.objects.filter(status=ReportStatus.NY).order_by("created_at", "pk")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("incidents:report_detail", args=[following[0].pk])
+    # A reporter reviews nothing, so gets no such link.
+    mine = reports["fisksatra"]
+    assert (
+        "Nästa rapport att granska"
+        not in login("rapportor")
+        .get(reverse("incidents:report_detail", args=[mine.pk]))
+        .content.decode()
+    )
+
+
+def test_the_report_page_has_a_map_only_for_those_who_see_the_position(world, reports, login):
+    url = reverse("incidents:report_detail", args=[reports["fisksatra"].pk])
+    assert 'id="report-position-data"' in login("samordnare").get(url).content.decode()
+    assert 'id="report-position-data"' not in login("polis").get(url).content.decode()
+
+
+def test_text_search_and_place_filter_match_only_what_the_viewer_is_shown(world, reports, login):
+    url = reverse("incidents:report_list")
+    coordinator = login("samordnare")
+    found = coordinator.get(url, {"q": "gångtunneln"}).content.decode()
+    assert f"/handelser/{reports['fisksatra'].pk}/" in found
+    assert f"/handelser/{reports['boo'].pk}/" not in found
+    place = world.places["Fisksätra centrum"]
+    by_place = coordinator.get(url, {"place": place.pk}).content.decode()
+    assert f"/handelser/{reports['fisksatra'].pk}/" in by_place
+    assert f"/handelser/{reports['alta'].pk}/" not in by_place
+    # The partner sees descriptions withheld: searching them finds nothing.
+    assert (
+        f"/handelser/{reports['fisksatra'].pk}/"
+        not in login("polis").get(url, {"q": "gångtunneln"}).content.decode()
+    )

@@ -3,12 +3,14 @@
 import importlib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from trygg.core import personas
 from trygg.core.models import Organisation
 from trygg.core.reference import load_reference_geography
+from trygg.core.twofactor import demo_devices_ensure
 
 # Each app may have a demo module with load(world, stdout); they run in this order.
 DEMO_APPS = ["plans", "forums", "budget", "stats", "incidents", "situation", "cases", "reports"]
@@ -33,6 +35,8 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load(world, self.stdout)
+            # Roles given by the apps' demo loaders may require two-factor too.
+            demo_devices_ensure(get_user_model().objects.filter(is_active=True))
         if not settings.REFERENCE_DATA_DIR.exists():
             raise CommandError(f"Reference data not found in {settings.REFERENCE_DATA_DIR}")
         self.stdout.write(self.style.SUCCESS("Demodata laddad."))

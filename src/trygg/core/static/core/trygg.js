@@ -12,9 +12,12 @@
     nav.classList.toggle("open", open);
   });
   // A form with data-confirm asks before it is sent (deletes and other irreversible steps).
+  // A button with data-confirm asks for itself, so one form can hold a plain and an asking button.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var question = (button && button.getAttribute("data-confirm")) ||
+      (form.getAttribute && form.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) {
       event.preventDefault();
     }
