@@ -41,9 +41,10 @@ def _injected(page) -> int:
     )
 
 
-def test_an_area_named_with_markup_is_text_on_the_lagesbild_map(
-    browser_page, world, generated, hostile_area
-):
+def test_an_area_named_with_markup_is_text_on_the_lagesbild_map(browser_page, world, hostile_area):
+    from trygg.incidents.services import categories_ensure_defaults
+
+    categories_ensure_defaults(world.organisations["nacka"])
     page = browser_page(1280)
     alerts: list[str] = []
     page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
