@@ -205,7 +205,9 @@ API_DOCS_PUBLIC = env.boolean("TRYGG_API_DOCS_PUBLIC", False)
 # Counts below this are shown as "<N" to anyone without detail access (small-count suppression).
 SMALL_COUNT_THRESHOLD = env.integer("TRYGG_SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # Base map tiles are off by default: the areas and points draw without them, offline too.
-MAP_TILE_URL = env.string("TRYGG_MAP_TILE_URL", "")
+# With tiles, their attribution (plain text, e.g. "© OpenStreetMap contributors") is shown.
+MAP_TILE_URL = env.string("TRYGG_MAP_TILES_URL", "")
+MAP_TILE_ATTRIBUTION = env.string("TRYGG_MAP_TILES_ATTRIBUTION", "")
 # The police's public events feed, fetched periodically by incidents.tasks.
 POLICE_FEED_URL = env.string("TRYGG_POLICE_FEED_URL", "https://polisen.se/api/events")
 # Change and access logs are kept at least five years (product requirement).

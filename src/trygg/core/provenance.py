@@ -35,6 +35,7 @@ class Figure:
     url: str = ""  # where the evidence can be seen in Trygg
     typed: bool = False  # entered by a person, not computed from the data
     suppressed: bool = False  # a small count the user may not see in detail
+    batch: str = ""  # the import batch the data came from ("fil.csv, 2024-03-01")
 
     def __str__(self) -> str:
         if self.text:
@@ -44,6 +45,18 @@ class Figure:
     @property
     def filters_dict(self) -> dict[str, str]:
         return dict(self.filters)
+
+    def source_dict(self) -> dict[str, str]:
+        """The source as the documents' appendix lists it: data, filters, period, batch, url
+        (the fields of reports.document.Source); ``typed`` is for the document to mark."""
+        filters = "; ".join(f"{key} {value}" for key, value in self.filters)
+        return {
+            "data": self.source,
+            "filters": filters,
+            "period": self.period,
+            "batch": self.batch,
+            "url": self.url,
+        }
 
     @property
     def source_line(self) -> str:
@@ -65,6 +78,7 @@ def figure(
     url: str = "",
     typed: bool = False,
     suppressed: bool = False,
+    batch: str = "",
     computed_at: dt.datetime | None = None,
 ) -> Figure:
     """Build a Figure; filters are given as a mapping and stored as text pairs."""
@@ -78,4 +92,5 @@ def figure(
         url=url,
         typed=typed,
         suppressed=suppressed,
+        batch=batch,
     )

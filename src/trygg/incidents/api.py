@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from trygg.core.access import CHANGE, REPORT, VIEW
@@ -115,6 +115,8 @@ class ReportIn(Schema):
     address: str = ""
     assessment: int
     description: str = ""
+    # The device's key for this report: sending it again files nothing more (offline apps).
+    client_key: str = Field("", max_length=64)
 
 
 class ReviewIn(Schema):
@@ -179,9 +181,17 @@ def get_report(request, report_id: int):
     return selectors.report_detail(request.user, report_id)
 
 
-@router.post("/reports", response={201: ReportOut})
+class ReportCreatedOut(ReportOut):
+    """The filed report, with warnings about likely personal data (names, addresses,
+    registration numbers) that the client should show the reporter."""
+
+    warnings: list[str] = []
+
+
+@router.post("/reports", response={201: ReportCreatedOut})
 def create_report(request, payload: ReportIn):
-    """File a report. A description holding personal data is refused (422)."""
+    """File a report. A description holding personal data is refused (422); likely personal
+    data (a name, an address, a registration number) is filed with ``warnings``."""
     category = get_object_or_404(
         selectors.categories_for_reporting(request.user), pk=payload.category_id
     )
@@ -213,8 +223,13 @@ def create_report(request, payload: ReportIn):
         address=payload.address,
         assessment=payload.assessment,
         description=payload.description,
+        client_key=payload.client_key,
     )
-    return Status(201, selectors.report_detail(request.user, report.pk))
+    filed = selectors.report_detail(request.user, report.pk)
+    filed.warnings = services.possible_personal_data_messages(
+        payload.description
+    ) + services.possible_personal_data_messages(payload.address)
+    return Status(201, filed)
 
 
 @router.post("/reports/{report_id}/review", response=ReportOut)

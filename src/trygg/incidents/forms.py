@@ -75,6 +75,15 @@ class ReportForm(forms.Form):
         ),
     )
 
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text=_(
+            "For example of graffiti or damage. Do not photograph people. The photo is stored "
+            "without its position and camera data."
+        ),
+    )
     client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     checked_text = forms.BooleanField(
         label=_("I have read the text again: it identifies no one."),
@@ -168,6 +177,7 @@ class ReportForm(forms.Form):
             "assessment": data["assessment"],
             "description": data.get("description") or "",
             "client_key": data.get("client_key") or "",
+            "photo": data.get("photo"),
         }
 
 

@@ -255,6 +255,47 @@ class IncidentReport(OrganisationOwned):
         return queryset.filter(cls.detail_q(scope))
 
 
+def photo_path(instance: IncidentPhoto, filename: str) -> str:
+    import uuid
+
+    return f"incidents/photos/{instance.organisation_id}/{uuid.uuid4().hex}.jpg"
+
+
+class IncidentPhoto(OrganisationOwned):
+    """Foto på en händelserapport (klotter, skadegörelse), taken with the phone's camera.
+
+    Stored re-encoded as JPEG, so no EXIF field (position, device, time) survives. A photo may
+    show what identifies a person or a place exactly, so it is shown only to those who see its
+    report in detail, never to partners who see the report blurred.
+    """
+
+    report = models.ForeignKey(
+        IncidentReport, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report")
+    )
+    image = models.FileField(_("photo"), upload_to=photo_path, max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return _("Photo %(number)s of report %(report)s") % {
+            "number": self.pk,
+            "report": self.report_id,
+        }
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        """Those who see the report in detail (for every action): never a blurred viewer."""
+        detailed = IncidentReport.objects.filter(IncidentReport.detail_q(scope)).values("pk")
+        return Q(report_id__in=detailed)
+
+
 class PoliceEvent(models.Model):
     """Polisens händelse: a public event from the police's events feed (polisen.se/api/events).
 

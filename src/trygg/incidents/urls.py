@@ -11,6 +11,7 @@ urlpatterns = [
     path("importera/", views.report_import, name="report_import"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/granska/", views.report_review, name="report_review"),
+    path("foton/<int:pk>/", views.report_photo, name="report_photo"),
     path("kategorier/", views.CategoryListView.as_view(), name="category_list"),
     path("kategorier/ny/", views.category_create, name="category_create"),
     path("kategorier/standard/", views.category_defaults, name="category_defaults"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from trygg.core.views import add_form_errors
 from trygg.incidents import selectors, services
 from trygg.incidents.filters import CategoryFilter, PoliceEventFilter, ReportFilter
 from trygg.incidents.forms import CategoryForm, ReportForm, ReportImportForm, ReviewForm
-from trygg.incidents.models import IncidentCategory, IncidentReport, PoliceEvent
+from trygg.incidents.models import IncidentCategory, IncidentPhoto, IncidentReport, PoliceEvent
 from trygg.incidents.tables import CategoryTable, PoliceEventTable, ReportTable
 
 
@@ -123,7 +123,7 @@ def report_create(request):
     """Ny händelserapport: the phone-first form for field staff and partners."""
     if not _can(request.user, REPORT):
         raise Http404
-    form = ReportForm(request.POST or None, user=request.user)
+    form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_create(actor=request.user, **form.service_kwargs())
@@ -143,6 +143,19 @@ def report_create(request):
             "can_manage_categories": _can_manage_categories(request.user),
         },
     )
+
+
+@login_required
+def report_photo(request, pk):
+    """A report's photo, served only here and only to those who see the report in detail."""
+    photo = get_object_or_404(IncidentPhoto.objects.restrict(request.user, VIEW), pk=pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _detail_context(request, report, review_form=None):
@@ -166,6 +179,9 @@ def _detail_context(request, report, review_form=None):
         if can_review
         else None,
         "map_data": selectors.report_map(report),
+        "photos": IncidentPhoto.objects.restrict(request.user, VIEW).filter(report=report)
+        if report.detail
+        else [],
     }
 
 

@@ -312,8 +312,7 @@ def _indicator(user, target: Target, periods: list[TargetPeriodSpan]) -> list[Ta
         else:
             actual = sum((o.value for o in within), Decimal(0))
         batch = within[-1].import_batch
-        if batch is not None:
-            filters[_("import")] = f"{batch.filename} ({batch.created_at:%Y-%m-%d})"
+        batch_text = f"{batch.filename}, {batch.created_at:%Y-%m-%d}" if batch else ""
         actual = Decimal(actual).normalize()
         result.append(
             TargetOutcome(
@@ -325,6 +324,7 @@ def _indicator(user, target: Target, periods: list[TargetPeriodSpan]) -> list[Ta
                     filters=filters,
                     text=_value_text(target, actual),
                     url=reverse("stats:series_detail", args=[series.pk]),
+                    batch=batch_text,
                 ),
                 target.is_met_by(actual),
             )

@@ -397,6 +397,8 @@ class ProblemOut(Schema):
     title: str
     description: str
     priority: int
+    status: str
+    status_since: dt.date | None
     area_ids: list[int]
     place_ids: list[int]
     has_cause_analysis: bool
@@ -416,6 +418,21 @@ class PictureOut(Schema):
     title: str
     summary: str
     state: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    decided_by: str
+    decided_on: dt.date | None
+    diarienummer: str
+    plan_id: int | None
+
+
+class PictureListOut(Schema):
+    id: int
+    organisation_id: int
+    year: int
+    title: str
+    summary: str
+    state: str
 
 
 class PictureDetailOut(PictureOut):
@@ -429,6 +446,8 @@ def _problem(view: selectors.ProblemView) -> dict:
         "title": view.problem.title,
         "description": view.problem.description,
         "priority": view.problem.priority,
+        "status": view.problem.status,
+        "status_since": view.problem.status_since,
         "area_ids": [a.pk for a in view.areas],
         "place_ids": [p.pk for p in view.places],
         "has_cause_analysis": analysis is not None,
@@ -445,7 +464,7 @@ def _problem(view: selectors.ProblemView) -> dict:
     }
 
 
-@router.get("/pictures", response=list[PictureOut])
+@router.get("/pictures", response=list[PictureListOut])
 def list_pictures(request):
     return list(selectors.pictures_for(request.user))
 
@@ -462,8 +481,27 @@ def get_picture(request, picture_id: int):
         "title": picture.title,
         "summary": picture.summary,
         "state": picture.state,
+        "period_start": picture.period_start,
+        "period_end": picture.period_end,
+        "decided_by": picture.decided_by,
+        "decided_on": picture.decided_on,
+        "diarienummer": picture.diarienummer,
+        "plan_id": _visible_plan_id(request.user, picture),
         "problems": [_problem(v) for v in selectors.problems_of(request.user, picture)],
     }
+
+
+def _visible_plan_id(user, picture: SituationPicture) -> int | None:
+    from trygg.plans.models import Plan
+
+    if picture.plan_id is None:
+        return None
+    return (
+        Plan.objects.restrict(user, VIEW)
+        .filter(pk=picture.plan_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 @router.get("/problems/{problem_id}", response=ProblemOut)

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from trygg.core.access import VIEW
 from trygg.core.formatting import format_change, format_date, format_number, format_percent
-from trygg.core.models import Area, Organisation
+from trygg.core.models import Area, Organisation, Place
 from trygg.core.provenance import Figure, figure
 from trygg.situation.choices import FishboneCategory, ProblemStatus, SourceKind
 from trygg.situation.models import (
@@ -114,7 +115,7 @@ def kommun_areas(organisation: Organisation) -> list[Area]:
     return list(areas.order_by("name"))
 
 
-def area_coverage(*, user, picture: SituationPicture) -> list[AreaCoverage]:
+def area_coverage(*, user, picture: SituationPicture, checked: bool = False) -> list[AreaCoverage]:
     """Which sources cover each area of the kommun in the picture's period: incident
     reports placed in the area, observations of a statistics series for the area, and the
     picture's problems located there. An area with none is not covered; the picture then
@@ -122,7 +123,8 @@ def area_coverage(*, user, picture: SituationPicture) -> list[AreaCoverage]:
     from trygg.incidents.models import IncidentReport
     from trygg.stats.models import Observation
 
-    picture = _visible_picture(user, picture)
+    if not checked:
+        picture = _visible_picture(user, picture)
     organisation = picture.organisation
     areas = kommun_areas(organisation)
     start, end = picture_period(picture)
@@ -485,7 +487,11 @@ def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
     problems = list(
         Problem.objects.restrict(user, VIEW)
         .filter(situation_picture=picture)
-        .prefetch_related("areas", "places", "cause_analyses")
+        .prefetch_related(
+            "areas",
+            Prefetch("places", queryset=Place.objects.select_related("area")),
+            "cause_analyses",
+        )
         .order_by("priority", "id")
     )
     history: dict[int, list[ProblemStatusChange]] = defaultdict(list)
@@ -559,12 +565,8 @@ class ProblemPlace:
         return any(p.status != ProblemStatus.LOST for p in self.problems)
 
 
-def problem_places(*, user, picture: SituationPicture) -> list[ProblemPlace]:
-    """The list of problem places: places on the list first (an active or monitored
-    problem), then those removed from it (all their problems solved), each with the
-    problems' history."""
-    picture = _visible_picture(user, picture)
-    items = problem_items(user=user, picture=picture)
+def places_of(items: list[ProblemItem]) -> list[ProblemPlace]:
+    """The list of problem places from the problems (see problem_places)."""
     by_place: dict[int, list[ProblemItem]] = defaultdict(list)
     places: dict[int, object] = {}
     for item in items:
@@ -581,6 +583,14 @@ def problem_places(*, user, picture: SituationPicture) -> list[ProblemPlace]:
     ]
     result.sort(key=lambda p: (not p.on_the_list, p.name))
     return result
+
+
+def problem_places(*, user, picture: SituationPicture) -> list[ProblemPlace]:
+    """The list of problem places: places on the list first (an active or monitored
+    problem), then those removed from it (all their problems solved), each with the
+    problems' history."""
+    picture = _visible_picture(user, picture)
+    return places_of(problem_items(user=user, picture=picture))
 
 
 # Sources
@@ -703,7 +713,7 @@ def situation_document(*, user, picture: SituationPicture) -> SituationDocument:
         decision=Decision(picture.decided_by, picture.decided_on, picture.diarienummer),
         summary=picture.summary,
         consequences=picture.consequences,
-        areas=area_coverage(user=user, picture=picture),
+        areas=area_coverage(user=user, picture=picture, checked=True),
         coverage_note=picture.coverage_note,
         reported_crime=statistics_blocks(
             user=user, organisation=organisation, kinds=(SeriesKind.REPORTED_CRIME,)
@@ -713,7 +723,7 @@ def situation_document(*, user, picture: SituationPicture) -> SituationDocument:
         police=police_events(user=user, organisation=organisation, end=end),
         problems=[p for p in problems if p.status != ProblemStatus.LOST],
         solved_problems=[p for p in problems if p.status == ProblemStatus.LOST],
-        places=problem_places(user=user, picture=picture),
+        places=places_of(problems),
         sources=picture_sources(user=user, picture=picture),
         plan_title=plan.title if plan else "",
         plan_url=plan.get_absolute_url() if plan else "",

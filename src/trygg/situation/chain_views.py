@@ -63,12 +63,22 @@ def law_checklist_page(request):
 
 
 def _function_organisations(user, action: str):
+    """Kommuner whose samordningsfunktion the user may read (own and partners') or, for
+    CHANGE, set (members of the whole organisation)."""
     from trygg.core.access import scope_for
+    from trygg.core.choices import OrganisationKind
+    from trygg.situation.models import partner_ids
 
     scope = scope_for(user)
-    queryset = Organisation.objects.restrict(user, VIEW)
-    if action != VIEW and not scope.is_superuser:
-        queryset = queryset.filter(pk__in=scope.unlimited_organisation_ids(action))
+    if action == VIEW:
+        ids = set(scope.organisation_ids(VIEW)) | set(partner_ids(scope))
+    elif scope.is_superuser:
+        ids = set(scope.organisation_ids(action))
+    else:
+        ids = set(scope.unlimited_organisation_ids(action))
+    queryset = Organisation.objects.filter(kind=OrganisationKind.KOMMUN)
+    if not scope.is_superuser:
+        queryset = queryset.filter(pk__in=ids)
     return queryset.order_by("name")
 
 

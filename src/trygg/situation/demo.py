@@ -150,6 +150,21 @@ def generate_reports(world, *, now: dt.datetime | None = None, count: int = REPO
     )
 
 
+SUMMARY = (
+    "Nacka upplevs som tryggt: andelen som känner sig trygga utomhus när det är mörkt "
+    "ökade från 2022 till 2023 och ligger över riket (SCB:s medborgarundersökning). "
+    "De polisanmälda brotten minskade i hela kommunen 2020–2024, mest "
+    "skadegörelsen, medan bedrägerierna ökade. Utifrån lägesbilden prioriteras tre "
+    "problem; åtgärdsplanens insatser ska svara mot dem (lag 2023:196). Källa: "
+    "Verksamhetsberättelse 2023, KFKS-2024-00431."
+)
+CONSEQUENCES = (
+    "Bedrägerierna drabbar äldre ekonomiskt och gör dem mindre benägna att ta hjälp "
+    "digitalt. Oroligheterna vid centrumen gör att boende undviker dem kvällstid och "
+    "drabbar näringsidkarna. Klotter och trasig belysning ökar otryggheten utomhus "
+    "och kostar fastighetsägare och kommun pengar för sanering."
+)
+
 # The sources seed 000 names for the lägesbild: (kind, title, provider, findings, series name)
 SOURCES = [
     (
@@ -279,20 +294,8 @@ def load_picture(world, *, today: dt.date | None = None):
         organisation=nacka,
         year=2024,
         title="Lägesbild 2024 – Nacka kommun",
-        summary=(
-            "Nacka upplevs som tryggt: andelen som känner sig trygga utomhus när det är mörkt "
-            "ökade från 2022 till 2023 och ligger över riket (SCB:s medborgarundersökning). "
-            "De polisanmälda brotten minskade i hela kommunen 2020–2024, mest "
-            "skadegörelsen, medan bedrägerierna ökade. Utifrån lägesbilden prioriteras tre "
-            "problem; åtgärdsplanens insatser ska svara mot dem (lag 2023:196). Källa: "
-            "Verksamhetsberättelse 2023, KFKS-2024-00431."
-        ),
-        consequences=(
-            "Bedrägerierna drabbar äldre ekonomiskt och gör dem mindre benägna att ta hjälp "
-            "digitalt. Oroligheterna vid centrumen gör att boende undviker dem kvällstid och "
-            "drabbar näringsidkarna. Klotter och trasig belysning ökar otryggheten utomhus "
-            "och kostar fastighetsägare och kommun pengar för sanering."
-        ),
+        summary=SUMMARY,
+        consequences=CONSEQUENCES,
         state="beslutad",
         period_start=dt.date(2023, 1, 1),
         period_end=dt.date(2023, 12, 31),

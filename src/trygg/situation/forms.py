@@ -160,6 +160,8 @@ class ProblemStatusForm(forms.Form):
     )
 
     def __init__(self, *args, problem, **kwargs):
+        # Its own ids: the problem page also has the measure link form with a "note".
+        kwargs.setdefault("auto_id", "id_status_%s")
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             (v, label) for v, label in ProblemStatus.choices if v != problem.status

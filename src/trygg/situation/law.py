@@ -116,12 +116,14 @@ def _is_council(body: str) -> bool:
 def law_checklist(*, user, organisation: Organisation, today: dt.date | None = None):
     """The law checklist of ``organisation`` as ``user`` may see it (404 when the user may
     not see the organisation's lägesbild or plans at all)."""
+    from trygg.core.access import scope_for
     from trygg.plans.choices import StatusCategory
     from trygg.plans.models import Measure, Plan
     from trygg.situation import chain
 
     today = today or timezone.localdate()
-    visible = Organisation.objects.restrict(user, VIEW).filter(pk=organisation.pk).exists()
+    scope = scope_for(user)
+    visible = scope.is_superuser or organisation.pk in scope.organisation_ids(VIEW)
     pictures = SituationPicture.objects.restrict(user, VIEW).filter(organisation=organisation)
     if not visible and not pictures.exists():
         raise Http404
@@ -167,7 +169,7 @@ def law_checklist(*, user, organisation: Organisation, today: dt.date | None = N
             else (),
         )
     )
-    coverage = chain.area_coverage(user=user, picture=picture) if picture else []
+    coverage = chain.area_coverage(user=user, picture=picture, checked=True) if picture else []
     uncovered = [c.area.name for c in coverage if not c.covered]
     stated = bool(picture and picture.coverage_note.strip())
     if picture is None:
@@ -418,14 +420,32 @@ def law_checklist(*, user, organisation: Organisation, today: dt.date | None = N
 
 
 def checklist_organisations(user):
-    """The kommuner whose checklist the user may see: organisations with a lägesbild the
-    user may see, and the user's own organisations of kind kommun."""
+    """The kommuner whose checklist the user may see: the kommuner the user may view for
+    (own, and below their own), and the organisations with a lägesbild the user may see
+    (a partner's)."""
     from django.db.models import Q
 
+    from trygg.core.access import scope_for
     from trygg.core.choices import OrganisationKind
 
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Organisation.objects.filter(kind=OrganisationKind.KOMMUN).order_by("name")
     with_picture = SituationPicture.objects.restrict(user, VIEW).values("organisation_id")
-    own = (
-        Organisation.objects.restrict(user, VIEW).filter(kind=OrganisationKind.KOMMUN).values("pk")
-    )
-    return Organisation.objects.filter(Q(pk__in=own) | Q(pk__in=with_picture)).order_by("name")
+    own = scope.organisation_ids(VIEW)
+    return Organisation.objects.filter(
+        Q(pk__in=own, kind=OrganisationKind.KOMMUN) | Q(pk__in=with_picture)
+    ).order_by("name")
+
+
+def home_checklists(*, user, today: dt.date | None = None) -> list[LawChecklist]:
+    """The checklists for the start page of a säkerhetsstrateg: one per kommun the user
+    runs in full (the roles that may also delete there: samordnare, administratör)."""
+    from trygg.core.access import DELETE, scope_for
+    from trygg.core.choices import OrganisationKind
+
+    scope = scope_for(user)
+    organisations = Organisation.objects.filter(
+        pk__in=scope.unlimited_organisation_ids(DELETE), kind=OrganisationKind.KOMMUN
+    ).order_by("name")
+    return [law_checklist(user=user, organisation=o, today=today) for o in organisations]

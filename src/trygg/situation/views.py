@@ -128,7 +128,11 @@ def overview(request):
     week_start = selectors.last_complete_week(min(period.end, selectors.today()))
     weekly = selectors.weekly_picture(user, organisation, week_start, category=category)
     picture = selectors.current_picture(user, organisation)
-    problems = selectors.problems_of(user, picture) if picture else []
+    problems = [
+        p
+        for p in (selectors.problems_of(user, picture) if picture else [])
+        if p.problem.status != ProblemStatus.LOST
+    ]
     statistics = selectors.statistics(user, organisation)
     area_source = tow.source
     tables = {
@@ -429,6 +433,7 @@ def picture_detail(request, pk):
         for p in selectors.problems_of(request.user, picture)
         if p.problem.status != ProblemStatus.LOST
     ]
+    items = chain.problem_items(user=request.user, picture=picture)
     return render(
         request,
         "situation/picture_detail.html",
@@ -439,14 +444,10 @@ def picture_detail(request, pk):
             "plan": Plan.objects.restrict(request.user, VIEW).filter(pk=picture.plan_id).first()
             if picture.plan_id
             else None,
-            "coverage": chain.area_coverage(user=request.user, picture=picture),
+            "coverage": chain.area_coverage(user=request.user, picture=picture, checked=True),
             "sources": chain.picture_sources(user=request.user, picture=picture),
-            "places": chain.problem_places(user=request.user, picture=picture),
-            "solved": [
-                i
-                for i in chain.problem_items(user=request.user, picture=picture)
-                if i.status == ProblemStatus.LOST
-            ],
+            "places": chain.places_of(items),
+            "solved": [i for i in items if i.status == ProblemStatus.LOST],
             "problems": problems,
             "problems_without_measure": sum(1 for p in problems if not p.has_measure),
             "can_change": SituationPicture.objects.restrict(request.user, CHANGE)

@@ -61,3 +61,11 @@ def history_url(obj):
     from django.urls import reverse
 
     return reverse("core:history", args=[obj._meta.app_label, obj._meta.model_name, obj.pk])
+
+
+@register.simple_tag
+def map_attribution() -> str:
+    """The base map's attribution (settings.MAP_TILE_ATTRIBUTION), shown on every map with tiles."""
+    from django.conf import settings
+
+    return settings.MAP_TILE_ATTRIBUTION if settings.MAP_TILE_URL else ""

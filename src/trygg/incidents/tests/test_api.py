@@ -107,3 +107,16 @@ def test_the_api_refuses_an_overlong_description_and_a_foreign_area(world, categ
     assert response.status_code == 422
     assert "area" in response.json()["detail"]
     assert not IncidentReport.objects.exists()
+
+
+def test_the_api_files_a_likely_name_with_a_warning_and_a_device_key_once(world, categories, login):
+    client = login("rapportor")
+    payload = {**_payload(world, categories, "Kalle Andersson klottrade."), "client_key": "k-1"}
+    first = client.post("/api/incidents/reports", payload, content_type="application/json")
+    assert first.status_code == 201
+    assert first.json()["warnings"] == [
+        "Texten kan innehålla ett namn (K…). Kontrollera att ingen person kan identifieras."
+    ]
+    again = client.post("/api/incidents/reports", payload, content_type="application/json")
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert IncidentReport.objects.count() == 1

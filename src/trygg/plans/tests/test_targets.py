@@ -239,3 +239,25 @@ def test_typed_outcomes_are_marked_as_typed(measure, world):
     assert not result.computed
     assert result.outcomes[0].actual.typed and result.outcomes[0].actual.value == 3
     assert result.fulfilment == Fulfilment.MET
+
+
+def test_the_demo_working_group_target_agrees_with_the_forums(world):
+    """Seed 000: four working groups, six meetings each in 2023 (24 together). The demo's
+    target counts them instead of typing an outcome."""
+    from io import StringIO
+
+    from trygg.forums import demo as forums_demo
+    from trygg.plans import demo as plans_demo
+    from trygg.plans.models import Outcome, Target
+
+    plans_demo.load(world, StringIO())
+    forums_demo.load(world, StringIO())
+    target = Target.objects.get(description="Minst 6 möten per arbetsgrupp och år")
+    assert target.is_computed and target.per_forum and target.forums.count() == 4
+    result = target_result(user=world.users["samordnare"], target=target)
+    year = {o.period_label: o for o in result.outcomes}["2023"]
+    assert set(dict(year.per_forum).values()) == {6}
+    assert sum(dict(year.per_forum).values()) == 24
+    assert year.actual.value == 6 and year.met and result.fulfilment == Fulfilment.MET
+    # Nothing Trygg computes is typed in the demo.
+    assert not Outcome.objects.filter(target__source__in=["meetings", "indicator", "reports"])

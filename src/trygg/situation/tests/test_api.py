@@ -76,9 +76,11 @@ def test_the_picture_api_lists_problems_with_their_analysis_and_measures(world, 
     assert [p["title"] for p in pictures] == ["Lägesbild 2024 – Nacka kommun"]
     detail = client.get(f"/api/situation/pictures/{picture.pk}").json()
     titles = [p["title"] for p in detail["problems"]]
-    assert titles[0] == "Bedrägerier mot äldre" and len(titles) == 3
+    assert titles[0] == "Bedrägerier mot äldre" and len(titles) == 4
+    assert [p["status"] for p in detail["problems"]] == ["aktivt", "aktivt", "aktivt", "lost"]
+    assert detail["diarienummer"] == "KFKS-2024-00431" and detail["plan_id"] == picture.plan_id
     first = detail["problems"][0]
     assert first["has_cause_analysis"] and "individual" in first["causes"]
-    assert first["has_measure"] is False  # no plan measures in this test world
+    assert first["has_measure"] is True  # the åtgärdsplan's measures address it
     problem = client.get(f"/api/situation/problems/{first['id']}").json()
     assert problem["victim"].startswith("Äldre")

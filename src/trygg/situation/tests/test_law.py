@@ -338,3 +338,36 @@ def test_a_period_whose_previous_period_has_data_gets_a_percentage(generated, wo
     whole = selectors.default_period()
     assert not has_comparable_period(user, nacka, whole)
     assert comparison_text(user, nacka, whole, 3661, 10) == "ingen jämförbar period"
+
+
+def test_the_demo_texts_name_only_the_periods_the_series_store_and_type_no_figure():
+    """The lägesbild's texts (demo) name the survey years and the reported-crime periods as
+    stats.demo stores them, and leave the figures to the series."""
+    import re
+
+    from trygg.situation import demo
+    from trygg.stats import demo as stats_demo
+
+    stored = {"2020–2023", "2020–2024"}  # the change series: per kommundel, whole kommun
+    survey_years = {str(year) for _i, year, _v, _r in stats_demo.NACKA_SURVEY}
+    texts = [demo.SUMMARY, demo.CONSEQUENCES, *(p["description"] for p in demo.PROBLEMS)]
+    texts += [source[1] for source in demo.SOURCES if source[4]]  # sources with a series
+    for text in texts:
+        assert not re.search(r"\d\s*%", text), text
+        for span in re.findall(r"\b\d{4}–\d{4}\b", text):
+            assert span in stored, span
+    assert {"2022", "2023"} <= survey_years
+    assert "från 2022 till 2023" in demo.SUMMARY and "2020–2024" in demo.SUMMARY
+
+
+def test_the_start_page_panel_is_for_the_samordnare_of_a_kommun(chain_world, world):
+    from django.template.loader import render_to_string
+
+    (checklist,) = law.home_checklists(user=world.users["samordnare"], today=TODAY)
+    assert checklist.organisation == world.organisations["nacka"]
+    assert law.home_checklists(user=world.users["polis"]) == []
+    assert law.home_checklists(user=world.users["arbetsgrupp"]) == []
+    html = render_to_string(
+        "situation/includes/law_checklist.html", {"checklist": checklist, "compact": True}
+    )
+    assert "2023:196" in html and checklist.plan.get_absolute_url() in html

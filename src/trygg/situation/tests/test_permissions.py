@@ -68,6 +68,17 @@ PAGES = [
         row(405, 405, 405, 405, 405, 405, 405, 302),
     ),
     ("problem_measure_remove", "link", "post", row(302, 302, 404, 404, 404, 302, 404, 302)),
+    # The law's chain: the checklist and the samordningsfunktion of Nacka (?organisation=),
+    # sources (whole organisation), a problem's status, the plan's measures by problem.
+    ("law_checklist", "nacka_query", "get", SHARED),
+    ("coordination_function", "nacka_query", "get", SHARED),
+    ("coordination_function", "nacka_query", "post", row(302, 302, 404, 404, 404, 302, 404, 302)),
+    ("source_create", "picture", "get", WHOLE_CHANGE),
+    ("source_edit", "source", "get", WHOLE_CHANGE),
+    ("source_delete", "source", "get", WHOLE_CHANGE),
+    ("problem_status", "problem", "get", row(405, 405, 405, 405, 405, 405, 405, 302)),
+    ("problem_status", "problem", "post", row(302, 302, 404, 404, 404, 302, 404, 302)),
+    ("plan_by_problem", "plan", "get", SHARED),
 ]
 
 API = [
@@ -97,8 +108,13 @@ def objects(world, generated, picture):
     ]
     problem = Problem.objects.get(situation_picture=picture, priority=1)  # no areas
     alta = Problem.objects.get(situation_picture=picture, priority=2)  # Boo, Fisksätra, Älta
+    source = services.picture_source_create(
+        actor=None, picture=picture, kind="staff_dialogue", title="Medarbetardialog"
+    )
     return {
         "picture": picture,
+        "source": source,
+        "plan": plan,
         "problem": problem,
         "alta_problem": alta,
         "measures": measures,
@@ -143,12 +159,18 @@ def test_pages_answer_each_persona_as_the_table_says(objects, login, username):
                 actor=None, problem=objects["problem"], measure=objects["measures"][0]
             )
             kwargs = {"pk": objects["problem"].pk, "link_pk": link.pk}
-        elif key:
+        elif key and key != "nacka_query":
             kwargs = {"pk": objects[key].pk}
         if name == "problem_measure_add":
             ProblemMeasure.objects.filter(problem=objects["problem"]).delete()
             data = {"measure": objects["measures"][1].pk, "note": "Svarar mot problemet"}
+        if name == "coordination_function":
+            data = {"title": "Säkerhetsstrateg"}
+        if name == "problem_status":
+            data = {"status": "bevakas", "on": "2025-01-15", "note": "Bevakas"}
         url = reverse(f"situation:{name}", kwargs=kwargs)
+        if key == "nacka_query":
+            url += f"?organisation={objects['nacka'].pk}"
         response = getattr(client, method)(url, data) if method == "post" else client.get(url)
         if response.status_code != expected[username]:
             failures.append(

@@ -2,6 +2,13 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  // The base map's attribution, escaped: Leaflet writes an attribution as HTML.
+  window.trygg = window.trygg || {};
+  window.trygg.mapAttribution = function () {
+    var holder = document.createElement("span");
+    holder.textContent = document.body.getAttribute("data-map-attribution") || "";
+    return holder.innerHTML;
+  };
   // The menu button shows and hides the navigation on narrow screens.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".menu-toggle");

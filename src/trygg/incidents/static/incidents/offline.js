@@ -96,7 +96,8 @@
       var data = new FormData(form);
       data.delete("csrfmiddlewaretoken");
       var fields = {};
-      data.forEach(function (value, name) { fields[name] = value; });
+      // Photos cannot be kept offline: the report waits without them.
+      data.forEach(function (value, name) { if (typeof value === "string") { fields[name] = value; } });
       var category = form.querySelector("select[name=category]");
       var queue = load();
       queue.push({

@@ -83,7 +83,7 @@
   element.hidden = false;
   map = window.L.map(element, { attributionControl: Boolean(data.tiles), scrollWheelZoom: false });
   if (data.tiles) {
-    window.L.tileLayer(data.tiles, { maxZoom: 19, attribution: "" }).addTo(map);
+    window.L.tileLayer(data.tiles, { maxZoom: 19, attribution: window.trygg.mapAttribution() }).addTo(map);
   }
   // Layers are built first and added once the map has a view: Leaflet cannot draw a
   // polygon on a map without one.

@@ -9,7 +9,7 @@
   element.hidden = false;
   var map = window.L.map(element, { attributionControl: Boolean(data.tiles), scrollWheelZoom: false });
   if (data.tiles) {
-    window.L.tileLayer(data.tiles, { maxZoom: 19, attribution: "" }).addTo(map);
+    window.L.tileLayer(data.tiles, { maxZoom: 19, attribution: window.trygg.mapAttribution() }).addTo(map);
   }
   var bounds = window.L.latLngBounds([]);
   var area = window.L.geoJSON(data.area, {

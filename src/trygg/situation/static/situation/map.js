@@ -37,7 +37,7 @@
       zoomSnap: 0.25
     });
     if (data.tiles) {
-      window.L.tileLayer(data.tiles, { maxZoom: 18, attribution: "" }).addTo(map);
+      window.L.tileLayer(data.tiles, { maxZoom: 18, attribution: window.trygg.mapAttribution() }).addTo(map);
     }
     var bounds = window.L.latLngBounds([]);
     var layer = window.L.geoJSON(data.areas, {
