@@ -225,6 +225,25 @@ RETENTION_DAYS = {
     "inactive_accounts": env.integer("TRYGG_RETENTION_INACTIVE_ACCOUNTS_DAYS", 2 * 366, minimum=0),
 }
 
+# Youth cases (SSPF/SIG). The key encrypts personnummer at rest and keys their lookup hash;
+# production refuses to start without it (TRYGG_CASES_KEY or TRYGG_CASES_KEY_FILE).
+if PRODUCTION:
+    CASES_KEY = env.string("TRYGG_CASES_KEY")
+else:
+    CASES_KEY = env.string("TRYGG_CASES_KEY", "development-only-cases-key-not-secret")
+if len(CASES_KEY) < 32 and PRODUCTION:
+    raise env.ConfigError("TRYGG_CASES_KEY must be at least 32 characters")
+# Closed cases are deleted this many years after they were closed, leaving a tombstone.
+CASES_RETENTION_YEARS = env.integer("TRYGG_CASES_RETENTION_YEARS", 3, minimum=1)
+# Emergency access ("bryt glaset") to one case lasts this many hours.
+CASES_EMERGENCY_HOURS = env.integer("TRYGG_CASES_EMERGENCY_HOURS", 4, minimum=1)
+# From this age a youth may give consent without the guardians.
+CASES_YOUTH_CONSENT_AGE = env.integer("TRYGG_CASES_YOUTH_CONSENT_AGE", 15, minimum=12)
+# Counts 1 … threshold-1 in case statistics are shown as "<threshold" to all but the coordinator.
+CASES_SMALL_COUNT_THRESHOLD = env.integer(
+    "TRYGG_CASES_SMALL_COUNT_THRESHOLD", SMALL_COUNT_THRESHOLD, minimum=2
+)
+
 EMAIL_BACKEND = env.string(
     "TRYGG_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -234,6 +253,10 @@ EMAIL_BACKEND = env.string(
 DEFAULT_FROM_EMAIL = env.string("TRYGG_FROM_EMAIL", "trygg@localhost")
 # The public address of this installation, for links in e-mails (e.g. https://trygg.nacka.se).
 SITE_URL = env.string("TRYGG_SITE_URL", "http://localhost:8000").rstrip("/")
+# An invitation link works once, for this many days (a new one can be sent).
+INVITATION_VALID_DAYS = env.integer("TRYGG_INVITATION_DAYS", 7, minimum=1)
+# A password reset link works for this long (Django's setting, in seconds).
+PASSWORD_RESET_TIMEOUT = env.integer("TRYGG_PASSWORD_RESET_HOURS", 24, minimum=1) * 3600
 
 TASKS = {
     "default": {

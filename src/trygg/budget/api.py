@@ -363,7 +363,7 @@ class RegisterItemOut(Schema):
 
 
 def _register_item(measure) -> dict:
-    from trygg.plans import register
+    from trygg.reports import register
 
     return {
         "id": measure.pk,
@@ -385,7 +385,7 @@ def _register_item(measure) -> dict:
 
 
 def _register_query_schema():
-    from trygg.plans.register import RegisterFilter
+    from trygg.reports.register import RegisterFilter
 
     return RegisterFilter.as_schema("RegisterQuery")
 
@@ -397,7 +397,7 @@ RegisterQuery = _register_query_schema()
 @paginate(PageNumberPagination)
 def list_register(request, filters: RegisterQuery = Query(...)):  # type: ignore[valid-type]
     """The insatsregister with the same filters as the page and its export."""
-    from trygg.plans.register import filtered_measures
+    from trygg.reports.register import filtered_measures
 
     _form, queryset = filtered_measures(request.user, filters.model_dump(exclude_none=True))
     return [_register_item(m) for m in queryset.order_by("title", "pk")]

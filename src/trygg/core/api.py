@@ -1,12 +1,19 @@
-"""API for organisations, areas and places."""
+"""API for organisations, areas and places, and their administration (partnerships, people,
+invitations) for administratörer."""
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from trygg.core import services
-from trygg.core.access import CHANGE, VIEW
-from trygg.core.models import Area, Organisation, Place
+from trygg.core.access import CHANGE, MANAGE, VIEW
+from trygg.core.administration import PeopleFilter
+from trygg.core.models import Area, Invitation, Membership, Organisation, Partnership, Place
 from trygg.core.pagination import PageNumberPagination
 from trygg.core.views import AreaFilter, OrganisationFilter, PlaceFilter
 
@@ -76,6 +83,7 @@ class PlacePatch(Schema):
 OrganisationQuery = OrganisationFilter.as_schema("OrganisationQuery")
 AreaQuery = AreaFilter.as_schema("AreaQuery")
 PlaceQuery = PlaceFilter.as_schema("PlaceQuery")
+PeopleQuery = PeopleFilter.as_schema("PeopleQuery")
 
 
 @router.get("/organisations", response=list[OrganisationOut])
@@ -159,3 +167,297 @@ def update_place(request, place_id: int, payload: PlacePatch):
             Area.objects.restrict(request.user, VIEW), pk=data.pop("area_id")
         )
     return services.place_update(actor=request.user, place=place, **data)
+
+
+# Administration (role administratör): organisations, partnerships, people, invitations.
+
+
+class OrganisationIn(Schema):
+    name: str
+    kind: str
+    parent_id: int | None = None
+    steward_id: int | None = None
+    organisation_number: str = ""
+    partnership_name: str = ""
+
+
+class OrganisationPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    organisation_number: str | None = None
+
+
+class OrganisationAdminOut(OrganisationOut):
+    steward_id: int | None
+    organisation_number: str
+    is_active: bool
+
+
+class PartnershipOut(Schema):
+    id: int
+    organisation_id: int
+    partner_id: int
+    name: str
+    diarienummer: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+
+
+class PartnershipIn(Schema):
+    organisation_id: int
+    partner_id: int
+    name: str = ""
+    diarienummer: str = ""
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class PartnershipPatch(Schema):
+    name: str | None = None
+    diarienummer: str | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class MembershipOut(Schema):
+    id: int
+    user_id: int
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    organisation_id: int
+    role: str
+    title: str
+    area_ids: list[int]
+    is_active: bool
+
+    @staticmethod
+    def resolve_username(obj):
+        return obj.user.username
+
+    @staticmethod
+    def resolve_email(obj):
+        return obj.user.email
+
+    @staticmethod
+    def resolve_first_name(obj):
+        return obj.user.first_name
+
+    @staticmethod
+    def resolve_last_name(obj):
+        return obj.user.last_name
+
+    @staticmethod
+    def resolve_area_ids(obj):
+        return sorted(a.pk for a in obj.areas.all())
+
+
+class MembershipPatch(Schema):
+    role: str | None = None
+    title: str | None = None
+    area_ids: list[int] | None = None
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    organisation_id: int
+    role: str
+    title: str
+    area_ids: list[int]
+    state: str
+    expires_at: dt.datetime
+    accepted_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_area_ids(obj):
+        return sorted(a.pk for a in obj.areas.all())
+
+
+class InvitationIn(Schema):
+    email: str
+    organisation_id: int
+    role: str
+    title: str = ""
+    area_ids: list[int] = []
+
+
+def _administered(request, model, pk):
+    return get_object_or_404(model.objects.restrict(request.user, MANAGE), pk=pk)
+
+
+def _own_areas(organisation, area_ids):
+    areas = list(Area.objects.filter(pk__in=area_ids, organisation=organisation))
+    if len(areas) != len(set(area_ids)):
+        raise ValidationError(
+            {"area_ids": [_("An area limit must be one of the organisation's areas.")]}
+        )
+    return areas
+
+
+@router.post("/organisations", response={201: OrganisationAdminOut})
+def create_organisation(request, payload: OrganisationIn):
+    parent = _administered(request, Organisation, payload.parent_id) if payload.parent_id else None
+    steward = (
+        _administered(request, Organisation, payload.steward_id) if payload.steward_id else None
+    )
+    organisation = services.organisation_register(
+        actor=request.user,
+        name=payload.name,
+        kind=payload.kind,
+        parent=parent,
+        steward=steward,
+        organisation_number=payload.organisation_number,
+        partnership_name=payload.partnership_name,
+    )
+    return Status(201, organisation)
+
+
+@router.patch("/organisations/{organisation_id}", response=OrganisationAdminOut)
+def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+    organisation = _administered(request, Organisation, organisation_id)
+    data = payload.model_dump(exclude_unset=True)
+    return services.organisation_update(
+        actor=request.user,
+        organisation=organisation,
+        name=data.get("name") or organisation.name,
+        kind=data.get("kind") or organisation.kind,
+        organisation_number=data.get("organisation_number", organisation.organisation_number) or "",
+    )
+
+
+@router.post("/organisations/{organisation_id}/deactivate", response=OrganisationAdminOut)
+def deactivate_organisation(request, organisation_id: int):
+    organisation = _administered(request, Organisation, organisation_id)
+    if not services.can_deactivate(request.user, organisation):
+        raise Http404
+    return services.organisation_deactivate(actor=request.user, organisation=organisation)
+
+
+@router.get("/partnerships", response=list[PartnershipOut])
+@paginate(PageNumberPagination)
+def list_partnerships(request):
+    return Partnership.objects.restrict(request.user, VIEW).order_by("pk")
+
+
+@router.get("/partnerships/{partnership_id}", response=PartnershipOut)
+def get_partnership(request, partnership_id: int):
+    return get_object_or_404(Partnership.objects.restrict(request.user, VIEW), pk=partnership_id)
+
+
+@router.post("/partnerships", response={201: PartnershipOut})
+def create_partnership(request, payload: PartnershipIn):
+    organisation = _administered(request, Organisation, payload.organisation_id)
+    partner = get_object_or_404(
+        Organisation.objects.restrict(request.user, VIEW), pk=payload.partner_id
+    )
+    data = payload.model_dump(exclude={"organisation_id", "partner_id"})
+    partnership = services.partnership_create(
+        actor=request.user, organisation=organisation, partner=partner, **data
+    )
+    return Status(201, partnership)
+
+
+@router.patch("/partnerships/{partnership_id}", response=PartnershipOut)
+def renew_partnership(request, partnership_id: int, payload: PartnershipPatch):
+    partnership = _administered(request, Partnership, partnership_id)
+    data = payload.model_dump(exclude_unset=True)
+    return services.partnership_renew(
+        actor=request.user,
+        partnership=partnership,
+        starts_on=data.get("starts_on", partnership.starts_on),
+        ends_on=data.get("ends_on", partnership.ends_on),
+        name=data.get("name"),
+        diarienummer=data.get("diarienummer"),
+    )
+
+
+@router.post("/partnerships/{partnership_id}/end", response=PartnershipOut)
+def end_partnership(request, partnership_id: int):
+    partnership = _administered(request, Partnership, partnership_id)
+    return services.partnership_end(actor=request.user, partnership=partnership)
+
+
+@router.get("/memberships", response=list[MembershipOut])
+@paginate(PageNumberPagination)
+def list_memberships(request, filters: PeopleQuery = Query(...)):  # type: ignore[valid-type]
+    form = PeopleFilter(filters.model_dump(exclude_none=True), user=request.user)
+    queryset = Membership.objects.restrict(request.user, MANAGE)
+    return (
+        form.filter_queryset(queryset)
+        .select_related("user")
+        .prefetch_related("areas")
+        .order_by("user__last_name", "pk")
+    )
+
+
+@router.get("/memberships/{membership_id}", response=MembershipOut)
+def get_membership(request, membership_id: int):
+    return _administered(request, Membership, membership_id)
+
+
+@router.patch("/memberships/{membership_id}", response=MembershipOut)
+def update_membership(request, membership_id: int, payload: MembershipPatch):
+    membership = _administered(request, Membership, membership_id)
+    data = payload.model_dump(exclude_unset=True)
+    areas = (
+        _own_areas(membership.organisation, data["area_ids"])
+        if data.get("area_ids") is not None
+        else list(membership.areas.all())
+    )
+    return services.membership_update(
+        actor=request.user,
+        membership=membership,
+        role=data.get("role") or membership.role,
+        title=data["title"] if data.get("title") is not None else membership.title,
+        areas=areas,
+    )
+
+
+@router.post("/memberships/{membership_id}/deactivate", response=MembershipOut)
+def deactivate_membership(request, membership_id: int):
+    membership = _administered(request, Membership, membership_id)
+    return services.membership_deactivate(actor=request.user, membership=membership)
+
+
+@router.get("/invitations", response=list[InvitationOut])
+@paginate(PageNumberPagination)
+def list_invitations(request):
+    return (
+        Invitation.objects.restrict(request.user, MANAGE)
+        .prefetch_related("areas")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@router.post("/invitations", response={201: InvitationOut})
+def create_invitation(request, payload: InvitationIn):
+    """Invite a person: the link is mailed to them and never returned here."""
+    organisation = _administered(request, Organisation, payload.organisation_id)
+    invitation, _key = services.invitation_create(
+        actor=request.user,
+        organisation=organisation,
+        email=payload.email,
+        role=payload.role,
+        title=payload.title,
+        areas=_own_areas(organisation, payload.area_ids),
+    )
+    return Status(201, invitation)
+
+
+@router.post("/invitations/{invitation_id}/resend", response=InvitationOut)
+def resend_invitation(request, invitation_id: int):
+    invitation = _administered(request, Invitation, invitation_id)
+    return services.invitation_resend(actor=request.user, invitation=invitation)[0]
+
+
+@router.post("/invitations/{invitation_id}/revoke", response=InvitationOut)
+def revoke_invitation(request, invitation_id: int):
+    invitation = _administered(request, Invitation, invitation_id)
+    return services.invitation_revoke(actor=request.user, invitation=invitation)
+
+
+@router.get("/invitations/{invitation_id}", response=InvitationOut)
+def get_invitation(request, invitation_id: int):
+    return _administered(request, Invitation, invitation_id)

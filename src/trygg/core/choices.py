@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationKind(models.TextChoices):
     KOMMUN = "kommun", _("Municipality")
     STADSDELSFORVALTNING = "stadsdelsforvaltning", _("District administration")
+    NAMND = "namnd", _("Committee")
+    BOLAG = "bolag", _("Municipal company")
     POLIS = "polis", _("Police (local police area)")
     BOSTADSBOLAG = "bostadsbolag", _("Housing company")
     FORENING = "forening", _("Association")
@@ -45,3 +47,20 @@ class AccessPurpose(models.TextChoices):
     DETAIL = "detail", _("Detail")
     EXPORT = "export", _("Export")
     API = "api", _("API")
+    SEARCH = "search", _("Search")
+    EMERGENCY = "emergency", _("Emergency access")
+
+
+# Organisations an administratör creates below their own (underorganisationer) and beside it
+# (partners, registered and looked after by the kommun).
+CHILD_KINDS = (
+    OrganisationKind.STADSDELSFORVALTNING,
+    OrganisationKind.NAMND,
+    OrganisationKind.BOLAG,
+)
+PARTNER_KINDS = (
+    OrganisationKind.POLIS,
+    OrganisationKind.BOSTADSBOLAG,
+    OrganisationKind.FORENING,
+    OrganisationKind.FORETAG,
+)

@@ -22,10 +22,12 @@ NAVIGATION = [
     ("reports", _("Reports"), "reports:index", VIEW, None),
 ]
 ADMIN_NAVIGATION = [
+    ("people", _("People"), "core:people", MANAGE, None),
     ("organisations", _("Organisations"), "core:organisation_list", VIEW, None),
     ("areas", _("Areas"), "core:area_list", VIEW, None),
     ("places", _("Places"), "core:place_list", VIEW, None),
     ("audit", _("Audit log"), "core:audit_log", MANAGE, None),
+    ("case_roles", _("Case roles"), "cases:case_roles", MANAGE, None),
     ("tokens", _("API tokens"), "core:api_tokens", None, None),
     ("two_factor", _("Two-factor authentication"), "core:two_factor", None, None),
 ]

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import CHANGE, VIEW
-from trygg.core.choices import AreaKind
+from trygg.core.choices import AreaKind, OrganisationKind, Role
 from trygg.core.models import Area, Organisation
 
 
@@ -90,3 +90,215 @@ class PlaceForm(OrganisationChoiceMixin, forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=100, label=_("Name"), help_text=_("What the token is for."))
+
+
+# Administration (role administratör)
+
+
+def offer_organisations(form, field: str, queryset) -> None:
+    """Organisation choices for a form; a single choice is chosen already."""
+    form.fields[field].queryset = queryset
+    form.fields[field].empty_label = "—"
+    if field not in form.initial and len(choices := list(queryset[:2])) == 1:
+        form.initial[field] = choices[0].pk
+
+
+def administered_organisations(user):
+    """Active organisations the user administers: their own and those below, and partner
+    organisations their organisation registered."""
+    from trygg.core.access import MANAGE
+
+    return Organisation.objects.restrict(user, MANAGE).filter(is_active=True).order_by("name")
+
+
+class OrganisationCreateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"))
+    owner = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Belongs to"),
+        help_text=_(
+            "A sub-organisation is part of it; a partner organisation is registered by it "
+            "and gets a partnership with it."
+        ),
+    )
+    name = forms.CharField(max_length=200, label=_("Name"))
+    organisation_number = forms.CharField(
+        max_length=20, required=False, label=_("Organisation number")
+    )
+    partnership_name = forms.CharField(
+        max_length=200,
+        required=False,
+        label=_("Name of the partnership"),
+        help_text=_("Partner organisations only, e.g. the agreement's title."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from trygg.core.choices import CHILD_KINDS, PARTNER_KINDS
+
+        super().__init__(*args, **kwargs)
+        offer_organisations(self, "owner", administered_organisations(user))
+        self.fields["kind"].choices = [
+            ("", "—"),
+            (_("Sub-organisation"), [(k.value, k.label) for k in CHILD_KINDS]),
+            (_("Partner organisation"), [(k.value, k.label) for k in PARTNER_KINDS]),
+        ]
+
+
+class OrganisationEditForm(forms.Form):
+    name = forms.CharField(max_length=200, label=_("Name"))
+    kind = forms.ChoiceField(label=_("Kind"))
+    organisation_number = forms.CharField(
+        max_length=20, required=False, label=_("Organisation number")
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        from trygg.core.choices import CHILD_KINDS, PARTNER_KINDS
+
+        super().__init__(*args, **kwargs)
+        kinds = (
+            CHILD_KINDS
+            if organisation.parent_id
+            else PARTNER_KINDS
+            if organisation.steward_id
+            else (OrganisationKind(organisation.kind),)
+        )
+        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
+
+
+class PartnershipForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+    partner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Partner"))
+    name = forms.CharField(max_length=200, required=False, label=_("Name"))
+    diarienummer = forms.CharField(max_length=40, required=False, label=_("Reference number"))
+    starts_on = forms.DateField(
+        required=False, label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        required=False,
+        label=_("Ends"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty while the partnership runs until further notice."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_organisations(self, "organisation", administered_organisations(user))
+        self.fields["partner"].queryset = (
+            Organisation.objects.restrict(user, VIEW).filter(is_active=True).order_by("name")
+        )
+        self.fields["partner"].empty_label = "—"
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        return cleaned
+
+
+class PartnershipRenewForm(forms.Form):
+    name = forms.CharField(max_length=200, required=False, label=_("Name"))
+    diarienummer = forms.CharField(max_length=40, required=False, label=_("Reference number"))
+    starts_on = forms.DateField(
+        required=False, label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        required=False,
+        label=_("Ends"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty while the partnership runs until further notice."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        return cleaned
+
+
+class AreaLimitMixin:
+    def limit_areas(self, organisation: Organisation | None) -> None:
+        self.fields["areas"].queryset = (
+            Area.objects.filter(organisation=organisation).order_by("name")
+            if organisation is not None
+            else Area.objects.none()
+        )
+
+
+class InvitationForm(AreaLimitMixin, forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+    # No default: giving someone the administratör role is a choice, never a default.
+    role = forms.ChoiceField(choices=[("", "—"), *Role.choices], label=_("Role"))
+    title = forms.CharField(
+        max_length=200, required=False, label=_("Title"), help_text=_("E.g. säkerhetsstrateg.")
+    )
+    areas = forms.ModelMultipleChoiceField(
+        queryset=Area.objects.none(),
+        required=False,
+        label=_("Limited to areas"),
+        help_text=_("Leave empty for the whole organisation."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = administered_organisations(user)
+        offer_organisations(self, "organisation", organisations)
+        # Area limits are the chosen organisation's own areas (kommundelar).
+        self.fields["areas"].queryset = Area.objects.filter(
+            organisation__in=organisations
+        ).order_by("organisation__name", "name")
+        self.fields["areas"].label_from_instance = lambda a: f"{a.name} ({a.organisation})"
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, areas = cleaned.get("organisation"), cleaned.get("areas")
+        if organisation is not None and any(
+            a.organisation_id != organisation.pk for a in areas or ()
+        ):
+            self.add_error("areas", _("An area limit must be one of the organisation's areas."))
+        return cleaned
+
+
+class MembershipForm(AreaLimitMixin, forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    title = forms.CharField(max_length=200, required=False, label=_("Title"))
+    areas = forms.ModelMultipleChoiceField(
+        queryset=Area.objects.none(),
+        required=False,
+        label=_("Limited to areas"),
+        help_text=_("Leave empty for the whole organisation."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_areas(organisation)
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(max_length=150, label=_("First name"))
+    last_name = forms.CharField(max_length=150, label=_("Last name"))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters; not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.core.access import VIEW, RestrictedManager, Scope
+from trygg.core.access import MANAGE, VIEW, RestrictedManager, RestrictedQuerySet, Scope
 from trygg.core.choices import AccessPurpose, AreaKind, AuditAction, OrganisationKind, Role
 
 
@@ -66,6 +66,18 @@ class Organisation(models.Model):
         help_text=_("The area the organisation is responsible for, e.g. the municipality."),
     )
     organisation_number = models.CharField(_("organisation number"), max_length=20, blank=True)
+    steward = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stewarded",
+        verbose_name=_("registered by"),
+        help_text=_(
+            "For a partner organisation: the organisation whose administrators look after it."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = RestrictedManager()
@@ -92,12 +104,19 @@ class Organisation(models.Model):
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
-        """Own organisations, and for viewing also those in a partnership with them."""
+        """Own organisations, and for viewing also those in a partnership with them.
+
+        Administrators also see and administer the partner organisations their organisation
+        registered (``steward``), even after the partnership has ended.
+        """
         own = scope.organisation_ids(action)
+        stewarded = Q(steward_id__in=scope.organisation_ids(MANAGE))
+        if action == MANAGE:
+            return Q(id__in=own) | stewarded
         if action != VIEW:
             return Q(id__in=own)
         partners = Partnership.partner_ids(own)
-        return Q(id__in=own | partners)
+        return Q(id__in=own | partners) | stewarded
 
 
 class Partnership(models.Model):
@@ -321,11 +340,115 @@ class Membership(models.Model):
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
+        administered = Q(organisation_id__in=scope.organisation_ids(MANAGE)) | Q(
+            organisation__steward_id__in=scope.organisation_ids(MANAGE)
+        )
         if action == VIEW:
-            return Q(user_id=scope.user_id) | Q(
-                organisation_id__in=scope.organisation_ids("manage")
-            )
-        return Q(organisation_id__in=scope.organisation_ids("manage"))
+            return Q(user_id=scope.user_id) | administered
+        return administered
+
+
+class HashedKeyMixin:
+    """A secret shown once to its owner; only its SHA-256 hash is stored (API tokens,
+    calendar subscription addresses)."""
+
+    key_prefix = "trygg_"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def new_key(cls) -> str:
+        return cls.key_prefix + secrets.token_urlsafe(32)
+
+
+class InvitationQuerySet(RestrictedQuerySet):
+    def pending(self):
+        """Invitations that can still be accepted: not used, not revoked, not expired."""
+        return self.filter(accepted_at__isnull=True, revoked=False, expires_at__gt=timezone.now())
+
+
+class Invitation(HashedKeyMixin, models.Model):
+    """Inbjudan: a single-use, expiring link that gives an e-mail address a membership.
+
+    Only the hash of the link's secret is stored. Whoever accepts it (with a new password, or
+    signed in by single sign-on with the same verified e-mail address) gets the role and area
+    limits written here.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        ACCEPTED = "accepted", _("Accepted")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    key_prefix = "inv_"
+
+    email = models.EmailField(_("e-mail"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="+", verbose_name=_("limited to areas")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    objects = models.Manager.from_queryset(InvitationQuerySet)()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.organisation}"
+
+    @property
+    def state(self) -> str:
+        if self.revoked:
+            return self.State.REVOKED
+        if self.accepted_at is not None:
+            return self.State.ACCEPTED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    def get_state_display(self) -> str:
+        return str(self.State(self.state).label)
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return Q(organisation_id__in=scope.organisation_ids(MANAGE)) | Q(
+            organisation__steward_id__in=scope.organisation_ids(MANAGE)
+        )
 
 
 class AuditEntry(models.Model):
@@ -448,21 +571,6 @@ class ImportBatch(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
-
-
-class HashedKeyMixin:
-    """A secret shown once to its owner; only its SHA-256 hash is stored (API tokens,
-    calendar subscription addresses)."""
-
-    key_prefix = "trygg_"
-
-    @staticmethod
-    def hash_key(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    @classmethod
-    def new_key(cls) -> str:
-        return cls.key_prefix + secrets.token_urlsafe(32)
 
 
 class ApiToken(HashedKeyMixin, models.Model):

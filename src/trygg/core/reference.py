@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -95,3 +96,71 @@ def _upsert(kind, code, name, parent, geometry, counts) -> Area:
 
 def kommun(code: str) -> Area:
     return Area.objects.get(kind=AreaKind.KOMMUN, code=code)
+
+
+# The kommuner whose official name is "… stad" rather than "… kommun" (the reference list
+# writes "… kommun" for every kommun). Source: each kommun's own name in its reglemente.
+STAD_CODES = frozenset(
+    {
+        "0180",  # Stockholms stad
+        "0183",  # Sundbybergs stad
+        "0184",  # Solna stad
+        "0186",  # Lidingö stad
+        "0187",  # Vaxholms stad
+        "1280",  # Malmö stad
+        "1282",  # Landskrona stad
+        "1283",  # Helsingborgs stad
+        "1480",  # Göteborgs stad
+        "1481",  # Mölndals stad
+        "1488",  # Trollhättans stad
+        "1490",  # Borås stad
+        "1980",  # Västerås stad
+        "2583",  # Haparanda stad
+    }
+)
+
+
+def official_kommun_names(directory: Path | None = None) -> dict[str, str]:
+    """Kommun code → official name: "Nacka kommun", "Göteborgs stad"."""
+    directory = directory or data_dir()
+    names = {}
+    for row in _read_csv(directory / "reference" / "sjbrg_municipalities.csv"):
+        code = row["municipality_code"].zfill(4)
+        name = row["municipality_name"].strip() or f"{row['municipality_name_short']} kommun"
+        if code in STAD_CODES and name.endswith(" kommun"):
+            name = name.removesuffix(" kommun") + " stad"
+        names[code] = name
+    return names
+
+
+def official_kommun_name(area: Area) -> str:
+    """The official name of a kommun area; "<namn> kommun" where the list lacks it."""
+    try:
+        names = official_kommun_names()
+    except OSError:
+        names = {}
+    return names.get(area.code) or f"{area.name} kommun"
+
+
+def kommun_near_matches(text: str, limit: int = 5) -> list[Area]:
+    """Kommun areas whose code or name resembles ``text``, best first (for error messages).
+
+    A code is compared digit by digit from the left (1479 → 1470–1473 in the same län), a
+    name by similarity or as a part of the name."""
+    import difflib
+
+    text = text.strip().lower()
+    kommuner = list(Area.objects.filter(kind=AreaKind.KOMMUN).order_by("code"))
+    if not text:
+        return []
+
+    def score(area: Area) -> tuple[float, float]:
+        if text.isdigit():
+            prefix = len(os.path.commonprefix([text, area.code]))
+            return prefix, difflib.SequenceMatcher(None, text, area.code).ratio()
+        name = area.name.lower()
+        return (1.0 if text in name else 0.0), difflib.SequenceMatcher(None, text, name).ratio()
+
+    ranked = sorted(kommuner, key=score, reverse=True)
+    best = [a for a in ranked if score(a)[0] >= 2 or score(a)[1] >= 0.6]
+    return best[:limit]

@@ -6,22 +6,29 @@ with ``full_clean()`` and writes its audit entry in the same transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import geo
 from trygg.core.access import CHANGE, MANAGE, forget_scope, scope_for
 from trygg.core.audit import record_change, snapshot
-from trygg.core.choices import AuditAction
+from trygg.core.choices import CHILD_KINDS, PARTNER_KINDS, AuditAction
 from trygg.core.models import (
     ApiToken,
     Area,
+    Invitation,
     Membership,
     Organisation,
     Partnership,
@@ -396,3 +403,678 @@ def preferences_update(*, actor, language: str) -> UserPreferences:
         after=snapshot(preferences, ["language"]),
     )
     return preferences
+
+
+# Administration: organisations, partnerships, people and invitations (role administratör).
+
+
+def administers(actor: Any, organisation: Organisation) -> bool:
+    """Whether the actor administers the organisation: through a membership with the right
+    to manage it (or an organisation above it), or because their organisation registered it
+    as a partner (``steward``). ``None`` is the system (management commands)."""
+    if actor is None:
+        return True
+    scope = scope_for(actor)
+    if scope.is_superuser:
+        return True
+    return scope.can(MANAGE, organisation.pk) or (
+        organisation.steward_id is not None and scope.can(MANAGE, organisation.steward_id)
+    )
+
+
+def require_administer(actor: Any, organisation: Organisation) -> None:
+    if not administers(actor, organisation):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+ORGANISATION_FIELDS = ["name", "kind", "parent", "area", "organisation_number", "steward"]
+
+
+@transaction.atomic
+def organisation_register(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    parent: Organisation | None = None,
+    steward: Organisation | None = None,
+    organisation_number: str = "",
+    partnership_name: str = "",
+) -> Organisation:
+    """Create an organisation below ``parent`` (a förvaltning, nämnd or bolag) or, with
+    ``steward``, a partner organisation (polis, bostadsbolag, förening, företag) registered by
+    the steward's administrators, together with a partnership between the two."""
+    if (parent is None) == (steward is None):
+        raise ValidationError(_("Give either the parent organisation or the registering one."))
+    if parent is not None:
+        require_administer(actor, parent)
+        if kind not in CHILD_KINDS:
+            raise ValidationError({"kind": _("Choose a kind of sub-organisation.")})
+    if steward is not None:
+        require_administer(actor, steward)
+        if kind not in PARTNER_KINDS:
+            raise ValidationError({"kind": _("Choose a kind of partner organisation.")})
+    for owner in (parent, steward):
+        if owner is not None and not owner.is_active:
+            raise ValidationError(_("The organisation is no longer active."))
+    organisation = Organisation(
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
+        steward=steward,
+        area=parent.area if parent is not None else steward.area if steward else None,
+        organisation_number=organisation_number.strip(),
+    )
+    save_validated(organisation)
+    record_change(
+        actor=actor,
+        obj=organisation,
+        action=AuditAction.CREATE,
+        after=snapshot(organisation, ORGANISATION_FIELDS),
+    )
+    if steward is not None:
+        partnership_create(
+            actor=actor,
+            organisation=steward,
+            partner=organisation,
+            name=partnership_name,
+            starts_on=timezone.localdate(),
+        )
+    if actor is not None:
+        forget_scope(actor)  # the new organisation now belongs to the actor's scope
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: Any, organisation: Organisation, name: str, kind: str, organisation_number: str = ""
+) -> Organisation:
+    require_administer(actor, organisation)
+    allowed = (
+        CHILD_KINDS
+        if organisation.parent_id
+        else PARTNER_KINDS
+        if organisation.steward_id
+        else (organisation.kind,)
+    )
+    if kind not in allowed:
+        raise ValidationError({"kind": _("This kind does not fit the organisation.")})
+    before = snapshot(organisation, ORGANISATION_FIELDS)
+    organisation.name = name.strip()
+    organisation.kind = kind
+    organisation.organisation_number = organisation_number.strip()
+    save_validated(organisation)
+    record_change(
+        actor=actor,
+        obj=organisation,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(organisation, ORGANISATION_FIELDS),
+    )
+    return organisation
+
+
+def can_deactivate(actor: Any, organisation: Organisation) -> bool:
+    """A sub-organisation is deactivated by the administrators above it, a partner by those
+    of the organisation that registered it; nobody deactivates their own top organisation."""
+    if not organisation.is_active:
+        return False
+    owner_id = organisation.parent_id or organisation.steward_id
+    if owner_id is None:
+        return actor is None or scope_for(actor).is_superuser
+    return actor is None or scope_for(actor).can(MANAGE, owner_id)
+
+
+@transaction.atomic
+def organisation_deactivate(*, actor: Any, organisation: Organisation) -> Organisation:
+    """Avaktivera: the organisation's people lose their access at once, its open invitations
+    are revoked and its partnerships end today. Its data stays, with its history."""
+    if not can_deactivate(actor, organisation):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if organisation.children.filter(is_active=True).exists():
+        raise ValidationError(_("Deactivate its sub-organisations first."))
+    before = snapshot(organisation, ["is_active"])
+    organisation.is_active = False
+    save_validated(organisation)
+    record_change(
+        actor=actor,
+        obj=organisation,
+        action=AuditAction.STATUS,
+        before=before,
+        after=snapshot(organisation, ["is_active"]),
+    )
+    for membership in organisation.memberships.filter(is_active=True).select_related("user"):
+        membership_deactivate(actor=None, membership=membership, by=actor)
+    for invitation in Invitation.objects.pending().filter(organisation=organisation):
+        invitation_revoke(actor=None, invitation=invitation, by=actor)
+    today = timezone.localdate()
+    for partnership in Partnership.objects.filter(
+        Q(organisation=organisation) | Q(partner=organisation)
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)):
+        partnership_end(actor=None, partnership=partnership, by=actor)
+    return organisation
+
+
+PARTNERSHIP_FIELDS = ["name", "starts_on", "ends_on", "diarienummer"]
+
+
+def _check_dates(starts_on: dt.date | None, ends_on: dt.date | None) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The end date is before the start date.")})
+
+
+@transaction.atomic
+def partnership_renew(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    name: str | None = None,
+    diarienummer: str | None = None,
+) -> Partnership:
+    """Förnya: new dates (and optionally a new name or reference number) for a partnership."""
+    require(actor, MANAGE, partnership.organisation_id)
+    _check_dates(starts_on, ends_on)
+    before = snapshot(partnership, PARTNERSHIP_FIELDS)
+    partnership.starts_on = starts_on
+    partnership.ends_on = ends_on
+    if name is not None:
+        partnership.name = name.strip()
+    if diarienummer is not None:
+        partnership.diarienummer = diarienummer.strip()
+    save_validated(partnership)
+    record_change(
+        actor=actor,
+        obj=partnership,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(partnership, PARTNERSHIP_FIELDS),
+        organisation_id=partnership.organisation_id,
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_end(
+    *, actor: Any, partnership: Partnership, ends_on: dt.date | None = None, by: Any = None
+) -> Partnership:
+    """Avsluta: the partnership's last day is ``ends_on``, by default yesterday, so that the
+    sharing stops now. One that had not started yet never takes effect (its start moves to
+    its end). ``by`` names the person when the system ends it on their behalf."""
+    require(actor, MANAGE, partnership.organisation_id)
+    ends_on = ends_on or timezone.localdate() - dt.timedelta(days=1)
+    before = snapshot(partnership, PARTNERSHIP_FIELDS)
+    if partnership.starts_on and partnership.starts_on > ends_on:
+        partnership.starts_on = ends_on
+    partnership.ends_on = ends_on
+    save_validated(partnership)
+    record_change(
+        actor=actor or by,
+        obj=partnership,
+        action=AuditAction.STATUS,
+        before=before,
+        after=snapshot(partnership, PARTNERSHIP_FIELDS),
+        organisation_id=partnership.organisation_id,
+    )
+    return partnership
+
+
+MEMBERSHIP_FIELDS = ["user", "organisation", "role", "title", "areas", "is_active"]
+
+
+def _check_areas(organisation: Organisation, areas: Iterable[Area]) -> list[Area]:
+    areas = list(areas)
+    if any(a.organisation_id != organisation.pk for a in areas):
+        raise ValidationError(
+            {"areas": _("An area limit must be one of the organisation's areas.")}
+        )
+    return areas
+
+
+@transaction.atomic
+def membership_update(
+    *, actor: Any, membership: Membership, role: str, title: str, areas: Iterable[Area]
+) -> Membership:
+    """Change a person's role, title and area limits in one organisation."""
+    require_administer(actor, membership.organisation)
+    areas = _check_areas(membership.organisation, areas)
+    if membership.user_id == getattr(actor, "pk", None) and role != membership.role:
+        raise ValidationError({"role": _("You cannot change your own role.")})
+    before = snapshot(membership, MEMBERSHIP_FIELDS)
+    membership.role = role
+    membership.title = title.strip()
+    save_validated(membership)
+    membership.areas.set(areas)
+    record_change(
+        actor=actor,
+        obj=membership,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+        organisation_id=membership.organisation_id,
+    )
+    forget_scope(membership.user)
+    return membership
+
+
+def end_sessions(user: Any) -> int:
+    """Log the user out everywhere: delete their sessions. Returns how many."""
+    from django.contrib.sessions.models import Session
+
+    user_id = str(user.pk)
+    ended = [
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if s.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def membership_deactivate(*, actor: Any, membership: Membership, by: Any = None) -> Membership:
+    """Avsluta medlemskap (a leaver): access to the organisation ends at once.
+
+    A person with no other active membership is a leaver of the whole system: the login is
+    deactivated, every session ends and every API token is deleted, in this transaction.
+    """
+    require_administer(actor, membership.organisation)
+    if membership.user_id == getattr(actor, "pk", None):
+        raise ValidationError(_("You cannot deactivate yourself."))
+    before = snapshot(membership, ["is_active"])
+    membership.is_active = False
+    save_validated(membership)
+    who = actor or by
+    record_change(
+        actor=who,
+        obj=membership,
+        action=AuditAction.STATUS,
+        before=before,
+        after=snapshot(membership, ["is_active"]),
+        organisation_id=membership.organisation_id,
+    )
+    user = membership.user
+    if not user.memberships.filter(is_active=True).exists() and user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        tokens = list(user.api_tokens.all())
+        sessions = end_sessions(user)
+        for token in tokens:
+            record_change(
+                actor=who,
+                obj=token,
+                action=AuditAction.DELETE,
+                before={"name": token.name},
+                organisation_id=membership.organisation_id,
+            )
+        user.api_tokens.all().delete()
+        record_change(
+            actor=who,
+            obj=user,
+            action=AuditAction.STATUS,
+            before={"is_active": True},
+            after={"is_active": False},
+            note=_("Login deactivated; %(sessions)s sessions and %(tokens)s API tokens ended.")
+            % {"sessions": sessions, "tokens": len(tokens)},
+            organisation_id=membership.organisation_id,
+        )
+    forget_scope(user)
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, actor: Any, membership: Membership) -> Membership:
+    """Återaktivera: the membership counts again; a deactivated login is opened again too
+    (the person uses "Glömt lösenord?" to set a new password)."""
+    require_administer(actor, membership.organisation)
+    if not membership.organisation.is_active:
+        raise ValidationError(_("The organisation is no longer active."))
+    before = snapshot(membership, ["is_active"])
+    membership.is_active = True
+    save_validated(membership)
+    record_change(
+        actor=actor,
+        obj=membership,
+        action=AuditAction.STATUS,
+        before=before,
+        after=snapshot(membership, ["is_active"]),
+        organisation_id=membership.organisation_id,
+    )
+    user = membership.user
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        record_change(
+            actor=actor,
+            obj=user,
+            action=AuditAction.STATUS,
+            before={"is_active": False},
+            after={"is_active": True},
+            organisation_id=membership.organisation_id,
+        )
+    forget_scope(user)
+    return membership
+
+
+# Invitations
+
+
+def invitation_link(key: str) -> str:
+    """The absolute address of an invitation, for mails and the onboarding command."""
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("core:invitation_accept", args=[key])
+
+
+def _send_invitation(invitation: Invitation, key: str) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    link = invitation_link(key)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"invitation": invitation, "link": link, "site_url": settings.SITE_URL}
+        subject = _("Invitation to Trygg – %(organisation)s") % {
+            "organisation": invitation.organisation
+        }
+        body = render_to_string("core/mail/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def _new_invitation_key(invitation: Invitation) -> str:
+    key = Invitation.new_key()
+    invitation.token_hash = Invitation.hash_key(key)
+    invitation.expires_at = timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.sent_at = timezone.now()
+    return key
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    title: str = "",
+    areas: Iterable[Area] = (),
+    send: bool = True,
+) -> tuple[Invitation, str]:
+    """Bjud in: a single-use link that expires, mailed to the address (after commit).
+
+    Returns the invitation and the link's secret, which is not stored and so is shown or
+    sent only now.
+    """
+    require_administer(actor, organisation)
+    if not organisation.is_active:
+        raise ValidationError(_("The organisation is no longer active."))
+    email = email.strip().lower()
+    areas = _check_areas(organisation, areas)
+    if Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, is_active=True
+    ).exists():
+        raise ValidationError({"email": _("This person is already a member of the organisation.")})
+    if Invitation.objects.pending().filter(organisation=organisation, email=email).exists():
+        raise ValidationError(
+            {"email": _("This address already has an invitation waiting; send it again instead.")}
+        )
+    invitation = Invitation(
+        email=email,
+        organisation=organisation,
+        role=role,
+        title=title.strip(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    key = _new_invitation_key(invitation)
+    save_validated(invitation)
+    invitation.areas.set(areas)
+    record_change(
+        actor=actor,
+        obj=invitation,
+        action=AuditAction.CREATE,
+        after=snapshot(invitation, ["email", "organisation", "role", "title", "areas"]),
+        organisation_id=organisation.pk,
+    )
+    if send:
+        transaction.on_commit(lambda: _send_invitation(invitation, key))
+    return invitation, key
+
+
+@transaction.atomic
+def invitation_resend(*, actor: Any, invitation: Invitation) -> tuple[Invitation, str]:
+    """Skicka igen: a new link with a new expiry; the old link stops working."""
+    require_administer(actor, invitation.organisation)
+    if invitation.accepted_at is not None or invitation.revoked:
+        raise ValidationError(_("The invitation has already been used or revoked."))
+    before = snapshot(invitation, ["expires_at"])
+    key = _new_invitation_key(invitation)
+    save_validated(invitation)
+    record_change(
+        actor=actor,
+        obj=invitation,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(invitation, ["expires_at"]),
+        note=_("Sent again"),
+        organisation_id=invitation.organisation_id,
+    )
+    transaction.on_commit(lambda: _send_invitation(invitation, key))
+    return invitation, key
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Any, invitation: Invitation, by: Any = None) -> Invitation:
+    require_administer(actor, invitation.organisation)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("The invitation has already been used or revoked."))
+    before = snapshot(invitation, ["revoked"])
+    invitation.revoked = True
+    save_validated(invitation)
+    record_change(
+        actor=actor or by,
+        obj=invitation,
+        action=AuditAction.STATUS,
+        before=before,
+        after=snapshot(invitation, ["revoked"]),
+        organisation_id=invitation.organisation_id,
+    )
+    return invitation
+
+
+def invitation_for_key(key: str) -> Invitation | None:
+    """The pending invitation behind a link, or None (unknown, used, revoked or expired)."""
+    invitation: Invitation | None = (
+        Invitation.objects.pending()
+        .select_related("organisation")
+        .filter(token_hash=Invitation.hash_key(key))
+        .first()
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: Any) -> Membership:
+    """Take up the invitation as ``user`` (a new login, an existing one, or one signed in by
+    single sign-on whose verified e-mail is the invitation's): the membership is created, or
+    an old one of the same organisation is opened again with the invited role and areas.
+
+    Single use: the row is locked and must still be pending, so two clicks cannot both win.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state != Invitation.State.PENDING:
+        raise ValidationError(_("The invitation has expired or has already been used."))
+    if (user.email or "").lower() != invitation.email.lower():
+        raise ValidationError(_("The invitation was sent to another e-mail address."))
+    areas = list(invitation.areas.all())
+    existing = Membership.objects.filter(user=user, organisation=invitation.organisation).first()
+    if existing is None:
+        membership = membership_create(
+            actor=None,
+            user=user,
+            organisation=invitation.organisation,
+            role=invitation.role,
+            title=invitation.title,
+            areas=areas,
+        )
+    else:
+        membership = membership_update(
+            actor=None,
+            membership=existing,
+            role=invitation.role,
+            title=invitation.title,
+            areas=areas,
+        )
+        if not membership.is_active:
+            membership_reactivate(actor=None, membership=membership)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    before = snapshot(invitation, ["accepted_at", "accepted_by"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    save_validated(invitation)
+    record_change(
+        actor=user,
+        obj=invitation,
+        action=AuditAction.STATUS,
+        before=before,
+        after=snapshot(invitation, ["accepted_at", "accepted_by"]),
+        organisation_id=invitation.organisation_id,
+    )
+    forget_scope(user)
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_with_password(
+    *, invitation: Invitation, first_name: str, last_name: str, password: str
+) -> tuple[Any, Membership]:
+    """A new person takes up the invitation by choosing a password; their user name is
+    their e-mail address."""
+    User = get_user_model()
+    if User.objects.filter(username__iexact=invitation.email).exists():
+        raise ValidationError(_("A login with this e-mail address already exists; log in first."))
+    user = User(
+        username=invitation.email,
+        email=invitation.email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    record_change(
+        actor=user,
+        obj=user,
+        action=AuditAction.CREATE,
+        after=snapshot(user, ["username", "first_name", "last_name", "email"]),
+        organisation_id=invitation.organisation_id,
+    )
+    return user, invitation_accept(invitation=invitation, user=user)
+
+
+# Onboarding a kommun
+
+
+@dataclass
+class Onboarding:
+    """What ``kommun_onboard`` did: the organisation, and the first administratör's
+    membership (an existing login) or invitation (with its one-time link)."""
+
+    organisation: Organisation
+    created: bool
+    membership: Membership | None = None
+    invitation: Invitation | None = None
+    link: str = ""
+    changed: bool = field(default=False)
+
+
+def kommun_area_for_code(code: str) -> Area:
+    """The reference area of a kommun, or a ValidationError naming near matches."""
+    from trygg.core.choices import AreaKind
+    from trygg.core.reference import kommun_near_matches
+
+    text = code.strip()
+    area = Area.objects.filter(kind=AreaKind.KOMMUN, code=text.zfill(4) if text.isdigit() else text)
+    found: Area | None = (
+        area.first() or Area.objects.filter(kind=AreaKind.KOMMUN, name__iexact=text).first()
+    )
+    if found is not None:
+        return found
+    if not Area.objects.filter(kind=AreaKind.KOMMUN).exists():
+        raise ValidationError(_("The list of kommuner is not loaded; run load_geography first."))
+    near = kommun_near_matches(text)
+    message = _("Unknown kommun code “%(code)s”.") % {"code": text}
+    if near:
+        message += " " + _("Did you mean: %(names)s?") % {
+            "names": ", ".join(f"{a.code} {a.name}" for a in near)
+        }
+    raise ValidationError(message)
+
+
+@transaction.atomic
+def kommun_onboard(
+    *, actor: Any, code: str, admin_email: str, name: str | None = None, new_link: bool = False
+) -> Onboarding:
+    """Start a kommun in Trygg: its organisation (with the kommun's area and boundary) and its
+    first administratör, invited by a one-time link unless a login with the address exists.
+
+    Running it again changes nothing (``new_link`` issues a fresh link for an invitation that
+    was not taken up)."""
+    from trygg.core.choices import OrganisationKind, Role
+    from trygg.core.reference import official_kommun_name
+
+    if actor is not None and not scope_for(actor).is_superuser:
+        raise PermissionDenied(_("Only a system administrator can start a new kommun."))
+    area = kommun_area_for_code(code)
+    email = admin_email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError({"admin_email": error.messages}) from error
+    organisation = Organisation.objects.filter(
+        kind=OrganisationKind.KOMMUN, parent__isnull=True, area=area
+    ).first()
+    result = Onboarding(organisation=organisation, created=organisation is None)  # type: ignore[arg-type]
+    if organisation is None:
+        organisation = organisation_create(
+            actor=actor,
+            name=(name or "").strip() or official_kommun_name(area),
+            kind=OrganisationKind.KOMMUN,
+            area=area,
+        )
+        result.organisation = organisation
+        result.changed = True
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    membership = Membership.objects.filter(organisation=organisation, user__email__iexact=email)
+    result.membership = membership.first()
+    if result.membership is not None:
+        return result
+    if user is not None:
+        result.membership = membership_create(
+            actor=actor, user=user, organisation=organisation, role=Role.ADMINISTRATOR
+        )
+        result.changed = True
+        return result
+    invitation = Invitation.objects.filter(organisation=organisation, email=email).first()
+    if invitation is None:
+        invitation, key = invitation_create(
+            actor=actor,
+            organisation=organisation,
+            email=email,
+            role=Role.ADMINISTRATOR,
+            send=False,
+        )
+        result.link = invitation_link(key)
+        result.changed = True
+    elif new_link and invitation.accepted_at is None:
+        if invitation.revoked:
+            raise ValidationError(_("The invitation has already been used or revoked."))
+        invitation, key = invitation_resend(actor=actor, invitation=invitation)
+        result.link = invitation_link(key)
+        result.changed = True
+    result.invitation = invitation
+    return result

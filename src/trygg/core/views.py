@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,24 +39,39 @@ def add_form_errors(form, error: ValidationError) -> None:
 @login_required
 def home(request):
     """Startsida: the user's organisations and shortcuts into the work."""
+    from trygg.situation import law  # the law checklist lives with the lägesbild it checks
+
     scope = scope_for(request.user)
     organisations = Organisation.objects.restrict(request.user, VIEW).filter(
         id__in=scope.organisation_ids(VIEW) | scope.organisation_ids("report")
     )
-    memberships = request.user.memberships.select_related("organisation").prefetch_related("areas")
+    memberships = (
+        request.user.memberships.filter(is_active=True)
+        .select_related("organisation")
+        .prefetch_related("areas")
+    )
     sections = []
     from trygg.core.context_processors import nav_items
 
     for item in nav_items(request):
         if item["key"] != "home":
             sections.append(item)
+    from trygg.core.administration import is_administrator
+    from trygg.core.home import panels
+
     return render(
         request,
         "core/home.html",
         {
             "organisations": organisations,
+            "viewable_organisation_ids": set(organisations.values_list("pk", flat=True)),
+            "can_report": bool(scope.organisation_ids("report")),
             "memberships": memberships,
             "sections": sections,
+            "panels": panels(request),
+            "is_administrator": is_administrator(request.user),
+            # The law checklist (lag 2023:196) of each kommun a säkerhetsstrateg runs.
+            "law_checklists": law.home_checklists(user=request.user),
         },
     )
 
@@ -65,7 +82,14 @@ def home(request):
 class OrganisationFilter(FilterSet):
     q = forms.CharField(label=gettext_lazy("Search"))
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=[("", "—")])
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[("", "—"), ("1", gettext_lazy("Active")), ("0", gettext_lazy("Deactivated"))],
+    )
     lookups = {"q": "name__icontains", "kind": "kind"}
+
+    def filter_status(self, queryset, value):
+        return queryset.filter(is_active=value == "1")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +115,12 @@ class OrganisationTable(Table):
             lambda o: o.parent.name if o.parent else "",
             sort="parent__name",
         ),
+        Column(
+            "active",
+            gettext_lazy("Active"),
+            lambda o: _("Yes") if o.is_active else _("No"),
+            sort="is_active",
+        ),
     ]
 
 
@@ -100,9 +130,16 @@ class OrganisationListView(RestrictedListView):
     table_class = OrganisationTable
     title = gettext_lazy("Organisations")
     export_name = "organisationer"
+    create_label = gettext_lazy("New organisation")
 
     def base_queryset(self):
         return super().base_queryset().select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if scope_for(self.request.user).organisation_ids(MANAGE):
+            context["create_url"] = reverse("core:organisation_create")
+        return context
 
 
 @login_required
@@ -118,6 +155,7 @@ def organisation_detail(request, pk):
         .filter(organisation=organisation)
         .select_related("parent")
     )
+    can_manage = Organisation.objects.restrict(request.user, MANAGE).filter(pk=pk).exists()
     return render(
         request,
         "core/organisation_detail.html",
@@ -128,6 +166,11 @@ def organisation_detail(request, pk):
             "children": Organisation.objects.restrict(request.user, VIEW).filter(
                 parent=organisation
             ),
+            "can_manage": can_manage,
+            "can_deactivate": can_manage and services.can_deactivate(request.user, organisation),
+            "member_count": organisation.memberships.filter(is_active=True).count()
+            if can_manage
+            else None,
         },
     )
 
@@ -568,3 +611,15 @@ def error_500(request):
 
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Glömt lösenord: the link in the mail uses TRYGG_SITE_URL, never the request's Host
+    header (which a client controls)."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)

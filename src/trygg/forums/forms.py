@@ -196,6 +196,12 @@ class MeetingForm(forms.Form):
         )
         if forum.cadence_time and not self.is_bound and "start_time" not in self.initial:
             self.fields["start_time"].initial = forum.cadence_time
+        if forum.kind in {"sspf", "individavstamning", "ungdomsutsattning", "natverksmote"}:
+            # Individual information belongs in the youth's case, seen only by those in it.
+            self.fields["minutes"].help_text = _(
+                "Only the general part. Write about an individual youth as a note in their "
+                "case (“Write an individual note” on the meeting page)."
+            )
 
     def clean(self):
         cleaned = super().clean()

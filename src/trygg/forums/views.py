@@ -518,8 +518,25 @@ def meeting_detail(request, pk):
             "status_ids": status_ids,
             "can_change": selectors.can_change(request.user, meeting),
             "attachment_form": AttachmentForm(),
+            **_individual_part(request, meeting),
         },
     )
+
+
+def _individual_part(request, meeting) -> dict:
+    """The individual part of an SSPF forum or individavstämning lives in the youths' cases:
+    the page lists the notes of this meeting only in the cases the user is in (each read is
+    logged by the cases selectors); anyone else cannot tell whether notes exist."""
+    from trygg.cases.access import can_use_cases
+    from trygg.cases.choices import ForumKindsForNotes
+    from trygg.cases.selectors import notes_for_meeting
+
+    if not can_use_cases(request.user):
+        return {}
+    return {
+        "case_notes": notes_for_meeting(user=request.user, meeting=meeting, path=request.path),
+        "can_write_case_notes": meeting.forum.kind in ForumKindsForNotes,
+    }
 
 
 # Attachments

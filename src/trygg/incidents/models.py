@@ -160,7 +160,12 @@ class IncidentReport(OrganisationOwned):
     # A report written offline on a phone is sent when the network returns, perhaps twice: the
     # key the phone gives each report makes the second sending find the first.
     client_key = models.CharField(
-        _("key from the device"), max_length=64, blank=True, editable=False
+        _("key from the device"),
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
     )
 
     area_field = "area"

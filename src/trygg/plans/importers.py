@@ -817,10 +817,3 @@ def _activity_for(actor, plan: Plan, change: _RowChange, report: ImportReport) -
         )
         report.activities.add("created")
     return activity
-
-
-def plan_docx(user, plan: Plan) -> bytes:
-    from trygg.plans.parsing import write_plan_docx
-    from trygg.plans.selectors import plan_document
-
-    return write_plan_docx(plan_document(user, plan)).getvalue()

@@ -40,3 +40,42 @@ def render_measure_panels(request, measure, panels: list[str] | None = None) -> 
         if html:
             rendered.append(mark_safe(html))  # noqa: S308 – panels return escaped, safe HTML
     return rendered
+
+
+def home_measures(request):
+    """Start page: open measures (not completed, not cancelled) that the person's own
+    organisations are responsible for, across every plan they can see."""
+    from django.db.models import F
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from trygg.core.home import PANEL_ITEMS, HomePanel
+    from trygg.plans.choices import StatusCategory
+    from trygg.plans.models import Measure
+
+    own = list(
+        request.user.memberships.filter(is_active=True).values_list("organisation_id", flat=True)
+    )
+    if not own:
+        return None
+    queryset = (
+        Measure.objects.restrict(request.user, "view")
+        .filter(responsibles__organisation_ref__in=own)
+        .exclude(status__category__in=[StatusCategory.DONE, StatusCategory.CANCELLED])
+        .select_related("status", "plan")
+        .distinct()
+        .order_by(F("ends_on").asc(nulls_last=True), "plan__title", "order", "pk")
+    )
+    total = queryset.count()
+    items = [
+        (m.title, reverse("plans:measure_detail", args=[m.pk]), f"{m.status} · {m.plan.title}")
+        for m in queryset[:PANEL_ITEMS]
+    ]
+    return HomePanel(
+        key="measures",
+        title=_("My measures"),
+        items=items,
+        total=total,
+        more_url=reverse("register:index"),
+        empty=_("Your organisation is responsible for no open measure."),
+    )

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -209,19 +209,10 @@ def plan_detail(request, pk):
     )
 
 
-EXPORT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 @login_required
 def plan_export(request, pk, fmt):
     plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=pk)
     name = slugify(plan.title)[:60] or "plan"
-    if fmt == "docx":
-        response = HttpResponse(
-            importers.plan_docx(request.user, plan), content_type=EXPORT_CONTENT_TYPE
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-        return response
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     headers, rows = importers.measure_rows(request.user, plan)

@@ -600,6 +600,7 @@ REPORT_COLUMNS = (
     "external_ref",
     "import_batch_id",
     "created_at",
+    "client_key",
 )
 
 
@@ -685,6 +686,7 @@ def generated_reports_create(
                 "",
                 batch.pk,
                 now,
+                "",  # a generated report has no device key
             )
 
     created = bulk.insert(IncidentReport, REPORT_COLUMNS, rows())

@@ -143,3 +143,22 @@ def test_empty_lists_say_what_to_do_first_and_link_to_it(world, login):
         assert f'href="{link}' in row, url
     filtered = client.get("/planer/", {"q": "finns inte"}).content.decode()
     assert "Inget matchar filtren." in filtered and "Rensa filtren" in filtered
+
+
+def test_the_reporters_start_page_leads_to_a_new_report_and_links_no_404(world, login):
+    from django.urls import reverse
+
+    body = login("rapportor").get("/").content.decode()
+    assert f'href="{reverse("incidents:report_create")}"' in body
+    assert "button--large" in body
+    nacka = world.organisations["nacka"]
+    assert reverse("core:organisation_detail", args=[nacka.pk]) not in body
+    assert (
+        login("rapportor").get(reverse("core:organisation_detail", args=[nacka.pk])).status_code
+        == 404
+    )
+    # The coordinator still gets the link to the organisation.
+    assert (
+        reverse("core:organisation_detail", args=[nacka.pk])
+        in login("samordnare").get("/").content.decode()
+    )

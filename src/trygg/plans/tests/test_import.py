@@ -24,7 +24,8 @@ from trygg.plans.models import (
     StatusUpdate,
     Target,
 )
-from trygg.plans.parsing import parse_plan_text, write_plan_docx
+from trygg.plans.parsing import parse_plan_text
+from trygg.reports.plan_docx import plan_exchange_docx, write_plan_docx
 
 SEED = Path(__file__).parent / "data" / "plan_for_samverkan_nacka.txt"
 SHARED_SEED = Path("/work/shared/seeds/002_7afaad1d1abdb047.txt")
@@ -116,7 +117,7 @@ def test_the_command_refuses_an_unknown_organisation(world):
 
 def test_a_docx_of_the_plan_imports_to_the_same_structure(world, tmp_path):
     report = import_seed(world)
-    content = importers.plan_docx(world.users["samordnare"], report.plan)
+    content = plan_exchange_docx(world.users["samordnare"], report.plan)
     # A real Word file: python-docx reads its tables back.
     assert len(docx.Document(io.BytesIO(content)).tables) == 27
     path = tmp_path / "plan.docx"

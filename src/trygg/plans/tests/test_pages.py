@@ -227,7 +227,7 @@ def test_the_plan_exports_as_xlsx_and_word(plan, login):
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.max_row == 29
     assert sheet["A1"].value == "ID"
-    word = client.get(reverse("plans:plan_export", args=[plan.pk, "docx"]))
+    word = client.get(reverse("reports:plan_exchange", args=[plan.pk]))
     assert len(docx.Document(io.BytesIO(word.content)).tables) == 27
 
 

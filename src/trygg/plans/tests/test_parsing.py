@@ -16,8 +16,8 @@ from trygg.plans.parsing import (
     parse_plan_docx,
     parse_plan_text,
     parse_responsibles,
-    write_plan_docx,
 )
+from trygg.reports.plan_docx import write_plan_docx
 
 SEED = Path(__file__).parent / "data" / "plan_for_samverkan_nacka.txt"
 

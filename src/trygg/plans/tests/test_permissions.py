@@ -118,7 +118,7 @@ def matrix(o):
         ("get", page("plan_edit", plan.pk), None, only(PLAN_EDITORS)),
         ("get", page("plan_export", plan.pk, "csv"), None, only(VIEWERS)),
         ("get", page("plan_export", plan.pk, "xlsx"), None, only(VIEWERS)),
-        ("get", page("plan_export", plan.pk, "docx"), None, only(VIEWERS)),
+        ("get", page("plan_export", plan.pk, "docx"), None, only({})),
         ("get", page("plan_export", plan.pk, "pdf"), None, only({})),
         ("get", page("plan_import", plan.pk), None, only(ALTA_CHANGERS)),
         ("get", page("focus_area_create", plan.pk), None, only(PLAN_EDITORS)),

@@ -27,12 +27,13 @@ def plan(world, settings):
 def test_it_lists_the_plan_documents_for_nacka_and_its_partner(world, plan, login):
     for persona in ["samordnare", "polis"]:
         body = login(persona).get(reverse("reports:index")).content.decode()
-        assert reverse("plans:plan_export", args=[plan.pk, "docx"]) in body, persona
+        assert reverse("reports:plan_exchange", args=[plan.pk]) in body, persona
+        assert f"plan={plan.pk}" in body, persona
 
 
 def test_another_kommun_sees_none_of_nackas_documents(world, plan, login):
     body = login("utomstaende").get(reverse("reports:index")).content.decode()
-    assert str(plan.pk) + "/exportera" not in body
+    assert reverse("reports:plan_exchange", args=[plan.pk]) not in body
     assert "Plan för samverkan" not in body
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from trygg.core.models import Organisation
+from trygg.core.commands import organisation_option
 from trygg.incidents import services
 from trygg.incidents.management.commands._police import ensure_geography, write_counts
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument(
             "--organisation",
-            help="Name of the organisation the import is recorded under (optional).",
+            help="The organisation the import is recorded under (name, id or kommun code).",
         )
 
     def handle(self, *args, path: Path, organisation=None, **options):
@@ -31,9 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"Filen finns inte: {path}")
         owner = None
         if organisation:
-            owner = Organisation.objects.filter(name=organisation).first()
-            if owner is None:
-                raise CommandError(f"Okänd organisation: {organisation}")
+            owner = organisation_option(organisation)
         ensure_geography(self.stdout)
         started = time.perf_counter()
         try:

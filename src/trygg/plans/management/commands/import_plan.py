@@ -11,11 +11,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from trygg.core.models import Organisation
+from trygg.core.commands import organisation_option
 from trygg.plans.choices import PlanKind
 from trygg.plans.importers import (
     ALL_EXTENSIONS,
@@ -29,23 +28,15 @@ from trygg.plans.importers import (
 from trygg.plans.models import Plan
 
 
-def _organisation(value: str) -> Organisation:
-    query = Q(name__iexact=value)
-    if value.isdigit():
-        query |= Q(pk=int(value))
-    found = list(Organisation.objects.filter(query))
-    if len(found) != 1:
-        raise CommandError(_("No organisation “%(value)s”.") % {"value": value})
-    return found[0]
-
-
 class Command(BaseCommand):
     help = "Import a plan from a .txt, .docx, .csv or .xlsx file."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--organisation", required=True, help="Name or id.")
-        parser.add_argument("--partner", action="append", default=[], help="Name or id.")
+        parser.add_argument("--organisation", required=True, help="Name, id or kommun code.")
+        parser.add_argument(
+            "--partner", action="append", default=[], help="Name, id or kommun code."
+        )
         parser.add_argument("--title")
         parser.add_argument("--kind", choices=PlanKind.values)
         parser.add_argument("--plan", type=int, help="Plan id (for CSV/XLSX).")
@@ -63,8 +54,8 @@ class Command(BaseCommand):
             )
         if path.stat().st_size > settings.MAX_UPLOAD_BYTES:
             raise CommandError(_("The file is too large."))
-        organisation = _organisation(options["organisation"])
-        partners = [_organisation(p) for p in options["partner"]] or None
+        organisation = organisation_option(options["organisation"])
+        partners = [organisation_option(p) for p in options["partner"]] or None
         content = path.read_bytes()
         try:
             if suffix in ROW_EXTENSIONS:

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from trygg.core.commands import organisation_option
 from trygg.core.models import Organisation
 from trygg.incidents.models import IncidentReport
 from trygg.situation import rollup
@@ -11,11 +12,13 @@ class Command(BaseCommand):
     help = "Recount the lägesbild's pre-computed incident counts for every organisation."
 
     def add_arguments(self, parser):
-        parser.add_argument("--organisation", type=int, help="Only this organisation (id).")
+        parser.add_argument(
+            "--organisation", help="Only this organisation (name, id or kommun code)."
+        )
 
     def handle(self, *args, **options):
         ids = (
-            [options["organisation"]]
+            [organisation_option(options["organisation"]).pk]
             if options["organisation"]
             else sorted(
                 set(IncidentReport.objects.values_list("organisation_id", flat=True).distinct())

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from trygg.plans import register
+from trygg.reports import register
 
 app_name = "register"
 

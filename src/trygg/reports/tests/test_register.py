@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from trygg.budget import demo
 from trygg.core.formatting import NBSP
-from trygg.plans.register import RegisterFilter, filtered_measures
+from trygg.reports.register import RegisterFilter, filtered_measures
 
 pytestmark = pytest.mark.django_db
 

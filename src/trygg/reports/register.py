@@ -30,7 +30,6 @@ The answer to a skrivelse (seed 004) is built from the selection as follows:
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -38,7 +37,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -627,7 +626,7 @@ class RegisterView(RestrictedListView):
     model = Measure
     filterset_class = RegisterFilter
     table_class = RegisterTable
-    template_name = "plans/register.html"
+    template_name = "reports/register.html"
     title = gettext_lazy("Register of measures")
     export_name = "insatser"
     paginate_by = 100
@@ -653,13 +652,35 @@ class SkrivelseForm(forms.Form):
     )
 
 
-def _skrivelse_context(request):
-    params = request.GET.copy()
+def skrivelse_context_for(user, params) -> dict:
+    """The answers for the selection in ``params`` (the register's filters, year, as of).
+
+    Without a year, the last complete year with measures in the selection, stated."""
+    from trygg.reports.kinds.skrivelse import default_year
+
+    params = params.copy() if hasattr(params, "copy") else dict(params)
+    if not isinstance(params, QueryDict):
+        query = QueryDict(mutable=True)
+        for key, value in params.items():
+            query[key] = value
+        params = query
     today = timezone.localdate()
-    params.setdefault("year", str(today.year))
+    period_note = ""
+    if not params.get("year"):
+        year = default_year(user, params)
+        if year is None:
+            year = today.year - 1
+            period_note = _(
+                "No measures in the selection in the last ten years; showing %(year)s."
+            ) % {"year": year}
+        else:
+            period_note = _(
+                "The year is %(year)s, the last complete year with measures in the selection."
+            ) % {"year": year}
+        params["year"] = str(year)
     form = SkrivelseForm(params)
-    year = today.year
-    as_of = today
+    year = today.year - 1
+    as_of = min(today, dt.date(year, 12, 31))
     if form.is_valid():
         year = form.cleaned_data["year"]
         as_of = form.cleaned_data["as_of"] or min(today, dt.date(year, 12, 31))
@@ -667,7 +688,7 @@ def _skrivelse_context(request):
     filters.pop("as_of", None)
     filters.pop("format", None)
     filters["year"] = str(year)
-    filterset, queryset = filtered_measures(request.user, filters)
+    filterset, queryset = filtered_measures(user, filters)
     measures = list(queryset.order_by("plan__title", "order", "pk"))
     answers = skrivelse_answers(measures, year=year, as_of=as_of)
     query = filters.urlencode()
@@ -679,6 +700,7 @@ def _skrivelse_context(request):
         "answers": answers,
         "measures": measures,
         "query": query,
+        "period_note": period_note,
         "filter_description": describe_filters(filterset),
         "title": _("Answer to a written question: measures %(year)s") % {"year": year},
     }
@@ -701,50 +723,40 @@ def describe_filters(filterset) -> str:
 
 @login_required
 def skrivelse(request):
-    """Svar på skrivelse: the four questions of seed 004 answered from the register."""
-    context = _skrivelse_context(request)
-    if request.GET.get("format") == "docx":
-        return skrivelse_docx_response(context)
-    return render(request, "plans/register_skrivelse.html", context)
+    """Svar på skrivelse: the four questions of seed 004 answered from the register; as Word
+    or PDF through the document engine (A4, header and footer, sources)."""
+    context = skrivelse_context_for(request.user, request.GET)
+    fmt = request.GET.get("format")
+    if fmt in {"docx", "pdf"}:
+        from trygg.reports import render as renderer
+        from trygg.reports.kinds.base import Params
+        from trygg.reports.kinds.skrivelse import build
 
-
-def skrivelse_docx_response(context) -> HttpResponse:
-    """The same answers as a Word document that a handläggare can paste into a
-    tjänsteutlåtande."""
-    from docx import Document
-
-    document = Document()
-    document.add_heading(context["title"], level=1)
-    meta = _("Compiled by Trygg from the register of measures on %(today)s, as of %(as_of)s.") % {
-        "today": f"{timezone.localdate():%Y-%m-%d}",
-        "as_of": f"{context['as_of']:%Y-%m-%d}",
-    }
-    document.add_paragraph(meta)
-    if context["filter_description"]:
-        document.add_paragraph(
-            _("Selection: %(filters)s") % {"filters": context["filter_description"]}
+        organisation = _organisation_of(request.user, context)
+        document = build(
+            request.user,
+            Params(organisation=organisation, year=context["year"]),
+            {},
+            context=context,
         )
-    for answer in context["answers"]:
-        document.add_heading(f"{answer.number}. {answer.question}", level=2)
-        document.add_paragraph(answer.summary)
-        for group in answer.groups:
-            document.add_heading(group.heading, level=3)
-            for item in group.items:
-                paragraph = document.add_paragraph(style="List Bullet")
-                paragraph.add_run(item.title).bold = True
-                if item.details:
-                    paragraph.add_run(" – " + "; ".join(item.details))
-        note = document.add_paragraph(
-            _("How this answer is selected: %(rule)s") % {"rule": answer.rule}
+        response = HttpResponse(
+            renderer.render(document, fmt), content_type=renderer.CONTENT_TYPES[fmt]
         )
-        note.runs[0].italic = True
-    buffer = io.BytesIO()
-    document.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="svar-pa-skrivelse-{context["year"]}.docx"'
-    )
-    return response
+        response["Content-Disposition"] = (
+            f'attachment; filename="svar-pa-skrivelse-{context["year"]}.{fmt}"'
+        )
+        return response
+    return render(request, "reports/register_skrivelse.html", context)
+
+
+def _organisation_of(user, context) -> Organisation:
+    """The organisation named in the selection, else the owner of the measures, else the
+    user's own."""
+    filterset = context["filterset"]
+    if filterset.is_valid() and filterset.cleaned_data.get("organisation"):
+        return filterset.cleaned_data["organisation"]
+    if context["measures"]:
+        return context["measures"][0].organisation
+    from trygg.reports.generation import organisations_for
+
+    return organisations_for(user).first() or Organisation(name="")

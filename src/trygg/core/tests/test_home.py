@@ -1,0 +1,127 @@
+"""The personal start page: my decisions due, reports waiting for my review, my measures and
+upcoming meetings – each read through restrict(), so nobody sees another's work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from trygg.forums import services as forum_services
+from trygg.forums.choices import ForumKind
+from trygg.incidents import services as incident_services
+from trygg.incidents.choices import CategoryGroup
+
+pytestmark = pytest.mark.django_db
+
+SEED = Path(__file__).parents[2] / "plans" / "tests" / "data" / "plan_for_samverkan_nacka.txt"
+
+
+@pytest.fixture
+def work(world):
+    nacka = world.organisations["nacka"]
+    users = world.users
+    forum = forum_services.forum_create(
+        actor=None,
+        organisation=nacka,
+        name="Trygg och säker Älta",
+        kind=ForumKind.ARBETSGRUPP,
+        area=world.areas["Älta"],
+        members=[users["arbetsgrupp"], users["samordnare"]],
+    )
+    now = timezone.now()
+    past = forum_services.meeting_create(
+        actor=None, forum=forum, starts_at=now - dt.timedelta(days=30)
+    )
+    forum_services.meeting_create(
+        actor=None,
+        forum=forum,
+        starts_at=now + dt.timedelta(days=7),
+        participants=[users["samordnare"]],
+    )
+    today = timezone.localdate()
+    forum_services.decision_create(
+        actor=None,
+        meeting=past,
+        text="Kontakta fastighetsägaren om belysningen i Älta centrum",
+        due_date=today - dt.timedelta(days=2),
+        owner_user=users["samordnare"],
+    )
+    forum_services.decision_create(
+        actor=None,
+        meeting=past,
+        text="Boka trygghetsvandring",
+        due_date=today + dt.timedelta(days=10),
+        owner_user=users["arbetsgrupp"],
+    )
+    category = incident_services.category_create(
+        actor=None, organisation=nacka, name="Skadegörelse", group=CategoryGroup.MILJO
+    )
+    incident_services.report_create(
+        actor=users["rapportor"],
+        organisation=nacka,
+        category=category,
+        occurred_at=now - dt.timedelta(hours=3),
+        assessment=2,
+        area=world.areas["Boo"],
+    )
+    from trygg.plans.importers import import_plan_document
+    from trygg.plans.parsing import parse_plan_text
+
+    import_plan_document(
+        actor=None,
+        organisation=nacka,
+        document=parse_plan_text(SEED.read_text(encoding="utf-8")),
+        partners=[world.organisations["lpo_nacka"]],
+        source="plan.txt",
+    )
+    return world
+
+
+def page(username: str) -> str:
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client.get("/").content.decode()
+
+
+def test_the_start_page_shows_my_own_work(work):
+    html = page("samordnare")
+    assert "Mina beslut att följa upp" in html
+    assert "Kontakta fastighetsägaren om belysningen" in html
+    assert "försenat sedan" in html
+    assert "Boka trygghetsvandring" not in html  # another person's decision
+    assert "Rapporter som väntar på min granskning" in html and "Skadegörelse" in html
+    assert "Mina åtgärder" in html and "Avhopparverksamhet" in html
+    assert "Kommande möten" in html and "Trygg och säker Älta" in html
+
+
+def test_the_panels_follow_scope(work):
+    html = page("arbetsgrupp")
+    assert "Boka trygghetsvandring" in html
+    assert "Kontakta fastighetsägaren" not in html
+    # The Älta group does not review a report in Boo.
+    assert "Inga rapporter väntar." in html
+    outsider = page("utomstaende")
+    for text in [
+        "Kontakta fastighetsägaren",
+        "Skadegörelse",
+        "Avhopparverksamhet",
+        "Trygg och säker Älta",
+    ]:
+        assert text not in outsider
+    reporter = page("rapportor")
+    assert "Rapporter som väntar på min granskning" not in reporter
+
+
+def test_the_start_page_reads_a_bounded_number_of_queries(work, django_assert_max_num_queries):
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="samordnare"))
+    with django_assert_max_num_queries(40):
+        assert client.get("/").status_code == 200
