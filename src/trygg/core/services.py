@@ -62,15 +62,17 @@ def save_validated(obj, *, exclude=None) -> None:
     import datetime as dt
 
     problems: dict[str, list[str]] = {}
-    for field in obj._meta.concrete_fields:
-        if (exclude and field.name in exclude) or field.primary_key:
+    for model_field in obj._meta.concrete_fields:
+        if (exclude and model_field.name in exclude) or model_field.primary_key:
             continue
-        value = getattr(obj, field.attname, None)
-        if value is None and not field.null:
-            if not getattr(field, "auto_now", False) and not getattr(field, "auto_now_add", False):
-                problems.setdefault(field.name, []).append(_("This field cannot be empty."))
+        value = getattr(obj, model_field.attname, None)
+        if value is None and not model_field.null:
+            if not getattr(model_field, "auto_now", False) and not getattr(
+                model_field, "auto_now_add", False
+            ):
+                problems.setdefault(model_field.name, []).append(_("This field cannot be empty."))
         elif isinstance(value, dt.time) and value.tzinfo is not None:
-            problems.setdefault(field.name, []).append(
+            problems.setdefault(model_field.name, []).append(
                 _("Give the time of day without a time zone, for example 09:30.")
             )
     if problems:
