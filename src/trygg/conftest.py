@@ -23,8 +23,8 @@ AXE_SOURCE = (Path(__file__).parent / "core" / "tests" / "assets" / "axe.min.js"
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Every test starts with an empty cache: the database is rolled back between tests,
-    so what one test cached (the lägesbild's aggregates) must not reach the next."""
+    """Every test starts with an empty cache: the database is rolled back between tests, so
+    what one test cached (the lägesbild's aggregates, rate limits) must not reach the next."""
     from django.core.cache import cache
 
     cache.clear()

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Control characters are taken out of form input before any view sees it.
+    "trygg.core.middleware.CleanInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Pages and exports of a logged-in person stay out of caches (core/middleware.py).
+    "trygg.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "trygg.urls"
@@ -129,16 +133,23 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "trygg.core.passwords.RepeatedCharacterValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock-out (django-axes): five failed logins for one user name from one address lock it
-# for an hour. A lock-out says so in Swedish rather than a bare 403.
+# Lock-out (django-axes): five failed logins for one user name, from any address, lock the
+# name for an hour; fifty from one address, for any names, lock the address (see
+# core/lockout.py). A lock-out says so in Swedish rather than a bare 403.
 AXES_FAILURE_LIMIT = env.integer("TRYGG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.integer(
+    "TRYGG_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 50, minimum=1
+)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "trygg.core.lockout.UserNameLockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -210,6 +221,11 @@ REFERENCE_DATA_DIR = Path(
 MAX_UPLOAD_BYTES = env.integer("TRYGG_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Exports one person may start per minute (CSV and XLSX downloads of lists).
+EXPORTS_PER_MINUTE = env.integer("TRYGG_EXPORTS_PER_MINUTE", 20, minimum=0)
+# The API description (/api/docs, /api/openapi.json) needs a login unless this is on.
+API_DOCS_PUBLIC = env.boolean("TRYGG_API_DOCS_PUBLIC", False)
 
 # Counts below this are shown as "<N" to anyone without detail access (small-count suppression).
 SMALL_COUNT_THRESHOLD = env.integer("TRYGG_SMALL_COUNT_THRESHOLD", 5, minimum=1)

@@ -9,13 +9,14 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from trygg.budget import selectors, services
 from trygg.budget.filters import BudgetFilter, BudgetLineFilter, FundingFilter
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding
 from trygg.core.access import CHANGE, DELETE, VIEW
 from trygg.core.models import Organisation
+from trygg.core.pagination import PageNumberPagination
 
 router = Router(tags=["Budget"])
 

@@ -8,12 +8,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from trygg.core import services
 from trygg.core.access import CHANGE, MANAGE, VIEW
 from trygg.core.administration import PeopleFilter
 from trygg.core.models import Area, Invitation, Membership, Organisation, Partnership, Place
+from trygg.core.pagination import PageNumberPagination
 from trygg.core.views import AreaFilter, OrganisationFilter, PlaceFilter
 
 router = Router(tags=["Organisationer och geografi"])

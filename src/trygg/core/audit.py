@@ -81,6 +81,8 @@ def record_change(
         organisation_id = getattr(obj, "organisation_id", None)
         if organisation_id is None and obj.__class__.__name__ == "Organisation":
             organisation_id = obj.pk
+    if action == AuditAction.DELETE and obj.pk is not None:
+        record_cascade(actor=actor, obj=obj, organisation_id=organisation_id)
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         organisation_id=organisation_id,
@@ -91,6 +93,53 @@ def record_change(
         changes=changes,
         note=note,
     )
+
+
+#: Rows of a cascade recorded one by one; beyond this, one entry counts the rest per kind.
+CASCADE_DETAIL_LIMIT = 500
+
+
+def record_cascade(*, actor, obj: models.Model, organisation_id: int | None) -> int:
+    """Record what deleting ``obj`` takes with it, before it is deleted.
+
+    Django's deletion Collector finds every row a delete cascades to (a measure's funding,
+    its links to problems and decisions, its status timeline …); each gets a DELETE entry
+    with its values and a note naming what it went with. Called by :func:`record_change` for
+    every deletion, so no delete service can forget it. Returns the number of rows.
+    """
+    from django.db import router
+    from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+
+    from trygg.core.models import AccessLogEntry, AuditEntry
+
+    collector = Collector(using=router.db_for_write(obj.__class__))
+    try:
+        collector.collect([obj])
+    except (ProtectedError, RestrictedError):
+        return 0  # the delete itself is refused, as it would be without this record
+    taken: list[models.Model] = []
+    for model, instances in collector.data.items():
+        taken += [i for i in instances if not (model is obj.__class__ and i.pk == obj.pk)]
+    for queryset in collector.fast_deletes:
+        taken += list(queryset[: CASCADE_DETAIL_LIMIT + 1])
+    taken = [i for i in taken if not isinstance(i, AuditEntry | AccessLogEntry)]
+    note = f"{obj._meta.verbose_name}: {str(obj)[:200]}"
+    entries = []
+    for item in taken[:CASCADE_DETAIL_LIMIT]:
+        entries.append(
+            AuditEntry(
+                actor=actor if getattr(actor, "pk", None) else None,
+                organisation_id=getattr(item, "organisation_id", None) or organisation_id,
+                action=AuditAction.DELETE,
+                content_type=ContentType.objects.get_for_model(item.__class__),
+                object_id=str(item.pk),
+                object_repr=str(item)[:300],
+                changes=diff(snapshot(item), {}),
+                note=note,
+            )
+        )
+    AuditEntry.objects.bulk_create(entries)
+    return len(taken)
 
 
 def record_read(

@@ -1,4 +1,15 @@
-"""CSV and XLSX responses for lists: what is on screen, with the same columns."""
+"""The one export writer: CSV and XLSX downloads of what a list shows, with the same columns.
+
+Every export goes through :func:`export_rows`, which keeps a spreadsheet from being turned
+against its reader or the server:
+
+* text that starts like a formula (``= + - @``, a tab or a carriage return) is written with
+  a leading apostrophe, as OWASP advises against CSV injection, and XLSX text cells are
+  typed as text, so that nothing in an export is ever evaluated;
+* control characters that XLSX cannot hold are dropped instead of failing the export;
+* a large CSV is streamed row by row, and XLSX is written in openpyxl's write-only mode;
+* one person may start at most ``EXPORTS_PER_MINUTE`` exports a minute.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +17,51 @@ import csv
 import datetime as dt
 import decimal
 import io
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from trygg.core.imports import clean_text
+
 EXPORT_FORMATS = {"csv", "xlsx"}
+#: A CSV export of at least this many rows is streamed.
+STREAM_FROM_ROWS = 2000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+#: The first characters that make a spreadsheet read a cell as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value):
+def neutralise(text: str) -> str:
+    """Text that no spreadsheet reads as a formula: a leading apostrophe where needed."""
+    if text.startswith(FORMULA_STARTS) and not _looks_numeric(text):
+        return "'" + text
+    return text
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.replace(",", ".").replace("\u2212", "-"))
+    except ValueError:
+        return False
+    return text.strip() == text
+
+
+def _cell(value: Any) -> Any:
+    """A number, date or text: what a cell holds."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nej"
+        return _("yes") if value else _("no")
     if isinstance(value, int | float | decimal.Decimal | dt.date | dt.datetime):
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             from django.utils import timezone
@@ -31,55 +73,123 @@ def _cell(value):
     return force_str(value)
 
 
-def export_rows(headers: list[str], rows: list[list], fmt: str, filename: str) -> HttpResponse:
-    """A download of the rows. CSV is UTF-8 with BOM and semicolons, as Swedish Excel expects."""
-    if fmt == "xlsx":
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = filename[:31]
-        sheet.append([force_str(h) for h in headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([_cell(v) for v in row])
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow([force_str(h) for h in headers])
-        for row in rows:
-            writer.writerow([_csv_text(_cell(v)) for v in row])
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        fmt = "csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+def _text(value: Any) -> str:
+    return neutralise(clean_text(value))
 
 
-def _csv_text(value):
+class _Echo:
+    """A file-like object whose write returns what was written: csv.writer into a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """The CSV text, line by line: UTF-8 BOM, semicolons and decimal commas (Swedish Excel)."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow([_text(force_str(h)) for h in headers])
+    for row in rows:
+        yield writer.writerow([_csv_text(_cell(v)) for v in row])
+
+
+def _csv_text(value: Any) -> str:
     if isinstance(value, decimal.Decimal | float):
         return str(value).replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
-    # A cell that starts like a formula is a spreadsheet injection risk; make it plain text.
-    if text[:1] in {"=", "+", "-", "@"} and not _looks_numeric(text):
-        return "'" + text
-    return text
+    return _text(str(value))
 
 
-def _looks_numeric(text: str) -> bool:
+def xlsx_bytes(headers: list[str], rows: Iterable[list], title: str = "Export") -> bytes:
+    """The workbook: a bold, frozen header row, numbers and dates as such, text as text."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(title))
+    sheet.freeze_panes = "A2"
+    header = []
+    for label in headers:
+        cell = WriteOnlyCell(sheet, value=_text(force_str(label)))
+        cell.font = Font(bold=True)
+        cell.data_type = "s"
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, _cell(v)) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=_text(value))
+    cell.data_type = "s"  # text is never a formula, whatever it starts with
+    return cell
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = "".join(c for c in clean_text(title) if c not in "[]:*?/\\")
+    return cleaned[:31] or "Export"
+
+
+def export_allowed(user: Any) -> bool:
+    """Whether the user may start another export now: at most ``EXPORTS_PER_MINUTE``."""
+    limit = settings.EXPORTS_PER_MINUTE
+    if not limit or not getattr(user, "pk", None):
+        return True
+    key = f"trygg:exports:{user.pk}"
+    cache.add(key, 0, timeout=60)
     try:
-        float(text.replace(",", "."))
-    except ValueError:
-        return False
-    return True
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60)
+        count = 1
+    return count <= limit
+
+
+def export_rows(
+    headers: list[str],
+    rows: Iterable[list],
+    fmt: str,
+    filename: str,
+    *,
+    user: Any = None,
+) -> HttpResponse | StreamingHttpResponse:
+    """A download of the rows: CSV streamed, XLSX as one workbook.
+
+    Past the user's rate limit the answer is 429 with a message, and nothing is read.
+    """
+    if user is not None and not export_allowed(user):
+        response = HttpResponse(
+            _("Too many exports in a short time. Wait a minute and try again."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        return response
+    safe_name = "".join(c for c in clean_text(filename) if c not in '"\\/\r\n') or "export"
+    if fmt == "xlsx":
+        response: HttpResponse | StreamingHttpResponse = HttpResponse(
+            xlsx_bytes(headers, rows, safe_name), content_type=XLSX_TYPE
+        )
+    else:
+        fmt = "csv"
+        rows = iter(rows)
+        first = list(itertools.islice(rows, STREAM_FROM_ROWS))
+        if len(first) < STREAM_FROM_ROWS:
+            response = HttpResponse(
+                "".join(csv_lines(headers, first)), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            # A large export is written while it is sent, never held whole in memory.
+            response = StreamingHttpResponse(
+                (line.encode("utf-8") for line in csv_lines(headers, itertools.chain(first, rows))),
+                content_type="text/csv; charset=utf-8",
+            )
+    response["Content-Disposition"] = f'attachment; filename="{safe_name}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from trygg.core.imports import clean_text
+
 POLYGON_TYPES = {"Polygon", "MultiPolygon"}
 
 
@@ -42,7 +44,7 @@ def validate_geometry(geometry: dict) -> None:
                         raise ValidationError(
                             _("A coordinate is outside WGS84 longitude/latitude.")
                         )
-    except (TypeError, ValueError, KeyError) as exc:
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
         raise ValidationError(_("The boundary coordinates are malformed.")) from exc
 
 
@@ -88,12 +90,19 @@ def read_feature_collection(data: bytes, *, name_property: str = "name") -> list
         raise ValidationError(
             _("The file is not valid GeoJSON: %(error)s") % {"error": exc}
         ) from exc
+    except RecursionError as exc:
+        raise ValidationError(_("The file is not valid GeoJSON: it is nested too deeply.")) from exc
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise ValidationError(_("The file must be a GeoJSON FeatureCollection."))
+    items = document.get("features") or []
+    if not isinstance(items, list):
+        raise ValidationError(_("The file must be a GeoJSON FeatureCollection."))
     features, problems, seen = [], [], set()
-    for number, item in enumerate(document.get("features") or [], start=1):
-        properties = item.get("properties") or {}
-        name = str(properties.get(name_property) or "").strip()
+    for number, item in enumerate(items, start=1):
+        properties = item.get("properties") if isinstance(item, dict) else None
+        if not isinstance(properties, dict):
+            properties = {}
+        name = clean_text(str(properties.get(name_property) or "")).strip()
         if not name:
             problems.append(
                 _("Feature %(n)s has no property “%(p)s”.") % {"n": number, "p": name_property}

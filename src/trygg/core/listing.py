@@ -61,8 +61,10 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
         table = self.table
         # A table may export more columns than fit on the page (``export_columns``).
         columns = getattr(table, "export_columns", None) or table.columns
-        rows = [[c.value(obj) for c in columns] for obj in table.prepare(queryset)]
-        return export_rows([str(c.label) for c in columns], rows, fmt, self.export_name)
+        rows = ([c.value(obj) for c in columns] for obj in table.prepare(queryset))
+        return export_rows(
+            [str(c.label) for c in columns], rows, fmt, self.export_name, user=self.request.user
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

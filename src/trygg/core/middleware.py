@@ -43,3 +43,47 @@ class UserLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer to a logged-in person.
+
+    Pages and exports of a logged-in user hold data that must not stay in a shared browser's
+    cache or a proxy. Static files and the anonymous login page may be cached.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response
+
+
+class CleanInputMiddleware:
+    """Form input without control characters, for every form at once.
+
+    A control character (``\\x0b`` and the like) has no place in any text Trygg keeps, and
+    one stored is one that every XLSX export must work around. Tab and line breaks stay.
+    The API cleans its JSON bodies the same way (``trygg.api.CleanParser``).
+    """
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in {"POST", "PUT", "PATCH"} and request.content_type in self.FORM_TYPES:
+            from trygg.core.imports import clean_text
+
+            cleaned = request.POST.copy()
+            for key in list(cleaned):
+                cleaned.setlist(key, [clean_text(v) for v in cleaned.getlist(key)])
+            cleaned._mutable = False
+            request.POST = cleaned  # type: ignore[misc]
+        return self.get_response(request)

@@ -38,6 +38,27 @@ from trygg.core.models import (
 
 
 def save_validated(obj, *, exclude=None) -> None:
+    """Validate, then save. Beside ``full_clean()``: a None where the column holds no NULL
+    (full_clean lets it through for a blank-allowed text) and a time of day with a time zone
+    (no database column keeps one) are refused with a message, not a database error."""
+    import datetime as dt
+
+    problems: dict[str, list[str]] = {}
+    for model_field in obj._meta.concrete_fields:
+        if (exclude and model_field.name in exclude) or model_field.primary_key:
+            continue
+        value = getattr(obj, model_field.attname, None)
+        if value is None and not model_field.null:
+            if not getattr(model_field, "auto_now", False) and not getattr(
+                model_field, "auto_now_add", False
+            ):
+                problems.setdefault(model_field.name, []).append(_("This field cannot be empty."))
+        elif isinstance(value, dt.time) and value.tzinfo is not None:
+            problems.setdefault(model_field.name, []).append(
+                _("Give the time of day without a time zone, for example 09:30.")
+            )
+    if problems:
+        raise ValidationError(problems)
     obj.full_clean(exclude=exclude)
     obj.save()
 

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, organisations_for
 from trygg.core.models import Area, Organisation
+from trygg.core.pagination import PageNumberPagination
 from trygg.forums import selectors, services
 from trygg.forums.filters import DecisionFilter, ForumFilter, MeetingFilter
 from trygg.forums.models import STATUS, Decision, Forum, Meeting, MeetingAttachment

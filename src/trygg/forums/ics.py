@@ -8,6 +8,7 @@ stays the same for a meeting, and times in UTC (``...Z``) so that no VTIMEZONE i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 PRODID = "-//Trygg//Samverkan//SV"
@@ -27,9 +28,14 @@ class Event:
     cancelled: bool = False
 
 
+# Control characters other than tab; RFC 5545 allows none of them in a value (3.1).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def escape_text(value: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
-    return (
+    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks are
+    escaped; any other control character is dropped, so no value can start a new line."""
+    escaped = (
         value.replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
@@ -37,6 +43,12 @@ def escape_text(value: str) -> str:
         .replace("\n", "\\n")
         .replace("\r", "\\n")
     )
+    return _CONTROL.sub("", escaped)
+
+
+def escape_uri(value: str) -> str:
+    """A URI or UID value: no control character and no space can break the content line."""
+    return _CONTROL.sub("", value).replace(" ", "%20")
 
 
 def fold(line: str) -> str:
@@ -77,7 +89,7 @@ def calendar(name: str, events: list[Event]) -> bytes:
     for event in events:
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{event.uid}",
+            f"UID:{escape_uri(event.uid)}",
             f"DTSTAMP:{utc(event.stamp)}",
             f"DTSTART:{utc(event.starts_at)}",
             f"DTEND:{utc(event.ends_at)}",
@@ -88,7 +100,7 @@ def calendar(name: str, events: list[Event]) -> bytes:
         if event.description:
             lines.append(f"DESCRIPTION:{escape_text(event.description)}")
         if event.url:
-            lines.append(f"URL:{event.url}")
+            lines.append(f"URL:{escape_uri(event.url)}")
         lines.append("STATUS:CANCELLED" if event.cancelled else "STATUS:CONFIRMED")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")

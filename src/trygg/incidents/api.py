@@ -12,10 +12,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from trygg.core.access import CHANGE, REPORT, VIEW
 from trygg.core.models import Area, Place
+from trygg.core.pagination import PageNumberPagination
 from trygg.incidents import selectors, services
 from trygg.incidents.filters import PoliceEventFilter, ReportFilter
 from trygg.incidents.models import IncidentCategory, IncidentReport

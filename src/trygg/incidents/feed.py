@@ -31,6 +31,7 @@ import json
 import os
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -57,6 +58,12 @@ __all__ = [
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 GZIP_MAGIC = b"\x1f\x8b"
+#: What one file may unpack to: a line of JSON Lines, and a whole JSON array. A gzip file
+#: that would unpack to more is refused as it is read, not after.
+MAX_LINE_BYTES = 1024 * 1024
+MAX_ARRAY_BYTES = 256 * 1024 * 1024
+# A stream that cannot be unpacked: gzip raises these for a damaged file.
+_UNREADABLE = (OSError, EOFError, zlib.error)
 
 SWEDISH_MONTHS: dict[str, int] = {
     "januari": 1,
@@ -128,14 +135,17 @@ def _iter_maybe_gzip(stream: io.BufferedReader) -> Iterator[tuple[int, Any]]:
 def _iter_stream(stream: io.BufferedIOBase) -> Iterator[tuple[int, Any]]:
     try:
         head = stream.peek(4096)  # type: ignore[attr-defined]
-    except (OSError, EOFError) as exc:
+    except _UNREADABLE as exc:
         yield 1, FeedError(1, f"Filen kunde inte läsas (gzip): {exc}")
         return
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
         try:
-            data = stream.read()
-        except (OSError, EOFError) as exc:
+            data = stream.read(MAX_ARRAY_BYTES + 1)
+        except _UNREADABLE as exc:
             yield 1, FeedError(1, f"Filen kunde inte läsas (gzip): {exc}")
+            return
+        if len(data) > MAX_ARRAY_BYTES:
+            yield 1, FeedError(1, f"Filen är större än {MAX_ARRAY_BYTES // 2**20} MB uppackad.")
             return
         yield from _iter_array(data)
     else:
@@ -151,16 +161,32 @@ def _iter_array(data: bytes) -> Iterator[tuple[int, Any]]:
     except json.JSONDecodeError as exc:
         yield exc.lineno, FeedError(exc.lineno, f"Ogiltig JSON: {exc.msg} (kolumn {exc.colno})")
         return
+    except RecursionError:
+        yield 1, FeedError(1, "Ogiltig JSON: för djupt nästlad.")
+        return
     if not isinstance(items, list):
         yield 1, FeedError(1, "Filen ska innehålla en JSON-lista med händelser.")
         return
     yield from enumerate(items, start=1)
 
 
+def _lines(stream: Any) -> Iterator[bytes]:
+    """The lines of a stream, none longer than :data:`MAX_LINE_BYTES` (a longer one is cut
+    there, so it fails as JSON instead of filling the memory)."""
+    if not hasattr(stream, "readline"):
+        yield from stream
+        return
+    while line := stream.readline(MAX_LINE_BYTES):
+        if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
 def _iter_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, Any]]:
     number = 0
     try:
-        for number, raw in enumerate(stream, start=1):  # noqa: B007 - used after the loop
+        for number, raw in enumerate(_lines(stream), start=1):  # noqa: B007 - used after
             line = raw.strip()
             if number == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
@@ -172,7 +198,9 @@ def _iter_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, Any]]:
                 yield number, FeedError(number, f"Raden är inte giltig UTF-8: {exc}")
             except json.JSONDecodeError as exc:
                 yield number, FeedError(number, f"Ogiltig JSON: {exc.msg} (kolumn {exc.colno})")
-    except (OSError, EOFError) as exc:
+            except RecursionError:
+                yield number, FeedError(number, "Ogiltig JSON: för djupt nästlad.")
+    except _UNREADABLE as exc:
         # A truncated or corrupt gzip stream.
         yield number + 1, FeedError(number + 1, f"Filen kunde inte läsas (gzip): {exc}")
 

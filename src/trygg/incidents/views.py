@@ -53,8 +53,10 @@ class ExportColumnsMixin:
     def export(self, fmt: str):
         queryset = self.filtered_queryset()
         columns = getattr(self.table, "export_columns", self.table.columns)
-        rows = [[c.value(obj) for c in columns] for obj in queryset]
-        return export_rows([str(c.label) for c in columns], rows, fmt, self.export_name)
+        rows = ([c.value(obj) for c in columns] for obj in queryset.iterator(chunk_size=2000))
+        return export_rows(
+            [str(c.label) for c in columns], rows, fmt, self.export_name, user=self.request.user
+        )
 
 
 # Reports

@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from trygg.core.access import ADD, CHANGE, VIEW, may, organisations_for
 from trygg.core.models import Area, Organisation, Place
+from trygg.core.pagination import PageNumberPagination
 from trygg.plans import selectors, services
 from trygg.plans.filters import ActivityFilter, FocusAreaFilter, MeasureFilter, PlanFilter
 from trygg.plans.models import (

@@ -16,7 +16,6 @@ changes nothing the second time.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from trygg.core.access import CHANGE, VIEW
+from trygg.core.imports import ImportRejected, Problem, check_zip, decode_text, read_table
 from trygg.core.models import Area, Organisation, Place
 from trygg.plans import services
 from trygg.plans.choices import PlanKind, PreventionType, StatusCategory
@@ -44,14 +44,8 @@ from trygg.plans.parsing import (
 TEXT_EXTENSIONS = {".txt", ".docx"}
 ROW_EXTENSIONS = {".csv", ".xlsx"}
 ALL_EXTENSIONS = TEXT_EXTENSIONS | ROW_EXTENSIONS
-
-
-class ImportRejected(ValidationError):
-    """The file was refused; ``problems`` lists ``(line, Swedish message)`` for every bad row."""
-
-    def __init__(self, problems: list[tuple[int, str]]):
-        self.problems = sorted(problems, key=lambda p: p[0])
-        super().__init__([message for _, message in self.problems])
+#: Rows in one CSV/XLSX file of measures (the header not counted).
+MAX_ROWS = 5000
 
 
 @dataclass
@@ -183,14 +177,13 @@ def read_plan_document(name: str, content: bytes) -> PlanDocument:
     suffix = Path(name).suffix.lower()
     try:
         if suffix == ".docx":
+            check_zip(content, kind=".docx")
             return parse_plan_docx(io.BytesIO(content))
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1252")
-        return parse_plan_text(text)
+        return parse_plan_text(decode_text(content))
     except ParseError as error:
-        raise ImportRejected(list(error.problems)) from error
+        raise ImportRejected(
+            [Problem(line, "", message) for line, message in error.problems]
+        ) from error
 
 
 # Plan text and Word --------------------------------------------------------------------------
@@ -224,12 +217,13 @@ def import_plan_document(
     if plan is None:
         plan = Plan.objects.filter(organisation=organisation, title=title).order_by("-pk").first()
     statuses = services.statuses_ensure_defaults(organisation, actor=actor)
-    problems: list[tuple[int, str]] = []
+    problems: list[Problem] = []
     for measure in document.measures:
         if measure.status and match_status(statuses, measure.status) is None:
             problems.append(
-                (
+                Problem(
                     measure.line,
+                    "",
                     _("%(where)s: unknown status “%(status)s”. Known statuses: %(names)s.")
                     % {
                         "where": measure.location or _("Line %(n)d") % {"n": measure.line},
@@ -434,11 +428,7 @@ def read_rows(name: str, content: bytes) -> list[tuple[int, dict[str, object]]]:
 
     Row numbers are what a spreadsheet shows: the header is row 1.
     """
-    suffix = Path(name).suffix.lower()
-    table = _xlsx_table(content) if suffix == ".xlsx" else _csv_table(content)
-    if not table:
-        raise ImportRejected([(1, _("Row 1: the file is empty."))])
-    header, *body = table
+    header, *body = read_table(name, content, max_rows=MAX_ROWS + 1)
     keys = _header_keys()
     columns: list[str | None] = []
     unknown = []
@@ -451,10 +441,12 @@ def read_rows(name: str, content: bytes) -> list[tuple[int, dict[str, object]]]:
     problems = []
     if unknown:
         problems.append(
-            (1, _("Row 1: unknown columns: %(names)s.") % {"names": ", ".join(unknown)})
+            Problem(1, "", _("Row 1: unknown columns: %(names)s.") % {"names": ", ".join(unknown)})
         )
     if "id" not in columns:
-        problems.append((1, _("Row 1: the column “%(name)s” is missing.") % {"name": _("ID")}))
+        problems.append(
+            Problem(1, "id", _("Row 1: the column “%(name)s” is missing.") % {"name": _("ID")})
+        )
     if problems:
         raise ImportRejected(problems)
     rows = []
@@ -470,31 +462,6 @@ def read_rows(name: str, content: bytes) -> list[tuple[int, dict[str, object]]]:
     return rows
 
 
-def _xlsx_table(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise ImportRejected(
-            [(0, _("The file could not be read as an Excel workbook (.xlsx)."))]
-        ) from exc
-    sheet = workbook.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return table
-
-
-def _csv_table(content: bytes) -> list[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252")
-    first = text.split("\n", 1)[0]
-    delimiter = max([";", ",", "\t"], key=first.count)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
 def _text(value) -> str:
     if value is None:
         return ""
@@ -502,7 +469,7 @@ def _text(value) -> str:
         value = int(value)
     text = str(value).replace("\r\n", "\n").strip()
     # Exports guard cells that look like formulas with a leading apostrophe; take it away.
-    if text[:2] in {"'=", "'+", "'-", "'@"}:
+    if text[:2] in {"'=", "'+", "'-", "'@", "'\t", "'\r"}:
         text = text[1:]
     return text
 
@@ -604,7 +571,7 @@ def import_measure_rows(
         for p in _scoped(Place, actor, VIEW).filter(organisation_id=plan.organisation_id)
     }
 
-    problems: list[tuple[int, str]] = []
+    problems: list[Problem] = []
     changes: list[_RowChange] = []
     seen_ids: dict[int, int] = {}
     for number, row in rows:
@@ -738,7 +705,7 @@ def import_measure_rows(
                 _("%(where)s: you may not change the measure with id %(id)s.")
                 % {"where": where, "id": measure.pk}
             )
-        problems += [(number, p) for p in row_problems]
+        problems += [Problem(number, "", p) for p in row_problems]
         changes.append(change)
     if problems:
         raise ImportRejected(problems)
@@ -752,8 +719,9 @@ def import_measure_rows(
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             for message in messages:
                 problems.append(
-                    (
+                    Problem(
                         change.number,
+                        "",
                         _("Row %(n)d: %(reason)s") % {"n": change.number, "reason": message},
                     )
                 )

@@ -117,7 +117,7 @@ def _meta(organisation, period, detail, generated, source) -> dict:
     }
 
 
-class AreaOut(Schema):
+class AreaCountOut(Schema):
     area_id: int | None
     name: str
     count: CountOut
@@ -127,7 +127,7 @@ class AreaOut(Schema):
     rate_per_1000: float | None
 
 
-class PlaceOut(Schema):
+class PlaceCountOut(Schema):
     place_id: int
     name: str
     area: str
@@ -137,8 +137,8 @@ class PlaceOut(Schema):
 
 class PlacesOut(Schema):
     meta: Meta
-    areas: list[AreaOut]
-    places: list[PlaceOut] | None
+    areas: list[AreaCountOut]
+    places: list[PlaceCountOut] | None
 
 
 @router.get("/places", response=PlacesOut)
@@ -193,12 +193,12 @@ class MonthOut(Schema):
     count: CountOut
 
 
-class TrendOut(Schema):
+class SituationTrendOut(Schema):
     meta: Meta
     months: list[MonthOut]
 
 
-@router.get("/trend", response=TrendOut)
+@router.get("/trend", response=SituationTrendOut)
 def trend(request, filters: AnalysisQuery = Query(...)):  # type: ignore[valid-type]
     """Reports per month and category group."""
     form = _form(AnalysisFilter, filters, request)
@@ -252,7 +252,7 @@ class WeeklyOut(Schema):
     areas: list[WeeklyRowOut]
     focus_places: list[FocusOut] | None
     quarter: PeriodOut
-    quarter_top: list[PlaceOut] | None
+    quarter_top: list[PlaceCountOut] | None
     police: list[PoliceTypeOut]
 
 

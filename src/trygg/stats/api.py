@@ -10,14 +10,16 @@ from decimal import Decimal
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from trygg.core.access import VIEW
 from trygg.core.models import Area, ImportBatch
+from trygg.core.pagination import PageNumberPagination
 from trygg.stats import selectors, services
 from trygg.stats.filters import ObservationFilter, SeriesFilter
 from trygg.stats.forms import writable_organisations
 from trygg.stats.models import IndicatorSeries
+from trygg.stats.parsers import MAX_YEAR, MIN_YEAR
 
 router = Router(tags=["Statistik"])
 
@@ -353,7 +355,7 @@ def get_comparison(request, series_id: int, area_id: int, period: str, category:
 
 
 @router.get("/population", response=PopulationOut)
-def get_population(request, area_id: int, year: int):
+def get_population(request, area_id: int, year: int = Query(..., ge=MIN_YEAR, le=MAX_YEAR)):
     area = _area(request, area_id)
     return {"area_id": area.pk, "year": year, "population": selectors.population_for(area, year)}
 

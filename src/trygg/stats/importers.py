@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -34,6 +34,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from trygg.core.choices import AreaKind
+from trygg.core.imports import ImportRejected
 from trygg.core.models import Area, ImportBatch, Organisation
 from trygg.stats import parsers
 from trygg.stats.choices import ImportKind, SeriesKind, Unit
@@ -69,14 +70,6 @@ def default_series_name(kind: str) -> str:
         ImportKind.PX: _("PX table"),
         ImportKind.POPULATION: "Folkmängd",
     }.get(kind, _("Statistics"))
-
-
-class ImportRejected(Exception):
-    """The file cannot be imported; ``problems`` lists (row, Swedish reason)."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(problems)
-        super().__init__("; ".join(m for _line, m in self.problems[:5]))
 
 
 @dataclass(frozen=True)
@@ -844,7 +837,11 @@ def run(*, actor, batch: ImportBatch, content: bytes, options: dict[str, Any]) -
         )
         progress(85)
         services.observations_import(actor=actor, batch=batch, prepared=prepared)
-    except (ImportRejected, parsers.StatsFileError) as error:
+    except ImportRejected as error:
+        services.import_batch_reject(
+            actor=actor, batch=batch, problems=[(p.row, p.message) for p in error.problems]
+        )
+    except parsers.StatsFileError as error:
         services.import_batch_reject(actor=actor, batch=batch, problems=error.problems)
     except PermissionDenied:
         services.import_batch_reject(

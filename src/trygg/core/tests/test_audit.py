@@ -91,3 +91,41 @@ def test_the_audit_log_export_reads_as_the_page(world, login):
     line = export.content.decode("utf-8-sig").strip().splitlines()[1]
     assert "Område:" in line and "Älta" in line
     assert "area:" not in line
+
+
+def test_deleting_a_measure_records_what_the_cascade_takes(world):
+    from trygg.budget import services as budget
+    from trygg.budget.models import MeasureFunding
+    from trygg.core.choices import AuditAction
+    from trygg.plans import services as plans
+    from trygg.plans.models import MeasureStatus, StatusUpdate
+
+    nacka, actor = world.organisations["nacka"], world.users["samordnare"]
+    plan = plans.plan_create(actor=actor, organisation=nacka, title="Plan")
+    measure = plans.measure_create(actor=actor, plan=plan, title="Krogkontroller")
+    statuses = {s.name: s for s in MeasureStatus.objects.filter(organisation=nacka)}
+    plans.measure_set_status(actor=actor, measure=measure, status=statuses["Pågående"])
+    frame = budget.budget_create(actor=actor, organisation=nacka, year=2024, frame=100000)
+    line = budget.budget_line_create(actor=actor, budget=frame, name="Krogar", amount=50000)
+    funding = budget.measure_funding_create(
+        actor=actor,
+        measure=measure,
+        source="trygghetspaket",
+        amount=12000,
+        year=2024,
+        budget_line=line,
+    )
+    timeline = list(StatusUpdate.objects.filter(measure=measure).values_list("pk", flat=True))
+    assert timeline
+    plans.measure_delete(actor=actor, measure=measure)
+
+    deleted = AuditEntry.objects.filter(action=AuditAction.DELETE)
+    funding_entry = deleted.get(object_id=str(funding.pk), content_type__model="measurefunding")
+    assert funding_entry.changes["amount"][0] == "12000.00"
+    assert funding_entry.changes["budget_line"][0] == line.pk
+    assert funding_entry.actor == actor
+    assert "Krogkontroller" in funding_entry.note
+    assert {int(e.object_id) for e in deleted.filter(content_type__model="statusupdate")} == set(
+        timeline
+    )
+    assert not MeasureFunding.objects.filter(pk=funding.pk).exists()

@@ -87,3 +87,24 @@ def test_a_subscription_stops_when_its_user_no_longer_sees_the_forum(data, login
     assert client.get(path).status_code == 200
     services.forum_update(actor=None, forum=data.alta, member_organisations=[])
     assert client.get(path).status_code == 404
+
+
+HOSTILE = "Möte; del 1, <b>x</b>\\y\r\nATTENDEE:mailto:evil@example.com\x0b\x00slut"
+
+
+def test_every_text_property_is_escaped_and_no_value_starts_a_new_line():
+    event = _event(
+        summary=HOSTILE,
+        location=HOSTILE,
+        description=HOSTILE,
+        uid="meeting-1@trygg\r\nATTENDEE:x",
+        url="https://trygg.example/m/1\r\nATTENDEE:y",
+    )
+    body = ics.calendar(HOSTILE, [event]).decode("utf-8")
+    unfolded = body.replace("\r\n ", "")
+    names = [line.split(":", 1)[0].split(";", 1)[0] for line in unfolded.split("\r\n") if line]
+    assert "ATTENDEE" not in names
+    assert not any(c in body for c in "\x0b\x00")
+    escaped = "Möte\\; del 1\\, <b>x</b>\\\\y\\nATTENDEE:mailto:evil@example.com" + "slut"
+    for name in ("X-WR-CALNAME", "SUMMARY", "LOCATION", "DESCRIPTION"):
+        assert f"{name}:{escaped}" in unfolded.split("\r\n")

@@ -277,7 +277,7 @@ def test_a_file_with_bad_rows_is_refused_whole_with_rows_and_reasons(world, fmt)
     with pytest.raises(importers.ImportRejected) as error:
         importers.import_measure_rows(actor=user, plan=plan, rows=workbook_rows)
     messages = error.value.messages
-    assert [p[0] for p in error.value.problems] == [3, 5, 5]
+    assert [p.row for p in error.value.problems] == [3, 5, 5]
     assert messages[0].startswith("Rad 3: okänd status")
     assert "Rad 5: framsteg ”150” måste vara ett heltal från 0 till 100." in [
         m.replace("“", "”") for m in messages

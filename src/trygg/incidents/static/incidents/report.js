@@ -19,6 +19,12 @@
   var map = null;
 
   function say(text) { status.textContent = text; }
+  // Leaflet puts a string tooltip into innerHTML: names reach the map as text nodes only.
+  function asText(text) {
+    var span = document.createElement("span");
+    span.textContent = String(text === undefined || text === null ? "" : text);
+    return span;
+  }
 
   function showMarker(latitude, longitude) {
     if (!map) { return; }
@@ -87,7 +93,7 @@
       var kommun = feature.properties.kind === "kommun";
       return { color: "#123462", weight: kommun ? 2 : 1, fillColor: "#e8eff9", fillOpacity: kommun ? 0.15 : 0.3 };
     },
-    onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.name); }
+    onEachFeature: function (feature, layer) { layer.bindTooltip(asText(feature.properties.name)); }
   });
   if (areas.getBounds().isValid()) { bounds.extend(areas.getBounds()); }
   var places = {};
@@ -95,7 +101,7 @@
   (data.places || []).forEach(function (place) {
     var point = window.L.circleMarker([place.lat, place.lon], {
       radius: 5, color: "#5b616b", weight: 1, fillColor: "#5b616b", fillOpacity: 0.7
-    }).bindTooltip(place.name);
+    }).bindTooltip(asText(place.name));
     placeLayer.addLayer(point);
     places[String(place.id)] = place;
     bounds.extend(point.getLatLng());

@@ -10,12 +10,19 @@
     return cls === null || cls === undefined ? "#c9ced6" : SHADES[Math.min(cls, SHADES.length - 1)];
   }
 
+  // Leaflet puts a string tooltip into innerHTML: names reach the map as text nodes only.
+  function asText(text) {
+    var span = document.createElement("span");
+    span.textContent = String(text === undefined || text === null ? "" : text);
+    return span;
+  }
+
   function tooltip(properties) {
     var parts = [properties.name];
     if (properties.count !== undefined) {
       parts.push(properties.count + (properties.rate && properties.rate !== "–" ? " (" + properties.rate + " / 1 000)" : ""));
     }
-    return parts.join(": ");
+    return asText(parts.join(": "));
   }
 
   function draw(element) {
@@ -76,7 +83,7 @@
         fillColor: "#a4262c",
         fillOpacity: 0.55
       });
-      marker.bindTooltip(point.label);
+      marker.bindTooltip(asText(point.label));
       points.addLayer(marker);
       bounds.extend(marker.getLatLng());
     });
