@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from trygg.core.access import VIEW
-from trygg.core.models import AuditEntry
+from trygg.core.models import AuditEntry, Organisation
 
 
 def object_for_history(user, app_label: str, model_name: str, pk):
