@@ -4,7 +4,7 @@ These models have no ``restrict()``: the only way to read them is through
 ``cases.selectors`` (``case_list``, ``case_get`` and the helpers built on them), which decide
 need-to-know access and write an access-log row for every case they return. Generic code that
 reads any model through ``restrict()`` (the history page, matrix tests) therefore cannot
-reach a case. See docs/adr/0009-youth-cases-privacy.md.
+reach a case. See docs/adr/0013-youth-cases-privacy.md.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from trygg.cases import crypto
 from trygg.cases.access import CHANGE, MANAGE, VIEW, case_q, role_organisation_ids
 from trygg.cases.choices import SATISFIED, CaseRoleKind, Gender, Respondent
 from trygg.cases.models import Case, CaseNote, CaseRole, EmergencyAccess, SatisfactionAnswer
-from trygg.core.access import scope_for
+from trygg.core.access import member_organisation_ids, scope_for
 from trygg.core.audit import record_read
 from trygg.core.choices import AccessPurpose
 from trygg.core.models import AccessLogEntry, Organisation
@@ -332,7 +332,7 @@ def statistics_access(user: Any, organisation: Organisation) -> str | None:
     if organisation.pk in role_organisation_ids(user, CaseRoleKind.COORDINATOR):
         return "full"
     scope = scope_for(user)
-    if scope.user_id is not None and organisation.pk in scope.organisation_ids(VIEW):
+    if scope.user_id is not None and organisation.pk in member_organisation_ids(user, VIEW):
         return "suppressed"
     return None
 

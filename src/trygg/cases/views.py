@@ -39,7 +39,7 @@ from trygg.cases.forms import (
 )
 from trygg.cases.models import Case, CaseParticipant, CasePlanEntry, CaseRole, Consent
 from trygg.core.access import MANAGE as CORE_MANAGE
-from trygg.core.access import VIEW, scope_for
+from trygg.core.access import VIEW, member_organisation_ids
 from trygg.core.choices import AccessPurpose
 from trygg.core.exports import EXPORT_FORMATS, export_rows
 from trygg.core.models import Organisation
@@ -646,9 +646,8 @@ def emergency(request):
 @case_view
 def statistics(request):
     """Statistik: suppressed for everyone but the coordinator."""
-    scope = scope_for(request.user)
     organisations = Organisation.objects.filter(
-        Q(pk__in=scope.organisation_ids(VIEW))
+        Q(pk__in=member_organisation_ids(request.user, VIEW))
         | Q(pk__in=selectors.coordinator_organisations(request.user).values("pk"))
     )
     # Only organisations that run the programmes (they have a case coordinator).
@@ -676,7 +675,7 @@ def case_roles(request):
     """Ärendebehörigheter: administrators give the coordinator, unit manager and emergency
     roles. They do not see cases themselves."""
     organisations = Organisation.objects.filter(
-        pk__in=scope_for(request.user).organisation_ids(CORE_MANAGE)
+        pk__in=member_organisation_ids(request.user, CORE_MANAGE)
     )
     if not organisations.exists():
         raise Http404

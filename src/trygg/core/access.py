@@ -351,6 +351,12 @@ def organisation_ids_for(
     return scope.organisation_ids(action)
 
 
+def member_organisation_ids(user: Any, action: str) -> frozenset[int]:
+    """The organisations where a membership (whole or area-limited) gives the user ``action``;
+    a system administrator's memberships count like anyone's."""
+    return frozenset(scope_for(user).organisation_ids(action))
+
+
 def organisations_for(
     user: Any, action: str, *, whole_organisation: bool = True
 ) -> models.QuerySet[Organisation]:

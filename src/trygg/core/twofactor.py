@@ -257,6 +257,23 @@ def two_factor_disable(*, actor: Any) -> None:
     )
 
 
+@transaction.atomic
+def two_factor_reset(*, actor: Any, user: Any) -> int:
+    """Remove every two-factor device of ``user`` who lost phone and recovery codes; they
+    enrol again at their next sign-in. Returns the number of devices removed."""
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    removed += StaticDevice.objects.filter(user=user).delete()[0]
+    record_change(
+        actor=actor,
+        obj=user,
+        action=AuditAction.UPDATE,
+        before={"two_factor": bool(removed)},
+        after={"two_factor": False},
+        note=_("Two-factor authentication reset: the user enrols again"),
+    )
+    return removed
+
+
 def two_factor_verify(request: HttpRequest, code: str) -> str | None:
     """Check a code from the app or a recovery code for ``request.user``; mark the session
     verified when right. Returns None on success, else the Swedish reason."""

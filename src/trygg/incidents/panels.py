@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from trygg.core.access import scope_for
+from trygg.core.access import member_organisation_ids, scope_for
 from trygg.incidents.choices import ReportStatus
 from trygg.incidents.models import IncidentReport
 
@@ -21,7 +21,7 @@ def home_reviews(request):
         return None
     queryset = IncidentReport.objects.filter(status=ReportStatus.NY)
     if not scope.is_superuser:
-        if not scope.organisation_ids("change"):
+        if not member_organisation_ids(request.user, "change"):
             return None  # reporters and readers review nothing: no panel
         queryset = queryset.filter(IncidentReport.review_q(scope))
     queryset = queryset.select_related("category").order_by("-occurred_at", "-pk")

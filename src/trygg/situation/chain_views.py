@@ -64,19 +64,19 @@ def law_checklist_page(request):
 def _function_organisations(user, action: str):
     """Kommuner whose samordningsfunktion the user may read (own and partners') or, for
     CHANGE, set (members of the whole organisation)."""
-    from trygg.core.access import scope_for
+    from trygg.core.access import organisation_ids_for, scope_for
     from trygg.core.choices import OrganisationKind
     from trygg.situation.models import partner_ids
 
     scope = scope_for(user)
     if action == VIEW:
-        ids = set(scope.organisation_ids(VIEW)) | set(partner_ids(scope))
-    elif scope.is_superuser:
-        ids = set(scope.organisation_ids(action))
+        ids = organisation_ids_for(user, VIEW, whole_organisation=False)
+        if ids is not None:
+            ids = ids | partner_ids(scope)
     else:
-        ids = set(scope.unlimited_organisation_ids(action))
+        ids = organisation_ids_for(user, action)
     queryset = Organisation.objects.filter(kind=OrganisationKind.KOMMUN)
-    if not scope.is_superuser:
+    if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     return queryset.order_by("name")
 

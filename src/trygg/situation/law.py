@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trygg.core.access import VIEW
+from trygg.core.access import VIEW, member_organisation_ids
 from trygg.core.formatting import format_date
 from trygg.core.models import Organisation
 from trygg.core.provenance import Figure, figure
@@ -123,7 +123,7 @@ def law_checklist(*, user, organisation: Organisation, today: dt.date | None = N
 
     today = today or timezone.localdate()
     scope = scope_for(user)
-    visible = scope.is_superuser or organisation.pk in scope.organisation_ids(VIEW)
+    visible = scope.is_superuser or organisation.pk in member_organisation_ids(user, VIEW)
     pictures = SituationPicture.objects.restrict(user, VIEW).filter(organisation=organisation)
     if not visible and not pictures.exists():
         raise Http404
@@ -432,7 +432,7 @@ def checklist_organisations(user):
     if scope.is_superuser:
         return Organisation.objects.filter(kind=OrganisationKind.KOMMUN).order_by("name")
     with_picture = SituationPicture.objects.restrict(user, VIEW).values("organisation_id")
-    own = scope.organisation_ids(VIEW)
+    own = member_organisation_ids(user, VIEW)
     return Organisation.objects.filter(
         Q(pk__in=own, kind=OrganisationKind.KOMMUN) | Q(pk__in=with_picture)
     ).order_by("name")
@@ -441,11 +441,13 @@ def checklist_organisations(user):
 def home_checklists(*, user, today: dt.date | None = None) -> list[LawChecklist]:
     """The checklists for the start page of a säkerhetsstrateg: one per kommun the user
     runs in full (the roles that may also delete there: samordnare, administratör)."""
-    from trygg.core.access import DELETE, scope_for
+    from trygg.core.access import DELETE, organisation_ids_for
     from trygg.core.choices import OrganisationKind
 
-    scope = scope_for(user)
-    organisations = Organisation.objects.filter(
-        pk__in=scope.unlimited_organisation_ids(DELETE), kind=OrganisationKind.KOMMUN
-    ).order_by("name")
+    ids = organisation_ids_for(user, DELETE)
+    if ids is None:  # a system administrator runs no kommun's work
+        return []
+    organisations = Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.KOMMUN).order_by(
+        "name"
+    )
     return [law_checklist(user=user, organisation=o, today=today) for o in organisations]

@@ -212,3 +212,24 @@ def test_demo_totp_prints_the_secret_and_a_current_code(world):
     call_command("demo_totp", stdout=out)
     assert "admin" in out.getvalue()
     assert DEMO_TOTP_SECRET in out.getvalue()
+
+
+def test_a_lost_phone_is_reset_by_a_documented_command(world):
+    """No shell needed: the command removes the devices and leaves a change-log entry."""
+    import io
+
+    from django.core.management import call_command
+
+    admin = world.users["admin"]
+    assert TOTPDevice.objects.filter(user=admin).exists()
+    out = io.StringIO()
+    call_command("reset_two_factor", "admin", stdout=out)
+    assert "återställd" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    assert AuditEntry.objects.filter(object_id=str(admin.pk), note__icontains="reset").exists() or (
+        AuditEntry.objects.filter(object_id=str(admin.pk), note__icontains="återställd").exists()
+    )
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("reset_two_factor", "finns-inte", stdout=io.StringIO())

@@ -16,7 +16,8 @@ from trygg.core.imports import ImportRejected
 from trygg.core.tests.fuzz import FUZZ, mutated, raw, text_after, zipped
 from trygg.plans import importers, services
 from trygg.plans.models import Measure, Plan
-from trygg.plans.parsing import parse_plan_text, write_plan_docx
+from trygg.plans.parsing import parse_plan_text
+from trygg.reports.plan_docx import write_plan_docx
 
 PLAN_TEXT = """Plan för samverkan Nacka
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from trygg.core.access import VIEW, scope_for
+from trygg.core.access import VIEW, limited_area_ids, member_organisation_ids, scope_for
 from trygg.core.models import Area, Organisation
 from trygg.situation.models import partner_ids
 from trygg.situation.selectors.periods import Period
@@ -35,7 +35,7 @@ def default_organisation(user: Any, organisations: Any = None) -> Organisation |
     organisations = list(organisations if organisations is not None else organisations_for(user))
     if not organisations:
         return None
-    own = scope_for(user).organisation_ids(VIEW)
+    own = member_organisation_ids(user, VIEW)
 
     def rank(org: Organisation) -> tuple[bool, bool, str]:
         # The lägesbild is the kommun's: the police land on their partner kommun's picture.
@@ -47,7 +47,7 @@ def default_organisation(user: Any, organisations: Any = None) -> Organisation |
 def has_detail_access(user: Any, organisation: Organisation) -> bool:
     """VIEW in the owning organisation: places, points and exact small counts."""
     scope = scope_for(user)
-    return scope.is_superuser or organisation.pk in scope.organisation_ids(VIEW)
+    return scope.is_superuser or organisation.pk in member_organisation_ids(user, VIEW)
 
 
 def _visible_area_ids(user: Any, organisation: Organisation) -> set[int] | None:
@@ -55,17 +55,11 @@ def _visible_area_ids(user: Any, organisation: Organisation) -> set[int] | None:
     scope = scope_for(user)
     if scope.is_superuser:
         return None
-    own = scope.organisation_ids(VIEW)
+    own = member_organisation_ids(user, VIEW)
     if organisation.pk not in own and organisation.pk in partner_ids(scope):
         return None  # a partner sees all of the owner's reports (blurred)
-    limited: set[int] = set()
-    for grant in scope.grants_for(VIEW):
-        if organisation.pk not in grant.organisation_ids:
-            continue
-        if grant.area_ids is None:
-            return None
-        limited |= grant.area_ids
-    return limited
+    limited = limited_area_ids(user, VIEW, organisation)
+    return None if limited is None else set(limited)
 
 
 def _sees_reports(user: Any, organisation: Organisation) -> bool:
