@@ -83,7 +83,12 @@ class TryggAPI(NinjaAPI):
         }
         for methods in schema.get("paths", {}).values():
             for operation in methods.values():
-                responses = operation.setdefault("responses", {})
+                # Django Ninja keys an operation's own answers by int (404), these by str
+                # ("404"): key them all by str, or the JSON would hold "404" twice.
+                responses = {
+                    str(code): answer for code, answer in operation.get("responses", {}).items()
+                }
+                operation["responses"] = responses
                 for code, description in ERROR_RESPONSES.items():
                     responses.setdefault(
                         code,

@@ -94,14 +94,21 @@ def case_q(user, action: str = VIEW) -> Q:
 
 def can_use_cases(user) -> bool:
     """Whether the user may read any case data (navigation entry, two-factor requirement)."""
+    from django.contrib.auth import get_user_model
+
     from trygg.cases.models import CaseParticipant, CaseRole
 
     user_id = _user_id(user)
     if user_id is None:
         return False
+    # One query for both (the navigation asks on every page).
+    role = CaseRole.objects.filter(user_id=OuterRef("pk"))
+    participant = CaseParticipant.objects.filter(user_id=OuterRef("pk"), removed_at__isnull=True)
     return (
-        CaseRole.objects.filter(user_id=user_id).exists()
-        or CaseParticipant.objects.filter(user_id=user_id, removed_at__isnull=True).exists()
+        get_user_model()
+        .objects.filter(pk=user_id)
+        .filter(Exists(role) | Exists(participant))
+        .exists()
     )
 
 

@@ -394,15 +394,3 @@ def case_statistics(
         by_area={name: count(n) for name, n in sorted(areas.items())},
         suppressed=suppress,
     )
-
-
-def find_organisation(text: str) -> Organisation | None:
-    """An organisation by id, exact name or the kommun code of its area (for the command)."""
-    text = (text or "").strip()
-    queryset = Organisation.objects.all()
-    if text.isdigit():
-        by_code = queryset.filter(area__code=text, area__kind="kommun").order_by("pk")
-        if len(text) == 4 and by_code.exists():
-            return by_code.filter(kind="kommun").first() or by_code.first()
-        return queryset.filter(pk=int(text)).first()
-    return queryset.filter(name__iexact=text).first()

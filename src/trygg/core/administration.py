@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core import services
@@ -279,7 +279,7 @@ class PeopleTable(Table):
             sort="organisation__name",
         ),
         Column("role", gettext_lazy("Role"), lambda m: m.get_role_display(), sort="role"),
-        Column("title", gettext_lazy("Title"), lambda m: m.title, sort="title"),
+        Column("title", pgettext_lazy("job title", "Title"), lambda m: m.title, sort="title"),
         Column("areas", gettext_lazy("Limited to"), _areas_text),
         Column(
             "last_login",

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "trygg.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from trygg.core.middleware import remember_language_at_login
+
+        user_logged_in.connect(remember_language_at_login, dispatch_uid="trygg.core.language")

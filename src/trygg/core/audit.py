@@ -126,14 +126,24 @@ def record_cascade(*, actor, obj: models.Model, organisation_id: int | None) -> 
     note = f"{obj._meta.verbose_name}: {str(obj)[:200]}"
     entries = []
     for item in taken[:CASCADE_DETAIL_LIMIT]:
+        model, object_id, object_repr = item.__class__, str(item.pk), str(item)[:300]
+        owner = model._meta.auto_created
+        if owner:
+            # A link row of a many-to-many field (a measure's areas) has no content type of
+            # its own: it is recorded on the object that holds the field.
+            link = next(
+                f for f in model._meta.concrete_fields if getattr(f, "related_model", None) is owner
+            )
+            model, object_id = owner, str(getattr(item, link.attname))
+            object_repr = f"{owner._meta.verbose_name} {object_id}: {item._meta.verbose_name}"[:300]
         entries.append(
             AuditEntry(
                 actor=actor if getattr(actor, "pk", None) else None,
                 organisation_id=getattr(item, "organisation_id", None) or organisation_id,
                 action=AuditAction.DELETE,
-                content_type=ContentType.objects.get_for_model(item.__class__),
-                object_id=str(item.pk),
-                object_repr=str(item)[:300],
+                content_type=ContentType.objects.get_for_model(model),
+                object_id=object_id,
+                object_repr=object_repr,
                 changes=diff(snapshot(item), {}),
                 note=note,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trygg.core.access import CHANGE, VIEW
 from trygg.core.choices import AreaKind, OrganisationKind, Role
@@ -236,7 +237,10 @@ class InvitationForm(AreaLimitMixin, forms.Form):
     # No default: giving someone the administratör role is a choice, never a default.
     role = forms.ChoiceField(choices=[("", "—"), *Role.choices], label=_("Role"))
     title = forms.CharField(
-        max_length=200, required=False, label=_("Title"), help_text=_("E.g. säkerhetsstrateg.")
+        max_length=200,
+        required=False,
+        label=pgettext_lazy("job title", "Title"),
+        help_text=_("E.g. säkerhetsstrateg."),
     )
     areas = forms.ModelMultipleChoiceField(
         queryset=Area.objects.none(),
@@ -268,7 +272,9 @@ class InvitationForm(AreaLimitMixin, forms.Form):
 
 class MembershipForm(AreaLimitMixin, forms.Form):
     role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
-    title = forms.CharField(max_length=200, required=False, label=_("Title"))
+    title = forms.CharField(
+        max_length=200, required=False, label=pgettext_lazy("job title", "Title")
+    )
     areas = forms.ModelMultipleChoiceField(
         queryset=Area.objects.none(),
         required=False,

@@ -9,6 +9,29 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 LANGUAGE_SESSION_KEY = "trygg_language"
+# The signed-in person's setting, read once at sign-in: {"user": pk, "language": code}.
+USER_LANGUAGE_SESSION_KEY = "trygg_user_language"
+
+
+def _users_setting(user) -> str | None:
+    from trygg.core.models import UserPreferences
+
+    return (
+        UserPreferences.objects.filter(user_id=user.pk).values_list("language", flat=True).first()
+    )
+
+
+def remember_language(request: HttpRequest, user, language: str | None) -> None:
+    """Keep the person's setting in their session, so that a page does not read it again."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[USER_LANGUAGE_SESSION_KEY] = {"user": user.pk, "language": language}
+
+
+def remember_language_at_login(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: every new session starts with the person's setting."""
+    if request is not None:
+        remember_language(request, user, _users_setting(user))
 
 
 def chosen_language(request: HttpRequest) -> str:
@@ -17,15 +40,23 @@ def chosen_language(request: HttpRequest) -> str:
     The browser's Accept-Language is not consulted: a Swedish user with an English browser still
     gets the Swedish interface. Before login, the language chosen on the login page (kept in the
     session) applies.
+
+    The setting is read at sign-in and kept in the session (changing it updates the session of
+    the request that changes it), so that no page pays a query for it. Another open session of
+    the same person takes a change made elsewhere at its next sign-in.
     """
     supported = {code for code, _name in settings.LANGUAGES}
     user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
     if user is not None and user.is_authenticated:
-        # No row yet raises RelatedObjectDoesNotExist, an AttributeError: the default applies.
-        preferences = getattr(user, "preferences", None)
-        language = preferences.language if preferences is not None else None
+        state = session.get(USER_LANGUAGE_SESSION_KEY) if session is not None else None
+        if isinstance(state, dict) and state.get("user") == user.pk:
+            language = state.get("language")
+        else:  # a session from before the setting was kept there, or no session (API)
+            language = _users_setting(user)
+            remember_language(request, user, language)
         return language if language in supported else settings.LANGUAGE_CODE
-    language = request.session.get(LANGUAGE_SESSION_KEY) if hasattr(request, "session") else None
+    language = session.get(LANGUAGE_SESSION_KEY) if session is not None else None
     return language if language in supported else settings.LANGUAGE_CODE
 
 

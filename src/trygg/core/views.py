@@ -566,12 +566,13 @@ def set_language(request):
     from django.conf import settings
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    from trygg.core.middleware import LANGUAGE_SESSION_KEY
+    from trygg.core.middleware import LANGUAGE_SESSION_KEY, remember_language
 
     language = request.POST.get("language", "")
     if language in dict(settings.LANGUAGES):
         if request.user.is_authenticated:
             services.preferences_update(actor=request.user, language=language)
+            remember_language(request, request.user, language)
         else:
             request.session[LANGUAGE_SESSION_KEY] = language
     target = request.POST.get("next", "")

@@ -30,6 +30,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.core import imports
 from trygg.core.models import Organisation
 from trygg.situation.bulk import datetime_storer
 
@@ -153,15 +154,53 @@ def open_table(file: IO[bytes], filename: str, *, size: int | None = None) -> Ta
     sample = file.read(65536)
     file.seek(0)
     encoding = _encoding(sample)
+    _refuse_binary(sample, encoding)
     text = io.TextIOWrapper(file, encoding=encoding, errors="replace", newline="")
     head = sample.decode(encoding, errors="replace")
     delimiter = _delimiter(head.split("\n", 1)[0], head[:4096])
     reader = csv.reader(text, delimiter=delimiter)
     total = size or 0
     return Table(
-        reader,  # type: ignore[arg-type]
+        _csv_rows(reader),
         lambda: min(file.tell() / total, 1.0) if total else 0.0,
     )
+
+
+def _refuse_binary(sample: bytes, encoding: str) -> None:
+    """Refuse, as core.imports does, a file whose start is no text: NUL bytes, or bytes that
+    are neither UTF-8 nor Windows-1252 text."""
+    if b"\x00" in sample:
+        raise imports.reject("binary")
+    if encoding == "cp1252":
+        imports.decode_text(sample)  # raises ImportRejected for what is not text
+
+
+def _csv_rows(reader) -> Iterator[list[Any]]:
+    """The records of a CSV reader, with core.imports' limits and Swedish refusals: a
+    record that cannot be read, a cell longer than imports.MAX_CELL characters (the csv
+    module's field limit) or more than imports.MAX_COLUMNS cells."""
+    previous_end = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            code = "cell_too_long" if "field limit" in str(exc) else "csv"
+            raise imports.reject(code, row=previous_end + 1, max=imports.MAX_CELL) from exc
+        line, previous_end = previous_end + 1, reader.line_num
+        if len(cells) > imports.MAX_COLUMNS:
+            raise imports.reject("too_many_columns", row=line, max=imports.MAX_COLUMNS)
+        yield cells
+
+
+def check_file(data: bytes, filename: str) -> None:
+    """Read a whole file once without checking its rows, so that a file that cannot be read
+    at all is refused at once instead of in the background (ImportRejected/ValidationError)."""
+    if Path(filename or "").suffix.lower() == ".xlsx":
+        return  # the workbook is opened and checked when it is imported
+    for _row in open_table(io.BytesIO(data), filename).rows:
+        pass
 
 
 # Checking one row

@@ -20,7 +20,7 @@ from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import ImportBatch
 from trygg.core.uploads import read_upload
-from trygg.incidents import selectors, services
+from trygg.incidents import importing, selectors, services
 from trygg.incidents.filters import CategoryFilter, PoliceEventFilter, ReportFilter
 from trygg.incidents.forms import CategoryForm, ReportForm, ReportImportForm, ReviewForm
 from trygg.incidents.models import IncidentCategory, IncidentPhoto, IncidentReport, PoliceEvent
@@ -243,6 +243,8 @@ def report_import(request):
         try:
             content = read_upload(upload, extensions={".csv", ".xlsx"})
             if len(content) >= BACKGROUND_BYTES:
+                # A file that cannot be read at all is refused now, not in the background.
+                importing.check_file(content, upload.name)
                 batch = _queue_import(request, organisation, upload.name, content)
                 return redirect("incidents:import_detail", pk=batch.pk)
             counts = services.reports_import(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, When
 from django.http import Http404
 from django.utils import translation
 
@@ -29,27 +28,6 @@ def organisation_for(user, organisation_id: int) -> Organisation:
     if organisation is None:
         raise Http404
     return organisation
-
-
-def find_organisation(text: str) -> Organisation:
-    """An organisation by id, kommun code or name (for the command line)."""
-    text = text.strip()
-    candidates = Organisation.objects.all()
-    if text.isdigit():
-        match = (
-            candidates.filter(area__code=text, area__kind="kommun")
-            .order_by(Case(When(kind="kommun", then=0), default=1), "pk")
-            .first()
-            if len(text) == 4
-            else None
-        )
-        match = match or candidates.filter(pk=int(text)).first()
-        if match is not None:
-            return match
-    match = candidates.filter(name__iexact=text).first()
-    if match is None:
-        raise Organisation.DoesNotExist(text)
-    return match
 
 
 def draft_key(params: Params) -> str:

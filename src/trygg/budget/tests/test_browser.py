@@ -38,7 +38,8 @@ def test_a_coordinator_reads_the_budget_and_changes_an_outcome(browser_page, wor
     expect(page.get_by_text("Under budget").first).to_be_visible()
     axe_check(page)
     screenshot(page, f"budget-detail-{width}")
-    page.get_by_role("link", name="Redigera Trygghetsvärdar").click()
+    # "Edit" reads "Ändra" across the whole product now (the core catalogue's wording).
+    page.get_by_role("link", name="Ändra Trygghetsvärdar").click()
     page.get_by_label("Utfall (kr)").fill("-5")
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_text("Beloppet får inte vara negativt.")).to_be_visible()

@@ -129,3 +129,27 @@ def test_deleting_a_measure_records_what_the_cascade_takes(world):
         timeline
     )
     assert not MeasureFunding.objects.filter(pk=funding.pk).exists()
+
+
+def test_a_deleted_link_of_a_many_to_many_field_is_recorded_on_its_object(world):
+    """Deleting an area takes the measures' links to it; each is recorded on its measure,
+    and no content type is made for the link table in the middle of the delete (a content
+    type made in a transaction that is rolled back would stay in Django's cache)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from trygg.core.choices import AuditAction
+    from trygg.plans import services as plans
+
+    nacka, actor = world.organisations["nacka"], world.users["samordnare"]
+    alta = world.areas["Älta"]
+    plan = plans.plan_create(actor=actor, organisation=nacka, title="Plan")
+    measure = plans.measure_create(actor=actor, plan=plan, title="Vandring", areas=[alta])
+    types_before, measure_pk = ContentType.objects.count(), measure.pk
+    plans.measure_delete(actor=actor, measure=measure)
+
+    assert ContentType.objects.count() == types_before
+    link = AuditEntry.objects.get(
+        action=AuditAction.DELETE, content_type__model="measure", note__contains="Vandring"
+    )
+    assert link.object_id == str(measure_pk)
+    assert link.changes["area"][0] == alta.pk

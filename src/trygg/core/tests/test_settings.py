@@ -35,10 +35,15 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_production_cookies_are_secure_and_hsts_is_on(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("a-real-secret-from-a-file-" + "y" * 30)
+    # Production also needs the youth cases' encryption key since that feature came (it
+    # refuses to start without one, see test_production_refuses_to_start_without_a_cases_key).
+    cases_key = tmp_path / "cases-key"
+    cases_key.write_text("a-real-cases-key-from-a-file-" + "z" * 30)
     result = run_settings(
         {
             "TRYGG_ENV": "production",
             "TRYGG_SECRET_KEY_FILE": str(secret),
+            "TRYGG_CASES_KEY_FILE": str(cases_key),
             "TRYGG_ALLOWED_HOSTS": "trygg.nacka.se",
         },
         "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS, settings.DEBUG, settings.SECRET_KEY[:6], settings.PASSWORD_HASHERS[0].rsplit('.', 1)[1])",
@@ -52,6 +57,21 @@ def test_production_cookies_are_secure_and_hsts_is_on(tmp_path):
         "a-real",
         "Argon2PasswordHasher",
     ]
+
+
+def test_production_refuses_to_start_without_a_cases_key(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("a-real-secret-from-a-file-" + "y" * 30)
+    result = run_settings(
+        {
+            "TRYGG_ENV": "production",
+            "TRYGG_SECRET_KEY_FILE": str(secret),
+            "TRYGG_ALLOWED_HOSTS": "trygg.nacka.se",
+        },
+        "print('started')",
+    )
+    assert result.returncode != 0
+    assert "TRYGG_CASES_KEY must be set" in result.stderr
 
 
 def test_a_wrong_value_names_the_variable():

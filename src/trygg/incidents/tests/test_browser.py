@@ -137,8 +137,10 @@ def test_the_coordinator_browses_police_events_categories_and_the_import(
     page = browser_page(width)
     browser_login(page, "samordnare")
     page.goto("/handelser/polisen/")
-    page.get_by_text("Filtrera").click()
-    page.get_by_label("Kommun").select_option(label="Nacka")
+    # The page now opens on the user's own kommun: the filter is active, so it is already
+    # open and Nacka is chosen ("Hela landet" is the empty choice).
+    expect(page.locator("details.filters")).to_have_attribute("open", "")
+    expect(page.get_by_label("Kommun").locator("option:checked")).to_have_text("Nacka")
     page.get_by_label("Sammanfattningar", exact=True).select_option(label="Utan")
     page.get_by_role("button", name="Använd").click()
     expect(page.get_by_text("1 rad")).to_be_visible()

@@ -36,6 +36,19 @@ from trygg.incidents.tests.conftest import when
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _photo(world, report):
+    """A photo on ``report``, added by Nacka's coordinator."""
+    from trygg.incidents.tests.test_photos import jpeg_with_gps
+
+    upload = SimpleUploadedFile("klotter.jpg", jpeg_with_gps(), "image/jpeg")
+    return services.report_add_photo(actor=world.users["samordnare"], report=report, upload=upload)
+
+
 @pytest.fixture
 def police_event(world):
     from trygg.incidents.tests.test_police_import import _event, _jsonl
@@ -75,6 +88,9 @@ def matrix(world, reports, categories, police_event, f=None):
         content=b"extern_id;kategori\n",
     )
     batch_viewers = {**nacka_full, "arbetsgrupp": 200}
+    # A photo on the Fisksätra report: only those who see that report in detail get it; the
+    # police partner, who sees it blurred, gets a 404 as everyone else.
+    photo = _photo(world, fisksatra)
     # Those who may file reports for Nacka; the Älta group only in Älta.
     nacka_reporters = {"admin", "samordnare", "arbetsgrupp", "rapportor", "sspf"}
     report_form = {
@@ -127,6 +143,11 @@ def matrix(world, reports, categories, police_event, f=None):
             "get",
             reverse("incidents:report_detail", args=[alta.pk]),
             only({**nacka_full, "polis": 200, "arbetsgrupp": 200}),
+        ),
+        Row(
+            "get",
+            reverse("incidents:report_photo", args=[photo.pk]),
+            only({**nacka_full, "rapportor": 200}),
         ),
         Row("get", reverse("incidents:report_review", args=[fisksatra.pk]), everyone(405)),
         Row(
@@ -279,6 +300,9 @@ def test_the_matrix_covers_every_incidents_url_and_endpoint(
             "category_list",
             "police_event_list",
             "police_event_detail",
+            "report_photo",
+            "import_detail",
+            "import_status",
         },
         router=router,
         api_prefix="/api/incidents",

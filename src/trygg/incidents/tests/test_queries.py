@@ -36,6 +36,9 @@ def test_the_report_list_has_no_n_plus_one(world, many_reports, login, persona, 
 
 
 def test_the_report_detail_has_few_queries(world, reports, login, count_queries):
+    # The baseline holds, besides the report and the scope: the review check and the next
+    # report to review, the map's area outline (the report's kommundel has none, so its
+    # kommun's is read: 2), the report's photos (1) and the navigation's youth-cases entry (1).
     client = login("samordnare")
     url = reverse("incidents:report_detail", args=[reports["boo"].pk])
     count_queries("incidents.report_detail", lambda: client.get(url))

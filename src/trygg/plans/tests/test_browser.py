@@ -53,7 +53,8 @@ def test_the_coordinator_completes_a_measure_and_sees_the_rollup_change(browser_
     axe_check(page)
     screenshot(page, f"plans-measure-{width}")
 
-    page.get_by_role("link", name="Redigera", exact=True).click()
+    # "Edit" reads "Ändra" across the whole product now (the core catalogue's wording).
+    page.get_by_role("link", name="Ändra", exact=True).click()
     expect(page.get_by_label("Utmaning")).to_be_visible()
     axe_check(page)
     screenshot(page, f"plans-measure-form-{width}")

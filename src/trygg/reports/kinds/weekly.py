@@ -6,6 +6,8 @@ reader without detail access, who also sees no places."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from trygg.reports.document import Document, Source
@@ -28,7 +30,11 @@ def build(user, params: Params, drafts: dict[str, str]) -> Document:
 
     organisation = params.organisation
     monday = week_start(params)
-    picture = selectors.weekly_picture(user, organisation, monday)
+    # The weekly picture reads the week and the 8 weeks before it from ``monday``; the
+    # analysis only carries the reader and the organisation (its period is not used).
+    week = selectors.Period(monday, monday + dt.timedelta(days=6))
+    analysis = selectors.Analysis(user=user, organisation=organisation, period=week)
+    picture = selectors.weekly_picture(analysis, monday)
     document = Document(
         kind="weekly",
         title=_("Weekly picture, %(week)s") % {"week": selectors.week_label(monday)},

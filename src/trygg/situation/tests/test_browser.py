@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from trygg.conftest import axe_check, browser_login, screenshot
 from trygg.incidents.models import IncidentReport
 from trygg.incidents.services import categories_ensure_defaults
+from trygg.situation import services
 from trygg.situation.selectors import last_complete_week
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -148,7 +149,13 @@ def test_the_lagesbild_pages_draw_under_the_strict_csp(
     )
     expect(page.locator("path.leaflet-interactive").first).to_be_attached()
     check(page, messages, f"situation-places-{width}")
+    # The demo lägesbild now comes with its åtgärdsplan, whose measures answer all three
+    # problems; a fourth problem without a measure shows the page's flag.
+    services.problem_create(
+        actor=None, situation_picture=picture, title="Otrygghet vid pendelbåtsbryggan", priority=4
+    )
     page.goto(f"/lagesbild/lagesbilder/{picture.pk}/")
+    expect(page.get_by_text("Åtgärder som svarar mot det:").first).to_be_visible()
     expect(
         page.get_by_text("Ingen åtgärd i åtgärdsplanen svarar ännu mot problemet.").first
     ).to_be_visible()

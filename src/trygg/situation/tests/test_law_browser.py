@@ -45,9 +45,8 @@ def test_the_law_checklist_leads_to_its_evidence(browser_page, world, width):
     page.get_by_label("Vad den visar").fill("Fler samtal om bedrägeriförsök.")
     axe_check(page)
     page.get_by_role("button", name="Spara").click()
-    expect(
-        page.get_by_role("link", name=re.compile(f"Redigera.*hemtjänsten {width}"))
-    ).to_be_visible()
+    # "Edit" reads "Ändra" across the whole product now (the core catalogue's wording).
+    expect(page.get_by_role("link", name=re.compile(f"Ändra.*hemtjänsten {width}"))).to_be_visible()
     assert PictureSource.objects.filter(title=f"Medarbetardialog med hemtjänsten {width}").exists()
 
     problem = picture.problems.get(priority=3)

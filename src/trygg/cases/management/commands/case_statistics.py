@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from trygg.cases.choices import Programme
-from trygg.cases.selectors import case_statistics, find_organisation
+from trygg.cases.selectors import case_statistics
+from trygg.core.commands import organisation_option
 
 KEYS = [
     "open_at_start",
@@ -38,9 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        organisation = find_organisation(options["organisation"])
-        if organisation is None:
-            raise CommandError(f"No organisation matches {options['organisation']!r}.")
+        organisation = organisation_option(options["organisation"])
         user = None
         if options["as_user"]:
             user = get_user_model().objects.filter(username=options["as_user"]).first()

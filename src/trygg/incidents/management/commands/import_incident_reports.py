@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from trygg.core.models import Organisation
+from trygg.core.commands import organisation_option
 from trygg.incidents import services
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument("--organisation", required=True, help="The organisation's name.")
+        parser.add_argument("--organisation", required=True, help="Name, id or kommun code.")
         parser.add_argument(
             "--user", help="The user the import is made as (default: system work, no user)."
         )
@@ -31,9 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, organisation: str, user=None, **options):
         if not path.exists():
             raise CommandError(f"Filen finns inte: {path}")
-        owner = Organisation.objects.filter(name=organisation).first()
-        if owner is None:
-            raise CommandError(f"Okänd organisation: {organisation}")
+        owner = organisation_option(organisation)
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user).first()

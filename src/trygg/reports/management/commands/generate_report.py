@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from trygg.core.access import Scope
-from trygg.core.models import Organisation
+from trygg.core.commands import organisation_option
 from trygg.reports import kinds, render
-from trygg.reports.generation import default_year, find_organisation, generate, organisation_for
+from trygg.reports.generation import default_year, generate, organisation_for
 from trygg.reports.kinds.base import Params
 
 
@@ -39,10 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", choices=["sv", "en"], default="sv")
 
     def handle(self, *args, **options):
-        try:
-            organisation = find_organisation(options["organisation"])
-        except Organisation.DoesNotExist as exc:
-            raise CommandError(f"Organisationen finns inte: {options['organisation']}") from exc
+        organisation = organisation_option(options["organisation"])
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
