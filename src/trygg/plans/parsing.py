@@ -178,8 +178,9 @@ class UnmappedColumns(ParseError):
     what they are (a ``column_map`` from :func:`column_key` of the header to a role) and the
     plan is read again.  ``columns`` maps each header to up to three rows under it."""
 
-    def __init__(self, columns: dict[str, list[list[str]]]):
+    def __init__(self, columns: dict[str, list[list[str]]], headers: list[str] | None = None):
         self.columns = columns
+        self.headers = headers or list(columns)
         names = ", ".join(f"”{name}”" for name in columns)
         super().__init__([(0, f"Okända kolumner i tabellerna: {names}. Ange vad de är.")])
 
@@ -594,6 +595,8 @@ class _PlanBuilder:
         self.warnings: list[Problem] = []
         #: Header texts of columns nobody has mapped yet, with a few rows under them.
         self.unmapped: dict[str, list[list[str]]] = {}
+        #: The header row of the first table with such columns.
+        self.unmapped_headers: list[str] = []
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -751,7 +754,7 @@ class _PlanBuilder:
                     f"samverkansområdet ”{name}” finns i listan men har inget eget avsnitt.",
                 )
         if self.unmapped:
-            raise UnmappedColumns(self.unmapped)
+            raise UnmappedColumns(self.unmapped, self.unmapped_headers)
         if self.errors:
             raise ParseError(self.errors)
         return PlanDocument(title, purpose, areas, sorted(self.warnings, key=lambda w: w[0]))
@@ -860,6 +863,8 @@ class _PlanBuilder:
                 "tabellens rubrikrad ska vara " + ", ".join(COLUMNS) + ".",
             )
             return
+        if not all(table.roles) and not self.unmapped_headers:
+            self.unmapped_headers = list(table.names)
         for name, role in zip(table.names, table.roles, strict=True):
             if not role:
                 samples = self.unmapped.setdefault(name, [])
