@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from trygg.core.access import ADD, CHANGE, VIEW, may, organisations_for
+from trygg.core.editing import add_form_errors
 from trygg.core.models import Organisation
 from trygg.core.uploads import read_upload
 from trygg.plans import importers
@@ -194,20 +195,24 @@ def _upload(request, *, plan: Plan | None, extensions: set[str], title: str, can
                     "title": data["title"],
                     "kind": data["kind"],
                 }
-            # Read the file now: a file that cannot be read is refused here, with its reasons.
+            # Try the import now (rolled back): a file that cannot be read, or that the
+            # import would refuse, is refused here with its reasons and is not kept.
             unknown = None
             try:
-                if _is_rows(upload.name):
-                    importers.read_rows(upload.name, content)
-                else:
-                    importers.read_plan_document(upload.name, content)
+                _run(request, pending, content, dry=True)
             except importers.ColumnsUnknown as error:
                 unknown = error
         except importers.ImportRejected as error:
             problems = error.messages
             form.add_error("file", _("The file was refused; nothing was imported."))
         except ValidationError as error:
-            form.add_error("file", error)
+            # The file's type, size or content: next to the file field.
+            if hasattr(error, "error_dict"):
+                add_form_errors(form, error)
+            else:
+                form.add_error("file", error)
+        except PermissionDenied as error:
+            add_form_errors(form, error)
         else:
             token = _keep(request, **pending)
             return redirect(_next_step(token, unknown))
