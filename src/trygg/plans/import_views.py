@@ -342,9 +342,6 @@ def import_preview(request, token):
         problems = [str(refusal) or _("You do not have permission to do this.")]
     elif refusal is not None:
         problems = refusal.messages
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for row in report.rows if report else []:
-        counts[row.outcome] += 1
     return render(
         request,
         "plans/import_preview.html",
@@ -352,7 +349,6 @@ def import_preview(request, token):
             "title": _("Check the import"),
             "file_name": pending["name"],
             "report": report,
-            "counts": counts,
             "problems": problems,
             "cancel_url": cancel_url,
             "has_columns": bool(pending.get("columns")),

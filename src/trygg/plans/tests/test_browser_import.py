@@ -50,7 +50,9 @@ def test_a_word_plan_with_an_unknown_column_is_mapped_previewed_and_then_importe
     page.get_by_role("button", name="Fortsätt till förhandsgranskning").click()
     page.wait_for_url("**/granska/")
     expect(page.get_by_test_id("row-outcome")).to_have_text(["Ny", "Ny", "Ny"])
-    expect(page.get_by_test_id("import-counts")).to_contain_text("3 nya, 0 ändras, 0 oförändrade")
+    expect(page.get_by_test_id("import-summary")).to_contain_text(
+        "Åtgärder: 3 nya, 0 ändrade, 0 oförändrade"
+    )
     assert Plan.objects.count() == 0 and Measure.objects.count() == 0
     axe_check(page)
     screenshot(page, f"plans-import-preview-{width}")
