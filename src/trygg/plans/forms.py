@@ -331,7 +331,7 @@ class ColumnMappingForm(forms.Form):
 
     def column_map(self) -> dict[str, str]:
         """The chosen role of each column by its header (as the readers compare headers)."""
-        from trygg.plans.parsing import column_key
+        from trygg.plans.columns import column_key
 
         return {
             column_key(name): self.cleaned_data[f"column_{index}"]

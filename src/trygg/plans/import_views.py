@@ -31,16 +31,16 @@ from trygg.core.editing import add_form_errors
 from trygg.core.models import Organisation
 from trygg.core.uploads import read_upload
 from trygg.plans import importers
+from trygg.plans.columns import ROLE_IGNORE, ROLES, column_key
 from trygg.plans.forms import ColumnMappingForm, PlanImportForm
 from trygg.plans.models import STATUS, Measure, Plan
-from trygg.plans.parsing import ROLE_IGNORE, ROLES, column_key
 
 #: Where pending imports are kept in the session: token → what the next steps need.
 SESSION_KEY = "plans_pending_imports"
 #: The largest file kept between the steps (base64 in the session row); plans are far smaller.
 PENDING_MAX_BYTES = 4 * 1024 * 1024
 #: Pending imports kept per session; the oldest is forgotten first.
-PENDING_MAX = 3
+PENDING_MAX = 2
 
 
 def _plan_roles() -> list[tuple[str, str]]:

@@ -27,6 +27,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from trygg.plans.columns import ROLE_IGNORE, STANDARD_ROLES, column_key, column_role
+
 __all__ = [
     "KIND_KOMMUN",
     "KIND_OTHER",
@@ -39,8 +41,6 @@ __all__ = [
     "Problem",
     "Responsible",
     "UnmappedColumns",
-    "column_key",
-    "column_role",
     "parse_plan_docx",
     "parse_plan_text",
     "parse_responsibles",
@@ -450,54 +450,6 @@ class _Table:
 
 _Block = _Para | _Table
 
-#: What a column of an activity table can be (*kolumnens roll*). "note" keeps the cell with
-#: the measure as a line "Header: text"; "ignore" leaves it out.
-ROLES = ("challenge", "action", "responsibles", "status", "target_group", "outcome", "note")
-ROLE_IGNORE = "ignore"
-STANDARD_ROLES = ("challenge", "action", "responsibles", "status")
-
-#: Header texts that name a role (*kända rubriker*), compared without case and punctuation.
-COLUMN_SYNONYMS: dict[str, str] = {
-    **dict.fromkeys(
-        ("utmaning", "utmaningar", "utmaningen", "problem", "problembild", "behov"), "challenge"
-    ),
-    **dict.fromkeys(
-        ("åtgärd", "åtgärder", "åtgärden", "insats", "insatser", "åtgärd/insats"), "action"
-    ),
-    **dict.fromkeys(
-        (
-            "ansvarig",
-            "ansvariga",
-            "ansvar",
-            "ansvarig part",
-            "ansvariga parter",
-            "ansvarig aktör",
-            "ansvariga aktörer",
-            "huvudansvarig",
-            "vem",
-        ),
-        "responsibles",
-    ),
-    **dict.fromkeys(("status", "läge", "lägesrapport", "status/uppföljning"), "status"),
-    **dict.fromkeys(("målgrupp", "målgrupper"), "target_group"),
-    **dict.fromkeys(("resultat", "utfall", "effekt"), "outcome"),
-    **dict.fromkeys(("kommentar", "kommentarer", "anteckning", "anteckningar", "övrigt"), "note"),
-}
-
-
-def column_key(text: str) -> str:
-    """A header text as it is compared: without case, surrounding punctuation and extra space."""
-    return _key(text).replace(" / ", "/")
-
-
-def column_role(text: str, column_map: dict[str, str] | None = None) -> str:
-    """The role of a column by its header: the user's mapping first, then the known names.
-    "" when unknown."""
-    key = column_key(text)
-    if column_map and key in column_map:
-        return column_map[key]
-    return COLUMN_SYNONYMS.get(key, "")
-
 
 def _header_roles(
     texts: list[str], column_map: dict[str, str] | None = None
@@ -521,10 +473,6 @@ def _header_roles(
     if len(single) != len(set(single)):
         return "wrong", roles, names
     return "ok", roles, names
-
-
-def _header_state(texts: list[str]) -> str:
-    return _header_roles(texts)[0]
 
 
 def _text_blocks(text: str, column_map: dict[str, str] | None = None) -> list[_Block]:

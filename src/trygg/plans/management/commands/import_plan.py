@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from trygg.core.commands import organisation_option
 from trygg.plans.choices import PlanKind
+from trygg.plans.columns import ROLE_IGNORE, ROLES, column_key
 from trygg.plans.importers import (
     ALL_EXTENSIONS,
     ROW_EXTENSIONS,
@@ -37,7 +38,6 @@ from trygg.plans.importers import (
     row_roles,
 )
 from trygg.plans.models import Plan
-from trygg.plans.parsing import ROLE_IGNORE, ROLES, column_key
 
 
 class Command(BaseCommand):
