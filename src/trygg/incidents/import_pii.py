@@ -7,13 +7,9 @@ addresses and registration numbers are warnings that the user sees before going 
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-# Refused personal data needs a digit or an "@" (personnummer, phone numbers, e-mail addresses).
-_MAY_HOLD_PERSONAL_DATA = re.compile(r"[0-9@]")
 WARNINGS_SHOWN = 1000  # rows with warnings listed; then how many more
 
 
@@ -32,30 +28,45 @@ class PersonalDataFindings:
     and registration numbers are warnings, kept here by row and column.
     """
 
+    CACHED = 50_000  # distinct texts remembered (exports repeat their descriptions)
+
     def __init__(self) -> None:
+        from trygg.incidents import pii, services
+
+        self._refused = services._personal_data_messages
+        self._certain = pii.find_personal_data
+        self._possible = pii.find_possible_personal_data
+        self._warned = services.possible_personal_data_messages
+        self._seen: dict[str, tuple[list[str], list[str]]] = {}
         self.messages: list[str] = []
         self.rows = 0  # rows with a warning
         self._last_row = 0
 
-    def check(self, number: int, column: str, text: str, problems: list[str]) -> None:
-        from trygg.incidents import pii
-        from trygg.incidents.services import (
-            _personal_data_messages,
-            possible_personal_data_messages,
-        )
+    def _findings(self, text: str) -> tuple[list[str], list[str]]:
+        """(refusals, warnings) for one text, each text checked once."""
+        found = self._seen.get(text)
+        if found is None:
+            # The translated messages are made only for a text that holds something.
+            refused = self._refused(text) if self._certain(text) else []
+            warned = self._warned(text) if self._possible(text) else []
+            if len(self._seen) >= self.CACHED:
+                self._seen.clear()
+            found = self._seen[text] = (refused, warned)
+        return found
 
-        if _MAY_HOLD_PERSONAL_DATA.search(text):
-            for message in _personal_data_messages(text):
-                problems.append(
-                    _("column “%(column)s”: %(message)s") % {"column": column, "message": message}
-                )
-        if not pii.find_possible_personal_data(text):
+    def check(self, number: int, column: str, text: str, problems: list[str]) -> None:
+        refused, warned = self._findings(text)
+        for message in refused:
+            problems.append(
+                _("column “%(column)s”: %(message)s") % {"column": column, "message": message}
+            )
+        if not warned:
             return
         if number != self._last_row:
             self._last_row = number
             self.rows += 1
         if self.rows <= WARNINGS_SHOWN:
-            for message in possible_personal_data_messages(text):
+            for message in warned:
                 self.messages.append(
                     _("Row %(row)s, column “%(column)s”: %(message)s")
                     % {"row": number, "column": column, "message": message}
