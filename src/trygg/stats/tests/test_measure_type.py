@@ -245,3 +245,39 @@ def test_a_series_without_a_chosen_type_takes_the_one_its_unit_implies(world):
         unit=Unit.PERCENT,
     )
     assert series.measure_type == MeasureType.SHARE
+
+
+def test_the_migration_gives_existing_series_the_type_their_unit_implied(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("trygg.stats.migrations.0002_measure_type")
+    actor = world.users["samordnare"]
+    made = {}
+    for unit in (Unit.COUNT, Unit.PERCENT, Unit.PER_100K, Unit.PERSONS):
+        made[unit] = services.series_create(
+            actor=actor,
+            organisation=world.organisations["nacka"],
+            name=f"Serie {unit}",
+            kind="other",
+            unit=unit,
+        )
+    IndicatorSeries.objects.update(measure_type=MeasureType.COUNT)  # as before the field
+    migration.give_existing_series_their_type(apps, None)
+    types = dict(IndicatorSeries.objects.values_list("unit", "measure_type"))
+    assert types == {"count": "count", "percent": "share", "per_100k": "rate", "persons": "count"}
+
+
+def test_the_owner_may_correct_the_measure_type_of_an_older_series(world, login):
+    series = _import(world, COUNT_PX, series_name="Inflyttade")
+    client = login("samordnare")
+    response = client.post(
+        reverse("stats:series_edit", args=[series.pk]),
+        {"name": series.name, "measure_type": "index"},
+    )
+    assert response.status_code == 302
+    series.refresh_from_db()
+    assert series.measure_type == MeasureType.INDEX
+    (row,) = selectors.trend(world.users["samordnare"], series, "2022", "2023").rows
+    assert row.verdict is None
