@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -30,6 +30,8 @@ from trygg.core.choices import Role
 if TYPE_CHECKING:
     from trygg.core.actors import Actor, Viewer
     from trygg.core.models import Organisation
+
+_M = TypeVar("_M", bound=models.Model)
 
 VIEW = "view"
 ADD = "add"
@@ -226,16 +228,18 @@ def forget_scope(user: Viewer | None) -> None:
         delattr(user, "_trygg_scope")
 
 
-class RestrictedQuerySet(models.QuerySet):
+class RestrictedQuerySet(models.QuerySet[_M]):
     """A queryset that knows how to narrow itself to what a user may see or change."""
 
-    def restrict(self, user: Viewer | None, action: str = VIEW):
+    def restrict(self, user: Viewer | None, action: str = VIEW) -> Self:
         scope = scope_for(user)
         if scope.user_id is None:
             return self.none()
         if scope.is_superuser:
             return self
-        q = self.model.access_q(scope, action)
+        # Every model managed by a RestrictedManager defines access_q (a classmethod); the
+        # queryset's model type, bound to Model, cannot say so.
+        q = self.model.access_q(scope, action)  # type: ignore[attr-defined]
         if getattr(self.model, "access_q_is_multivalued", False):
             # The rule follows a many-valued relation; filter by key so that a row is
             # counted once and aggregates stay right.
