@@ -159,6 +159,15 @@ class MeasureChanges(MeasureFields, total=False):
     title: str
 
 
+class MeasureArguments(MeasureFields, total=False):
+    """Everything measure_create takes beside the actor, the plan and the title."""
+
+    status: MeasureStatus | None
+    responsibles: Sequence[tuple[str, str]]
+    areas: Iterable[Area]
+    places: Iterable[Place]
+
+
 STATUS_FIELDS = ["name", "category", "default_progress", "order"]
 TARGET_FIELDS = [
     "description",
