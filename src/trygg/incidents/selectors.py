@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models.functions import TruncHour
 
 from trygg.core.access import REPORT, VIEW, scope_for
+from trygg.core.actors import Viewer
 from trygg.core.choices import AreaKind
 from trygg.core.models import Area
 from trygg.incidents.choices import ReportStatus
@@ -72,7 +73,7 @@ def _blurred(detail_value, blurred_value, output_field):
     )
 
 
-def reports_visible(user, *, action: str = VIEW) -> QuerySet[IncidentReport]:
+def reports_visible(user: Viewer, *, action: str = VIEW) -> QuerySet[IncidentReport]:
     """Reports the user may see, each with ``detail`` (bool) and blurred ``shown_*`` values.
 
     Readers must use ``shown_occurred_at``, ``shown_place_name``, ``shown_lat`` … and never
@@ -110,7 +111,7 @@ def reports_visible(user, *, action: str = VIEW) -> QuerySet[IncidentReport]:
     )
 
 
-def report_list(user) -> QuerySet[IncidentReport]:
+def report_list(user: Viewer) -> QuerySet[IncidentReport]:
     """reports_visible with what the list, export and API show, in one query."""
     return (
         reports_visible(user)
@@ -119,7 +120,7 @@ def report_list(user) -> QuerySet[IncidentReport]:
     )
 
 
-def report_detail(user, pk) -> IncidentReport:
+def report_detail(user: Viewer, pk) -> IncidentReport:
     """One report as the user may see it; 404 when out of scope (whether or not it exists)."""
     from django.shortcuts import get_object_or_404
 
@@ -139,7 +140,7 @@ def report_detail(user, pk) -> IncidentReport:
     )
 
 
-def report_can_review(user, report: IncidentReport) -> bool:
+def report_can_review(user: Viewer, report: IncidentReport) -> bool:
     scope = scope_for(user)
     if scope.user_id is None:
         return False
@@ -168,7 +169,9 @@ def without_small_counts(
     return queryset, blurred
 
 
-def next_report_to_review(user, *, after: IncidentReport | None = None) -> IncidentReport | None:
+def next_report_to_review(
+    user: Viewer, *, after: IncidentReport | None = None
+) -> IncidentReport | None:
     """Nästa rapport att granska: the oldest new report the user may review, other than ``after``."""
     scope = scope_for(user)
     if scope.user_id is None:
@@ -217,7 +220,7 @@ def report_status_counts(queryset: QuerySet[IncidentReport]) -> dict[str, int]:
     return counts
 
 
-def categories_for_reporting(user) -> QuerySet[IncidentCategory]:
+def categories_for_reporting(user: Viewer) -> QuerySet[IncidentCategory]:
     """Active categories the user may file reports under."""
     return (
         IncidentCategory.objects.restrict(user, REPORT)
@@ -227,7 +230,7 @@ def categories_for_reporting(user) -> QuerySet[IncidentCategory]:
     )
 
 
-def report_form_map(user, categories) -> dict:
+def report_form_map(user: Viewer, categories) -> dict:
     """What the click-to-place map on the report form draws: the boundaries of the kommun and
     kommundelar of the organisations the user reports for, and their named places."""
     from django.conf import settings
@@ -261,11 +264,11 @@ def report_form_map(user, categories) -> dict:
     }
 
 
-def police_events_visible(user) -> QuerySet[PoliceEvent]:
+def police_events_visible(user: Viewer) -> QuerySet[PoliceEvent]:
     return PoliceEvent.objects.restrict(user, VIEW)
 
 
-def police_event_list(user) -> QuerySet[PoliceEvent]:
+def police_event_list(user: Viewer) -> QuerySet[PoliceEvent]:
     """police_events_visible with the kommun and län names, without their boundaries."""
     return (
         police_events_visible(user)
@@ -274,7 +277,7 @@ def police_event_list(user) -> QuerySet[PoliceEvent]:
     )
 
 
-def home_kommun_area(user) -> Area | None:
+def home_kommun_area(user: Viewer) -> Area | None:
     """The kommun of the user's own organisation (walking up from a stadsdel), or None for a user
     whose organisations lie in no kommun: the page of police events opens there."""
     areas = Area.objects.filter(
@@ -291,7 +294,7 @@ def home_kommun_area(user) -> Area | None:
 
 
 def police_events_for_kommun(
-    user,
+    user: Viewer,
     area,
     start: dt.datetime | dt.date,
     end: dt.datetime | dt.date,
