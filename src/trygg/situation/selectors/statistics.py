@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ class StatisticsBlock:
     source: str
 
 
-def _stat_value(value: float | None, unit: str, symbol: str) -> str:
+def _stat_value(value: float | Decimal | None, unit: str, symbol: str) -> str:
     from trygg.core.formatting import format_percent
 
     if value is None:
