@@ -61,3 +61,13 @@ class FilterSet(forms.Form):
                 annotation = list[str] | None
             fields[field_name] = (annotation, None)
         return create_model(name, **fields)
+
+
+def query_data(query: Any) -> dict[str, Any]:
+    """The parameters set in an API query made from ``FilterSet.as_schema()``.
+
+    The schema class is made at run time, so an endpoint's annotation with it is opaque to the
+    type checker (hence ``# type: ignore[valid-type]`` there); this reads it as any pydantic
+    model."""
+    data: dict[str, Any] = query.model_dump(exclude_none=True)
+    return data
