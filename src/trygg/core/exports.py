@@ -164,13 +164,13 @@ def export_rows(
     Past the user's rate limit the answer is 429 with a message, and nothing is read.
     """
     if user is not None and not export_allowed(user):
-        response = HttpResponse(
+        refused = HttpResponse(
             _("Too many exports in a short time. Wait a minute and try again."),
             status=429,
             content_type="text/plain; charset=utf-8",
         )
-        response["Retry-After"] = "60"
-        return response
+        refused["Retry-After"] = "60"
+        return refused
     safe_name = "".join(c for c in clean_text(filename) if c not in '"\\/\r\n') or "export"
     if fmt == "xlsx":
         response: HttpResponse | StreamingHttpResponse = HttpResponse(

@@ -6,10 +6,16 @@ with the same parameters, and the API builds its query schema from it with ``as_
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
-from pydantic import create_model
+from django.db.models import QuerySet
+from pydantic import BaseModel, create_model
+
+if TYPE_CHECKING:
+    from trygg.core.actors import Viewer
+
+_QS = TypeVar("_QS", bound=QuerySet[Any])
 
 
 class FilterSet(forms.Form):
@@ -18,13 +24,13 @@ class FilterSet(forms.Form):
 
     lookups: dict[str, str] = {}
 
-    def __init__(self, data=None, *, user=None, **kwargs):
+    def __init__(self, data: Any = None, *, user: Viewer | None = None, **kwargs: Any) -> None:
         self.user = user
         super().__init__(data=data if data is not None else {}, **kwargs)
         for field in self.fields.values():
             field.required = False
 
-    def filter_queryset(self, queryset):
+    def filter_queryset(self, queryset: _QS) -> _QS:
         if not self.is_valid():
             return queryset.none()
         for name, value in self.cleaned_data.items():
@@ -44,7 +50,7 @@ class FilterSet(forms.Form):
         )
 
     @classmethod
-    def as_schema(cls, name: str):
+    def as_schema(cls, name: str) -> type[BaseModel]:
         """A pydantic model with the same parameters, for django-ninja's ``Query``."""
         fields: dict[str, Any] = {}
         for field_name, field in cls.base_fields.items():
@@ -55,3 +61,13 @@ class FilterSet(forms.Form):
                 annotation = list[str] | None
             fields[field_name] = (annotation, None)
         return create_model(name, **fields)
+
+
+def query_data(query: Any) -> dict[str, Any]:
+    """The parameters set in an API query made from ``FilterSet.as_schema()``.
+
+    The schema class is made at run time, so an endpoint's annotation with it is opaque to the
+    type checker (hence ``# type: ignore[valid-type]`` there); this reads it as any pydantic
+    model."""
+    data: dict[str, Any] = query.model_dump(exclude_none=True)
+    return data

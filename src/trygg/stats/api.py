@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from trygg.core.access import VIEW
+from trygg.core.filters import query_data
 from trygg.core.models import Area, ImportBatch
 from trygg.core.pagination import PageNumberPagination
 from trygg.stats import selectors, services
@@ -227,7 +228,7 @@ def _series_area(request, series: IndicatorSeries, area_id: int | None) -> Area 
 @router.get("/series", response=list[SeriesOut])
 @paginate(PageNumberPagination)
 def list_series(request, filters: SeriesQuery = Query(...)):  # type: ignore[valid-type]
-    form = SeriesFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = SeriesFilter(query_data(filters), user=request.user)
     return form.filter_queryset(selectors.series_for(request.user)).order_by("name", "pk")
 
 
@@ -244,9 +245,7 @@ def list_observations(
     filters: ObservationQuery = Query(...),  # type: ignore[valid-type]
 ):
     series = _series(request, series_id)
-    form = ObservationFilter(
-        filters.model_dump(exclude_none=True), user=request.user, series=series
-    )
+    form = ObservationFilter(query_data(filters), user=request.user, series=series)
     return form.filter_queryset(selectors.observations_for(request.user, series)).order_by(
         "period_start", "area__name", "category", "pk"
     )

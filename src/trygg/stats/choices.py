@@ -38,11 +38,12 @@ class MeasureType(models.TextChoices):
 
 def measure_type_for_unit(unit: str) -> str:
     """The measure type a unit implies when nothing else is known (older series, forms)."""
-    return {
+    implied: dict[str, str] = {
         Unit.PERCENT: MeasureType.SHARE,
         Unit.PER_100K: MeasureType.RATE,
         Unit.INDEX: MeasureType.INDEX,
-    }.get(unit, MeasureType.COUNT)
+    }
+    return implied.get(unit, MeasureType.COUNT)
 
 
 class ImportKind(models.TextChoices):

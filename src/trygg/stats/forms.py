@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import ADD, VIEW, organisations_for
 from trygg.core.choices import AreaKind
+from trygg.core.forms import choice_field, model_choice_field
 from trygg.core.models import Area, Organisation
 from trygg.stats.choices import MeasureType, SeriesKind, Unit
 
@@ -47,7 +48,7 @@ class OrganisationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         choices = writable_organisations(user)
-        self.fields["organisation"].queryset = choices
+        model_choice_field(self, "organisation").queryset = choices
         if choices.count() == 1 and not self.is_bound:
             self.fields["organisation"].initial = choices.first()
 
@@ -100,7 +101,7 @@ class YearField(forms.IntegerField):
 
 class AreaFormMixin:
     def limit_areas(self, user):
-        self.fields["area"].queryset = _areas(user)
+        model_choice_field(self, "area").queryset = _areas(user)
 
 
 class PopulationForm(AreaFormMixin, OrganisationForm):
@@ -235,12 +236,12 @@ class PxMappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(v, v) for v in variables]
         self.variables = variables
-        self.fields["area_variable"].choices = [("", _("— none —")), *choices]
-        self.fields["period_variable"].choices = choices
-        self.fields["category_variables"].choices = choices
+        choice_field(self, "area_variable").choices = [("", _("— none —")), *choices]
+        choice_field(self, "period_variable").choices = choices
+        choice_field(self, "category_variables").choices = choices
         # Riket first (and by default); it may not exist as an area yet, the import makes it.
         areas = _areas(user).exclude(kind=AreaKind.OMRADE, code="00", organisation__isnull=True)
-        self.fields["area"].choices = [
+        choice_field(self, "area").choices = [
             ("", "—"),
             (NATIONAL_CHOICE, _("Riket (the whole country, code 00)")),
             *[(str(a.pk), a.name) for a in areas],
@@ -295,11 +296,11 @@ class TrendForm(forms.Form):
     def __init__(self, *args, periods, categories, areas, **kwargs):
         super().__init__(*args, **kwargs)
         period_choices = [(p.label, p.label) for p in periods]
-        self.fields["a"].choices = period_choices
-        self.fields["b"].choices = period_choices
+        choice_field(self, "a").choices = period_choices
+        choice_field(self, "b").choices = period_choices
         # Brå's names repeat their parents' names; the last part is enough to choose by.
-        self.fields["category"].choices = [
+        choice_field(self, "category").choices = [
             ("", _("All")),
             *[(c, c.rsplit(", ", 1)[-1]) for c in categories],
         ]
-        self.fields["area"].choices = [("", _("All")), *[(str(a.pk), a.name) for a in areas]]
+        choice_field(self, "area").choices = [("", _("All")), *[(str(a.pk), a.name) for a in areas]]

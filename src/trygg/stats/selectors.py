@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,7 @@ from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, V
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
+from trygg.core.actors import Viewer
 from trygg.core.models import Area
 from trygg.stats import analysis
 from trygg.stats.choices import MeasureType, SeriesKind, Unit
@@ -76,18 +78,18 @@ def population_for(area: Area, year: int) -> int | None:
     return int(best) if best is not None else None
 
 
-def populations_for(areas, years) -> dict[tuple[int, int], int]:
+def populations_for(areas: Iterable[Area], years: Iterable[int]) -> dict[tuple[int, int], int]:
     """{(area id, year): population} for many areas at once (one query, same preference)."""
     area_list = list(areas)
-    years = sorted(set(years))
-    if not area_list or not years:
+    year_list = sorted(set(years))
+    if not area_list or not year_list:
         return {}
     rows = (
         Observation.objects.filter(
             series__kind=SeriesKind.POPULATION,
             area__in=area_list,
             category="",
-            period_start__year__in=years,
+            period_start__year__in=year_list,
             value__isnull=False,
         )
         .order_by("-period_end", "-pk")
@@ -110,7 +112,7 @@ def populations_for(areas, years) -> dict[tuple[int, int], int]:
         )
         key = (area_id, start.year)
         if key not in result or preference < result[key][0]:
-            result[key] = (preference, int(value))
+            result[key] = (preference, int(value or 0))  # value__isnull=False above
     return {key: value for key, (_pref, value) in result.items()}
 
 
@@ -119,11 +121,11 @@ def populations_for(areas, years) -> dict[tuple[int, int], int]:
 # ---------------------------------------------------------------------------
 
 
-def series_for(user, action: str = VIEW) -> QuerySet[IndicatorSeries]:
+def series_for(user: Viewer, action: str = VIEW) -> QuerySet[IndicatorSeries]:
     return IndicatorSeries.objects.restrict(user, action)
 
 
-def series_list(user) -> QuerySet[IndicatorSeries]:
+def series_list(user: Viewer) -> QuerySet[IndicatorSeries]:
     """Series the user may see, with the number of values and the first and last period."""
     return (
         series_for(user)
@@ -136,7 +138,7 @@ def series_list(user) -> QuerySet[IndicatorSeries]:
     )
 
 
-def observations_for(user, series: IndicatorSeries | None = None) -> QuerySet[Observation]:
+def observations_for(user: Viewer, series: IndicatorSeries | None = None) -> QuerySet[Observation]:
     queryset = Observation.objects.restrict(user, VIEW).select_related(
         "area", "series", "import_batch"
     )
@@ -152,7 +154,7 @@ class Period:
     end: Any
 
 
-def periods_of(user, series: IndicatorSeries) -> list[Period]:
+def periods_of(user: Viewer, series: IndicatorSeries) -> list[Period]:
     """The series' periods, oldest first."""
     rows = (
         observations_for(user, series)
@@ -166,14 +168,14 @@ def periods_of(user, series: IndicatorSeries) -> list[Period]:
     return list(seen.values())
 
 
-def area_of_series(user, series: IndicatorSeries, area_id) -> Area | None:
+def area_of_series(user: Viewer, series: IndicatorSeries, area_id: int | str) -> Area | None:
     """An area the series has visible values for, or None. The area itself may belong to
     another organisation (a public series' stadsområden); its name is then still shown."""
     ids = observations_for(user, series).values("area_id")
     return Area.objects.filter(pk__in=ids, pk=area_id).first() if area_id else None
 
 
-def areas_of(user, series: IndicatorSeries) -> list[Area]:
+def areas_of(user: Viewer, series: IndicatorSeries) -> list[Area]:
     ids = observations_for(user, series).values("area_id")
     return list(Area.objects.filter(pk__in=ids).select_related("parent").order_by("name"))
 
@@ -190,7 +192,7 @@ class CategoryNode:
     children: list[CategoryNode] = field(default_factory=list)
 
 
-def category_tree(user, series: IndicatorSeries) -> list[CategoryNode]:
+def category_tree(user: Viewer, series: IndicatorSeries) -> list[CategoryNode]:
     rows = (
         observations_for(user, series)
         .order_by("category_level", "category_code", "category")
@@ -209,11 +211,11 @@ def category_tree(user, series: IndicatorSeries) -> list[CategoryNode]:
     return roots
 
 
-def categories_of(user, series: IndicatorSeries) -> list[str]:
+def categories_of(user: Viewer, series: IndicatorSeries) -> list[str]:
     """Category names in hierarchy order (a parent before its children)."""
     result: list[str] = []
 
-    def walk(nodes):
+    def walk(nodes: Iterable[CategoryNode]) -> None:
         for node in nodes:
             result.append(node.name)
             walk(node.children)
@@ -334,7 +336,7 @@ def _compare(row: TrendRow, series: IndicatorSeries) -> TrendRow:
 
 
 def trend(
-    user,
+    user: Viewer,
     series: IndicatorSeries,
     period_a: str | None = None,
     period_b: str | None = None,
@@ -440,7 +442,7 @@ class ShareTable:
 
 
 def share_by_area(
-    user, series: IndicatorSeries, parent: Area, period_label: str, category: str = ""
+    user: Viewer, series: IndicatorSeries, parent: Area, period_label: str, category: str = ""
 ) -> ShareTable | None:
     """The parts of ``parent`` in one period and category, each with its share.
 
@@ -484,8 +486,9 @@ def share_by_area(
     if not missing:
         total = analysis.total_from_counts(known)
         part_populations = [r.population for r in rows]
+        known_populations = [p for p in part_populations if p]
         total_population = (
-            sum(part_populations) if all(p for p in part_populations) else None  # type: ignore[misc]
+            sum(known_populations) if len(known_populations) == len(part_populations) else None
         )
         rows.append(
             ShareRow(
@@ -537,7 +540,7 @@ def national_area() -> Area | None:
 
 
 def comparison(
-    user, series: IndicatorSeries, area: Area, period_label: str, category: str = ""
+    user: Viewer, series: IndicatorSeries, area: Area, period_label: str, category: str = ""
 ) -> list[ComparisonRow]:
     """The area and each area above it (kommundel → kommun → län → riket) where the series
     has a value for the period and category."""
@@ -578,7 +581,11 @@ def comparison(
             )
         )
     own = observations.get(area.pk)
-    if own is not None and own.comparison_value is not None and nation not in observations:
+    if (
+        own is not None
+        and own.comparison_value is not None
+        and (nation is None or nation.pk not in observations)
+    ):
         rows.append(
             ComparisonRow(
                 area=None,
@@ -615,7 +622,7 @@ class Overview:
 
 
 def overview(
-    user, series: IndicatorSeries, *, max_categories: int = 8, max_rows: int = 60
+    user: Viewer, series: IndicatorSeries, *, max_categories: int = 8, max_rows: int = 60
 ) -> Overview | None:
     """None when the series is too large to show this way (see the values list instead)."""
     categories = categories_of(user, series)
@@ -653,8 +660,8 @@ def overview(
 
 
 def chart_spec(
-    user, series: IndicatorSeries, *, category: str | None = None, area: Area | None = None
-) -> dict:
+    user: Viewer, series: IndicatorSeries, *, category: str | None = None, area: Area | None = None
+) -> dict[str, Any]:
     """A Vega-Lite line chart of the series over time: one line per area (or per category
     when one area is chosen). Missing values are left out, not drawn as 0."""
     observations = observations_for(user, series).filter(value__isnull=False)
@@ -664,12 +671,12 @@ def chart_spec(
         observations = observations.filter(area=area)
     by_area = area is None
     rows = list(observations.order_by("period_start")[:5000])
-    values = [
+    values: list[dict[str, Any]] = [
         {
             "period": o.period_start.isoformat(),
             "label": o.period_label,
             "line": o.area.name if by_area else (o.category or series.name),
-            "value": float(o.value),
+            "value": float(o.value or 0),  # value__isnull=False above
         }
         for o in rows
     ]
@@ -690,7 +697,7 @@ def chart_spec(
     unit = Unit(series.unit).label
     spans = {(o["period"], o["label"]) for o in values}
     yearly = all(label.isdigit() and len(label) == 4 for _p, label in spans)
-    x_axis = (
+    x_axis: dict[str, Any] = (
         {"field": "label", "type": "ordinal", "title": str(_("Year")), "sort": "ascending"}
         if yearly
         else {"field": "period", "type": "temporal", "title": str(_("Period"))}
