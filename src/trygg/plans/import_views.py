@@ -16,6 +16,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -113,6 +115,8 @@ def _run(request, pending: dict, content: bytes, *, dry: bool) -> importers.Impo
     name = pending["name"]
     column_map = pending.get("columns") or {}
     plan = _plan_for(request, pending)
+    call: Callable[..., importers.ImportReport]
+    kwargs: dict[str, Any]
     if plan is not None and _is_rows(name):
         call, kwargs = (
             importers.import_measure_rows,

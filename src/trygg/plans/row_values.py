@@ -82,7 +82,8 @@ def _match_measure(row: dict, candidates: list[Measure], taken: set[int]) -> Mea
     pool = [
         m
         for m in candidates
-        if m.pk not in taken and (not activity or _same_text(m.activity.title) == activity)
+        if m.pk not in taken
+        and (not activity or _same_text(m.activity.title if m.activity else "") == activity)
     ]
     if action:
         found = [m for m in pool if _same_text(m.action) == action]
