@@ -24,6 +24,7 @@ From the whole page down to the single call, one way for each:
 
       error_fields = {"starts_at": "start_time", NON_FIELD_ERRORS: "file"}
 
+- ``refusal_text(error)``: a refusal as a message, where a POST has no form (a delete).
 - ``next_url(request, default)``: where to go after the write (``?next=`` on this site only).
 """
 
@@ -69,6 +70,13 @@ def add_form_errors(form: forms.BaseForm, error: ValidationError | PermissionDen
         named = [(NON_FIELD_ERRORS, error.error_list)]
     for name, errors in named:
         form.add_error(_field_for(form, name), errors)
+
+
+def refusal_text(error: ValidationError | PermissionDenied) -> str:
+    """A refusal as one line, for the message after a POST that has no form (a delete)."""
+    if isinstance(error, PermissionDenied):
+        return str(error) or _("You do not have permission to do this.")
+    return " ".join(error.messages)
 
 
 def attempt(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
