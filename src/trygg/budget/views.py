@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,14 +25,10 @@ from trygg.budget.forms import (
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
 from trygg.core.choices import AreaKind
-from trygg.core.editing import add_form_errors, form_page
+from trygg.core.editing import form_page, next_url, refusal_text
 from trygg.core.exports import EXPORT_FORMATS, export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
-
-
-def _error(error: Exception) -> ValidationError:
-    return error if isinstance(error, ValidationError) else ValidationError(str(error))
 
 
 class MoneyTable(Table):
@@ -184,22 +179,14 @@ def budget_create(request):
     form = BudgetForm(request.POST or None, user=request.user)
     if not form.fields["organisation"].queryset.exists():
         raise Http404
-    if request.method == "POST" and form.is_valid():
-        try:
-            budget = services.budget_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The budget was created."))
-            return redirect("budget:budget_detail", pk=budget.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New budget"),
-            "cancel_url": reverse("budget:budget_list"),
-        },
+        form,
+        lambda data: services.budget_create(actor=request.user, **data),
+        title=_("New budget"),
+        success=_("The budget was created."),
+        done=lambda budget: reverse("budget:budget_detail", args=[budget.pk]),
+        cancel_url=reverse("budget:budget_list"),
     )
 
 
@@ -227,7 +214,7 @@ def budget_delete(request, pk):
         try:
             services.budget_delete(actor=request.user, budget=budget)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(_error(error).messages))
+            messages.error(request, refusal_text(error))
             return redirect("budget:budget_detail", pk=budget.pk)
         messages.success(request, _("The budget was deleted."))
         return redirect("budget:budget_list")
@@ -255,29 +242,25 @@ def budget_next_year(request, pk):
     )
     form.fields["name"].disabled = True
     form.fields["year"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in {"name", "year"}}
-        try:
-            following = services.budget_create_from_proposal(
-                actor=request.user, budget=budget, **data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("Next year's budget was made from the proposal."))
-            return redirect("budget:budget_detail", pk=following.pk)
-    return render(
+
+    def create(data):
+        data = {k: v for k, v in data.items() if k not in {"name", "year"}}
+        return services.budget_create_from_proposal(actor=request.user, budget=budget, **data)
+
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Budget %(year)s from the proposal") % {"year": budget.next_year},
+        form,
+        create,
+        title=_("Budget %(year)s from the proposal") % {"year": budget.next_year},
+        success=_("Next year's budget was made from the proposal."),
+        done=lambda following: reverse("budget:budget_detail", args=[following.pk]),
+        cancel_url=budget.get_absolute_url(),
+        context={
             "intro": _(
                 "Each line of %(budget)s becomes a line of the new budget, with its proposal "
                 "as the budget."
             )
-            % {"budget": budget},
-            "cancel_url": budget.get_absolute_url(),
+            % {"budget": budget}
         },
     )
 
@@ -307,25 +290,22 @@ def line_edit(request, pk):
     )
     initial = {f: getattr(line, f) for f in services.LINE_FIELDS}
     form = BudgetLineForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
         if data.get("position") is None:
             data.pop("position", None)
-        try:
-            services.budget_line_update(actor=request.user, line=line, **data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The line was saved."))
-            return redirect("budget:budget_detail", pk=line.budget_id)
-    return render(
+        services.budget_line_update(actor=request.user, line=line, **data)
+
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": line.name,
+        form,
+        save,
+        title=line.name,
+        success=_("The line was saved."),
+        done=reverse("budget:budget_detail", args=[line.budget_id]),
+        cancel_url=line.budget.get_absolute_url(),
+        context={
             "intro": str(line.budget),
-            "cancel_url": line.budget.get_absolute_url(),
             "history_url": reverse("core:history", args=["budget", "budgetline", line.pk]),
         },
     )
@@ -340,7 +320,7 @@ def line_delete(request, pk):
         try:
             services.budget_line_delete(actor=request.user, line=line)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(_error(error).messages))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("The line was deleted."))
         return redirect("budget:budget_detail", pk=line.budget_id)
@@ -374,12 +354,7 @@ def measure_url(measure) -> str:
 
 
 def _back(request, measure) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return measure_url(measure)
+    return next_url(request, measure_url(measure))
 
 
 @login_required
@@ -390,26 +365,16 @@ def funding_create(request, measure_pk):
     form = MeasureFundingForm(
         request.POST or None, initial=initial, user=request.user, measure=measure
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_funding_create(
-                actor=request.user, measure=measure, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The funding was added."))
-            return redirect(_back(request, measure))
-    return render(
+    return form_page(
         request,
-        "budget/funding_form.html",
-        {
-            "form": form,
-            "title": _("Funding of %(measure)s") % {"measure": measure},
-            "measure": measure,
-            "next": _back(request, measure),
-            "cancel_url": _back(request, measure),
-        },
+        form,
+        lambda data: services.measure_funding_create(actor=request.user, measure=measure, **data),
+        title=_("Funding of %(measure)s") % {"measure": measure},
+        success=_("The funding was added."),
+        done=_back(request, measure),
+        cancel_url=_back(request, measure),
+        template="budget/funding_form.html",
+        context={"measure": measure, "next": _back(request, measure)},
     )
 
 
@@ -423,29 +388,22 @@ def funding_edit(request, pk):
     form = MeasureFundingForm(
         request.POST or None, initial=initial, user=request.user, measure=measure
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_funding_update(
-                actor=request.user, funding=funding, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The funding was saved."))
-            return redirect(_back(request, measure))
-    return render(
+    return form_page(
         request,
-        "budget/funding_form.html",
-        {
-            "form": form,
-            "title": _("Funding of %(measure)s") % {"measure": measure},
+        form,
+        lambda data: services.measure_funding_update(actor=request.user, funding=funding, **data),
+        title=_("Funding of %(measure)s") % {"measure": measure},
+        success=_("The funding was saved."),
+        done=_back(request, measure),
+        cancel_url=_back(request, measure),
+        template="budget/funding_form.html",
+        context={
             "measure": measure,
             "funding": funding,
             "can_delete": MeasureFunding.objects.restrict(request.user, DELETE)
             .filter(pk=funding.pk)
             .exists(),
             "next": _back(request, measure),
-            "cancel_url": _back(request, measure),
             "history_url": reverse("core:history", args=["budget", "measurefunding", funding.pk]),
         },
     )
@@ -510,29 +468,21 @@ def population_set(request, pk):
     if area is None or area.kind != AreaKind.KOMMUN:
         raise Http404
     form = PopulationForm(request.POST or None, initial={"year": budget.year - 1})
-    if request.method == "POST" and form.is_valid():
-        from trygg.stats.services import population_set as stats_population_set
+    from trygg.stats.services import population_set as stats_population_set
 
-        try:
-            stats_population_set(
-                actor=request.user,
-                organisation=budget.organisation,
-                area=area,
-                year=form.cleaned_data["year"],
-                count=form.cleaned_data["count"],
-                source=_("Entered on the budget page"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The population was saved."))
-            return redirect("budget:budget_detail", pk=budget.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Population of %(area)s") % {"area": area.name},
-            "cancel_url": budget.get_absolute_url(),
-        },
+        form,
+        lambda data: stats_population_set(
+            actor=request.user,
+            organisation=budget.organisation,
+            area=area,
+            year=data["year"],
+            count=data["count"],
+            source=_("Entered on the budget page"),
+        ),
+        title=_("Population of %(area)s") % {"area": area.name},
+        success=_("The population was saved."),
+        done=reverse("budget:budget_detail", args=[budget.pk]),
+        cancel_url=budget.get_absolute_url(),
     )

@@ -41,15 +41,11 @@ from trygg.cases.models import Case, CaseParticipant, CasePlanEntry, CaseRole, C
 from trygg.core.access import MANAGE as CORE_MANAGE
 from trygg.core.access import VIEW, member_organisation_ids
 from trygg.core.choices import AccessPurpose
+from trygg.core.editing import form_page, refusal_text, submit
 from trygg.core.exports import EXPORT_FORMATS, export_rows
 from trygg.core.models import Organisation
-from trygg.core.views import add_form_errors
 
 PER_PAGE = 50
-
-
-def _error(error: Exception) -> ValidationError:
-    return error if isinstance(error, ValidationError) else ValidationError(str(error))
 
 
 def case_view(view):
@@ -225,25 +221,19 @@ def case_create(request):
     if not organisations.exists():
         raise Http404
     form = CaseForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The case %(ref)s was opened.") % {"ref": case.reference})
-            return redirect("cases:case_detail", pk=case.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New youth case"),
+        form,
+        lambda data: services.case_create(actor=request.user, **data),
+        title=_("New youth case"),
+        success=lambda case: _("The case %(ref)s was opened.") % {"ref": case.reference},
+        done=lambda case: reverse("cases:case_detail", args=[case.pk]),
+        cancel_url=reverse("cases:case_list"),
+        context={
             "intro": _(
                 "Record consent and participants on the case page once it is opened. "
                 "Until a consent is recorded only you see the case."
-            ),
-            "cancel_url": reverse("cases:case_list"),
+            )
         },
     )
 
@@ -287,22 +277,15 @@ def case_detail(request, pk):
 def _case_form(request, pk, action, form_factory, save, *, title, success, anchor=""):
     case = selectors.case_get(user=request.user, pk=pk, path=request.path, action=action)
     form = form_factory(case, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(case, form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, success)
-            return redirect(reverse("cases:case_detail", args=[case.pk]) + anchor)
-    return render(
+    back = reverse("cases:case_detail", args=[case.pk]) + anchor
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": title % {"ref": case.reference},
-            "cancel_url": reverse("cases:case_detail", args=[case.pk]) + anchor,
-        },
+        form,
+        lambda data: save(case, data),
+        title=title % {"ref": case.reference},
+        success=success,
+        done=back,
+        cancel_url=back,
     )
 
 
@@ -352,23 +335,16 @@ def plan_follow_up(request, pk):
         request.POST or None,
         initial={"followed_up_on": timezone.localdate(), "status": entry.status},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_entry_follow_up(actor=request.user, entry=entry, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The follow-up was recorded."))
-            return redirect(reverse("cases:case_detail", args=[case.pk]) + "#plan")
-    return render(
+    back = reverse("cases:case_detail", args=[case.pk]) + "#plan"
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Follow up the plan entry due %(date)s") % {"date": entry.due_date},
-            "intro": entry.what_is_needed,
-            "cancel_url": reverse("cases:case_detail", args=[case.pk]) + "#plan",
-        },
+        form,
+        lambda data: services.plan_entry_follow_up(actor=request.user, entry=entry, **data),
+        title=_("Follow up the plan entry due %(date)s") % {"date": entry.due_date},
+        success=_("The follow-up was recorded."),
+        done=back,
+        cancel_url=back,
+        context={"intro": entry.what_is_needed},
     )
 
 
@@ -416,29 +392,27 @@ def meeting_note_add(request, meeting_pk):
         meetings=_meetings_for_notes(request.user),
         initial={"held_on": timezone.localdate(meeting.starts_at), "kind": kind},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def add(data):
         case = selectors.case_get(
             user=request.user, pk=data.pop("case").pk, path=request.path, action=CHANGE
         )
-        try:
-            services.note_add(actor=request.user, case=case, meeting=meeting, **data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The note was added to %(ref)s.") % {"ref": case.reference})
-            return redirect(reverse("forums:meeting_detail", args=[meeting.pk]) + "#individual")
-    return render(
+        services.note_add(actor=request.user, case=case, meeting=meeting, **data)
+        return case
+
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Individual note from %(meeting)s") % {"meeting": meeting},
+        form,
+        add,
+        title=_("Individual note from %(meeting)s") % {"meeting": meeting},
+        success=lambda case: _("The note was added to %(ref)s.") % {"ref": case.reference},
+        done=reverse("forums:meeting_detail", args=[meeting.pk]) + "#individual",
+        cancel_url=reverse("forums:meeting_detail", args=[meeting.pk]),
+        context={
             "intro": _(
                 "The note is kept in the youth's case and seen only by those in the case. "
                 "The meeting's minutes keep the general part."
-            ),
-            "cancel_url": reverse("forums:meeting_detail", args=[meeting.pk]),
+            )
         },
     )
 
@@ -476,7 +450,7 @@ def consent_withdraw(request, pk):
         try:
             services.consent_withdraw(actor=request.user, consent=consent)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(_error(error).messages))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("The consent was withdrawn. The access it gave has ended."))
         return redirect(back)
@@ -518,7 +492,7 @@ def participant_remove(request, pk):
         try:
             services.participant_remove(actor=request.user, participant=participant)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(_error(error).messages))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("The participant was removed and no longer sees the case."))
         return redirect(back)
@@ -606,27 +580,23 @@ def emergency(request):
     if not selectors.can_break_glass(request.user):
         raise Http404
     form = EmergencyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def open_case(data):
         case = selectors.emergency_find(
-            user=request.user,
-            reference=form.cleaned_data["reference"],
-            personnummer=form.cleaned_data["personnummer"],
+            user=request.user, reference=data["reference"], personnummer=data["personnummer"]
         )
         if case is None:
-            form.add_error(None, _("No case matches."))
-        else:
-            try:
-                services.emergency_access_open(
-                    actor=request.user, case=case, reason=form.cleaned_data["reason"]
-                )
-            except (ValidationError, PermissionDenied) as error:
-                add_form_errors(form, _error(error))
-            else:
-                messages.warning(
-                    request,
-                    _("Emergency access is open and logged. The coordinator is shown the reason."),
-                )
-                return redirect("cases:case_detail", pk=case.pk)
+            raise ValidationError(_("No case matches."))
+        services.emergency_access_open(actor=request.user, case=case, reason=data["reason"])
+        return case
+
+    case = submit(form, open_case, request=request)
+    if case is not None:
+        messages.warning(
+            request,
+            _("Emergency access is open and logged. The coordinator is shown the reason."),
+        )
+        return redirect("cases:case_detail", pk=case.pk)
     return render(
         request,
         "core/form.html",
@@ -680,23 +650,20 @@ def case_roles(request):
     if not organisations.exists():
         raise Http404
     form = CaseRoleForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_role_grant(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The role was given."))
-            return redirect("cases:case_roles")
     roles = (
         CaseRole.objects.restrict(request.user, CORE_MANAGE)
         .select_related("user", "organisation")
         .prefetch_related("staff")
     )
-    return render(
+    return form_page(
         request,
-        "cases/case_roles.html",
-        {"title": _("Case roles"), "form": form, "roles": roles, "kinds": CaseRoleKind},
+        form,
+        lambda data: services.case_role_grant(actor=request.user, **data),
+        title=_("Case roles"),
+        success=_("The role was given."),
+        done=reverse("cases:case_roles"),
+        template="cases/case_roles.html",
+        context={"roles": roles, "kinds": CaseRoleKind},
     )
 
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from trygg.core import services
 from trygg.core.access import MANAGE, VIEW, scope_for
 from trygg.core.choices import Role
+from trygg.core.editing import form_page, form_post, submit
 from trygg.core.filters import FilterSet
 from trygg.core.forms import (
     InvitationAcceptForm,
@@ -39,7 +40,6 @@ from trygg.core.forms import (
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Area, Invitation, Membership, Organisation, Partnership
 from trygg.core.tables import Column, Table
-from trygg.core.views import add_form_errors
 
 
 def is_administrator(user) -> bool:
@@ -51,12 +51,6 @@ def require_administrator(user) -> None:
     """Pages for administratörer only: anyone else gets a 404, as for an unknown page."""
     if not is_administrator(user):
         raise Http404
-
-
-def _form_error(form, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        error = ValidationError(str(error))
-    add_form_errors(form, error)
 
 
 # Getting started
@@ -184,27 +178,22 @@ def invitation_accept(request, key):
         context["confirm"] = True
         return render(request, "core/invitation_accept.html", context)
     form = InvitationAcceptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, _membership = services.invitation_accept_with_password(
-                invitation=invitation,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                password=data["password1"],
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                add_form_errors(form, error)
-            else:
-                form.add_error("password1", error)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _("Welcome! Your user name is %(username)s.") % {"username": user.username},
-            )
-            return redirect(_landing(user))
+    user = submit(
+        form,
+        lambda data: services.invitation_accept_with_password(
+            invitation=invitation,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            password=data["password1"],
+        )[0],
+        request=request,
+    )
+    if user is not None:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("Welcome! Your user name is %(username)s.") % {"username": user.username}
+        )
+        return redirect(_landing(user))
     context["form"] = form
     return render(request, "core/invitation_accept.html", context)
 
@@ -345,24 +334,17 @@ def membership_edit(request, pk):
     form = MembershipForm(
         request.POST or None, initial=initial, organisation=membership.organisation
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_update(
-                actor=request.user, membership=membership, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The membership was saved."))
-            return redirect("core:people")
-    return render(
+    return form_page(
         request,
-        "core/membership_edit.html",
-        {
-            "form": form,
+        form,
+        lambda data: services.membership_update(actor=request.user, membership=membership, **data),
+        title=membership.user.get_full_name() or membership.user.username,
+        success=_("The membership was saved."),
+        done=reverse("core:people"),
+        template="core/membership_edit.html",
+        context={
             "membership": membership,
             "person": membership.user,
-            "title": membership.user.get_full_name() or membership.user.username,
             "history_url": reverse("core:history", args=["core", "membership", membership.pk]),
             "is_self": membership.user_id == request.user.pk,
         },
@@ -441,21 +423,21 @@ def invitation_create(request):
     if request.GET.get("organisation", "").isdigit():
         initial["organisation"] = request.GET["organisation"]
     form = InvitationForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, _key = services.invitation_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("An invitation was sent to %(email)s. The link works once and expires %(date)s.")
-                % {
-                    "email": invitation.email,
-                    "date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"),
-                },
-            )
-            return redirect("core:invitation_list")
+    response = form_post(
+        request,
+        form,
+        lambda data: services.invitation_create(actor=request.user, **data)[0],
+        success=lambda invitation: (
+            _("An invitation was sent to %(email)s. The link works once and expires %(date)s.")
+            % {
+                "email": invitation.email,
+                "date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        ),
+        done=reverse("core:invitation_list"),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "core/form.html",
@@ -592,24 +574,28 @@ def organisation_create(request):
     from trygg.core.choices import CHILD_KINDS
 
     form = OrganisationCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def register(data):
         child = data["kind"] in CHILD_KINDS
-        try:
-            organisation = services.organisation_register(
-                actor=request.user,
-                name=data["name"],
-                kind=data["kind"],
-                parent=data["owner"] if child else None,
-                steward=None if child else data["owner"],
-                organisation_number=data["organisation_number"],
-                partnership_name=data["partnership_name"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The organisation was created."))
-            return redirect("core:organisation_detail", pk=organisation.pk)
+        return services.organisation_register(
+            actor=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            parent=data["owner"] if child else None,
+            steward=None if child else data["owner"],
+            organisation_number=data["organisation_number"],
+            partnership_name=data["partnership_name"],
+        )
+
+    response = form_post(
+        request,
+        form,
+        register,
+        success=_("The organisation was created."),
+        done=lambda organisation: reverse("core:organisation_detail", args=[organisation.pk]),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "core/form.html",
@@ -635,24 +621,18 @@ def organisation_edit(request, pk):
         "organisation_number": organisation.organisation_number,
     }
     form = OrganisationEditForm(request.POST or None, initial=initial, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The organisation was saved."))
-            return redirect("core:organisation_detail", pk=organisation.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": organisation.name,
-            "cancel_url": reverse("core:organisation_detail", args=[organisation.pk]),
-            "history_url": reverse("core:history", args=["core", "organisation", organisation.pk]),
+        form,
+        lambda data: services.organisation_update(
+            actor=request.user, organisation=organisation, **data
+        ),
+        title=organisation.name,
+        success=_("The organisation was saved."),
+        done=reverse("core:organisation_detail", args=[organisation.pk]),
+        cancel_url=reverse("core:organisation_detail", args=[organisation.pk]),
+        context={
+            "history_url": reverse("core:history", args=["core", "organisation", organisation.pk])
         },
     )
 
@@ -726,22 +706,14 @@ def partnership_create(request):
         user=request.user,
         initial={**initial, "starts_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            partnership = services.partnership_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The partnership was created."))
-            return redirect("core:partnership_detail", pk=partnership.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New partnership"),
-            "cancel_url": reverse("core:organisation_list"),
-        },
+        form,
+        lambda data: services.partnership_create(actor=request.user, **data),
+        title=_("New partnership"),
+        success=_("The partnership was created."),
+        done=lambda partnership: reverse("core:partnership_detail", args=[partnership.pk]),
+        cancel_url=reverse("core:organisation_list"),
     )
 
 
@@ -763,16 +735,17 @@ def partnership_detail(request, pk):
                 "ends_on": partnership.ends_on,
             },
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.partnership_renew(
-                    actor=request.user, partnership=partnership, **form.cleaned_data
-                )
-            except (ValidationError, PermissionDenied) as error:
-                _form_error(form, error)
-            else:
-                messages.success(request, _("The partnership was saved."))
-                return redirect("core:partnership_detail", pk=partnership.pk)
+        response = form_post(
+            request,
+            form,
+            lambda data: services.partnership_renew(
+                actor=request.user, partnership=partnership, **data
+            ),
+            success=_("The partnership was saved."),
+            done=reverse("core:partnership_detail", args=[partnership.pk]),
+        )
+        if response is not None:
+            return response
     elif request.method == "POST":
         raise Http404
     today = timezone.localdate()

@@ -6,10 +6,25 @@ service refuses – a ``ValidationError`` (bad input, an invariant) or a ``Permi
 on the form, next to its field where the error names one, in the same way on every page.
 Nothing is written when the service refuses: services are atomic.
 
-- ``submit(form, call)``: validate the form, run ``call(cleaned_data)``; the result, or
-  ``None`` when the form or the service refused (the errors are on the form).
+From the whole page down to the single call, one way for each:
+
 - ``form_page(request, form, call, ...)``: the whole create/edit page – the form, the
-  service, the success message and the redirect – for the pages that differ only in these.
+  service, the success message and the redirect – for the pages that render the form
+  (``template`` and ``context`` for a page of its own).
+- ``form_post(request, form, call, ...)``: its POST half – the redirect after a write, or
+  ``None`` – for a page that renders itself: a detail page with a form for those who may
+  change it, or a page of several forms (the POST names the form; only that one is bound).
+- ``submit(form, call)``: validate the form, run ``call(cleaned_data)``; the result, or
+  ``None`` when the form or the service refused (the errors are on the form). For the pages
+  whose success is more than a message and a redirect (a key shown once, a session step).
+- ``attempt(form, call)``: run a service call; its refusal goes on the form.
+- ``add_form_errors(form, error)``: put a refusal on the form. A form whose fields are not
+  the service's (a date and two times for ``starts_at``) or that has one field the refusals
+  belong to (the file of an upload) says so in ``error_fields``::
+
+      error_fields = {"starts_at": "start_time", NON_FIELD_ERRORS: "file"}
+
+- ``refusal_text(error)``: a refusal as a message, where a POST has no form (a delete).
 - ``next_url(request, default)``: where to go after the write (``?next=`` on this site only).
 """
 
@@ -20,13 +35,29 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 T = TypeVar("T")
+
+#: Where to go after the write: an address, a URL name, a model (its get_absolute_url()),
+#: or a function of the service's result that gives one of these.
+Done = Any
+#: The success message, or a function of the service's result that gives it.
+Success = str | Callable[[Any], str]
+
+
+def _field_for(form: forms.BaseForm, name: str) -> str | None:
+    """The form field a refusal naming ``name`` is shown next to (None: above the form)."""
+    mapping = getattr(form, "error_fields", {})
+    name = mapping.get(name, name)
+    if name in form.fields:
+        return name
+    fallback = mapping.get(NON_FIELD_ERRORS)
+    return fallback if fallback in form.fields else None
 
 
 def add_form_errors(form: forms.BaseForm, error: ValidationError | PermissionDenied) -> None:
@@ -34,10 +65,18 @@ def add_form_errors(form: forms.BaseForm, error: ValidationError | PermissionDen
     if isinstance(error, PermissionDenied):
         error = ValidationError(str(error) or _("You do not have permission to do this."))
     if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        named = error.error_dict.items()
     else:
-        form.add_error(None, error)
+        named = [(NON_FIELD_ERRORS, error.error_list)]
+    for name, errors in named:
+        form.add_error(_field_for(form, name), errors)
+
+
+def refusal_text(error: ValidationError | PermissionDenied) -> str:
+    """A refusal as one line, for the message after a POST that has no form (a delete)."""
+    if isinstance(error, PermissionDenied):
+        return str(error) or _("You do not have permission to do this.")
+    return " ".join(error.messages)
 
 
 def attempt(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
@@ -75,28 +114,52 @@ def next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
+def form_post(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    success: Success,
+    done: Done,
+) -> HttpResponse | None:
+    """The POST half of a form page: on a valid POST the service, the success message and
+    the redirect to ``done`` (``?next=`` wins). ``None`` on a GET, or when the form or the
+    service refused: the page is then shown again, with the errors on the form."""
+    if request.method != "POST":
+        return None
+    result = submit(form, call)
+    if not form.is_bound or not form.is_valid():  # the form or the service refused
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    target = done(result) if callable(done) else done
+    return redirect(next_url(request, resolve_url(target)))
+
+
 def form_page(
     request: HttpRequest,
     form: forms.BaseForm,
     call: Callable[[dict[str, Any]], Any],
     *,
     title: str,
-    success: str,
-    done: str | Callable[[Any], str],
-    cancel_url: str,
+    success: Success,
+    done: Done,
+    cancel_url: str | None = None,
     template: str = "core/form.html",
     context: Mapping[str, Any] | None = None,
+    error_status: int = 200,
 ) -> HttpResponse:
     """A create or edit page: the form; on a valid POST, the service, the message and the
-    redirect to ``done`` (an address, or made from the service's result); ``?next=`` wins."""
-    if request.method == "POST":
-        result = submit(form, call)
-        if form.is_valid():  # the service did not refuse either
-            messages.success(request, success)
-            target = done(result) if callable(done) else done
-            return redirect(next_url(request, target))
+    redirect to ``done`` (see ``form_post``). A refused form is shown again with its errors,
+    with ``error_status`` (400 where the page's callers expect it)."""
+    response = form_post(request, form, call, success=success, done=done)
+    if response is not None:
+        return response
+    page = {"form": form, "title": title}
+    if cancel_url is not None:
+        page["cancel_url"] = cancel_url
     return render(
         request,
         template,
-        {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})},
+        {**page, **(context or {})},
+        status=error_status if form.is_bound and form.errors else 200,
     )

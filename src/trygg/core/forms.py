@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -48,6 +49,8 @@ class AreaForm(OrganisationChoiceMixin, forms.Form):
 
 
 class AreaImportForm(OrganisationChoiceMixin, forms.Form):
+    error_fields = {NON_FIELD_ERRORS: "file"}  # a refused import is the file's error
+
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Organisation")
     )
@@ -307,6 +310,8 @@ class MembershipForm(AreaLimitMixin, forms.Form):
 
 
 class InvitationAcceptForm(forms.Form):
+    error_fields = {NON_FIELD_ERRORS: "password1"}  # what the service refuses is the password
+
     first_name = forms.CharField(max_length=150, label=_("First name"))
     last_name = forms.CharField(max_length=150, label=_("Last name"))
     password1 = forms.CharField(

@@ -12,13 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core import twofactor
-from trygg.core.editing import add_form_errors
+from trygg.core.editing import next_url, submit
 
 # The secret being enrolled lives in the session until a code from it is right, so that
 # opening the enrolment page writes nothing to the database.
@@ -37,12 +36,7 @@ class CodeForm(forms.Form):
 
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return "/"
+    return next_url(request, "/")
 
 
 @login_required
@@ -69,21 +63,21 @@ def enrol(request: HttpRequest) -> HttpResponse:
         secret = twofactor.new_secret()
         request.session[ENROL_SECRET_KEY] = secret
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            codes = twofactor.two_factor_enable(
-                actor=request.user, secret=secret, code=form.cleaned_data["code"]
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            del request.session[ENROL_SECRET_KEY]
-            twofactor.mark_session_verified(request, "totp")
-            request.session[NEW_CODES_KEY] = codes
-            messages.success(request, _("Two-factor authentication is on."))
-            return redirect(
-                f"{reverse('core:two_factor_recovery_codes')}?next={quote(_next_url(request), safe='/')}"
-            )
+    codes = submit(
+        form,
+        lambda data: twofactor.two_factor_enable(
+            actor=request.user, secret=secret, code=data["code"]
+        ),
+        request=request,
+    )
+    if codes is not None:
+        del request.session[ENROL_SECRET_KEY]
+        twofactor.mark_session_verified(request, "totp")
+        request.session[NEW_CODES_KEY] = codes
+        messages.success(request, _("Two-factor authentication is on."))
+        return redirect(
+            f"{reverse('core:two_factor_recovery_codes')}?next={quote(_next_url(request), safe='/')}"
+        )
     url = twofactor.otpauth_url(secret, request.user.get_username())
     return render(
         request,
@@ -106,17 +100,22 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("core:two_factor_enrol")
     form = CodeForm(request.POST or None)
     form.fields["code"].help_text = _("Six digits from the app, or one of your recovery codes.")
-    if request.method == "POST" and form.is_valid():
-        reason = twofactor.two_factor_verify(request, form.cleaned_data["code"])
-        if reason is None:
+
+    def verify_code(data):
+        reason = twofactor.two_factor_verify(request, data["code"])
+        if reason is not None:
+            raise ValidationError({"code": reason})
+        return request.session[twofactor.SESSION_KEY]["how"]
+
+    how = submit(form, verify_code, request=request)
+    if how is not None:
+        if how == "recovery":
             left = twofactor.recovery_codes_left(request.user)
-            if request.session[twofactor.SESSION_KEY]["how"] == "recovery":
-                messages.warning(
-                    request,
-                    _("You signed in with a recovery code; %(left)s are left.") % {"left": left},
-                )
-            return redirect(_next_url(request))
-        form.add_error("code", reason)
+            messages.warning(
+                request,
+                _("You signed in with a recovery code; %(left)s are left.") % {"left": left},
+            )
+        return redirect(_next_url(request))
     return render(
         request,
         "core/two_factor_verify.html",

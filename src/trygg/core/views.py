@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -283,36 +282,24 @@ def area_create(request):
 @login_required
 def area_import(request):
     form = AreaImportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            content = read_upload(data["file"], extensions={".geojson", ".json"})
-            result = services.areas_import_geojson(
-                actor=request.user,
-                organisation=data["organisation"],
-                parent=data["parent"],
-                kind=data["kind"],
-                data=content,
-                name_property=data["name_property"],
-            )
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            messages.success(
-                request,
-                _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
-                % result,
-            )
-            return redirect("core:area_detail", pk=data["parent"].pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Import areas from GeoJSON"),
-            "multipart": True,
-            "cancel_url": reverse("core:area_list"),
-        },
+        form,
+        lambda data: services.areas_import_geojson(
+            actor=request.user,
+            organisation=data["organisation"],
+            parent=data["parent"],
+            kind=data["kind"],
+            data=read_upload(data["file"], extensions={".geojson", ".json"}),
+            name_property=data["name_property"],
+        ),
+        title=_("Import areas from GeoJSON"),
+        success=lambda result: (
+            _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.") % result
+        ),
+        done=lambda _result: reverse("core:area_detail", args=[form.cleaned_data["parent"].pk]),
+        cancel_url=reverse("core:area_list"),
+        context={"multipart": True},
     )
 
 

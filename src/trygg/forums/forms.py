@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -155,6 +156,9 @@ class ForumForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
+    # The service names the model's fields; the form has a date and two times.
+    error_fields = {"starts_at": "start_time", "ends_at": "end_time"}
+
     date = forms.DateField(widget=DATE, label=_("Date"))
     start_time = forms.TimeField(widget=TIME, label=_("Starts"))
     end_time = forms.TimeField(widget=TIME, required=False, label=_("Ends"))
@@ -250,6 +254,8 @@ class SeriesForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    error_fields = {NON_FIELD_ERRORS: "file"}  # a refused upload is the file's error
+
     file = forms.FileField(
         label=_("File"),
         help_text=_("PDF, Word (docx), Excel (xlsx), OpenDocument text (odt), PNG or JPG."),

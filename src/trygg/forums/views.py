@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import IntegerField, Prefetch, Value
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
-from trygg.core.editing import add_form_errors
+from trygg.core.editing import form_page, next_url, submit
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
 from trygg.forums import selectors, services
@@ -44,22 +43,6 @@ from trygg.forums.models import (
     Meeting,
     MeetingAttachment,
 )
-
-
-def _error(error: Exception) -> ValidationError:
-    if isinstance(error, ValidationError):
-        return error
-    return ValidationError(str(error) or _("You do not have permission to do this."))
-
-
-def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
 
 # Forums
 
@@ -158,18 +141,15 @@ def forum_create(request):
     if not may(request.user, ADD):
         raise Http404
     form = ForumForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            forum = services.forum_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The forum was created."))
-            return redirect("forums:forum_detail", pk=forum.pk)
-    return render(
+    return form_page(
         request,
-        "forums/forum_form.html",
-        {"form": form, "title": _("New forum"), "cancel_url": reverse("forums:forum_list")},
+        form,
+        lambda data: services.forum_create(actor=request.user, **data),
+        title=_("New forum"),
+        success=_("The forum was created."),
+        done=lambda forum: reverse("forums:forum_detail", args=[forum.pk]),
+        cancel_url=reverse("forums:forum_list"),
+        template="forums/forum_form.html",
     )
 
 
@@ -195,24 +175,21 @@ def forum_edit(request, pk):
     initial["member_organisations"] = list(forum.member_organisations.all())
     initial["members"] = list(forum.members.all())
     form = ForumForm(request.POST or None, initial=initial, user=request.user, forum=forum)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
-        try:
-            services.forum_update(actor=request.user, forum=forum, **data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The forum was saved."))
-            return redirect("forums:forum_detail", pk=forum.pk)
-    return render(
+
+    def save(data):
+        data.pop("organisation", None)
+        services.forum_update(actor=request.user, forum=forum, **data)
+
+    return form_page(
         request,
-        "forums/forum_form.html",
-        {
-            "form": form,
-            "title": forum.name,
-            "cancel_url": reverse("forums:forum_detail", args=[forum.pk]),
-            "history_url": reverse("core:history", args=["forums", "forum", forum.pk]),
-        },
+        form,
+        save,
+        title=forum.name,
+        success=_("The forum was saved."),
+        done=reverse("forums:forum_detail", args=[forum.pk]),
+        cancel_url=reverse("forums:forum_detail", args=[forum.pk]),
+        template="forums/forum_form.html",
+        context={"history_url": reverse("core:history", args=["forums", "forum", forum.pk])},
     )
 
 
@@ -345,38 +322,19 @@ def meeting_create(request, pk):
             "represented_organisations": [forum.organisation, *forum.member_organisations.all()],
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(
-                actor=request.user, forum=forum, **form.service_data()
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _meeting_error(error))
-        else:
-            messages.success(request, _("The meeting was saved."))
-            return redirect("forums:meeting_detail", pk=meeting.pk)
-    return render(
+    return form_page(
         request,
-        "forums/meeting_form.html",
-        {
-            "form": form,
-            "forum": forum,
-            "title": _("New meeting: %(forum)s") % {"forum": forum.name},
-            "cancel_url": reverse("forums:forum_detail", args=[forum.pk]),
-        },
+        form,
+        lambda _data: services.meeting_create(
+            actor=request.user, forum=forum, **form.service_data()
+        ),
+        title=_("New meeting: %(forum)s") % {"forum": forum.name},
+        success=_("The meeting was saved."),
+        done=lambda meeting: reverse("forums:meeting_detail", args=[meeting.pk]),
+        cancel_url=reverse("forums:forum_detail", args=[forum.pk]),
+        template="forums/meeting_form.html",
+        context={"forum": forum},
     )
-
-
-def _meeting_error(error: Exception) -> ValidationError:
-    """Model errors name starts_at/ends_at; the form has date and times."""
-    error = _error(error)
-    if hasattr(error, "error_dict"):
-        renamed = {}
-        for field, errors in error.error_dict.items():
-            target = {"starts_at": "start_time", "ends_at": "end_time"}.get(field, field)
-            renamed.setdefault(target, []).extend(errors)
-        return ValidationError(renamed)
-    return error
 
 
 @login_required
@@ -387,23 +345,20 @@ def meeting_edit(request, pk):
     form = MeetingForm(
         request.POST or None, forum=meeting.forum, initial=MeetingForm.initial_for(meeting)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(actor=request.user, meeting=meeting, **form.service_data())
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _meeting_error(error))
-        else:
-            messages.success(request, _("The meeting was saved."))
-            return redirect("forums:meeting_detail", pk=meeting.pk)
-    return render(
+    return form_page(
         request,
-        "forums/meeting_form.html",
-        {
-            "form": form,
+        form,
+        lambda _data: services.meeting_update(
+            actor=request.user, meeting=meeting, **form.service_data()
+        ),
+        title=str(meeting),
+        success=_("The meeting was saved."),
+        done=reverse("forums:meeting_detail", args=[meeting.pk]),
+        cancel_url=reverse("forums:meeting_detail", args=[meeting.pk]),
+        template="forums/meeting_form.html",
+        context={
             "forum": meeting.forum,
             "meeting": meeting,
-            "title": str(meeting),
-            "cancel_url": reverse("forums:meeting_detail", args=[meeting.pk]),
             "history_url": reverse("core:history", args=["forums", "meeting", meeting.pk]),
         },
     )
@@ -446,30 +401,28 @@ def meeting_series(request, pk):
         request.POST or None,
         initial={"start": today, "until": today.replace(month=12, day=31)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.meeting_series_plan(
-                actor=request.user, forum=forum, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            if created:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)s meeting was planned.",
-                        "%(count)s meetings were planned.",
-                        len(created),
-                    )
-                    % {"count": len(created)},
+    created = submit(
+        form,
+        lambda data: services.meeting_series_plan(actor=request.user, forum=forum, **data),
+        request=request,
+    )
+    if created is not None:
+        if created:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s meeting was planned.",
+                    "%(count)s meetings were planned.",
+                    len(created),
                 )
-            else:
-                messages.info(request, _("Every meeting in the period was already planned."))
-            return redirect(
-                reverse("forums:forum_detail", args=[forum.pk])
-                + f"?ar={form.cleaned_data['start'].year}"
+                % {"count": len(created)},
             )
+        else:
+            messages.info(request, _("Every meeting in the period was already planned."))
+        return redirect(
+            reverse("forums:forum_detail", args=[forum.pk])
+            + f"?ar={form.cleaned_data['start'].year}"
+        )
     return render(
         request,
         "core/form.html",
@@ -546,26 +499,17 @@ def attachment_upload(request, pk):
         Meeting.objects.restrict(request.user, CHANGE).select_related("forum"), pk=pk
     )
     form = AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attachment_add(
-                actor=request.user, meeting=meeting, upload=form.cleaned_data["file"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error("file", _error(error))
-        else:
-            messages.success(request, _("The attachment was added."))
-            return redirect(reverse("forums:meeting_detail", args=[meeting.pk]) + "#attachments")
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "multipart": True,
-            "title": _("Add an attachment: %(meeting)s") % {"meeting": meeting},
-            "submit_label": _("Upload"),
-            "cancel_url": reverse("forums:meeting_detail", args=[meeting.pk]),
-        },
+        form,
+        lambda data: services.attachment_add(
+            actor=request.user, meeting=meeting, upload=data["file"]
+        ),
+        title=_("Add an attachment: %(meeting)s") % {"meeting": meeting},
+        success=_("The attachment was added."),
+        done=reverse("forums:meeting_detail", args=[meeting.pk]) + "#attachments",
+        cancel_url=reverse("forums:meeting_detail", args=[meeting.pk]),
+        context={"multipart": True, "submit_label": _("Upload")},
     )
 
 
@@ -603,22 +547,14 @@ def decision_create(request, pk):
         Meeting.objects.restrict(request.user, CHANGE).select_related("forum"), pk=pk
     )
     form = DecisionForm(request.POST or None, user=request.user, forum=meeting.forum)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_create(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The decision was recorded."))
-            return redirect(reverse("forums:meeting_detail", args=[meeting.pk]) + "#decisions")
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New decision: %(meeting)s") % {"meeting": meeting},
-            "cancel_url": reverse("forums:meeting_detail", args=[meeting.pk]),
-        },
+        form,
+        lambda data: services.decision_create(actor=request.user, meeting=meeting, **data),
+        title=_("New decision: %(meeting)s") % {"meeting": meeting},
+        success=_("The decision was recorded."),
+        done=reverse("forums:meeting_detail", args=[meeting.pk]) + "#decisions",
+        cancel_url=reverse("forums:meeting_detail", args=[meeting.pk]),
     )
 
 
@@ -674,23 +610,15 @@ def decision_edit(request, pk):
     form = DecisionForm(
         request.POST or None, initial=initial, user=request.user, forum=decision.meeting.forum
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The decision was saved."))
-            return redirect("forums:decision_detail", pk=decision.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Edit decision"),
-            "cancel_url": reverse("forums:decision_detail", args=[decision.pk]),
-            "history_url": reverse("core:history", args=["forums", "decision", decision.pk]),
-        },
+        form,
+        lambda data: services.decision_update(actor=request.user, decision=decision, **data),
+        title=_("Edit decision"),
+        success=_("The decision was saved."),
+        done=reverse("forums:decision_detail", args=[decision.pk]),
+        cancel_url=reverse("forums:decision_detail", args=[decision.pk]),
+        context={"history_url": reverse("core:history", args=["forums", "decision", decision.pk])},
     )
 
 
@@ -702,7 +630,7 @@ def decision_status(request, pk):
     default = reverse("forums:decision_detail", args=[decision.pk])
     if not form.is_valid():
         messages.error(request, _("Choose a valid status."))
-        return redirect(_next_url(request, default))
+        return redirect(next_url(request, default))
     try:
         services.decision_set_status(
             actor=request.user,
@@ -718,12 +646,11 @@ def decision_status(request, pk):
             _("The decision is now marked “%(status)s”.")
             % {"status": decision.get_status_display().lower()},
         )
-    return redirect(_next_url(request, default))
+    return redirect(next_url(request, default))
 
 
 @login_required
 def decision_measure_create(request, pk):
-    """Create a new measure in a plan from the decision, linked to it."""
     decision = get_object_or_404(
         Decision.objects.restrict(request.user, CHANGE).select_related("meeting__forum__area"),
         pk=pk,
@@ -733,38 +660,27 @@ def decision_measure_create(request, pk):
         user=request.user,
         initial={"title": str(decision)[:300], "action": decision.text},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        area = decision.meeting.forum.area
-        areas = (
-            [area]
-            if area is not None and area.organisation_id == data["plan"].organisation_id
-            else []
-        )
-        try:
-            services.decision_measure_create(
-                actor=request.user,
-                decision=decision,
-                plan=data["plan"],
-                title=data["title"],
-                action=data["action"],
-                areas=areas,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, _error(error))
-        else:
-            messages.success(request, _("The measure was created and linked to the decision."))
-            return redirect("forums:decision_detail", pk=decision.pk)
-    return render(
+    area = decision.meeting.forum.area
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New measure from a decision"),
-            "intro": str(decision),
-            "submit_label": _("Create the measure"),
-            "cancel_url": reverse("forums:decision_detail", args=[decision.pk]),
-        },
+        form,
+        lambda data: services.decision_measure_create(
+            actor=request.user,
+            decision=decision,
+            plan=data["plan"],
+            title=data["title"],
+            action=data["action"],
+            areas=(
+                [area]
+                if area is not None and area.organisation_id == data["plan"].organisation_id
+                else []
+            ),
+        ),
+        title=_("New measure from a decision"),
+        success=_("The measure was created and linked to the decision."),
+        done=reverse("forums:decision_detail", args=[decision.pk]),
+        cancel_url=reverse("forums:decision_detail", args=[decision.pk]),
+        context={"intro": str(decision), "submit_label": _("Create the measure")},
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -238,6 +239,8 @@ class CategoryForm(forms.Form):
 
 
 class ReportImportForm(forms.Form):
+    error_fields = {NON_FIELD_ERRORS: "file"}  # a refused import is the file's error
+
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Organisation")
     )

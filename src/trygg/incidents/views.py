@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, organisations_for
-from trygg.core.editing import add_form_errors
+from trygg.core.editing import form_page, form_post, submit
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import ImportBatch
@@ -34,12 +34,6 @@ def _can(user, *actions: str) -> bool:
 
 def _can_manage_categories(user) -> bool:
     return may(user, CHANGE, whole_organisation=True)
-
-
-def _error_form(form, error) -> None:
-    if isinstance(error, PermissionDenied):
-        error = ValidationError(str(error))
-    add_form_errors(form, error)
 
 
 class ExportColumnsMixin:
@@ -124,20 +118,15 @@ def report_create(request):
     if not _can(request.user, REPORT):
         raise Http404
     form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_create(actor=request.user, **form.service_kwargs())
-        except (ValidationError, PermissionDenied) as error:
-            _error_form(form, error)
-        else:
-            messages.success(request, _("Thank you. The report was filed."))
-            return redirect("incidents:report_detail", pk=report.pk)
-    return render(
+    return form_page(
         request,
-        "incidents/report_form.html",
-        {
-            "form": form,
-            "title": _("File an incident report"),
+        form,
+        lambda _data: services.report_create(actor=request.user, **form.service_kwargs()),
+        title=_("File an incident report"),
+        success=_("Thank you. The report was filed."),
+        done=lambda report: reverse("incidents:report_detail", args=[report.pk]),
+        template="incidents/report_form.html",
+        context={
             "has_categories": bool(form.categories),
             "map_data": selectors.report_form_map(request.user, form.categories.values()),
             "can_manage_categories": _can_manage_categories(request.user),
@@ -199,27 +188,31 @@ def report_review(request, pk):
     if not selectors.report_can_review(request.user, report):
         raise Http404
     form = ReviewForm(request.POST, user=request.user, report=report)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.report_review(
-                actor=request.user,
-                report=IncidentReport.objects.restrict(request.user, CHANGE).get(pk=report.pk),
-                status=data["status"],
-                note=data["note"],
-                measure=data["measure"],
-                set_measure=True,
-                decision=data["decision"],
-                set_decision=True,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _error_form(form, error)
-        else:
-            messages.success(request, _("The report was saved."))
-            following = selectors.next_report_to_review(request.user, after=report)
-            if following is not None and request.POST.get("then") == "next":
-                return redirect("incidents:report_detail", pk=following.pk)
-            return redirect("incidents:report_detail", pk=report.pk)
+
+    def done(_result):
+        following = selectors.next_report_to_review(request.user, after=report)
+        if following is not None and request.POST.get("then") == "next":
+            return reverse("incidents:report_detail", args=[following.pk])
+        return reverse("incidents:report_detail", args=[report.pk])
+
+    response = form_post(
+        request,
+        form,
+        lambda data: services.report_review(
+            actor=request.user,
+            report=IncidentReport.objects.restrict(request.user, CHANGE).get(pk=report.pk),
+            status=data["status"],
+            note=data["note"],
+            measure=data["measure"],
+            set_measure=True,
+            decision=data["decision"],
+            set_decision=True,
+        ),
+        success=_("The report was saved."),
+        done=done,
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "incidents/report_detail.html",
@@ -238,16 +231,16 @@ def report_import(request):
     if not _can(request.user, ADD, REPORT):
         raise Http404
     form = ReportImportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        organisation = form.cleaned_data["organisation"]
+
+    def run(data):
+        upload, organisation = data["file"], data["organisation"]
+        content = read_upload(upload, extensions={".csv", ".xlsx"})
+        if len(content) >= BACKGROUND_BYTES:
+            # A file that cannot be read at all is refused now, not in the background.
+            importing.check_file(content, upload.name)
+            batch = _queue_import(request, organisation, upload.name, content)
+            return redirect("incidents:import_detail", pk=batch.pk)
         try:
-            content = read_upload(upload, extensions={".csv", ".xlsx"})
-            if len(content) >= BACKGROUND_BYTES:
-                # A file that cannot be read at all is refused now, not in the background.
-                importing.check_file(content, upload.name)
-                batch = _queue_import(request, organisation, upload.name, content)
-                return redirect("incidents:import_detail", pk=batch.pk)
             counts = services.reports_import(
                 actor=request.user,
                 organisation=organisation,
@@ -257,16 +250,15 @@ def report_import(request):
             )
         except PersonalDataWarnings as warnings:
             return _ask_about_warnings(request, organisation, upload.name, content, warnings)
-        except (ValidationError, PermissionDenied) as error:
-            messages_ = error.messages if isinstance(error, ValidationError) else [str(error)]
-            for message in messages_:
-                form.add_error("file", message)
-        else:
-            messages.success(
-                request,
-                _("Imported %(created)s new reports; %(unchanged)s were already there.") % counts,
-            )
-            return redirect("incidents:report_list")
+        messages.success(
+            request,
+            _("Imported %(created)s new reports; %(unchanged)s were already there.") % counts,
+        )
+        return redirect("incidents:report_list")
+
+    response = submit(form, run, request=request)
+    if response is not None:
+        return response
     return render(
         request,
         "core/form.html",
@@ -489,22 +481,14 @@ def category_create(request):
     if not _can_manage_categories(request.user):
         raise Http404
     form = CategoryForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.category_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _error_form(form, error)
-        else:
-            messages.success(request, _("The category was created."))
-            return redirect("incidents:category_list")
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New category"),
-            "cancel_url": reverse("incidents:category_list"),
-        },
+        form,
+        lambda data: services.category_create(actor=request.user, **data),
+        title=_("New category"),
+        success=_("The category was created."),
+        done=reverse("incidents:category_list"),
+        cancel_url=reverse("incidents:category_list"),
     )
 
 
@@ -520,23 +504,21 @@ def category_edit(request, pk):
     }
     form = CategoryForm(request.POST or None, initial=initial, user=request.user)
     form.fields["organisation"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
-        try:
-            services.category_update(actor=request.user, category=category, **data)
-        except (ValidationError, PermissionDenied) as error:
-            _error_form(form, error)
-        else:
-            messages.success(request, _("The category was saved."))
-            return redirect("incidents:category_list")
-    return render(
+
+    def save(data):
+        data.pop("organisation", None)
+        services.category_update(actor=request.user, category=category, **data)
+
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": category.name,
+        form,
+        save,
+        title=category.name,
+        success=_("The category was saved."),
+        done=reverse("incidents:category_list"),
+        cancel_url=reverse("incidents:category_list"),
+        context={
             "intro": _("A category in use cannot be deleted; make it inactive instead."),
-            "cancel_url": reverse("incidents:category_list"),
             "history_url": reverse("core:history", args=["incidents", "incidentcategory", pk]),
         },
     )

@@ -14,13 +14,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may, organisations_for
-from trygg.core.editing import add_form_errors
+from trygg.core.editing import add_form_errors, form_page
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
@@ -66,12 +65,6 @@ def _can_add_plans(user) -> bool:
 
 def _can_edit_statuses(user) -> bool:
     return may(user, DELETE, whole_organisation=True)
-
-
-def _error(form, error) -> None:
-    if isinstance(error, PermissionDenied):
-        error = ValidationError(str(error) or _("You do not have permission to do this."))
-    add_form_errors(form, error)
 
 
 # Plans
@@ -135,50 +128,40 @@ class PlanListView(RestrictedListView):
         return context
 
 
-def _plan_form_page(request, form, title, cancel_url, history=None):
-    return render(
-        request,
-        "core/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "history_url": history},
-    )
-
-
 @login_required
 def plan_create(request):
     if not _can_add_plans(request.user):
         raise Http404
     form = PlanForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            plan = services.plan_create(actor=request.user, **data)
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The plan was created."))
-            return redirect(plan)
-    return _plan_form_page(request, form, _("New plan"), reverse("plans:plan_list"))
+    return form_page(
+        request,
+        form,
+        lambda data: services.plan_create(actor=request.user, **data),
+        title=_("New plan"),
+        success=_("The plan was created."),
+        done=lambda plan: plan,
+        cancel_url=reverse("plans:plan_list"),
+    )
 
 
 @login_required
 def plan_edit(request, pk):
     plan = get_object_or_404(Plan.objects.restrict(request.user, CHANGE), pk=pk)
     form = PlanForm(request.POST or None, instance=_fresh(plan), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
-        try:
-            services.plan_update(actor=request.user, plan=plan, **data)
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The plan was saved."))
-            return redirect(plan)
-    return _plan_form_page(
+
+    def save(data):
+        data.pop("organisation", None)
+        services.plan_update(actor=request.user, plan=plan, **data)
+
+    return form_page(
         request,
         form,
-        _("Edit plan"),
-        plan.get_absolute_url(),
-        reverse("core:history", args=["plans", "plan", plan.pk]),
+        save,
+        title=_("Edit plan"),
+        success=_("The plan was saved."),
+        done=plan,
+        cancel_url=plan.get_absolute_url(),
+        context={"history_url": reverse("core:history", args=["plans", "plan", plan.pk])},
     )
 
 
@@ -257,7 +240,7 @@ def plan_import_new(request):
             problems = error.messages
             form.add_error("file", _("The file was refused; nothing was imported."))
         except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
+            add_form_errors(form, error)
         else:
             for line in report.lines():
                 messages.success(request, line)
@@ -303,7 +286,7 @@ def plan_import(request, pk):
             problems = error.messages
             form.add_error("file", _("The file was refused; nothing was imported."))
         except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
+            add_form_errors(form, error)
         else:
             for line in report.lines():
                 messages.success(request, line)
@@ -324,15 +307,15 @@ def plan_import(request, pk):
 def focus_area_create(request, plan_pk):
     plan = get_object_or_404(Plan.objects.restrict(request.user, CHANGE), pk=plan_pk)
     form = FocusAreaForm(request.POST or None, initial={"order": plan.focus_areas.count()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.focus_area_create(actor=request.user, plan=plan, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The focus area was created."))
-            return redirect(plan)
-    return _plan_form_page(request, form, _("New focus area"), plan.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        lambda data: services.focus_area_create(actor=request.user, plan=plan, **data),
+        title=_("New focus area"),
+        success=_("The focus area was created."),
+        done=plan,
+        cancel_url=plan.get_absolute_url(),
+    )
 
 
 @login_required
@@ -341,22 +324,17 @@ def focus_area_edit(request, pk):
         FocusArea.objects.restrict(request.user, CHANGE).select_related("plan"), pk=pk
     )
     form = FocusAreaForm(request.POST or None, instance=_fresh(focus_area))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.focus_area_update(
-                actor=request.user, focus_area=focus_area, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The focus area was saved."))
-            return redirect(focus_area.plan)
-    return _plan_form_page(
+    return form_page(
         request,
         form,
-        _("Edit focus area"),
-        focus_area.plan.get_absolute_url(),
-        reverse("core:history", args=["plans", "focusarea", focus_area.pk]),
+        lambda data: services.focus_area_update(actor=request.user, focus_area=focus_area, **data),
+        title=_("Edit focus area"),
+        success=_("The focus area was saved."),
+        done=focus_area.plan,
+        cancel_url=focus_area.plan.get_absolute_url(),
+        context={
+            "history_url": reverse("core:history", args=["plans", "focusarea", focus_area.pk])
+        },
     )
 
 
@@ -365,15 +343,15 @@ def activity_create(request, plan_pk):
     plan = get_object_or_404(Plan.objects.restrict(request.user, CHANGE), pk=plan_pk)
     initial = {"order": plan.activities.count(), "focus_area": request.GET.get("focus_area")}
     form = ActivityForm(request.POST or None, plan=plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_create(actor=request.user, plan=plan, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The activity was created."))
-            return redirect(plan)
-    return _plan_form_page(request, form, _("New activity"), plan.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        lambda data: services.activity_create(actor=request.user, plan=plan, **data),
+        title=_("New activity"),
+        success=_("The activity was created."),
+        done=plan,
+        cancel_url=plan.get_absolute_url(),
+    )
 
 
 @login_required
@@ -382,20 +360,15 @@ def activity_edit(request, pk):
         Activity.objects.restrict(request.user, CHANGE).select_related("plan"), pk=pk
     )
     form = ActivityForm(request.POST or None, instance=_fresh(activity), plan=activity.plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_update(actor=request.user, activity=activity, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The activity was saved."))
-            return redirect(activity.plan)
-    return _plan_form_page(
+    return form_page(
         request,
         form,
-        _("Edit activity"),
-        activity.plan.get_absolute_url(),
-        reverse("core:history", args=["plans", "activity", activity.pk]),
+        lambda data: services.activity_update(actor=request.user, activity=activity, **data),
+        title=_("Edit activity"),
+        success=_("The activity was saved."),
+        done=activity.plan,
+        cancel_url=activity.plan.get_absolute_url(),
+        context={"history_url": reverse("core:history", args=["plans", "activity", activity.pk])},
     )
 
 
@@ -410,21 +383,21 @@ def measure_create(request, plan_pk):
     services.statuses_ensure_defaults(plan.organisation)
     initial = {"activity": request.GET.get("activity")}
     form = MeasureForm(request.POST or None, plan=plan, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def create(_data):
         data = form.service_data()
         if not data.get("title") and data.get("activity"):
             data["title"] = data["activity"].title
-        try:
-            measure = services.measure_create(actor=request.user, plan=plan, **data)
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The measure was created."))
-            return redirect(measure)
-    return render(
+        return services.measure_create(actor=request.user, plan=plan, **data)
+
+    return form_page(
         request,
-        "core/form.html",
-        {"form": form, "title": _("New measure"), "cancel_url": plan.get_absolute_url()},
+        form,
+        create,
+        title=_("New measure"),
+        success=_("The measure was created."),
+        done=lambda measure: measure,
+        cancel_url=plan.get_absolute_url(),
     )
 
 
@@ -468,23 +441,17 @@ def measure_edit(request, pk):
     form = MeasureForm(
         request.POST or None, instance=_fresh(measure), plan=measure.plan, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_update(actor=request.user, measure=measure, **form.service_data())
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The measure was saved."))
-            return redirect(measure)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Edit measure"),
-            "cancel_url": measure.get_absolute_url(),
-            "history_url": reverse("core:history", args=["plans", "measure", measure.pk]),
-        },
+        form,
+        lambda _data: services.measure_update(
+            actor=request.user, measure=measure, **form.service_data()
+        ),
+        title=_("Edit measure"),
+        success=_("The measure was saved."),
+        done=measure,
+        cancel_url=measure.get_absolute_url(),
+        context={"history_url": reverse("core:history", args=["plans", "measure", measure.pk])},
     )
 
 
@@ -510,15 +477,6 @@ def measure_delete(request, pk):
     )
 
 
-def _next_url(request, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
 @login_required
 def measure_status(request, pk):
     """Set a measure's status: the full form, or the small form on the plan page."""
@@ -527,38 +485,29 @@ def measure_status(request, pk):
     if data is not None and not data.get("on"):
         data["on"] = timezone.localdate().isoformat()
     form = StatusChangeForm(data, measure=measure)
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        progress = values["progress"]
-        if "progress" not in request.POST:
-            progress = services.KEEP
-        try:
-            services.measure_set_status(
-                actor=request.user,
-                measure=measure,
-                status=values["status"],
-                note=values["note"],
-                on=values["on"],
-                progress=progress,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(
-                request,
-                _("“%(measure)s” is now %(status)s.")
-                % {"measure": measure.title, "status": values["status"].name.lower()},
-            )
-            default = measure.get_absolute_url()
-            return redirect(_next_url(request, default))
-    return render(
+
+    def set_status(values):
+        services.measure_set_status(
+            actor=request.user,
+            measure=measure,
+            status=values["status"],
+            note=values["note"],
+            on=values["on"],
+            progress=values["progress"] if "progress" in request.POST else services.KEEP,
+        )
+        return values["status"]
+
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Change status: %(measure)s") % {"measure": measure.title},
-            "cancel_url": measure.get_absolute_url(),
-        },
+        form,
+        set_status,
+        title=_("Change status: %(measure)s") % {"measure": measure.title},
+        success=lambda status: (
+            _("“%(measure)s” is now %(status)s.")
+            % {"measure": measure.title, "status": status.name.lower()}
+        ),
+        done=measure,
+        cancel_url=measure.get_absolute_url(),
     )
 
 
@@ -566,18 +515,14 @@ def measure_status(request, pk):
 def target_create(request, pk):
     measure = _measure(request, pk, CHANGE)
     form = TargetForm(request.POST or None, user=request.user, measure=measure)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.target_create(actor=request.user, measure=measure, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The target was added."))
-            return redirect(measure)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {"form": form, "title": _("New target"), "cancel_url": measure.get_absolute_url()},
+        form,
+        lambda data: services.target_create(actor=request.user, measure=measure, **data),
+        title=_("New target"),
+        success=_("The target was added."),
+        done=measure,
+        cancel_url=measure.get_absolute_url(),
     )
 
 
@@ -588,22 +533,14 @@ def outcome_create(request, pk):
     )
     measure = _measure(request, target.measure_id, CHANGE)
     form = OutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outcome_record(actor=request.user, target=target, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The outcome was recorded."))
-            return redirect(measure)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Outcome: %(target)s") % {"target": target.description},
-            "cancel_url": measure.get_absolute_url(),
-        },
+        form,
+        lambda data: services.outcome_record(actor=request.user, target=target, **data),
+        title=_("Outcome: %(target)s") % {"target": target.description},
+        success=_("The outcome was recorded."),
+        done=measure,
+        cancel_url=measure.get_absolute_url(),
     )
 
 
@@ -669,35 +606,30 @@ def status_create(request):
     form.fields["organisation"] = forms.ModelChoiceField(
         queryset=organisations, label=_("Organisation"), initial=organisations.first()
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        organisation = data.pop("organisation")
-        try:
-            services.status_create(actor=request.user, organisation=organisation, **data)
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The status was created."))
-            return redirect("plans:status_list")
-    return _plan_form_page(request, form, _("New status"), reverse("plans:status_list"))
+    return form_page(
+        request,
+        form,
+        lambda data: services.status_create(actor=request.user, **data),
+        title=_("New status"),
+        success=_("The status was created."),
+        done=reverse("plans:status_list"),
+        cancel_url=reverse("plans:status_list"),
+    )
 
 
 @login_required
 def status_edit(request, pk):
     status = get_object_or_404(MeasureStatus.objects.restrict(request.user, CHANGE), pk=pk)
     form = MeasureStatusForm(request.POST or None, instance=_fresh(status))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.status_update(actor=request.user, status=status, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _error(form, error)
-        else:
-            messages.success(request, _("The status was saved."))
-            return redirect("plans:status_list")
-    return _plan_form_page(
+    return form_page(
         request,
         form,
-        _("Edit status"),
-        reverse("plans:status_list"),
-        reverse("core:history", args=["plans", "measurestatus", status.pk]),
+        lambda data: services.status_update(actor=request.user, status=status, **data),
+        title=_("Edit status"),
+        success=_("The status was saved."),
+        done=reverse("plans:status_list"),
+        cancel_url=reverse("plans:status_list"),
+        context={
+            "history_url": reverse("core:history", args=["plans", "measurestatus", status.pk])
+        },
     )

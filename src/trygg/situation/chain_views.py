@@ -13,17 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import CHANGE, VIEW
-from trygg.core.editing import add_form_errors
+from trygg.core.editing import add_form_errors, form_page, form_post
 from trygg.core.models import Organisation
 from trygg.situation import chain, law, services
 from trygg.situation.forms import CoordinationFunctionForm, ProblemStatusForm, SourceForm
 from trygg.situation.models import CoordinationFunction, PictureSource, Problem, SituationPicture
-
-
-def _form_error(form, error) -> None:
-    if isinstance(error, PermissionDenied):
-        error = ValidationError(str(error))
-    add_form_errors(form, error)
 
 
 def _organisation(request, queryset) -> Organisation:
@@ -105,18 +99,17 @@ def coordination_function(request):
         form = CoordinationFunctionForm(
             request.POST or None, initial=initial, organisation=organisation
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.coordination_function_set(
-                    actor=request.user, organisation=organisation, **form.cleaned_data
-                )
-            except (ValidationError, PermissionDenied) as error:
-                _form_error(form, error)
-            else:
-                messages.success(request, _("The coordination function was saved."))
-                return redirect(
-                    reverse("situation:coordination_function") + f"?organisation={organisation.pk}"
-                )
+        response = form_post(
+            request,
+            form,
+            lambda data: services.coordination_function_set(
+                actor=request.user, organisation=organisation, **data
+            ),
+            success=_("The coordination function was saved."),
+            done=reverse("situation:coordination_function") + f"?organisation={organisation.pk}",
+        )
+        if response is not None:
+            return response
     elif request.method == "POST":
         raise Http404
     return render(
@@ -143,24 +136,16 @@ def _changeable_picture(request, pk) -> SituationPicture:
 def source_create(request, pk):
     picture = _changeable_picture(request, pk)
     form = SourceForm(request.POST or None, user=request.user, organisation=picture.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.picture_source_create(actor=request.user, picture=picture, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The source was added."))
-            return redirect(picture.get_absolute_url() + "#kallor")
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New source"),
-            "intro": picture.title,
-            "cancel_url": picture.get_absolute_url() + "#kallor",
-        },
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.picture_source_create(actor=request.user, picture=picture, **data),
+        title=_("New source"),
+        success=_("The source was added."),
+        done=picture.get_absolute_url() + "#kallor",
+        cancel_url=picture.get_absolute_url() + "#kallor",
+        context={"intro": picture.title},
+        error_status=400,
     )
 
 
@@ -184,25 +169,19 @@ def source_edit(request, pk):
         user=request.user,
         organisation=picture.organisation,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.picture_source_update(actor=request.user, source=source, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The source was saved."))
-            return redirect(picture.get_absolute_url() + "#kallor")
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": source.title,
+        form,
+        lambda data: services.picture_source_update(actor=request.user, source=source, **data),
+        title=source.title,
+        success=_("The source was saved."),
+        done=picture.get_absolute_url() + "#kallor",
+        cancel_url=picture.get_absolute_url() + "#kallor",
+        context={
             "intro": picture.title,
-            "cancel_url": picture.get_absolute_url() + "#kallor",
             "history_url": reverse("core:history", args=["situation", "picturesource", pk]),
         },
-        status=400 if form.errors else 200,
+        error_status=400,
     )
 
 
@@ -237,7 +216,7 @@ def problem_status(request, pk):
         except PermissionDenied as error:
             raise Http404 from error
         except ValidationError as error:
-            _form_error(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The problem's status was changed."))
             return redirect(problem)

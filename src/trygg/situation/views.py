@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
-from trygg.core.editing import add_form_errors
+from trygg.core.editing import form_page, form_post
 from trygg.core.exports import EXPORT_FORMATS
 from trygg.core.filters import FilterSet
 from trygg.core.listing import RestrictedListView
@@ -456,29 +456,15 @@ def picture_create(request):
     if not picture_organisations(request.user).exists():
         raise Http404
     form = PictureForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            picture = services.picture_create(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The situation picture was created."))
-            return redirect(picture)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New situation picture"),
-            "cancel_url": reverse("situation:picture_list"),
-        },
+        form,
+        lambda data: services.picture_create(actor=request.user, **data),
+        title=_("New situation picture"),
+        success=_("The situation picture was created."),
+        done=lambda picture: picture,
+        cancel_url=reverse("situation:picture_list"),
     )
-
-
-def _form_error(form, error) -> None:
-    if isinstance(error, PermissionDenied):
-        error = ValidationError(str(error))
-    add_form_errors(form, error)
 
 
 @login_required
@@ -505,23 +491,21 @@ def picture_edit(request, pk):
     form = PictureForm(request.POST or None, initial=initial, user=request.user)
     form.fields["organisation"].disabled = True
     form.fields["organisation"].queryset = Organisation.objects.filter(pk=picture.organisation_id)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
-        try:
-            services.picture_update(actor=request.user, picture=picture, **data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The situation picture was saved."))
-            return redirect(picture)
-    return render(
+
+    def save(data):
+        data.pop("organisation", None)
+        services.picture_update(actor=request.user, picture=picture, **data)
+
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": picture.title,
-            "cancel_url": picture.get_absolute_url(),
-            "history_url": reverse("core:history", args=["situation", "situationpicture", pk]),
+        form,
+        save,
+        title=picture.title,
+        success=_("The situation picture was saved."),
+        done=picture,
+        cancel_url=picture.get_absolute_url(),
+        context={
+            "history_url": reverse("core:history", args=["situation", "situationpicture", pk])
         },
     )
 
@@ -596,25 +580,15 @@ def problem_create(request, picture_pk):
     if not may(request.user, ADD, picture.organisation_id):
         raise Http404
     form = ProblemForm(request.POST or None, user=request.user, organisation=picture.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            problem = services.problem_create(
-                actor=request.user, situation_picture=picture, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The problem was added."))
-            return redirect(problem)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New prioritised problem"),
-            "intro": picture.title,
-            "cancel_url": picture.get_absolute_url(),
-        },
+        form,
+        lambda data: services.problem_create(actor=request.user, situation_picture=picture, **data),
+        title=_("New prioritised problem"),
+        success=_("The problem was added."),
+        done=lambda problem: problem,
+        cancel_url=picture.get_absolute_url(),
+        context={"intro": picture.title},
     )
 
 
@@ -631,23 +605,15 @@ def problem_edit(request, pk):
     form = ProblemForm(
         request.POST or None, initial=initial, user=request.user, organisation=problem.organisation
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.problem_update(actor=request.user, problem=problem, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The problem was saved."))
-            return redirect(problem)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": problem.title,
-            "cancel_url": problem.get_absolute_url(),
-            "history_url": reverse("core:history", args=["situation", "problem", pk]),
-        },
+        form,
+        lambda data: services.problem_update(actor=request.user, problem=problem, **data),
+        title=problem.title,
+        success=_("The problem was saved."),
+        done=problem,
+        cancel_url=problem.get_absolute_url(),
+        context={"history_url": reverse("core:history", args=["situation", "problem", pk])},
     )
 
 
@@ -674,25 +640,18 @@ def cause_analysis_edit(request, pk):
     problem = _problem(request, pk, CHANGE)
     analysis = problem.cause_analyses.first()
     form = CauseAnalysisForm(request.POST or None, initial=CauseAnalysisForm.initial_for(analysis))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cause_analysis_save(
-                actor=request.user, problem=problem, **form.service_arguments()
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The cause analysis was saved."))
-            return redirect(problem)
-    return render(
+    return form_page(
         request,
-        "situation/cause_analysis_form.html",
-        {
-            "form": form,
-            "problem": problem,
-            "title": _("Cause analysis: %(problem)s") % {"problem": problem.title},
-            "cancel_url": problem.get_absolute_url(),
-        },
+        form,
+        lambda _data: services.cause_analysis_save(
+            actor=request.user, problem=problem, **form.service_arguments()
+        ),
+        title=_("Cause analysis: %(problem)s") % {"problem": problem.title},
+        success=_("The cause analysis was saved."),
+        done=problem,
+        cancel_url=problem.get_absolute_url(),
+        template="situation/cause_analysis_form.html",
+        context={"problem": problem},
     )
 
 
@@ -701,14 +660,15 @@ def cause_analysis_edit(request, pk):
 def problem_measure_add(request, pk):
     problem = _problem(request, pk, CHANGE)
     form = MeasureLinkForm(request.POST, measures=selectors.measures_to_link(request.user, problem))
-    if form.is_valid():
-        try:
-            services.problem_measure_link(actor=request.user, problem=problem, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The measure was linked to the problem."))
-            return redirect(problem)
+    response = form_post(
+        request,
+        form,
+        lambda data: services.problem_measure_link(actor=request.user, problem=problem, **data),
+        success=_("The measure was linked to the problem."),
+        done=problem,
+    )
+    if response is not None:
+        return response
     view = selectors.problem_view(request.user, problem)
     return render(
         request,

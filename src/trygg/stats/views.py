@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
-from trygg.core.editing import add_form_errors
+from trygg.core.editing import form_page
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import ImportBatch
 from trygg.core.tables import Column, Table
@@ -194,18 +194,14 @@ class SeriesListView(RestrictedListView):
 def series_create(request):
     _require_any(request.user, ADD)
     form = SeriesForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            series = services.series_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The series was created."))
-            return redirect("stats:series_detail", pk=series.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {"form": form, "title": _("New series"), "cancel_url": reverse("stats:series_list")},
+        form,
+        lambda data: services.series_create(actor=request.user, **data),
+        title=_("New series"),
+        success=_("The series was created."),
+        done=lambda series: reverse("stats:series_detail", args=[series.pk]),
+        cancel_url=reverse("stats:series_list"),
     )
 
 
@@ -215,24 +211,22 @@ def series_edit(request, pk):
     fields = ["name", "measure_type", "source", "description", "is_public"]
     initial = {f: getattr(series, f) for f in fields}
     form = SeriesEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        # A form without the measure type (older clients) leaves it as it is.
-        data = {k: v for k, v in form.cleaned_data.items() if k != "measure_type" or v}
-        try:
-            services.series_update(actor=request.user, series=series, **data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, _("The series was saved."))
-            return redirect("stats:series_detail", pk=series.pk)
-    return render(
+
+    def save(data):
+        if not data.get("measure_type"):  # a form without it (older clients) leaves it as it is
+            data.pop("measure_type", None)
+        services.series_update(actor=request.user, series=series, **data)
+
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": series.name,
-            "cancel_url": reverse("stats:series_detail", args=[series.pk]),
-            "history_url": reverse("core:history", args=["stats", "indicatorseries", series.pk]),
+        form,
+        save,
+        title=series.name,
+        success=_("The series was saved."),
+        done=reverse("stats:series_detail", args=[series.pk]),
+        cancel_url=reverse("stats:series_detail", args=[series.pk]),
+        context={
+            "history_url": reverse("core:history", args=["stats", "indicatorseries", series.pk])
         },
     )
 
@@ -511,25 +505,15 @@ def comparison(request, pk):
 def population_set(request):
     _require_any(request.user, ADD)
     form = PopulationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            observation = services.population_set(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error("organisation", str(error))
-        else:
-            messages.success(request, _("The population was saved."))
-            return redirect("stats:series_detail", pk=observation.series_id)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Enter population"),
-            "intro": _("The population at 31 December, e.g. from SCB."),
-            "cancel_url": reverse("stats:series_list"),
-        },
+        form,
+        lambda data: services.population_set(actor=request.user, **data),
+        title=_("Enter population"),
+        success=_("The population was saved."),
+        done=lambda observation: reverse("stats:series_detail", args=[observation.series_id]),
+        cancel_url=reverse("stats:series_list"),
+        context={"intro": _("The population at 31 December, e.g. from SCB.")},
     )
 
 
@@ -537,27 +521,19 @@ def population_set(request):
 def survey_value_set(request):
     _require_any(request.user, ADD)
     form = SurveyValueForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            observation = services.survey_value_set(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_form_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error("organisation", str(error))
-        else:
-            messages.success(request, _("The survey value was saved."))
-            return redirect("stats:series_detail", pk=observation.series_id)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("Enter survey value"),
+        form,
+        lambda data: services.survey_value_set(actor=request.user, **data),
+        title=_("Enter survey value"),
+        success=_("The survey value was saved."),
+        done=lambda observation: reverse("stats:series_detail", args=[observation.series_id]),
+        cancel_url=reverse("stats:series_list"),
+        context={
             "intro": _(
                 "One result of a survey in percent, e.g. SCB:s medborgarundersökning or "
                 "Polisens trygghetsmätning."
-            ),
-            "cancel_url": reverse("stats:series_list"),
+            )
         },
     )
 
