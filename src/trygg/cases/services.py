@@ -47,7 +47,7 @@ from trygg.cases.models import (
     SatisfactionAnswer,
 )
 from trygg.core.access import MANAGE as CORE_MANAGE
-from trygg.core.audit import diff, snapshot
+from trygg.core.audit import actor_fields, diff, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, AuditEntry, Organisation
 from trygg.core.services import require
@@ -115,7 +115,7 @@ def _audit(
         for key, value in changes.items()
     }
     AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        **actor_fields(actor),
         organisation=None,  # see the module docstring
         action=action,
         content_type=ContentType.objects.get_for_model(obj.__class__),

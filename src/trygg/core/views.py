@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -441,7 +442,6 @@ class AuditFilter(FilterSet):
         label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
     lookups = {
-        "actor": "actor__username__icontains",
         "action": "action",
         "since": "at__date__gte",
         "until": "at__date__lte",
@@ -475,6 +475,12 @@ class AuditFilter(FilterSet):
     def filter_model(self, queryset, value):
         return queryset.filter(content_type_id=value)
 
+    def filter_actor(self, queryset, value):
+        """A person's user name, or a command's name ("import_police_events")."""
+        return queryset.filter(
+            Q(actor__username__icontains=value) | Q(actor_label__icontains=value)
+        )
+
 
 class AuditTable(Table):
     default_sort = "-at"
@@ -483,7 +489,7 @@ class AuditTable(Table):
         Column(
             "actor",
             gettext_lazy("User"),
-            lambda e: e.actor.username if e.actor else _("System"),
+            lambda e: e.actor_display,
             sort="actor__username",
         ),
         Column("action", gettext_lazy("Action"), lambda e: e.get_action_display(), sort="action"),
