@@ -120,7 +120,10 @@ def _apply(obj, fields: dict[str, Any], allowed: Sequence[str]) -> bool:
 
 @transaction.atomic
 def statuses_ensure_defaults(organisation: Organisation, *, actor=None) -> list[MeasureStatus]:
-    """The organisation's statuses, creating the four defaults when it has none (idempotent)."""
+    """The organisation's statuses, creating the four defaults when it has none (idempotent).
+
+    Registered as the plans' organisation defaults (core/defaults.py): a new organisation gets
+    them when it is created, older ones got them by migration 0003. Pages only read them."""
     existing = list(MeasureStatus.objects.filter(organisation=organisation))
     if existing:
         return existing

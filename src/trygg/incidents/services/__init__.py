@@ -145,10 +145,21 @@ def _may_in_area(actor, action: str, organisation_id: int, area_id: int | None) 
 def categories_ensure_defaults(
     organisation: Organisation | None = None, *, actor=None
 ) -> list[IncidentCategory]:
-    """The organisation's categories, creating the default set when it has none (idempotent)."""
+    """The organisation's categories, creating the default set when it has none (idempotent).
+
+    The button "Lägg till standardkategorierna" for an organisation whose categories were all
+    removed; a new organisation gets them when it is created (:func:`categories_create_defaults`).
+    """
     if organisation is None:
         raise TypeError("organisation is required")
     require(actor, CHANGE, organisation.pk, whole_organisation=True)
+    return categories_create_defaults(organisation, actor=actor)
+
+
+@transaction.atomic
+def categories_create_defaults(organisation: Organisation, *, actor=None) -> list[IncidentCategory]:
+    """Standardkategorierna for a new organisation, created with it (core/defaults.py): the
+    organisation service has checked the permission. Creates nothing when it has categories."""
     existing = list(IncidentCategory.objects.filter(organisation=organisation))
     if existing:
         return existing
