@@ -131,7 +131,7 @@ def test_an_unlock_by_the_axes_command_is_recorded_as_that_command(world):
     own command, run through Trygg's runner) unlocks it and the unlock is in the log."""
     rapportor = get_user_model().objects.get(username="rapportor")
     client = Client()
-    for n in range(5):
+    for _attempt in range(5):
         client.post(
             "/logga-in/", {"username": "rapportor", "password": "fel"}, REMOTE_ADDR="10.0.0.1"
         )
