@@ -39,11 +39,19 @@ def create_organisation_defaults(organisation, *, actor) -> None:
 
 
 def fill_in_migration(
-    apps, schema_editor, *, app_label: str, model_name: str, rows: list[dict], migration: str
+    apps,
+    schema_editor,
+    *,
+    app_label: str,
+    model_name: str,
+    rows: list[dict],
+    migration: str,
+    skip_kinds: tuple[str, ...] = (),
 ) -> int:
     """Give every organisation that has no ``model_name`` rows the given ones (a data
     migration's work, with the historical models), each recorded in the change log as created
-    by "system: migration <migration>". Returns the number of organisations filled."""
+    by "system: migration <migration>"; organisations of ``skip_kinds`` are left as they are.
+    Returns the number of organisations filled."""
     from trygg.core.system_actor import SYSTEM_PREFIX
 
     Organisation = apps.get_model("core", "Organisation")
@@ -55,7 +63,9 @@ def fill_in_migration(
     )
     having = Model.objects.values_list("organisation_id", flat=True).distinct()
     filled = 0
-    for organisation in Organisation.objects.exclude(pk__in=having).order_by("pk"):
+    for organisation in (
+        Organisation.objects.exclude(pk__in=having).exclude(kind__in=skip_kinds).order_by("pk")
+    ):
         for values in rows:
             obj = Model.objects.create(organisation=organisation, **values)
             AuditEntry.objects.create(

@@ -20,6 +20,9 @@ CATEGORIES = [
     {"name": "Övrigt", "group": "ordning", "order": 130},
 ]
 
+# core.choices.PARTNER_KINDS: partners report under the kommun's categories.
+PARTNER_KINDS = ("polis", "bostadsbolag", "forening", "foretag")
+
 
 def fill(apps, schema_editor):
     from trygg.core.defaults import fill_in_migration
@@ -31,6 +34,7 @@ def fill(apps, schema_editor):
         model_name="IncidentCategory",
         rows=CATEGORIES,
         migration="incidents.0008_default_categories",
+        skip_kinds=PARTNER_KINDS,
     )
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from trygg.core import geo
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, require, scope_for
 from trygg.core.audit import record_change, snapshot
-from trygg.core.choices import AuditAction
+from trygg.core.choices import PARTNER_KINDS, AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation, Place
 from trygg.core.services import save_validated
 from trygg.incidents import pii
@@ -153,13 +153,23 @@ def categories_ensure_defaults(
     if organisation is None:
         raise TypeError("organisation is required")
     require(actor, CHANGE, organisation.pk, whole_organisation=True)
-    return categories_create_defaults(organisation, actor=actor)
+    return _categories_create(organisation, actor=actor)
 
 
 @transaction.atomic
 def categories_create_defaults(organisation: Organisation, *, actor=None) -> list[IncidentCategory]:
     """Standardkategorierna for a new organisation, created with it (core/defaults.py): the
-    organisation service has checked the permission. Creates nothing when it has categories."""
+    organisation service has checked the permission. Creates nothing when it has categories.
+
+    A partner organisation (polis, bostadsbolag, förening, företag) gets none: its people
+    report under the kommun's categories, so that their reports reach the kommun; it may add
+    its own with the button on the category page (:func:`categories_ensure_defaults`)."""
+    if organisation.kind in PARTNER_KINDS:
+        return []
+    return _categories_create(organisation, actor=actor)
+
+
+def _categories_create(organisation: Organisation, *, actor) -> list[IncidentCategory]:
     existing = list(IncidentCategory.objects.filter(organisation=organisation))
     if existing:
         return existing

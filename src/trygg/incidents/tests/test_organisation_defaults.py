@@ -47,6 +47,18 @@ def test_an_organisation_created_by_the_service_has_the_default_categories(db):
     assert category_names(stockholm) == NAMES
 
 
+def test_a_partner_organisation_reports_under_the_kommuns_categories_and_gets_none(world):
+    """LPO Nacka (polis) was created with the personas: its people's report form offers
+    Nacka's categories only, so that their reports reach the kommun."""
+    from trygg.incidents.selectors import categories_for_reporting
+
+    assert category_names(world.organisations["lpo_nacka"]) == []
+    assert category_names(world.organisations["varmdo"]) == NAMES
+    polis = get_user_model().objects.get(username="polis")
+    organisations = {c.organisation_id for c in categories_for_reporting(polis)}
+    assert organisations <= {world.organisations["nacka"].pk}
+
+
 def test_a_kommun_created_by_the_command_has_the_default_categories(db):
     load_reference_geography()
     call_command(
@@ -76,8 +88,10 @@ def test_the_migration_gives_categories_to_an_organisation_without_them(world):
     nacka = world.organisations["nacka"]
     before = list(IncidentCategory.objects.filter(organisation=nacka).values_list("pk", "name"))
     migration = importlib.import_module("trygg.incidents.migrations.0008_default_categories")
+    police = Organisation.objects.create(name="LPO Tyresö", kind=OrganisationKind.POLIS)
     migration.fill(apps, connection.schema_editor())
     assert category_names(bare) == NAMES
+    assert category_names(police) == []
     after = list(IncidentCategory.objects.filter(organisation=nacka).values_list("pk", "name"))
     assert after == before  # an organisation with categories keeps its own
     assert AuditEntry.objects.filter(
