@@ -18,10 +18,10 @@ from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation
 from trygg.core.services import save_validated
-from trygg.stats.choices import SeriesKind, Unit
+from trygg.stats.choices import SeriesKind, Unit, measure_type_for_unit
 from trygg.stats.models import IndicatorSeries, Observation
 
-SERIES_FIELDS = ["name", "kind", "source", "unit", "description", "is_public"]
+SERIES_FIELDS = ["name", "kind", "source", "unit", "measure_type", "description", "is_public"]
 OBSERVATION_FIELDS = [
     "period_label",
     "category_code",
@@ -57,6 +57,7 @@ def series_create(
     description: str = "",
     is_public: bool = False,
     import_batch: ImportBatch | None = None,
+    measure_type: str | None = None,
 ) -> IndicatorSeries:
     _require(actor, ADD, organisation.pk)
     series = IndicatorSeries(
@@ -64,6 +65,7 @@ def series_create(
         name=name,
         kind=kind,
         unit=unit,
+        measure_type=measure_type or measure_type_for_unit(unit),
         source=source,
         description=description,
         is_public=is_public,
@@ -119,6 +121,7 @@ def series_for_import(
     description: str = "",
     is_public: bool = False,
     import_batch: ImportBatch | None = None,
+    measure_type: str | None = None,
 ) -> tuple[IndicatorSeries, bool]:
     """The organisation's series with this name, created if missing. Returns (series, created).
 
@@ -135,6 +138,7 @@ def series_for_import(
         name=name,
         kind=kind,
         unit=unit,
+        measure_type=measure_type,
         source=source,
         description=description,
         is_public=is_public,
@@ -421,6 +425,7 @@ def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int
             name=spec.name,
             kind=spec.kind,
             unit=spec.unit,
+            measure_type=spec.measure_type or None,
             source=spec.source,
             description=spec.description,
             is_public=spec.is_public,
