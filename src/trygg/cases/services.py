@@ -49,7 +49,7 @@ from trygg.cases.models import (
 from trygg.core.access import MANAGE as CORE_MANAGE
 from trygg.core.access import require
 from trygg.core.actors import Actor, User
-from trygg.core.audit import diff, snapshot
+from trygg.core.audit import actor_fields, diff, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, AuditEntry, Organisation
 
@@ -116,7 +116,7 @@ def _audit(
         for key, value in changes.items()
     }
     AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        **actor_fields(actor),
         organisation=None,  # see the module docstring
         action=action,
         content_type=ContentType.objects.get_for_model(obj.__class__),

@@ -13,3 +13,12 @@ class CoreConfig(AppConfig):
         from trygg.core.middleware import remember_language_at_login
 
         user_logged_in.connect(remember_language_at_login, dispatch_uid="trygg.core.language")
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
+        from trygg.core.passwords import record_password_change
+
+        post_save.connect(
+            record_password_change, sender=get_user_model(), dispatch_uid="trygg.core.password"
+        )

@@ -3,6 +3,10 @@
 Services call :func:`record_change` with a snapshot taken before and after the change; the
 entry is written in the same transaction as the change, so there is no change without its
 entry. Signals are not used: they silently miss bulk work done outside a request.
+
+Work that no person does – a management command, a data migration – is done inside
+:func:`system_actor`: its entries have no ``actor`` but an ``actor_label`` such as
+"system: import_police_events", so the change log says which command made them (ADR 0018).
 """
 
 from __future__ import annotations
@@ -15,6 +19,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from trygg.core.choices import AccessPurpose, AuditAction
+from trygg.core.system_actor import (  # noqa: F401 (re-exported: the audit API)
+    SYSTEM_PREFIX,
+    current_system_actor,
+    system_actor,
+)
+
+
+def actor_fields(actor) -> dict:
+    """The ``actor`` and ``actor_label`` of an entry: the person, or the system actor."""
+    if getattr(actor, "pk", None):
+        return {"actor": actor, "actor_label": ""}
+    return {"actor": None, "actor_label": current_system_actor()}
 
 
 def _plain(value):
@@ -84,7 +100,7 @@ def record_change(
     if action == AuditAction.DELETE and obj.pk is not None:
         record_cascade(actor=actor, obj=obj, organisation_id=organisation_id)
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        **actor_fields(actor),
         organisation_id=organisation_id,
         action=action,
         content_type=ContentType.objects.get_for_model(obj.__class__),
@@ -138,7 +154,7 @@ def record_cascade(*, actor, obj: models.Model, organisation_id: int | None) -> 
             object_repr = f"{owner._meta.verbose_name} {object_id}: {item._meta.verbose_name}"[:300]
         entries.append(
             AuditEntry(
-                actor=actor if getattr(actor, "pk", None) else None,
+                **actor_fields(actor),
                 organisation_id=getattr(item, "organisation_id", None) or organisation_id,
                 action=AuditAction.DELETE,
                 content_type=ContentType.objects.get_for_model(model),

@@ -40,6 +40,8 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     STATUS = "status", _("Status changed")
     IMPORT = "import", _("Imported")
+    PASSWORD = "password", _("Password changed")
+    UNLOCK = "unlock", _("Unlocked after failed logins")
 
 
 class AccessPurpose(models.TextChoices):

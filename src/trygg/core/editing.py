@@ -64,8 +64,9 @@ def add_form_errors(form: forms.BaseForm, error: ValidationError | PermissionDen
     """Put a service's refusal on the form, next to its field where it names one."""
     if isinstance(error, PermissionDenied):
         error = ValidationError(str(error) or _("You do not have permission to do this."))
+    named: list[tuple[str, list[ValidationError]]]
     if hasattr(error, "error_dict"):
-        named = error.error_dict.items()
+        named = list(error.error_dict.items())
     else:
         named = [(NON_FIELD_ERRORS, error.error_list)]
     for name, errors in named:

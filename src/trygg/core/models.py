@@ -463,6 +463,9 @@ class AuditEntry(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
+    # Who acted when no person did: "system: import_police_events" for a management command
+    # (core/audit.py, ``system_actor``). Empty when ``actor`` is a person.
+    actor_label = models.CharField(_("by (system)"), max_length=120, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         null=True,
@@ -491,6 +494,17 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who did it, as the change log shows it: the person's user name, "System
+        (import_police_events)" for a command, "System" for what no command was named for."""
+        if self.actor is not None:
+            return self.actor.username
+        label = self.actor_label.removeprefix("system: ")
+        if label:
+            return _("System (%(name)s)") % {"name": label}
+        return str(_("System"))
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:

@@ -29,3 +29,25 @@ class RepeatedCharacterValidator:
         return _("Your password cannot repeat one character more than %(max)d times in a row.") % {
             "max": self.max_repeat
         }
+
+
+def record_password_change(sender, instance, created: bool = False, **kwargs: Any) -> None:
+    """Lösenordsbyte in the change log, whoever changes it: the person by the "Glömt lösenord"
+    link, an operator with ``changepassword``, any later page.
+
+    A password is set by Django's own forms and commands, which call no Trygg service, so the
+    user model's ``post_save`` is the one place that sees every change (``set_password`` keeps
+    the new password in ``_password`` until the save is done). The actor is the system actor
+    of the command that set it, else the person themselves; a password given when the login is
+    created is part of that creation's entry. Only the fact is recorded, never a hash.
+    """
+    if created or getattr(instance, "_password", None) is None:
+        return
+    from trygg.core.audit import current_system_actor, record_change
+    from trygg.core.choices import AuditAction
+
+    record_change(
+        actor=None if current_system_actor() else instance,
+        obj=instance,
+        action=AuditAction.PASSWORD,
+    )

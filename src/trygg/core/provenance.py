@@ -23,8 +23,35 @@ FigureValue = int | float | Decimal | str | bool | dt.date | None
 
 
 @dataclass(frozen=True)
+class Source:
+    """Källa: where a figure comes from – the data, its filters and period, its import batch
+    and the page in Trygg that shows it. A document numbers its sources in the appendix."""
+
+    data: str  # "Budgetrader (budget.BudgetLine): Trygghetspaketet 2023"
+    filters: str = ""  # "organisation Nacka kommun; år 2023"
+    period: str = ""
+    batch: str = ""  # "import 12: fil.csv, 2024-03-01" when the data came from a file
+    url: str = ""  # the page in Trygg that shows the data
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "data": self.data,
+            "filters": self.filters,
+            "period": self.period,
+            "batch": self.batch,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
 class Figure:
-    """Siffra med källa: one value with its source, filters, period and computation time."""
+    """Siffra med källa: one value with its source, filters, period and computation time.
+
+    The same figure serves a page, a selector's result and a generated document; in a
+    document it also has its ``key`` (stable within the kind, so that versions can be
+    compared: "budget.outcome"), its ``label`` ("Utfall 2023") and the number ``ref`` of its
+    source in the appendix (reports/document.py, ``Document.figure``).
+    """
 
     value: FigureValue
     source: str
@@ -36,6 +63,9 @@ class Figure:
     typed: bool = False  # entered by a person, not computed from the data
     suppressed: bool = False  # a small count the user may not see in detail
     batch: str = ""  # the import batch the data came from ("fil.csv, 2024-03-01")
+    key: str = ""  # in a document: "budget.outcome"
+    label: str = ""  # in a document: "Utfall 2023"
+    ref: int = 0  # in a document: the number of its source in the appendix
 
     def __str__(self) -> str:
         if self.text:
@@ -46,16 +76,49 @@ class Figure:
     def filters_dict(self) -> dict[str, str]:
         return dict(self.filters)
 
+    @property
+    def filters_text(self) -> str:
+        """The filters as one line: "organisation Nacka kommun; år 2023"."""
+        return "; ".join(f"{key} {value}".strip() for key, value in self.filters)
+
     def source_dict(self) -> dict[str, str]:
         """The source as the documents' appendix lists it: data, filters, period, batch, url
-        (the fields of reports.document.Source); ``typed`` is for the document to mark."""
-        filters = "; ".join(f"{key} {value}" for key, value in self.filters)
+        (the fields of :class:`Source`); ``typed`` is for the document to mark."""
+        return self.as_source().as_dict()
+
+    def as_source(self) -> Source:
+        """The figure's :class:`Source`, as a document's appendix lists it."""
+        return Source(
+            data=self.source,
+            filters=self.filters_text,
+            period=self.period,
+            batch=self.batch,
+            url=self.url,
+        )
+
+    @classmethod
+    def from_source(cls, source: Source, **fields) -> Figure:
+        """A figure whose provenance is ``source`` (its filters kept as the one line they are
+        written as there)."""
+        return cls(
+            source=source.data,
+            filters=(("", source.filters),) if source.filters else (),
+            period=source.period,
+            batch=source.batch,
+            url=source.url,
+            **fields,
+        )
+
+    def as_dict(self) -> dict:
+        """A document's figure as a saved version keeps it (reports.models)."""
         return {
-            "data": self.source,
-            "filters": filters,
-            "period": self.period,
-            "batch": self.batch,
-            "url": self.url,
+            "key": self.key,
+            "label": self.label,
+            "value": self.value,
+            "text": self.text,
+            "ref": self.ref,
+            "computed_at": self.computed_at.isoformat(),
+            "source": self.source_dict(),
         }
 
     @property
@@ -64,7 +127,7 @@ class Figure:
         parts = [self.source]
         if self.period:
             parts.append(self.period)
-        parts += [f"{key}: {value}" for key, value in self.filters]
+        parts += [f"{key}: {value}" if key else value for key, value in self.filters]
         return ", ".join(p for p in parts if p)
 
 

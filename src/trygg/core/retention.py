@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trygg.core.audit import actor_fields
 from trygg.core.choices import AuditAction
 
 logger = logging.getLogger(__name__)
@@ -276,7 +277,7 @@ def _tombstone(outcome: Outcome, model: type[models.Model], organisation_id, cou
         "rule": outcome.rule_text,
     }
     AuditEntry.objects.create(
-        actor=None,
+        **actor_fields(None),
         organisation_id=organisation_id,
         action=AuditAction.DELETE,
         content_type=ContentType.objects.get_for_model(model),

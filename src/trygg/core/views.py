@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -428,7 +429,6 @@ class AuditFilter(FilterSet):
         label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
     lookups = {
-        "actor": "actor__username__icontains",
         "action": "action",
         "since": "at__date__gte",
         "until": "at__date__lte",
@@ -462,6 +462,12 @@ class AuditFilter(FilterSet):
     def filter_model(self, queryset, value):
         return queryset.filter(content_type_id=value)
 
+    def filter_actor(self, queryset, value):
+        """A person's user name, or a command's name ("import_police_events")."""
+        return queryset.filter(
+            Q(actor__username__icontains=value) | Q(actor_label__icontains=value)
+        )
+
 
 class AuditTable(Table):
     default_sort = "-at"
@@ -470,7 +476,7 @@ class AuditTable(Table):
         Column(
             "actor",
             gettext_lazy("User"),
-            lambda e: e.actor.username if e.actor else _("System"),
+            lambda e: e.actor_display,
             sort="actor__username",
         ),
         Column("action", gettext_lazy("Action"), lambda e: e.get_action_display(), sort="action"),

@@ -6,3 +6,10 @@ class IncidentsConfig(AppConfig):
     name = "trygg.incidents"
     label = "incidents"
     verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        from trygg.core.defaults import register_organisation_defaults
+        from trygg.incidents.services import categories_create_defaults
+
+        # Every new organisation starts with the default incident categories.
+        register_organisation_defaults(self.label, categories_create_defaults)

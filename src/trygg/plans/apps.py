@@ -6,3 +6,10 @@ class PlansConfig(AppConfig):
     name = "trygg.plans"
     label = "plans"
     verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from trygg.core.defaults import register_organisation_defaults
+        from trygg.plans.services import statuses_ensure_defaults
+
+        # Every new organisation starts with the four measure statuses.
+        register_organisation_defaults(self.label, statuses_ensure_defaults)

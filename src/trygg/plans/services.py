@@ -213,7 +213,10 @@ def _apply(obj: Model, fields: Mapping[str, object], allowed: Sequence[str]) -> 
 def statuses_ensure_defaults(
     organisation: Organisation, *, actor: Actor = None
 ) -> list[MeasureStatus]:
-    """The organisation's statuses, creating the four defaults when it has none (idempotent)."""
+    """The organisation's statuses, creating the four defaults when it has none (idempotent).
+
+    Registered as the plans' organisation defaults (core/defaults.py): a new organisation gets
+    them when it is created, older ones got them by migration 0003. Pages only read them."""
     existing = list(MeasureStatus.objects.filter(organisation=organisation))
     if existing:
         return existing

@@ -380,7 +380,6 @@ def measure_create(request, plan_pk):
     plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=plan_pk)
     if not may(request.user, ADD, plan.organisation_id):
         raise Http404
-    services.statuses_ensure_defaults(plan.organisation)
     initial = {"activity": request.GET.get("activity")}
     form = MeasureForm(request.POST or None, plan=plan, user=request.user, initial=initial)
 

@@ -2,7 +2,8 @@
 
 A document is a list of blocks (headings, paragraphs, tables, charts, free-text sections)
 built by one of the kinds in :mod:`trygg.reports.kinds` from selector results. Every figure
-in it is a :class:`Figure` that carries its :class:`Source`; the renderers in
+in it is a :class:`~trygg.core.provenance.Figure` (the one kind of figure with its source,
+also used by pages and selectors) that carries its :class:`~trygg.core.provenance.Source`; the renderers in
 :mod:`trygg.reports.render` turn the same document into a web page, a .docx and a PDF, and
 number the sources in the appendix "Källor och beräkningar".
 
@@ -24,56 +25,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 
 from trygg.core.formatting import format_money, format_number, format_percent
+from trygg.core.provenance import Figure, Source
 
 NBSP = "\u00a0"
 TYPED = gettext_lazy("(typed)")
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a figure comes from: the data, its filters and period, and its import batch."""
-
-    data: str  # "Budgetrader (budget.BudgetLine): Trygghetspaketet 2023"
-    filters: str = ""  # "organisation Nacka kommun; år 2023"
-    period: str = ""
-    batch: str = ""  # "import 12: fil.csv, 2024-03-01" when the data came from a file
-    url: str = ""  # the page in Trygg that shows the data
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "data": self.data,
-            "filters": self.filters,
-            "period": self.period,
-            "batch": self.batch,
-            "url": self.url,
-        }
-
-
-@dataclass
-class Figure:
-    """A computed value with its text as printed and its source (siffra med källa)."""
-
-    key: str  # stable within the kind, so that versions can be compared: "budget.outcome"
-    label: str  # "Utfall 2023"
-    value: str  # the exact value as text ("4290000.00", "24") for comparing versions
-    text: str  # as printed: "4,29 mkr"
-    source: Source
-    computed_at: dt.datetime
-    ref: int = 0  # number of the source in the appendix
-
-    def __str__(self) -> str:
-        return self.text
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "label": self.label,
-            "value": self.value,
-            "text": self.text,
-            "ref": self.ref,
-            "computed_at": self.computed_at.isoformat(),
-            "source": self.source.as_dict(),
-        }
 
 
 Part = str | Figure
@@ -156,37 +111,46 @@ class Document:
 
     # Building
 
-    def figure(self, key: str, label: str, value: Any, text: str, source: Source) -> Figure:
-        """Register a computed figure; its source gets a number in the appendix."""
+    def figure(
+        self,
+        key: str,
+        label: str,
+        value: Any,
+        text: str,
+        source: Source,
+        *,
+        computed_at: dt.datetime | None = None,
+    ) -> Figure:
+        """Register a computed figure; its source gets a number in the appendix. Its value is
+        kept as the exact text ("4290000.00", "24") that versions are compared by."""
         if source not in self.sources:
             self.sources.append(source)
-        figure = Figure(
+        figure = Figure.from_source(
+            source,
             key=key,
             label=label,
             value=_value_text(value),
             text=text,
-            source=source,
-            computed_at=timezone.now(),
+            computed_at=computed_at or timezone.now(),
             ref=self.sources.index(source) + 1,
         )
         self.figures.append(figure)
         return figure
 
-    def adopt(self, key: str, label: str, figure: Any) -> Figure:
-        """A figure a selector built with its provenance (``core.provenance.Figure``)."""
+    def adopt(self, key: str, label: str, figure: Figure) -> Figure:
+        """A figure a selector built with its provenance, registered in the document."""
         filters = "; ".join(f"{k}: {v}" for k, v in figure.filters)
         text = str(figure)
         if figure.typed:
             text += " " + str(TYPED)
-        registered = self.figure(
+        return self.figure(
             key,
             label,
             figure.value,
             text,
             Source(data=figure.source, filters=filters, period=figure.period, url=figure.url),
+            computed_at=figure.computed_at,
         )
-        registered.computed_at = figure.computed_at
-        return registered
 
     def money(self, key: str, label: str, amount: Decimal | int, source: Source) -> Figure:
         return self.figure(key, label, amount, money(amount), source)
@@ -266,7 +230,7 @@ class Document:
             "parameters": self.parameters,
             "language": self.language,
             "text": self.text(),
-            "figures": [(f.key, f.value, f.text, f.source.as_dict()) for f in self.figures],
+            "figures": [(f.key, f.value, f.text, f.source_dict()) for f in self.figures],
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 

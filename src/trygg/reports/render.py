@@ -22,12 +22,12 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from trygg.core.provenance import Figure
 from trygg.reports.document import (
     Bullets,
     Chart,
     Document,
     Draft,
-    Figure,
     Heading,
     Paragraph,
     Part,

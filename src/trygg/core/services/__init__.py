@@ -23,6 +23,7 @@ from trygg.core.access import CHANGE, MANAGE, forget_scope, require, require_own
 from trygg.core.actors import Actor, User, Viewer
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import CHILD_KINDS, PARTNER_KINDS, AuditAction
+from trygg.core.defaults import create_organisation_defaults
 from trygg.core.models import (
     ApiToken,
     Area,
@@ -81,6 +82,8 @@ def organisation_create(
     record_change(
         actor=actor, obj=organisation, action=AuditAction.CREATE, after=snapshot(organisation)
     )
+    # Its measure statuses, incident categories … (each app registers its own, core/defaults.py).
+    create_organisation_defaults(organisation, actor=actor)
     return organisation
 
 
@@ -487,6 +490,7 @@ def organisation_register(
         action=AuditAction.CREATE,
         after=snapshot(organisation, ORGANISATION_FIELDS),
     )
+    create_organisation_defaults(organisation, actor=actor)
     if steward is not None:
         partnership_create(
             actor=actor,

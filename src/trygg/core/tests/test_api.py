@@ -65,7 +65,9 @@ def test_create_and_update_go_through_services_with_audit(client, world, token_f
     assert Place.objects.get(pk=place_id).description == "Bytespunkt"
     from trygg.core.models import AuditEntry
 
-    assert AuditEntry.objects.filter(object_id=str(place_id)).count() == 2
+    assert (
+        AuditEntry.objects.filter(content_type__model="place", object_id=str(place_id)).count() == 2
+    )
 
 
 def test_it_refuses_a_write_into_another_kommun(client, world, token_for):

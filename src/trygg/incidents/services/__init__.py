@@ -25,7 +25,7 @@ from trygg.core import geo
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, require, scope_for
 from trygg.core.actors import Actor
 from trygg.core.audit import record_change, snapshot
-from trygg.core.choices import AuditAction
+from trygg.core.choices import PARTNER_KINDS, AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation, Place
 from trygg.core.services import save_validated
 from trygg.incidents import pii
@@ -187,10 +187,33 @@ def _may_in_area(actor: Actor, action: str, organisation_id: int, area_id: int |
 def categories_ensure_defaults(
     organisation: Organisation | None = None, *, actor: Actor = None
 ) -> list[IncidentCategory]:
-    """The organisation's categories, creating the default set when it has none (idempotent)."""
+    """The organisation's categories, creating the default set when it has none (idempotent).
+
+    The button "Lägg till standardkategorierna" for an organisation whose categories were all
+    removed; a new organisation gets them when it is created (:func:`categories_create_defaults`).
+    """
     if organisation is None:
         raise TypeError("organisation is required")
     require(actor, CHANGE, organisation.pk, whole_organisation=True)
+    return _categories_create(organisation, actor=actor)
+
+
+@transaction.atomic
+def categories_create_defaults(
+    organisation: Organisation, *, actor: Actor = None
+) -> list[IncidentCategory]:
+    """Standardkategorierna for a new organisation, created with it (core/defaults.py): the
+    organisation service has checked the permission. Creates nothing when it has categories.
+
+    A partner organisation (polis, bostadsbolag, förening, företag) gets none: its people
+    report under the kommun's categories, so that their reports reach the kommun; it may add
+    its own with the button on the category page (:func:`categories_ensure_defaults`)."""
+    if organisation.kind in PARTNER_KINDS:
+        return []
+    return _categories_create(organisation, actor=actor)
+
+
+def _categories_create(organisation: Organisation, *, actor: Actor) -> list[IncidentCategory]:
     existing = list(IncidentCategory.objects.filter(organisation=organisation))
     if existing:
         return existing

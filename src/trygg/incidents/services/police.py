@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from trygg.core.access import CHANGE, may
 from trygg.core.actors import Actor
-from trygg.core.audit import record_change
+from trygg.core.audit import actor_fields, record_change
 from trygg.core.choices import AreaKind, AuditAction
 from trygg.core.models import Area, AuditEntry, ImportBatch, Organisation
 from trygg.core.services import save_validated
@@ -245,7 +245,7 @@ def _record_police_import(
         )
         return
     AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        **actor_fields(actor),
         organisation_id=None,
         action=AuditAction.IMPORT,
         content_type=ContentType.objects.get_for_model(PoliceEvent),

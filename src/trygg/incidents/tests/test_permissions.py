@@ -438,14 +438,17 @@ def test_filing_through_the_api_needs_the_report_right(world, categories, person
 
 @pytest.mark.parametrize("persona", ["admin", "samordnare", "sspf", "polis", "utomstaende"])
 def test_default_categories_only_for_own_organisations(world, persona):
+    """The button puts the defaults back for an organisation whose categories were removed
+    (a new organisation has them from the start)."""
+    from trygg.incidents.models import IncidentCategory
+
     nacka = world.organisations["nacka"]
+    IncidentCategory.objects.filter(organisation=nacka).delete()
     response = client_for(persona).post(
         reverse("incidents:category_defaults"), {"organisation": nacka.pk}
     )
     allowed = persona in {"admin", "samordnare", "sspf"}
     assert response.status_code == (302 if allowed else 404)
-    from trygg.incidents.models import IncidentCategory
-
     assert IncidentCategory.objects.filter(organisation=nacka).exists() == allowed
 
 

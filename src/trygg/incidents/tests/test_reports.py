@@ -384,7 +384,8 @@ def test_a_duplicate_category_name_is_a_swedish_error(world, categories, login):
     )
     assert response.status_code == 200
     assert "Organisationen har redan en kategori med det namnet" in response.content.decode()
-    assert IncidentCategory.objects.filter(name="Klotter").count() == 1
+    nacka = world.organisations["nacka"]
+    assert IncidentCategory.objects.filter(organisation=nacka, name="Klotter").count() == 1
 
 
 def test_a_report_is_linked_to_a_measure_and_a_decision_in_review(world, reports, login):

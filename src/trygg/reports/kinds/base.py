@@ -10,7 +10,7 @@ from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 
 from trygg.core.models import ImportBatch, Organisation
-from trygg.reports.document import Source
+from trygg.core.provenance import Source
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from trygg.reports.document import Document, Source
+from trygg.core.provenance import Source
+from trygg.reports.document import Document
 from trygg.reports.kinds.base import Params
 
 

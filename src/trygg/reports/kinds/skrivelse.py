@@ -10,7 +10,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.reports.document import Document, Source
+from trygg.core.provenance import Source
+from trygg.reports.document import Document
 from trygg.reports.kinds.base import Params, url
 
 

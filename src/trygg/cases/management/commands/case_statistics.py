@@ -3,11 +3,11 @@
 import json
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from trygg.cases.choices import Programme
 from trygg.cases.selectors import case_statistics
-from trygg.core.commands import organisation_option
+from trygg.core.commands import AuditedCommand, organisation_option
 
 KEYS = [
     "open_at_start",
@@ -21,7 +21,7 @@ KEYS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Print one programme's case statistics for a year as one JSON object. Run by an "
         "operator the counts are exact; with --as-user they are suppressed as that user sees them."

@@ -1,12 +1,13 @@
 """Gallring: delete what the retention rules say is past its time (core.retention)."""
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from trygg.core.commands import AuditedCommand
 from trygg.core.retention import apply_retention
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Delete information past its retention period; --dry-run only shows what would go."
 
     def add_arguments(self, parser):

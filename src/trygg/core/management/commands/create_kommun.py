@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trygg.core import services
+from trygg.core.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create a kommun's organisation and invite its first administrator."
 
     def add_arguments(self, parser):

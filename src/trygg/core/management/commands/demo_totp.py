@@ -1,11 +1,10 @@
 """Print the demo's two-factor secret and the code it gives now, for the demo users who have it."""
 
-from django.core.management.base import BaseCommand
-
+from trygg.core.commands import AuditedCommand
 from trygg.core.twofactor import DEMO_TOTP_SECRET, demo_device_users, totp_code
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Print the demo two-factor (TOTP) secret and its current code."
 
     def handle(self, *args, **options):

@@ -4,10 +4,11 @@ import importlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from trygg.core import personas
+from trygg.core.commands import AuditedCommand
 from trygg.core.models import Organisation
 from trygg.core.reference import load_reference_geography
 from trygg.core.twofactor import demo_devices_ensure
@@ -16,7 +17,7 @@ from trygg.core.twofactor import demo_devices_ensure
 DEMO_APPS = ["plans", "forums", "budget", "stats", "incidents", "situation", "cases", "reports"]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load the demo data (Nacka kommun and partners). Refuses to run twice."
 
     def handle(self, *args, **options):

@@ -1,11 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
+from trygg.core.commands import AuditedCommand
 from trygg.core.reference import load_reference_geography
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load the 21 counties and 290 municipalities with codes and boundaries (idempotent)."
 
     def add_arguments(self, parser):

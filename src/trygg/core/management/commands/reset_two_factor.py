@@ -1,12 +1,13 @@
 """Reset a user's two-factor authentication: ``python -m trygg reset_two_factor USERNAME``."""
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from trygg.core.commands import AuditedCommand
 from trygg.core.twofactor import two_factor_reset
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Ta bort en användares tvåstegsverifiering (borttappad telefon och reservkoder); "
         "användaren aktiverar den igen vid nästa inloggning."

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from trygg.core.commands import AuditedCommand
 from trygg.forums.tasks import send_decision_reminders
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Send e-mail reminders for decisions that are due or overdue (once per stage)."
 
     def add_arguments(self, parser):

@@ -10,13 +10,14 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from trygg.core.commands import AuditedCommand
 from trygg.incidents import services
 from trygg.incidents.management.commands._police import ensure_geography, write_counts
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Fetch the police's public events feed from a URL and import the new events."
 
     def add_arguments(self, parser):

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from trygg.core.commands import organisation_option
+from trygg.core.commands import AuditedCommand, organisation_option
 from trygg.incidents import services
 from trygg.incidents.import_pii import PersonalDataWarnings
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Import incident reports from a CSV or XLSX export (the columns of the import page). "
         "The whole file is imported or nothing is; reports whose extern_id is already there "

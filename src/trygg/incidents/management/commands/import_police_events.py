@@ -6,14 +6,14 @@ import time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from trygg.core.commands import organisation_option
+from trygg.core.commands import AuditedCommand, organisation_option
 from trygg.incidents import services
 from trygg.incidents.management.commands._police import ensure_geography, write_counts
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Import police events from a feed file (JSON array, JSON Lines or gzip). "
         "Events already stored are left as they are."

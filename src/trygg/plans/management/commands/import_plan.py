@@ -18,11 +18,11 @@ columns such as activity, focus_area, title).
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from trygg.core.commands import organisation_option
+from trygg.core.commands import AuditedCommand, organisation_option
 from trygg.plans.choices import PlanKind
 from trygg.plans.columns import ROLE_IGNORE, ROLES, column_key
 from trygg.plans.importers import (
@@ -40,7 +40,7 @@ from trygg.plans.importers import (
 from trygg.plans.models import Plan
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Import a plan from a .txt, .docx, .csv or .xlsx file."
 
     def add_arguments(self, parser):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.http import Http404
 
 from trygg.core.access import Scope
-from trygg.core.commands import organisation_option
+from trygg.core.commands import AuditedCommand, organisation_option
 from trygg.reports import kinds, render
 from trygg.reports.generation import default_year, generate, organisation_for
 from trygg.reports.kinds.base import Params
@@ -23,7 +23,7 @@ def system_reader():
     return user
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Generate a document (annual, situation, action_plan, budget, weekly, skrivelse, plan, law)."
 
     def add_arguments(self, parser):

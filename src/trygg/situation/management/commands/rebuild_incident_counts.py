@@ -1,15 +1,13 @@
 """Recount the pre-computed incident counts from the reports (after a raw SQL repair), or
 only what changed behind the services' back (the periodic job)."""
 
-from django.core.management.base import BaseCommand
-
-from trygg.core.commands import organisation_option
+from trygg.core.commands import AuditedCommand, organisation_option
 from trygg.core.models import Organisation
 from trygg.incidents.models import IncidentReport
 from trygg.situation import rollup
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Recount the lägesbild's pre-computed incident counts for every organisation."
 
     def add_arguments(self, parser):
