@@ -223,6 +223,8 @@ def forget_scope(user) -> None:
     """Drop the cached scope after memberships change within the same request or test."""
     if hasattr(user, "_trygg_scope"):
         del user._trygg_scope
+    if hasattr(user, "_trygg_must_verify"):  # core.twofactor.must_verify follows the roles
+        del user._trygg_must_verify
 
 
 class RestrictedQuerySet(models.QuerySet):

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trygg.core.formatting import format_change, format_number
 from trygg.core.models import Organisation
+
+CACHE_SECONDS = 6 * 3600
 
 
 @dataclass
@@ -45,8 +49,15 @@ def statistics(
     user: Any, organisation: Organisation, *, limit: int = 4, rows: int = 8
 ) -> list[StatisticsBlock]:
     """The kommun's reported crime and survey series: the last period against the one
-    before (stats.selectors.trend), for the organisation's kommun area."""
+    before (stats.selectors.trend), for the organisation's kommun area.
+
+    Kept in the cache under the statistics version (stats.versioning, bumped by every write
+    of a series or an observation) and what the user's restriction lets through: the series
+    shown and the organisations whose values of the kommun are visible, both read through
+    restrict() on every view. Users who see the same series and values share the block.
+    """
     from trygg.stats import selectors as stats
+    from trygg.stats import versioning
     from trygg.stats.choices import SeriesKind
 
     kommun = organisation.area
@@ -61,6 +72,38 @@ def statistics(
         .distinct()
         .order_by("kind", "name")[:limit]
     )
+    if not series_list:
+        return []
+    visible = sorted(
+        stats.observations_for(user)
+        .filter(area=kommun, series__in=series_list)
+        .order_by()
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
+    key = "trygg:stats-block:" + ":".join(
+        str(part)
+        for part in (
+            versioning.version(),
+            kommun.pk,
+            kommun.name,
+            get_language(),
+            limit,
+            rows,
+            "-".join(str(s.pk) for s in series_list),
+            "-".join(map(str, visible)),
+        )
+    )
+    blocks = cache.get(key)
+    if blocks is None:
+        blocks = _blocks(user, kommun, series_list, rows)
+        cache.set(key, blocks, CACHE_SECONDS)
+    return blocks
+
+
+def _blocks(user: Any, kommun: Any, series_list: list, rows: int) -> list[StatisticsBlock]:
+    from trygg.stats import selectors as stats
+
     blocks = []
     for series in series_list:
         result = stats.trend(user, series, area=kommun)
