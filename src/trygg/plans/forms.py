@@ -314,3 +314,26 @@ class PlanImportForm(forms.Form):
             user, VIEW
         ).filter(pk__in=Partnership.partner_ids(own.values_list("pk", flat=True)))
         self.fields["file"].help_text = _("A plan as text (.txt) or Word (.docx).")
+
+
+class ColumnMappingForm(forms.Form):
+    """What each unknown column of an imported plan is (*kolumnmappning*): one choice per
+    column, named by its header as written in the file."""
+
+    def __init__(self, *args, columns: list[str], roles: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = [("", _("— Choose —")), *roles]
+        for index, name in enumerate(columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=_("Column “%(name)s”") % {"name": name}, choices=choices
+            )
+
+    def column_map(self) -> dict[str, str]:
+        """The chosen role of each column by its header (as the readers compare headers)."""
+        from trygg.plans.columns import column_key
+
+        return {
+            column_key(name): self.cleaned_data[f"column_{index}"]
+            for index, name in enumerate(self.columns)
+        }

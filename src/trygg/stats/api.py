@@ -36,11 +36,17 @@ class SeriesOut(Schema):
     name: str
     kind: str
     unit: str
+    measure_type: str  # count, rate, share, index, net, amount: only counts get verdicts
+    measure_type_label: str
     source: str
     description: str
     is_public: bool
     organisation_id: int
     import_batch_id: int | None
+
+    @staticmethod
+    def resolve_measure_type_label(obj) -> str:
+        return str(obj.get_measure_type_display())
 
 
 class ObservationOut(Schema):
@@ -104,6 +110,7 @@ class TrendRowOut(Schema):
 
 class TrendOut(Schema):
     series_id: int
+    measure_type: str
     period_a: str | None
     period_b: str | None
     change_unit: str
@@ -272,6 +279,7 @@ def get_trend(
     )
     return {
         "series_id": series.pk,
+        "measure_type": series.measure_type,
         "period_a": trend.period_a.label if trend.period_a else None,
         "period_b": trend.period_b.label if trend.period_b else None,
         "change_unit": trend.change_unit,

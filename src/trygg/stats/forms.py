@@ -10,9 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from trygg.core.access import ADD, VIEW, organisations_for
 from trygg.core.choices import AreaKind
 from trygg.core.models import Area, Organisation
-from trygg.stats.choices import SeriesKind, Unit
+from trygg.stats.choices import MeasureType, SeriesKind, Unit
 
 THIS_YEAR = dt.date.today().year
+
+MEASURE_TYPE_HELP = _(
+    "What the figures are. The increase/decrease verdict is only given for counts; rates, "
+    "shares, indices, net figures (e.g. excess of migration) and amounts show the change only."
+)
+#: The choice of the PX mapping page for "the whole country" (riket, code 00).
+NATIONAL_CHOICE = "national"
 
 
 def writable_organisations(user, action=ADD):
@@ -49,6 +56,12 @@ class SeriesForm(OrganisationForm):
     name = forms.CharField(max_length=200, label=_("Name"))
     kind = forms.ChoiceField(choices=SeriesKind.choices, label=_("Kind"))
     unit = forms.ChoiceField(choices=Unit.choices, label=_("Unit"))
+    measure_type = forms.ChoiceField(
+        choices=[("", _("— as the unit implies —")), *MeasureType.choices],
+        required=False,
+        label=_("Measure type"),
+        help_text=MEASURE_TYPE_HELP,
+    )
     source = forms.CharField(max_length=300, required=False, label=_("Source"))
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
@@ -61,6 +74,12 @@ class SeriesForm(OrganisationForm):
 
 class SeriesEditForm(forms.Form):
     name = forms.CharField(max_length=200, label=_("Name"))
+    measure_type = forms.ChoiceField(
+        choices=MeasureType.choices,
+        required=False,
+        label=_("Measure type"),
+        help_text=MEASURE_TYPE_HELP,
+    )
     source = forms.CharField(max_length=300, required=False, label=_("Source"))
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
@@ -189,11 +208,13 @@ class PxMappingForm(forms.Form):
 
     series_name = forms.CharField(max_length=200, label=_("Series"))
     area_variable = forms.ChoiceField(required=False, label=_("Area variable"))
-    area = forms.ModelChoiceField(
-        queryset=Area.objects.none(),
+    area = forms.ChoiceField(
         required=False,
         label=_("Area of the whole table"),
-        help_text=_("Only when the table has no region variable."),
+        help_text=_(
+            "Only when the table has no region variable. SCB's tables without one are "
+            "usually national figures: choose your own area only if the table describes it."
+        ),
     )
     period_variable = forms.ChoiceField(label=_("Period variable"))
     category_variables = forms.MultipleChoiceField(
@@ -202,6 +223,12 @@ class PxMappingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     unit = forms.ChoiceField(choices=Unit.choices, label=_("Unit"))
+    measure_type = forms.ChoiceField(
+        choices=MeasureType.choices,
+        required=False,
+        label=_("Measure type"),
+        help_text=MEASURE_TYPE_HELP,
+    )
     kind = forms.ChoiceField(choices=SeriesKind.choices, label=_("Kind"))
 
     def __init__(self, *args, user, variables: list[str], **kwargs):
@@ -211,7 +238,13 @@ class PxMappingForm(forms.Form):
         self.fields["area_variable"].choices = [("", _("— none —")), *choices]
         self.fields["period_variable"].choices = choices
         self.fields["category_variables"].choices = choices
-        self.fields["area"].queryset = _areas(user)
+        # Riket first (and by default); it may not exist as an area yet, the import makes it.
+        areas = _areas(user).exclude(kind=AreaKind.OMRADE, code="00", organisation__isnull=True)
+        self.fields["area"].choices = [
+            ("", "—"),
+            (NATIONAL_CHOICE, _("Riket (the whole country, code 00)")),
+            *[(str(a.pk), a.name) for a in areas],
+        ]
 
     def clean(self):
         data = super().clean()
@@ -243,8 +276,10 @@ class PxMappingForm(forms.Form):
             "area_variable": data.get("area_variable") or None,
             "period_variable": data["period_variable"],
             "category_variables": data["category_variables"],
-            "area_id": data["area"].pk if data.get("area") else None,
+            # None: riket (the importer finds or creates it).
+            "area_id": int(data["area"]) if data.get("area", "").isdigit() else None,
             "unit": data["unit"],
+            "measure_type": data.get("measure_type") or None,
             "kind": data["kind"],
         }
 

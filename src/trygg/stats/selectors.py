@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from trygg.core.access import VIEW
 from trygg.core.models import Area
 from trygg.stats import analysis
-from trygg.stats.choices import SeriesKind, Unit
+from trygg.stats.choices import MeasureType, SeriesKind, Unit
 from trygg.stats.models import IndicatorSeries, Observation
 
 RATE_PER = 1000
@@ -236,7 +236,7 @@ class TrendRow:
     category: str
     value_a: Decimal | None
     value_b: Decimal | None
-    change: float | None  # percent for counts, percentage points for percentages
+    change: float | None  # percent; percentage points for percentages; difference for net
     population_a: int | None = None
     population_b: int | None = None
     rate_a: float | None = None  # per 1 000 inhabitants
@@ -269,7 +269,7 @@ class Trend:
     period_a: Period | None
     period_b: Period | None
     rows: list[TrendRow]
-    change_unit: str  # "percent" or "points"
+    change_unit: str  # "percent", "points" or "difference"
     has_ci: bool
     confidence: float = 0.95
 
@@ -289,16 +289,29 @@ def _count(value: Decimal | None) -> int | None:
     return int(value)
 
 
-def _compare(row: TrendRow, unit: str) -> TrendRow:
-    """Fill change, rates, ratio, interval and verdict from the values and populations."""
+def _change_unit(series: IndicatorSeries) -> str:
+    """How the change is given: percentage points for percentages, the difference for a
+    net figure (which may be negative or cross zero), else percent."""
+    if series.unit == Unit.PERCENT:
+        return "points"
+    if series.measure_type == MeasureType.NET:
+        return "difference"
+    return "percent"
+
+
+def _compare(row: TrendRow, series: IndicatorSeries) -> TrendRow:
+    """Fill change, rates, ratio, interval and verdict from the values and populations.
+
+    Only a count series gets the rate ratio and verdict; other measure types get the change.
+    """
     a, b = row.value_a, row.value_b
     if a is None or b is None:
         return row
-    if unit == Unit.PERCENT:
+    if _change_unit(series) in ("points", "difference"):
         row.change = float(b - a)
         return row
     count_a, count_b = _count(a), _count(b)
-    if unit != Unit.COUNT or count_a is None or count_b is None:
+    if not series.is_count or count_a is None or count_b is None:
         row.change = analysis.change_pct(float(a), float(b))
         return row
     known = row.population_a and row.population_b
@@ -332,8 +345,10 @@ def trend(
     """Compare period b with period a for each area and category of the series.
 
     Defaults: the last two periods. Counts get the Poisson rate-ratio interval and verdict;
-    percentages get the change in percentage points and no verdict (a sample size alone
-    does not make the comparison safe).
+    every other measure type gets the change only: percentages in percentage points (a
+    sample size alone does not make the comparison safe), net figures as the difference,
+    rates, indices and amounts in percent. A Poisson test of an index or a net figure
+    would be meaningless.
     """
     periods = periods_of(user, series)
     by_label = {p.label: p for p in periods}
@@ -342,8 +357,8 @@ def trend(
     if period_a is None and len(periods) > 1:
         period_a = periods[-2].label
     pa, pb = by_label.get(period_a or ""), by_label.get(period_b or "")
-    change_unit = "points" if series.unit == Unit.PERCENT else "percent"
-    has_ci = series.unit == Unit.COUNT
+    change_unit = _change_unit(series)
+    has_ci = series.is_count
     if pa is None or pb is None:
         return Trend(series, pa, pb, [], change_unit, has_ci)
     observations = observations_for(user, series).filter(
@@ -364,9 +379,7 @@ def trend(
         cells[(observation.area_id, observation.category)][which] = observation
         areas[observation.area_id] = observation.area
     populations = (
-        populations_for(areas.values(), [pa.start.year, pb.start.year])
-        if series.unit == Unit.COUNT
-        else {}
+        populations_for(areas.values(), [pa.start.year, pb.start.year]) if series.is_count else {}
     )
     order = {name: i for i, name in enumerate(categories_of(user, series))}
     rows = []
@@ -384,7 +397,7 @@ def trend(
             symbol_a=(a.symbol if a else "–"),
             symbol_b=(b.symbol if b else "–"),
         )
-        rows.append(_compare(row, series.unit))
+        rows.append(_compare(row, series))
     rows.sort(key=lambda r: (_area_order(r.area), r.area_name, order.get(r.category, 0)))
     return Trend(series, pa, pb, rows, change_unit, has_ci)
 
@@ -436,7 +449,7 @@ def share_by_area(
     rates. The parent's own published figure is shown beside it, since parts need not add
     up to the whole (crimes without a known place). Only for count series.
     """
-    if series.unit != Unit.COUNT:
+    if not series.is_count:
         return None
     period = next((p for p in periods_of(user, series) if p.label == period_label), None)
     if period is None:
@@ -545,14 +558,14 @@ def comparison(
         )
     }
     year = period.start.year
-    populations = populations_for(chain, [year]) if series.unit == Unit.COUNT else {}
+    populations = populations_for(chain, [year]) if series.is_count else {}
     rows: list[ComparisonRow] = []
     for item in chain:
         observation = observations.get(item.pk)
         if observation is None:
             continue
         population = populations.get((item.pk, year))
-        count = _count(observation.value) if series.unit == Unit.COUNT else None
+        count = _count(observation.value) if series.is_count else None
         rows.append(
             ComparisonRow(
                 area=item,

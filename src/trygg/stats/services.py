@@ -19,10 +19,10 @@ from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation
 from trygg.core.services import save_validated
 from trygg.stats import versioning
-from trygg.stats.choices import SeriesKind, Unit
+from trygg.stats.choices import SeriesKind, Unit, measure_type_for_unit
 from trygg.stats.models import IndicatorSeries, Observation
 
-SERIES_FIELDS = ["name", "kind", "source", "unit", "description", "is_public"]
+SERIES_FIELDS = ["name", "kind", "source", "unit", "measure_type", "description", "is_public"]
 OBSERVATION_FIELDS = [
     "period_label",
     "category_code",
@@ -58,6 +58,7 @@ def series_create(
     description: str = "",
     is_public: bool = False,
     import_batch: ImportBatch | None = None,
+    measure_type: str | None = None,
 ) -> IndicatorSeries:
     _require(actor, ADD, organisation.pk)
     series = IndicatorSeries(
@@ -65,6 +66,7 @@ def series_create(
         name=name,
         kind=kind,
         unit=unit,
+        measure_type=measure_type or measure_type_for_unit(unit),
         source=source,
         description=description,
         is_public=is_public,
@@ -120,6 +122,7 @@ def series_for_import(
     description: str = "",
     is_public: bool = False,
     import_batch: ImportBatch | None = None,
+    measure_type: str | None = None,
 ) -> tuple[IndicatorSeries, bool]:
     """The organisation's series with this name, created if missing. Returns (series, created).
 
@@ -136,6 +139,7 @@ def series_for_import(
         name=name,
         kind=kind,
         unit=unit,
+        measure_type=measure_type,
         source=source,
         description=description,
         is_public=is_public,
@@ -422,6 +426,7 @@ def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int
             name=spec.name,
             kind=spec.kind,
             unit=spec.unit,
+            measure_type=spec.measure_type or None,
             source=spec.source,
             description=spec.description,
             is_public=spec.is_public,

@@ -603,6 +603,8 @@ def reports_import(
     batch: ImportBatch | None = None,
     max_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
+    accept_warnings: bool = True,
+    on_warnings: Callable[[list[str]], None] | None = None,
 ) -> dict[str, int]:
     """Import reports from another tool's CSV/XLSX export (``data``, or the file at
     ``path``), all or nothing.
@@ -618,6 +620,13 @@ def reports_import(
     ImportBatch with one audit entry (every report points at its batch), and the
     lägesbild's counts are brought up to date in the same transaction. ``progress`` is
     called with 0–99 as the rows are read.
+
+    Personal data is checked in every text cell with the report form's functions: a
+    personnummer (or phone number, e-mail address) refuses the file with its row and column;
+    likely names, street addresses and registration numbers are warnings, passed to
+    ``on_warnings``. With ``accept_warnings=False`` a file with warnings raises
+    :class:`~trygg.incidents.import_pii.PersonalDataWarnings` (nothing written) so that the
+    user can look at them and go on or cancel.
     """
     from trygg.incidents import importing
     from trygg.situation import bulk, rollup
@@ -785,6 +794,13 @@ def reports_import(
         raise ValidationError(messages)
     if not counts["rows"]:
         raise ValidationError(_("The file holds no reports."))
+    warnings = checker.warnings.summary()
+    if warnings and on_warnings is not None:
+        on_warnings(warnings)
+    if warnings and not accept_warnings:
+        from trygg.incidents.import_pii import PersonalDataWarnings
+
+        raise PersonalDataWarnings(warnings)
     if not counts["created"] and own_batch:
         batch.delete()  # nothing new: no trace of an import that changed nothing
         return counts
@@ -799,7 +815,8 @@ def reports_import(
         actor=actor,
         obj=batch,
         action=AuditAction.IMPORT,
-        after={"counts": counts, "kind": batch.kind},
+        after={"counts": counts, "kind": batch.kind}
+        | ({"personal_data_warnings": checker.warnings.rows} if warnings else {}),
     )
     return counts
 
@@ -832,13 +849,20 @@ def report_import_start(*, batch: ImportBatch) -> None:
 
 
 @transaction.atomic
-def report_import_reject(*, actor: Any, batch: ImportBatch, problems: list[str]) -> ImportBatch:
-    """The file was refused: keep every problem on the batch (its rows were rolled back)."""
+def report_import_reject(
+    *, actor: Any, batch: ImportBatch, problems: list[str], warnings: bool = False
+) -> ImportBatch:
+    """The file was refused: keep every problem on the batch (its rows were rolled back).
+
+    ``warnings``: the problems are warnings about likely personal data; the user may still
+    go on with the file from the batch's page (a new batch), or cancel."""
     batch.refresh_from_db()
     batch.status = ImportBatch.Status.REJECTED
     batch.progress = 100
     batch.problems = [{"line": None, "message": str(message)} for message in problems]
     batch.counts = {**batch.counts, "problems": len(problems)}
+    if warnings:
+        batch.counts["warnings"] = len(problems)
     save_validated(batch)
     record_change(
         actor=actor,

@@ -115,6 +115,8 @@ def _blocks(user: Any, kommun: Any, series_list: list, rows: int) -> list[Statis
                 change = "–"
             elif result.change_unit == "points":
                 change = _("%(n)s points") % {"n": format_number(row.change, 1)}
+            elif result.change_unit == "difference":  # a net figure: +1 234, −56
+                change = format_change(row.change).replace("\u00a0%", "")
             else:
                 change = format_change(row.change)
             shown_rows.append(
