@@ -205,6 +205,14 @@ def write(args) -> int:
             after.ru_stime - before.ru_stime
         )
         result[f"{run}_peak_mb"] = after.ru_maxrss / 1024
+    result.update(baselines(args.csv))
+    result["first_vs_duckdb"] = result["first_s"] / result["duckdb_s"]
+    result["first_vs_pandas"] = result["first_s"] / result["pandas_s"]
+    print(
+        f"  baseline: DuckDB {result['duckdb_s']:.1f} s (import {result['first_vs_duckdb']:.0f}×), "
+        f"pandas {result['pandas_s']:.1f} s (import {result['first_vs_pandas']:.0f}×)",
+        flush=True,
+    )
     result["reports"] = IncidentReport.objects.count()
     result["counted"] = sum(DayCount.objects.values_list("count", flat=True))
     result["load_after"] = os.getloadavg()[0]
@@ -213,16 +221,39 @@ def write(args) -> int:
     return 0
 
 
+def baselines(csv_path: Path) -> dict:
+    """The same file read by DuckDB and by pandas: parse every row, combine date and time,
+    count per category and day. The floor of reading the file, without validation, areas,
+    personal-data checks or writing a database."""
+    import duckdb
+    import pandas as pd
+
+    tick = time.perf_counter()
+    duckdb.sql(
+        "SELECT kategori, CAST(strptime(datum || ' ' || tid, '%Y-%m-%d %H:%M') AS DATE) AS day, "
+        f"count(*) FROM read_csv('{csv_path}', delim=';', header=true, all_varchar=true) "
+        "GROUP BY ALL"
+    ).fetchall()
+    duck = time.perf_counter() - tick
+    tick = time.perf_counter()
+    frame = pd.read_csv(csv_path, sep=";", dtype=str, keep_default_na=False)
+    at = pd.to_datetime(frame["datum"] + " " + frame["tid"], format="%Y-%m-%d %H:%M")
+    frame.groupby([frame["kategori"], at.dt.date]).size()
+    panda = time.perf_counter() - tick
+    return {"duckdb_s": duck, "pandas_s": panda}
+
+
 def markdown(results: list[dict]) -> str:
     lines = [
         "| database | rows | first import | rows/s | peak MB | second import (all there) "
-        "| reports | counted | load before/after |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| DuckDB / pandas reading it | import ÷ DuckDB | reports | counted | load before/after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['database']} | {r['rows']:,} | {r['first_s']:.1f} s | "
             f"{r['first_rows_per_s']:,.0f} | {r['first_peak_mb']:.0f} | {r['second_s']:.1f} s | "
+            f"{r['duckdb_s']:.1f} s / {r['pandas_s']:.1f} s | {r['first_vs_duckdb']:.0f}× | "
             f"{r['reports']:,} | {r['counted']:,} | "
             f"{r['load_before']:.1f} / {r['load_after']:.1f} |".replace(",", " ")
         )

@@ -95,6 +95,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database("TRYGG_DATABASE_URL", VAR_DIR / "trygg.sqlite3")}
+if ENVIRONMENT == "test" and env.string("TRYGG_TEST_SQLITE_FILE", ""):
+    # The test database in a file instead of memory, for the tests of concurrent work
+    # (WAL, one writer at a time), which an in-memory database cannot show.
+    DATABASES["default"]["TEST"] = {"NAME": env.string("TRYGG_TEST_SQLITE_FILE", "")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The lägesbild keeps its aggregates here under a version of each organisation's counts

@@ -226,6 +226,8 @@ def forget_scope(user: Viewer | None) -> None:
     """Drop the cached scope after memberships change within the same request or test."""
     if hasattr(user, "_trygg_scope"):
         delattr(user, "_trygg_scope")
+    if hasattr(user, "_trygg_must_verify"):  # core.twofactor.must_verify follows the roles
+        delattr(user, "_trygg_must_verify")
 
 
 class RestrictedQuerySet(models.QuerySet[_M]):

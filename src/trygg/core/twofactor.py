@@ -107,8 +107,17 @@ def has_two_factor(user: Any) -> bool:
 
 
 def must_verify(user: Any) -> bool:
-    """Whether a session of this user must be verified with a second factor."""
-    return two_factor_required(user) or has_two_factor(user)
+    """Whether a session of this user must be verified with a second factor.
+
+    Asked by the middleware and again by the page's navigation: the answer is kept on the
+    user object, which lives for one request (as core.access keeps the scope)."""
+    cached = getattr(user, "_trygg_must_verify", None)
+    if cached is not None:
+        return cached
+    answer = two_factor_required(user) or has_two_factor(user)
+    if user is not None and getattr(user, "pk", None) is not None:
+        user._trygg_must_verify = answer
+    return answer
 
 
 def session_is_verified(request: HttpRequest) -> bool:

@@ -6,7 +6,8 @@ beskrivning. Every row is checked, and every problem is reported with its row nu
 header is row 1, as in a spreadsheet).
 
 The file is read as a stream, row by row, so that a file of a million rows takes no more
-memory than one of a thousand: :func:`open_table` yields the raw rows and
+memory than one of a thousand: the import kit's streaming reader
+(:func:`trygg.core.imports.open_table`) yields the raw rows and
 :class:`RowChecker` turns one raw row into a checked :class:`ReportRow` or its problems,
 with the organisation's categories, places and areas looked up in memory (no query per
 row). The writing is done by ``services.reports_import``.
@@ -14,16 +15,13 @@ row). The writing is done by ``services.reports_import``.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -95,112 +93,12 @@ def _name_key(text: str) -> str:
 # Reading the table
 
 
-@dataclass
-class Table:
-    """The rows of an opened file and how far the reading has got (0–1)."""
-
-    rows: Iterator[list[Any]]
-    done: Callable[[], float]
-
-
-def _encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM) when the start of the file is UTF-8, else Windows-1252
-    (Swedish Excel's "CSV")."""
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
-
-
-def _delimiter(first_line: str, sample: str) -> str:
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    if "\t" in first_line and delimiter not in first_line:
-        delimiter = "\t"
-    return delimiter
-
-
-def open_table(file: IO[bytes], filename: str, *, size: int | None = None) -> Table:
-    """Open a binary file as a table of raw rows (lists of cells), read as they are
-    needed. ``size`` (bytes) lets :attr:`Table.done` tell the progress of a CSV."""
-    suffix = Path(filename or "").suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(file, read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-            raise ValidationError(
-                _("The file could not be read as an Excel workbook (.xlsx).")
-            ) from exc
-        total = max(sheet.max_row or 1, 1)
-        state = {"row": 0}
-
-        def xlsx_rows() -> Iterator[list[Any]]:
-            try:
-                for row in sheet.iter_rows(values_only=True):
-                    state["row"] += 1
-                    yield list(row)
-            except ValidationError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a broken sheet part
-                raise ValidationError(
-                    _("The file could not be read as an Excel workbook (.xlsx).")
-                ) from exc
-            finally:
-                workbook.close()
-
-        return Table(xlsx_rows(), lambda: min(state["row"] / total, 1.0))
-    sample = file.read(65536)
-    file.seek(0)
-    encoding = _encoding(sample)
-    _refuse_binary(sample, encoding)
-    text = io.TextIOWrapper(file, encoding=encoding, errors="replace", newline="")
-    head = sample.decode(encoding, errors="replace")
-    delimiter = _delimiter(head.split("\n", 1)[0], head[:4096])
-    reader = csv.reader(text, delimiter=delimiter)
-    total = size or 0
-    return Table(
-        _csv_rows(reader),
-        lambda: min(file.tell() / total, 1.0) if total else 0.0,
-    )
-
-
-def _refuse_binary(sample: bytes, encoding: str) -> None:
-    """Refuse, as core.imports does, a file whose start is no text: NUL bytes, or bytes that
-    are neither UTF-8 nor Windows-1252 text."""
-    if b"\x00" in sample:
-        raise imports.reject("binary")
-    if encoding == "cp1252":
-        imports.decode_text(sample)  # raises ImportRejected for what is not text
-
-
-def _csv_rows(reader) -> Iterator[list[Any]]:
-    """The records of a CSV reader, with core.imports' limits and Swedish refusals: a
-    record that cannot be read, a cell longer than imports.MAX_CELL characters (the csv
-    module's field limit) or more than imports.MAX_COLUMNS cells."""
-    previous_end = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            code = "cell_too_long" if "field limit" in str(exc) else "csv"
-            raise imports.reject(code, row=previous_end + 1, max=imports.MAX_CELL) from exc
-        line, previous_end = previous_end + 1, reader.line_num
-        if len(cells) > imports.MAX_COLUMNS:
-            raise imports.reject("too_many_columns", row=line, max=imports.MAX_COLUMNS)
-        yield cells
-
-
 def check_file(data: bytes, filename: str) -> None:
     """Read a whole file once without checking its rows, so that a file that cannot be read
     at all is refused at once instead of in the background (ImportRejected/ValidationError)."""
     if Path(filename or "").suffix.lower() == ".xlsx":
         return  # the workbook is opened and checked when it is imported
-    for _row in open_table(io.BytesIO(data), filename).rows:
+    for _row in imports.open_table(io.BytesIO(data), filename).rows:
         pass
 
 

@@ -306,25 +306,49 @@ class RegisterSummary:
     by_source: list[tuple[str, int]]
 
 
-def register_summary(measures: list) -> RegisterSummary:
-    """Counts over the filtered measures (already restricted), for the top of the page."""
-    by_status = []
-    for value, label in StatusCategory.choices:
-        count = sum(1 for m in measures if m.status.category == value)
-        if count:
-            by_status.append((value, str(label), count))
-    by_source = []
-    for value, label in FundingSource.choices:
-        count = sum(1 for m in measures if any(f.source == value for f in fundings_of(m)))
-        if count:
-            by_source.append((str(label), count))
-    collaboration = sum(1 for m in measures if m.in_collaboration)
+def register_summary(user, measures) -> RegisterSummary:
+    """Counts over the filtered measures (a restricted queryset), for the top of the page.
+
+    Counted by the database (two grouped queries), not by reading every measure."""
+    from django.db.models import Count
+
+    from trygg.budget.models import MeasureFunding
+
+    cells = (
+        measures.order_by()
+        .values("status__category", "in_collaboration")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    per_status: dict[str, int] = {}
+    count = collaboration = 0
+    for cell in cells:
+        per_status[cell["status__category"]] = (
+            per_status.get(cell["status__category"], 0) + cell["n"]
+        )
+        count += cell["n"]
+        if cell["in_collaboration"]:
+            collaboration += cell["n"]
+    sources = dict(
+        MeasureFunding.objects.restrict(user, VIEW)
+        .filter(measure__in=measures.order_by().values("pk"))
+        .values("source")
+        .annotate(n=Count("measure", distinct=True))
+        .values_list("source", "n")
+    )
     return RegisterSummary(
-        count=len(measures),
-        by_status=by_status,
-        own=len(measures) - collaboration,
+        count=count,
+        by_status=[
+            (value, str(label), per_status[value])
+            for value, label in StatusCategory.choices
+            if per_status.get(value)
+        ],
+        own=count - collaboration,
         collaboration=collaboration,
-        by_source=by_source,
+        by_source=[
+            (str(label), sources[value])
+            for value, label in FundingSource.choices
+            if sources.get(value)
+        ],
     )
 
 
@@ -638,7 +662,7 @@ class RegisterView(RestrictedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Over every filtered row, not only this page.
-        context["summary"] = register_summary(list(context["paginator"].object_list))
+        context["summary"] = register_summary(self.request.user, context["paginator"].object_list)
         context["skrivelse_query"] = context["query"]
         return context
 

@@ -6,3 +6,8 @@ class StatsConfig(AppConfig):
     name = "trygg.stats"
     label = "stats"
     verbose_name = _("Stats")
+
+    def ready(self) -> None:
+        from trygg.stats import versioning
+
+        versioning.connect()

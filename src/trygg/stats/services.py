@@ -19,6 +19,7 @@ from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation
 from trygg.core.services import save_validated
+from trygg.stats import versioning
 from trygg.stats.choices import SeriesKind, Unit, measure_type_for_unit
 from trygg.stats.models import IndicatorSeries, Observation
 
@@ -557,6 +558,7 @@ def observations_import(*, actor: Actor, batch: ImportBatch, prepared: Prepared)
 
     Observation.objects.bulk_create(to_create, batch_size=500)
     Observation.objects.bulk_update(to_update, [*_ROW_FIELDS, "import_batch"], batch_size=500)
+    versioning.changed()  # bulk writes send no signals
 
     counts = {
         **batch.counts,

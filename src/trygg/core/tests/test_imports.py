@@ -294,3 +294,22 @@ def test_it_refuses_too_many_members():
 
 def test_an_ordinary_workbook_passes_the_zip_checks():
     check_zip(workbook([["a"], [1]]), kind=".xlsx")
+
+
+def test_the_streaming_reader_reads_rows_as_they_are_needed_and_removes_control_characters():
+    from trygg.core.imports import open_table
+
+    data = "a;b\n" + "".join(f"{n};x\x07y\n" for n in range(1000))
+    table = open_table(io.BytesIO(data.encode()), "rader.csv", size=len(data))
+    rows = table.rows
+    assert next(rows) == ["a", "b"]
+    assert next(rows) == ["0", "xy"]
+    assert 0 < table.done() <= 1
+    assert sum(1 for _ in rows) == 999
+
+
+def test_the_streaming_reader_refuses_binary_data_at_once():
+    from trygg.core.imports import open_table
+
+    with pytest.raises(ImportRejected):
+        open_table(io.BytesIO(b"a;b\n\x00\x01\x02"), "rader.csv")

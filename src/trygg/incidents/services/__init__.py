@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.core import geo
+from trygg.core import geo, imports
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, require, scope_for
 from trygg.core.actors import Actor
 from trygg.core.audit import record_change, snapshot
@@ -714,7 +714,7 @@ def reports_import(
     rollup.catch_up(organisation.pk)  # the counts are current before the new rows are added
     file, size = _open_source(data, path)
     try:
-        table = importing.open_table(file, filename, size=size)
+        table = imports.open_table(file, filename, size=size)
         rows = (raw for raw in table.rows)
         header: list[Any] | None = None
         for raw in rows:
@@ -960,7 +960,7 @@ def _first_rows(
     found: dict[str, int] = {}
     file, size = _open_source(data, path)
     try:
-        rows = importing.open_table(file, filename, size=size).rows
+        rows = imports.open_table(file, filename, size=size).rows
         header = None
         for raw in rows:
             if not importing.RowChecker.blank(raw):

@@ -18,11 +18,23 @@ ROWS = 6000
 
 
 @pytest.mark.django_db(transaction=True)
-def test_users_log_in_and_read_the_lagesbild_while_an_import_runs(world, categories, monkeypatch):
+def test_users_log_in_and_read_the_lagesbild_while_an_import_runs(
+    world, categories, monkeypatch, request
+):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip(
-            "the in-memory SQLite test database locks tables, not the file; on a SQLite file "
-            "this is measured by bench/import_reports.py --during"
+            "the in-memory SQLite test database locks tables, not the file; run with "
+            "TRYGG_TEST_SQLITE_FILE=/tmp/test.sqlite3 for a file"
+        )
+    if connection.vendor == "sqlite":
+        # Known limit, kept visible: SQLite has one writer, the import writes the whole file
+        # in one transaction (all or nothing), and a login writes (session, last login), so
+        # it waits for the lock and fails after the timeout. PostgreSQL passes.
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="SQLite: a login cannot write while an import holds the write lock",
+            )
         )
     from trygg.core import personas
 

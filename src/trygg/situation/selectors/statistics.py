@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trygg.core.actors import Viewer
 from trygg.core.formatting import format_change, format_number
-from trygg.core.models import Organisation
+from trygg.core.models import Area, Organisation
+
+if TYPE_CHECKING:
+    from trygg.stats.models import IndicatorSeries
+
+CACHE_SECONDS = 6 * 3600
 
 
 @dataclass
@@ -46,8 +54,15 @@ def statistics(
     user: Viewer, organisation: Organisation, *, limit: int = 4, rows: int = 8
 ) -> list[StatisticsBlock]:
     """The kommun's reported crime and survey series: the last period against the one
-    before (stats.selectors.trend), for the organisation's kommun area."""
+    before (stats.selectors.trend), for the organisation's kommun area.
+
+    Kept in the cache under the statistics version (stats.versioning, bumped by every write
+    of a series or an observation) and what the user's restriction lets through: the series
+    shown and the organisations whose values of the kommun are visible, both read through
+    restrict() on every view. Users who see the same series and values share the block.
+    """
     from trygg.stats import selectors as stats
+    from trygg.stats import versioning
     from trygg.stats.choices import SeriesKind
 
     kommun = organisation.area
@@ -62,6 +77,40 @@ def statistics(
         .distinct()
         .order_by("kind", "name")[:limit]
     )
+    if not series_list:
+        return []
+    visible = sorted(
+        stats.observations_for(user)
+        .filter(area=kommun, series__in=series_list)
+        .order_by()
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
+    key = "trygg:stats-block:" + ":".join(
+        str(part)
+        for part in (
+            versioning.version(),
+            kommun.pk,
+            kommun.name,
+            get_language(),
+            limit,
+            rows,
+            "-".join(str(s.pk) for s in series_list),
+            "-".join(map(str, visible)),
+        )
+    )
+    blocks: list[StatisticsBlock] | None = cache.get(key)
+    if blocks is None:
+        blocks = _blocks(user, kommun, series_list, rows)
+        cache.set(key, blocks, CACHE_SECONDS)
+    return blocks
+
+
+def _blocks(
+    user: Viewer, kommun: Area, series_list: list[IndicatorSeries], rows: int
+) -> list[StatisticsBlock]:
+    from trygg.stats import selectors as stats
+
     blocks = []
     for series in series_list:
         result = stats.trend(user, series, area=kommun)
