@@ -9,7 +9,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,11 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may, organisations_for
-from trygg.core.editing import add_form_errors, form_page
+from trygg.core.editing import form_page
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
-from trygg.core.uploads import read_upload
 from trygg.plans import importers, selectors, services
 from trygg.plans.filters import MeasureFilter, PlanFilter
 from trygg.plans.forms import (
@@ -33,7 +31,6 @@ from trygg.plans.forms import (
     MeasureStatusForm,
     OutcomeForm,
     PlanForm,
-    PlanImportForm,
     StatusChangeForm,
     TargetForm,
 )
@@ -198,109 +195,6 @@ def plan_export(request, pk, fmt):
         raise Http404
     headers, rows = importers.measure_rows(request.user, plan)
     return export_rows(headers, rows, fmt, name, user=request.user)
-
-
-def _import_page(request, form, title, cancel_url, *, problems=None):
-    return render(
-        request,
-        "plans/plan_import.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "problems": problems or []},
-    )
-
-
-@login_required
-def plan_import_new(request):
-    """Import a whole plan from text or Word; the same title updates the existing plan."""
-    if not _can_add_plans(request.user):
-        raise Http404
-    form = PlanImportForm(request.POST or None, request.FILES or None, user=request.user)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        upload = data["file"]
-        try:
-            content = read_upload(upload, extensions=importers.TEXT_EXTENSIONS)
-            document = importers.read_plan_document(upload.name, content)
-            existing = Plan.objects.filter(
-                organisation=data["organisation"],
-                title=(data["title"] or document.title).strip(),
-            ).first()
-            if existing is not None and not _can(request.user, existing, CHANGE):
-                raise PermissionDenied
-            report = importers.import_plan_document(
-                actor=request.user,
-                organisation=data["organisation"],
-                document=document,
-                title=data["title"] or None,
-                kind=data["kind"],
-                partners=list(data["partner_organisations"]),
-                source=upload.name,
-            )
-        except importers.ImportRejected as error:
-            problems = error.messages
-            form.add_error("file", _("The file was refused; nothing was imported."))
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, error)
-        else:
-            for line in report.lines():
-                messages.success(request, line)
-            return redirect(report.plan)
-    return _import_page(
-        request, form, _("Import plan"), reverse("plans:plan_list"), problems=problems
-    )
-
-
-@login_required
-def plan_import(request, pk):
-    """Import into this plan: a revised plan text or Word file, or edited CSV/XLSX rows."""
-    plan = get_object_or_404(Plan.objects.restrict(request.user, VIEW), pk=pk)
-    if not Measure.objects.restrict(request.user, STATUS).filter(plan=plan).exists() and not (
-        _can(request.user, plan, CHANGE)
-    ):
-        raise Http404
-    form = PlanImportForm(request.POST or None, request.FILES or None, user=request.user, plan=plan)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            content = read_upload(upload, extensions=importers.ALL_EXTENSIONS)
-            if upload.name.lower().endswith((".csv", ".xlsx")):
-                report = importers.import_measure_rows(
-                    actor=request.user,
-                    plan=plan,
-                    rows=importers.read_rows(upload.name, content),
-                    source=upload.name,
-                )
-            else:
-                if not _can(request.user, plan, CHANGE):
-                    raise PermissionDenied
-                report = importers.import_plan_document(
-                    actor=request.user,
-                    organisation=plan.organisation,
-                    document=importers.read_plan_document(upload.name, content),
-                    plan=plan,
-                    title=plan.title,
-                    source=upload.name,
-                )
-        except importers.ImportRejected as error:
-            problems = error.messages
-            form.add_error("file", _("The file was refused; nothing was imported."))
-        except (ValidationError, PermissionDenied) as error:
-            add_form_errors(form, error)
-        else:
-            for line in report.lines():
-                messages.success(request, line)
-            return redirect(plan)
-    return _import_page(
-        request,
-        form,
-        _("Import into %(plan)s") % {"plan": plan.title},
-        plan.get_absolute_url(),
-        problems=problems,
-    )
-
-
-# Focus areas and activities
 
 
 @login_required
