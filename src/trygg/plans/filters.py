@@ -15,8 +15,8 @@ from trygg.plans.models import Activity, FocusArea, Plan
 
 class PlanFilter(FilterSet):
     q = forms.CharField(label=_("Search"))
-    kind = forms.ChoiceField(label=_("Kind"))
-    state = forms.ChoiceField(label=_("State"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *PlanKind.choices])
+    state = forms.ChoiceField(label=_("State"), choices=[("", "—"), *PlanState.choices])
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Organisation")
     )
@@ -24,8 +24,6 @@ class PlanFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "—"), *PlanKind.choices]
-        self.fields["state"].choices = [("", "—"), *PlanState.choices]
         self.fields["organisation"].queryset = Organisation.objects.restrict(
             self.user, VIEW
         ).filter(pk__in=Plan.objects.restrict(self.user, VIEW).values("organisation"))
@@ -42,10 +40,12 @@ class MeasureFilter(FilterSet):
     """Filters for measures. ``plan`` narrows to one plan; the plan page leaves it out."""
 
     q = forms.CharField(label=_("Search"))
-    category = forms.ChoiceField(label=_("Status"))
+    category = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *StatusCategory.choices])
     responsible = forms.CharField(label=_("Responsible"))
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"))
-    prevention_type = forms.ChoiceField(label=_("Kind of prevention"))
+    prevention_type = forms.ChoiceField(
+        label=_("Kind of prevention"), choices=[("", "—"), *PreventionType.choices]
+    )
     plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label=_("Plan"))
     focus_area = forms.ModelChoiceField(queryset=FocusArea.objects.none(), label=_("Focus area"))
     activity = forms.ModelChoiceField(queryset=Activity.objects.none(), label=_("Activity"))
@@ -59,8 +59,6 @@ class MeasureFilter(FilterSet):
 
     def __init__(self, *args, plan: Plan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—"), *StatusCategory.choices]
-        self.fields["prevention_type"].choices = [("", "—"), *PreventionType.choices]
         areas = Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
         self.fields["area"].queryset = areas
         self.fields["plan"].queryset = Plan.objects.restrict(self.user, VIEW)
