@@ -4,17 +4,16 @@ invitations) for administratörer."""
 import datetime as dt
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from trygg.core import services
 from trygg.core.access import CHANGE, MANAGE, VIEW
 from trygg.core.administration import PeopleFilter
-from trygg.core.api_types import UnknownReference
 from trygg.core.choices import CHILD_KINDS, PARTNER_KINDS
 from trygg.core.models import Area, Invitation, Membership, Organisation, Partnership, Place
 from trygg.core.pagination import PageNumberPagination
@@ -179,39 +178,28 @@ def update_place(request, place_id: int, payload: PlacePatch):
 VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"
 
 
-class OrganisationIn(Schema):
-    """A sub-organisation (``parent_id`` and a kind of sub-organisation) or a partner
-    organisation (``steward_id``, the registering organisation, and a kind of partner)."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "oneOf": [
-                {
-                    "required": ["parent_id"],
-                    "properties": {
-                        "parent_id": {"type": "integer"},
-                        "steward_id": {"type": "null"},
-                        "kind": {"enum": [str(k) for k in CHILD_KINDS]},
-                    },
-                },
-                {
-                    "required": ["steward_id"],
-                    "properties": {
-                        "steward_id": {"type": "integer"},
-                        "parent_id": {"type": "null"},
-                        "kind": {"enum": [str(k) for k in PARTNER_KINDS]},
-                    },
-                },
-            ]
-        }
-    )
-
+class _OrganisationIn(Schema):
     name: str = Field(min_length=1, max_length=200, pattern=VISIBLE)
-    kind: Literal[tuple(str(k) for k in (*CHILD_KINDS, *PARTNER_KINDS))]  # type: ignore[valid-type]
-    parent_id: int | None = None
-    steward_id: int | None = None
     organisation_number: str = Field("", max_length=20)
     partnership_name: str = Field("", max_length=200)
+
+
+class SubOrganisationIn(_OrganisationIn):
+    """A sub-organisation (förvaltning, nämnd, bolag) below ``parent_id``."""
+
+    parent_id: int
+    kind: Literal[tuple(str(k) for k in CHILD_KINDS)]  # type: ignore[valid-type]
+
+
+class PartnerOrganisationIn(_OrganisationIn):
+    """A partner organisation registered by ``steward_id``, with a partnership between them."""
+
+    steward_id: int
+    kind: Literal[tuple(str(k) for k in PARTNER_KINDS)]  # type: ignore[valid-type]
+
+
+#: A new organisation names exactly one of the two: its parent or the one registering it.
+OrganisationIn = SubOrganisationIn | PartnerOrganisationIn
 
 
 class OrganisationPatch(Schema):
@@ -323,25 +311,18 @@ def _administered(request, model, pk):
 def _own_areas(organisation, area_ids):
     areas = list(Area.objects.filter(pk__in=area_ids, organisation=organisation))
     if len(areas) != len(set(area_ids)):
-        raise UnknownReference(
-            "area_ids", _("An area limit must be one of the organisation's areas.")
+        raise ValidationError(
+            {"area_ids": [_("An area limit must be one of the organisation's areas.")]}
         )
     return areas
 
 
 @router.post("/organisations", response={201: OrganisationAdminOut})
 def create_organisation(request, payload: OrganisationIn):
-    # An id of 0 names no organisation (a 404), it does not leave the field out.
-    parent = (
-        _administered(request, Organisation, payload.parent_id)
-        if payload.parent_id is not None
-        else None
-    )
-    steward = (
-        _administered(request, Organisation, payload.steward_id)
-        if payload.steward_id is not None
-        else None
-    )
+    parent_id = getattr(payload, "parent_id", None)
+    steward_id = getattr(payload, "steward_id", None)
+    parent = _administered(request, Organisation, parent_id) if parent_id is not None else None
+    steward = _administered(request, Organisation, steward_id) if steward_id is not None else None
     organisation = services.organisation_register(
         actor=request.user,
         name=payload.name,

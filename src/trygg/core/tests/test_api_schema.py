@@ -58,9 +58,15 @@ def test_a_decimal_is_rounded_to_its_places_and_bounded_by_its_column():
 
 def test_a_new_organisation_names_exactly_one_parent_in_the_description(world, login):
     document = login("admin").get("/api/openapi.json").json()
-    schema = document["components"]["schemas"]["OrganisationIn"]
-    assert [branch["required"] for branch in schema["oneOf"]] == [["parent_id"], ["steward_id"]]
-    assert schema["properties"]["name"]["minLength"] == 1
+    body = document["paths"]["/api/organisations"]["post"]["requestBody"]
+    refs = [b["$ref"] for b in body["content"]["application/json"]["schema"]["anyOf"]]
+    assert refs == [
+        "#/components/schemas/SubOrganisationIn",
+        "#/components/schemas/PartnerOrganisationIn",
+    ]
+    sub = document["components"]["schemas"]["SubOrganisationIn"]
+    assert "parent_id" in sub["required"] and "namnd" in sub["properties"]["kind"]["enum"]
+    assert sub["properties"]["name"]["minLength"] == 1
 
 
 def test_an_organisation_id_of_zero_is_not_found_rather_than_left_out(world):
