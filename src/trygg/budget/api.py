@@ -16,6 +16,7 @@ from trygg.budget.filters import BudgetFilter, BudgetLineFilter, FundingFilter
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding
 from trygg.core.access import CHANGE, DELETE, VIEW
 from trygg.core.api_types import decimal
+from trygg.core.filters import query_data
 from trygg.core.models import Organisation
 from trygg.core.pagination import PageNumberPagination
 
@@ -222,7 +223,7 @@ def _detail(request, budget: Budget) -> dict:
 @router.get("/budgets", response=list[BudgetOut])
 @paginate(PageNumberPagination)
 def list_budgets(request, filters: BudgetQuery = Query(...)):  # type: ignore[valid-type]
-    form = BudgetFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = BudgetFilter(query_data(filters), user=request.user)
     return form.filter_queryset(selectors.budgets_for(request.user)).order_by("-year", "name", "pk")
 
 
@@ -260,7 +261,7 @@ def update_budget(request, budget_id: int, payload: BudgetPatch):
 @router.get("/lines", response=list[LineOut])
 @paginate(PageNumberPagination)
 def list_lines(request, filters: LineQuery = Query(...)):  # type: ignore[valid-type]
-    form = BudgetLineFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = BudgetLineFilter(query_data(filters), user=request.user)
     return form.filter_queryset(BudgetLine.objects.restrict(request.user, VIEW)).order_by(
         "-budget__year", "budget_id", "position", "pk"
     )
@@ -300,7 +301,7 @@ def _line_for(request, line_id: int | None) -> BudgetLine | None:
 @router.get("/fundings", response=list[FundingOut])
 @paginate(PageNumberPagination)
 def list_fundings(request, filters: FundingQuery = Query(...)):  # type: ignore[valid-type]
-    form = FundingFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = FundingFilter(query_data(filters), user=request.user)
     return form.filter_queryset(MeasureFunding.objects.restrict(request.user, VIEW)).order_by(
         "measure_id", "year", "pk"
     )
@@ -403,5 +404,5 @@ def list_register(request, filters: RegisterQuery = Query(...)):  # type: ignore
     """The insatsregister with the same filters as the page and its export."""
     from trygg.reports.register import filtered_measures
 
-    _form, queryset = filtered_measures(request.user, filters.model_dump(exclude_none=True))
+    _form, queryset = filtered_measures(request.user, query_data(filters))
     return [_register_item(m) for m in queryset.order_by("title", "pk")]

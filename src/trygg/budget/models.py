@@ -13,6 +13,8 @@ Partners (the police) do not see it.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,7 +26,13 @@ from trygg.core.access import VIEW, Scope
 from trygg.core.models import OrganisationOwned
 from trygg.plans.models import diarienummer_validator
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+class _Money(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _Money = {"max_digits": 14, "decimal_places": 2}
 YEARS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 

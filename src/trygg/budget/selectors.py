@@ -6,17 +6,24 @@ through ``restrict()`` so that sums only ever cover what the reader may see.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from trygg.budget.choices import FundingSource, Variance
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding, MeasureTag
 from trygg.core.access import VIEW
+from trygg.core.actors import Viewer
 from trygg.core.choices import AreaKind, OrganisationKind
+
+if TYPE_CHECKING:
+    from trygg.core.models import Organisation
+    from trygg.plans.models import Measure
 
 ZERO = Decimal(0)
 
@@ -26,9 +33,9 @@ ZERO = Decimal(0)
 STATE_GRANT_PER_INHABITANT = Decimal(23)
 
 
-def budgets_for(user, action: str = VIEW):
+def budgets_for(user: Viewer, action: str = VIEW) -> QuerySet[Budget]:
     """Budgets the user may see, with their line totals computed in the database."""
-    money = DecimalField(max_digits=16, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
     return (
         Budget.objects.restrict(user, action)
         .select_related("organisation")
@@ -159,16 +166,16 @@ class BudgetTable:
         return [c for c in self.checks if c.exceeds]
 
 
-def _sum(values) -> Decimal:
+def _sum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, ZERO)
 
 
-def _known_sum(values) -> Decimal:
+def _known_sum(values: Iterable[Decimal | None]) -> Decimal:
     """The sum of the amounts that are known (a funding's amount may be unknown)."""
     return sum((v for v in values if v is not None), ZERO)
 
 
-def budget_table(user, budget: Budget) -> BudgetTable:
+def budget_table(user: Viewer, budget: Budget) -> BudgetTable:
     """The table of seed 001: per line Förslag (next year), Utfall and Budget, with sums.
 
     The sums, variances and checks against the frame are computed here from the lines the
@@ -182,7 +189,8 @@ def budget_table(user, budget: Budget) -> BudgetTable:
         .select_related("measure", "budget_line")
         .order_by("measure__title", "pk")
     ):
-        fundings.setdefault(funding.budget_line_id, []).append(funding)
+        if funding.budget_line_id is not None:
+            fundings.setdefault(funding.budget_line_id, []).append(funding)
     rows = []
     for line in lines:
         diff, pct = variance(line.amount, line.outcome)
@@ -255,7 +263,7 @@ def budget_table(user, budget: Budget) -> BudgetTable:
     )
 
 
-def state_grant(organisation, year: int) -> StateGrant | None:
+def state_grant(organisation: Organisation, year: int) -> StateGrant | None:
     """The state grant for a kommun in a year: 23 kr × the population on 31 December of the
     year before (the latest official figure when the year starts, as SCB publishes it).
 
@@ -295,7 +303,7 @@ class MeasureFinance:
         return any(f.amount is not None for f in self.fundings)
 
 
-def measure_finance(user, measure) -> MeasureFinance:
+def measure_finance(user: Viewer, measure: Measure) -> MeasureFinance:
     fundings = list(
         MeasureFunding.objects.restrict(user, VIEW)
         .filter(measure=measure)
@@ -314,7 +322,9 @@ def measure_finance(user, measure) -> MeasureFinance:
     )
 
 
-def funding_by_source(user, measures=None, year: int | None = None) -> list[tuple[str, Decimal]]:
+def funding_by_source(
+    user: Viewer, measures: Iterable[Measure] | QuerySet[Any] | None = None, year: int | None = None
+) -> list[tuple[str, Decimal]]:
     """Sum of funding per source (label, amount), optionally for some measures and a year."""
     queryset = MeasureFunding.objects.restrict(user, VIEW)
     if measures is not None:
@@ -329,6 +339,6 @@ def funding_by_source(user, measures=None, year: int | None = None) -> list[tupl
     ]
 
 
-def measures_with_source(user, source: str):
+def measures_with_source(user: Viewer, source: str) -> QuerySet[MeasureFunding, Any]:
     """Ids of measures funded (in part) from the source, as the user may see the funding."""
     return MeasureFunding.objects.restrict(user, VIEW).filter(Q(source=source)).values("measure_id")

@@ -1,14 +1,16 @@
 """Writes for budgets, budget lines and the funding and categories of measures.
 
-Every function is ``<noun>_<verb>(*, actor, ...)``, runs in one transaction, validates with
+Every function is ``<noun>_<verb>(*, actor: Actor, ...)``, runs in one transaction, validates with
 ``full_clean()`` (so the database constraints give their readable messages) and writes its
 audit entry in the same transaction.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack, overload
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,17 +19,60 @@ from django.utils.translation import gettext as _
 
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding, MeasureTag
 from trygg.core.access import ADD, CHANGE, DELETE, require
+from trygg.core.actors import Actor
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Organisation
 from trygg.core.services import save_validated
 
+if TYPE_CHECKING:
+    from trygg.plans.models import Measure
+
 BUDGET_FIELDS = ["name", "year", "frame", "decided_by", "decided_on", "diarienummer", "note"]
 LINE_FIELDS = ["position", "name", "amount", "outcome", "proposal", "note"]
+
+
+class BudgetChanges(TypedDict, total=False):
+    """The fields of a budget that budget_update may change (BUDGET_FIELDS)."""
+
+    name: str
+    year: int
+    frame: Decimal | int | None
+    decided_by: str
+    decided_on: dt.date | None
+    diarienummer: str
+    note: str
+
+
+class LineChanges(TypedDict, total=False):
+    """The fields of a budget line that budget_line_update may change (LINE_FIELDS)."""
+
+    position: int
+    name: str
+    amount: Decimal | int
+    outcome: Decimal | int | None
+    proposal: Decimal | int | None
+    note: str
+
+
+class FundingChanges(TypedDict, total=False):
+    """The fields of a funding that measure_funding_update may change (FUNDING_FIELDS)."""
+
+    source: str
+    budget_line: BudgetLine | None
+    amount: Decimal | int | None
+    year: int
+    note: str
+
+
 FUNDING_FIELDS = ["source", "budget_line", "amount", "year", "note"]
 
 
-def _money(value) -> Decimal | None:
+@overload
+def _money(value: Decimal | int) -> Decimal: ...
+@overload
+def _money(value: Decimal | int | None) -> Decimal | None: ...
+def _money(value: Decimal | int | None) -> Decimal | None:
     """Amounts arrive as Decimal or int kronor; a float would lose öre, so it is refused."""
     if value is None:
         return None
@@ -42,13 +87,13 @@ def _money(value) -> Decimal | None:
 @transaction.atomic
 def budget_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     year: int,
     name: str = "Trygghetspaketet",
     frame: Decimal | int | None = None,
     decided_by: str = "",
-    decided_on=None,
+    decided_on: dt.date | None = None,
     diarienummer: str = "",
     note: str = "",
 ) -> Budget:
@@ -71,7 +116,7 @@ def budget_create(
 
 
 @transaction.atomic
-def budget_update(*, actor, budget: Budget, **fields: Any) -> Budget:
+def budget_update(*, actor: Actor, budget: Budget, **fields: Unpack[BudgetChanges]) -> Budget:
     require(actor, CHANGE, budget.organisation_id, whole_organisation=True)
     before = snapshot(budget, BUDGET_FIELDS)
     if (
@@ -86,7 +131,9 @@ def budget_update(*, actor, budget: Budget, **fields: Any) -> Budget:
     for key, value in fields.items():
         if key not in BUDGET_FIELDS:
             raise ValueError(key)
-        setattr(budget, key, _money(value) if key == "frame" else value)
+        setattr(budget, key, value)
+    if "frame" in fields:
+        budget.frame = _money(fields["frame"])
     save_validated(budget)
     record_change(
         actor=actor,
@@ -99,7 +146,7 @@ def budget_update(*, actor, budget: Budget, **fields: Any) -> Budget:
 
 
 @transaction.atomic
-def budget_delete(*, actor, budget: Budget) -> None:
+def budget_delete(*, actor: Actor, budget: Budget) -> None:
     """Delete a budget and its lines; refused while a line still funds measures."""
     require(actor, DELETE, budget.organisation_id, whole_organisation=True)
     if MeasureFunding.objects.filter(budget_line__budget=budget).exists():
@@ -117,7 +164,7 @@ def budget_delete(*, actor, budget: Budget) -> None:
 
 @transaction.atomic
 def budget_create_from_proposal(
-    *, actor, budget: Budget, frame: Decimal | int | None = None, **fields: Any
+    *, actor: Actor, budget: Budget, frame: Decimal | int | None = None, **fields: Any
 ) -> Budget:
     """Next year's budget, with one line per line of ``budget`` and its proposal as budget.
 
@@ -150,7 +197,7 @@ def budget_create_from_proposal(
 @transaction.atomic
 def budget_line_create(
     *,
-    actor,
+    actor: Actor,
     budget: Budget,
     name: str,
     amount: Decimal | int = 0,
@@ -180,13 +227,21 @@ def budget_line_create(
 
 
 @transaction.atomic
-def budget_line_update(*, actor, line: BudgetLine, **fields: Any) -> BudgetLine:
+def budget_line_update(
+    *, actor: Actor, line: BudgetLine, **fields: Unpack[LineChanges]
+) -> BudgetLine:
     require(actor, CHANGE, line.organisation_id, whole_organisation=True)
     before = snapshot(line, LINE_FIELDS)
     for key, value in fields.items():
         if key not in LINE_FIELDS:
             raise ValueError(key)
-        setattr(line, key, _money(value) if key in {"amount", "outcome", "proposal"} else value)
+        setattr(line, key, value)
+    if "amount" in fields:
+        line.amount = _money(fields["amount"])
+    if "outcome" in fields:
+        line.outcome = _money(fields["outcome"])
+    if "proposal" in fields:
+        line.proposal = _money(fields["proposal"])
     save_validated(line)
     record_change(
         actor=actor,
@@ -199,7 +254,7 @@ def budget_line_update(*, actor, line: BudgetLine, **fields: Any) -> BudgetLine:
 
 
 @transaction.atomic
-def budget_line_delete(*, actor, line: BudgetLine) -> None:
+def budget_line_delete(*, actor: Actor, line: BudgetLine) -> None:
     require(actor, DELETE, line.organisation_id, whole_organisation=True)
     record_change(
         actor=actor, obj=line, action=AuditAction.DELETE, before=snapshot(line, LINE_FIELDS)
@@ -218,8 +273,8 @@ def budget_line_delete(*, actor, line: BudgetLine) -> None:
 @transaction.atomic
 def measure_funding_create(
     *,
-    actor,
-    measure,
+    actor: Actor,
+    measure: Measure,
     source: str,
     amount: Decimal | int | None,
     year: int,
@@ -247,13 +302,17 @@ def measure_funding_create(
 
 
 @transaction.atomic
-def measure_funding_update(*, actor, funding: MeasureFunding, **fields: Any) -> MeasureFunding:
+def measure_funding_update(
+    *, actor: Actor, funding: MeasureFunding, **fields: Unpack[FundingChanges]
+) -> MeasureFunding:
     require(actor, CHANGE, funding.organisation_id, whole_organisation=True)
     before = snapshot(funding, FUNDING_FIELDS)
     for key, value in fields.items():
         if key not in FUNDING_FIELDS:
             raise ValueError(key)
-        setattr(funding, key, _money(value) if key == "amount" else value)
+        setattr(funding, key, value)
+    if "amount" in fields:
+        funding.amount = _money(fields["amount"])
     save_validated(funding)
     record_change(
         actor=actor,
@@ -266,7 +325,7 @@ def measure_funding_update(*, actor, funding: MeasureFunding, **fields: Any) -> 
 
 
 @transaction.atomic
-def measure_funding_delete(*, actor, funding: MeasureFunding) -> None:
+def measure_funding_delete(*, actor: Actor, funding: MeasureFunding) -> None:
     require(actor, DELETE, funding.organisation_id, whole_organisation=True)
     record_change(
         actor=actor,
@@ -281,7 +340,7 @@ def measure_funding_delete(*, actor, funding: MeasureFunding) -> None:
 
 
 @transaction.atomic
-def measure_tags_set(*, actor, measure, kinds) -> list[MeasureTag]:
+def measure_tags_set(*, actor: Actor, measure: Measure, kinds: Iterable[str]) -> list[MeasureTag]:
     """Give the measure exactly these categories (adding and removing as needed)."""
     require(actor, CHANGE, measure.organisation_id, whole_organisation=True)
     wanted = set(kinds)

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -23,11 +22,10 @@ from trygg.cases.access import CHANGE, MANAGE, VIEW, case_q, role_organisation_i
 from trygg.cases.choices import SATISFIED, CaseRoleKind, Gender, Respondent
 from trygg.cases.models import Case, CaseNote, CaseRole, EmergencyAccess, SatisfactionAnswer
 from trygg.core.access import member_organisation_ids, scope_for
+from trygg.core.actors import Viewer
 from trygg.core.audit import record_read
 from trygg.core.choices import AccessPurpose
 from trygg.core.models import AccessLogEntry, Organisation
-
-User = AbstractBaseUser | AnonymousUser
 
 SORTS = {
     "reference": "reference",
@@ -51,7 +49,7 @@ def _clean_path(path: str) -> str:
     return (path or "").split("?", 1)[0]
 
 
-def _log(user: Any, cases: list[Case], purpose: str, path: str) -> None:
+def _log(user: Viewer, cases: list[Case], purpose: str, path: str) -> None:
     """One access-log row per case; reads that rest on an emergency access are logged as such."""
     if not cases:
         return
@@ -70,7 +68,7 @@ def _log(user: Any, cases: list[Case], purpose: str, path: str) -> None:
         )
 
 
-def _queryset(user: Any, action: str) -> QuerySet[Case]:
+def _queryset(user: Viewer, action: str) -> QuerySet[Case]:
     return Case.objects.filter(case_q(user, action)).select_related(
         "organisation", "home_area", "coordinator"
     )
@@ -93,7 +91,7 @@ def _search(queryset: QuerySet[Case], q: str) -> QuerySet[Case]:
 
 def case_list(
     *,
-    user: Any,
+    user: Viewer,
     path: str = "",
     purpose: str = AccessPurpose.LIST,
     action: str = VIEW,
@@ -149,7 +147,7 @@ def search_key(q: str) -> str | None:
 
 def case_get(
     *,
-    user: Any,
+    user: Viewer,
     pk: int,
     path: str = "",
     purpose: str = AccessPurpose.DETAIL,
@@ -163,31 +161,31 @@ def case_get(
     return case
 
 
-def can(user: Any, case: Case, action: str) -> bool:
+def can(user: Viewer, case: Case, action: str) -> bool:
     """Whether the user may also ``action`` a case they have already read (buttons on a page)."""
     return Case.objects.filter(case_q(user, action), pk=case.pk).exists()
 
 
-def case_emergency_accesses(*, user: Any, case: Case) -> list[EmergencyAccess]:
+def case_emergency_accesses(*, user: Viewer, case: Case) -> list[EmergencyAccess]:
     """The emergency accesses to a case, shown to its coordinator (flagged)."""
     if not can(user, case, MANAGE):
         return []
     return list(case.emergency_accesses.select_related("user"))
 
 
-def can_break_glass(user: Any) -> bool:
+def can_break_glass(user: Viewer) -> bool:
     return bool(role_organisation_ids(user, CaseRoleKind.EMERGENCY))
 
 
-def can_create(user: Any) -> bool:
+def can_create(user: Viewer) -> bool:
     return bool(role_organisation_ids(user, CaseRoleKind.COORDINATOR))
 
 
-def coordinator_organisations(user: Any) -> QuerySet[Organisation]:
+def coordinator_organisations(user: Viewer) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=role_organisation_ids(user, CaseRoleKind.COORDINATOR))
 
 
-def emergency_find(*, user: Any, reference: str, personnummer: str) -> Case | None:
+def emergency_find(*, user: Viewer, reference: str, personnummer: str) -> Case | None:
     """The case an emergency role asks for, by case number or personnummer, in an organisation
     where the user holds the role. Not a read: the case is shown only after the reason is given."""
     orgs = role_organisation_ids(user, CaseRoleKind.EMERGENCY)
@@ -205,7 +203,7 @@ def emergency_find(*, user: Any, reference: str, personnummer: str) -> Case | No
     )
 
 
-def notes_for_meeting(*, user: Any, meeting: Any, path: str = "") -> list[CaseNote]:
+def notes_for_meeting(*, user: Viewer, meeting: Any, path: str = "") -> list[CaseNote]:
     """The individual notes of a forum meeting in the cases the user takes part in.
 
     Someone outside every such case gets an empty list and cannot tell whether notes exist.
@@ -225,7 +223,7 @@ def notes_for_meeting(*, user: Any, meeting: Any, path: str = "") -> list[CaseNo
     return notes
 
 
-def access_log_case_ids(user: Any) -> set[int]:
+def access_log_case_ids(user: Viewer) -> set[int]:
     """The cases whose access log the user may read: those they coordinate, and for a unit
     manager (enhetschef) those their staff take part in or coordinate."""
     from trygg.cases.models import CaseParticipant
@@ -247,7 +245,7 @@ def access_log_case_ids(user: Any) -> set[int]:
     )
 
 
-def case_access_log(*, user: Any, case_id: int | None = None) -> QuerySet[AccessLogEntry]:
+def case_access_log(*, user: Viewer, case_id: int | None = None) -> QuerySet[AccessLogEntry]:
     """The access log of the cases in ``access_log_case_ids`` (or of one of them)."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -260,7 +258,7 @@ def case_access_log(*, user: Any, case_id: int | None = None) -> QuerySet[Access
     ).select_related("actor")
 
 
-def can_read_access_log(user: Any) -> bool:
+def can_read_access_log(user: Viewer) -> bool:
     return bool(
         role_organisation_ids(user, CaseRoleKind.SUPERVISOR)
         or role_organisation_ids(user, CaseRoleKind.COORDINATOR)
@@ -324,7 +322,7 @@ def _latest_answers(case_ids: list[int], respondent: str, year: int) -> list[int
     return list(latest.values())
 
 
-def statistics_access(user: Any, organisation: Organisation) -> str | None:
+def statistics_access(user: Viewer, organisation: Organisation) -> str | None:
     """ "full" for the coordinator (and system work), "suppressed" for other members of the
     organisation, None for anyone else."""
     if user is None:
@@ -338,7 +336,7 @@ def statistics_access(user: Any, organisation: Organisation) -> str | None:
 
 
 def case_statistics(
-    *, user: Any, organisation: Organisation, year: int, programme: str
+    *, user: Viewer, organisation: Organisation, year: int, programme: str
 ) -> CaseStatistics | None:
     """Open at the start and end of the year, new, closed, by gender and area, the youngest and
     oldest age during the year and the share satisfied. None if the user may not see them."""

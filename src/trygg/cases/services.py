@@ -1,4 +1,4 @@
-"""Writes for youth cases. Every function is ``<noun>_<verb>(*, actor, ...)``, runs in one
+"""Writes for youth cases. Every function is ``<noun>_<verb>(*, actor: Actor, ...)``, runs in one
 transaction, validates with ``full_clean()`` and writes its change-log row in the same
 transaction.
 
@@ -47,10 +47,11 @@ from trygg.cases.models import (
     SatisfactionAnswer,
 )
 from trygg.core.access import MANAGE as CORE_MANAGE
+from trygg.core.access import require
+from trygg.core.actors import Actor, User
 from trygg.core.audit import diff, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, AuditEntry, Organisation
-from trygg.core.services import require
 
 HIDDEN = "[dolt]"
 CASE_FIELDS = [
@@ -99,7 +100,7 @@ OPEN_FIELDS = {
 
 def _audit(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     obj: models.Model,
     action: str,
@@ -126,7 +127,7 @@ def _audit(
     )
 
 
-def _require_case(actor: Any, case: Case, action: str) -> None:
+def _require_case(actor: Actor, case: Case, action: str) -> None:
     """Last line of defence: the actor must be in the case (views have already checked)."""
     if actor is None:
         return
@@ -161,7 +162,7 @@ def _next_reference(programme: str, year: int) -> str:
 @transaction.atomic
 def case_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     programme: str,
     youth_name: str,
@@ -231,7 +232,7 @@ def case_create(
 @transaction.atomic
 def case_update(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     youth_name: str,
     gender: str,
@@ -271,7 +272,7 @@ def case_update(
 @transaction.atomic
 def case_close(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     closed_on: dt.date,
     reason: str,
@@ -312,7 +313,7 @@ def case_close(
 
 @transaction.atomic
 def satisfaction_record(
-    *, actor: Any, case: Case, respondent: str, answer: int, answered_on: dt.date
+    *, actor: Actor, case: Case, respondent: str, answer: int, answered_on: dt.date
 ) -> SatisfactionAnswer:
     _require_case(actor, case, CHANGE)
     row = SatisfactionAnswer(
@@ -339,7 +340,7 @@ def satisfaction_record(
 @transaction.atomic
 def consent_add(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     given_by: str,
     valid_from: dt.date,
@@ -394,7 +395,7 @@ def consent_add(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
+def consent_withdraw(*, actor: Actor, consent: Consent) -> Consent:
     """Återkalla: the access the consent granted ends at once (the next request)."""
     case = consent.case
     _require_case(actor, case, MANAGE)
@@ -419,7 +420,7 @@ def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
 
 @transaction.atomic
 def participant_add(
-    *, actor: Any, case: Case, user: Any, function: str, organisation: Organisation
+    *, actor: Actor, case: Case, user: User, function: str, organisation: Organisation
 ) -> CaseParticipant:
     _require_case(actor, case, MANAGE)
     if not user.memberships.filter(organisation=organisation, is_active=True).exists():
@@ -443,7 +444,7 @@ def participant_add(
 
 
 @transaction.atomic
-def participant_remove(*, actor: Any, participant: CaseParticipant) -> CaseParticipant:
+def participant_remove(*, actor: Actor, participant: CaseParticipant) -> CaseParticipant:
     """The person loses access to the case at their next request; the row stays as history."""
     case = participant.case
     _require_case(actor, case, MANAGE)
@@ -469,7 +470,7 @@ def participant_remove(*, actor: Any, participant: CaseParticipant) -> CaseParti
 @transaction.atomic
 def plan_entry_add(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     what_happened: str,
     what_is_needed: str,
@@ -500,7 +501,7 @@ def plan_entry_add(
 @transaction.atomic
 def plan_entry_follow_up(
     *,
-    actor: Any,
+    actor: Actor,
     entry: CasePlanEntry,
     followed_up_on: dt.date,
     note: str,
@@ -541,7 +542,7 @@ def plan_entry_follow_up(
 @transaction.atomic
 def note_add(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     kind: str,
     held_on: dt.date,
@@ -575,7 +576,7 @@ def note_add(
 
 
 @transaction.atomic
-def emergency_access_open(*, actor: Any, case: Case, reason: str) -> EmergencyAccess:
+def emergency_access_open(*, actor: Actor, case: Case, reason: str) -> EmergencyAccess:
     """Bryt glaset: only for the emergency role, with a reason; it lasts a few hours."""
     if case.organisation_id not in role_organisation_ids(actor, CaseRoleKind.EMERGENCY):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -610,9 +611,9 @@ def emergency_access_open(*, actor: Any, case: Case, reason: str) -> EmergencyAc
 @transaction.atomic
 def case_role_grant(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
-    user: Any,
+    user: User,
     role: str,
     staff: Iterable[Any] = (),
 ) -> CaseRole:
@@ -637,7 +638,7 @@ def case_role_grant(
 
 
 @transaction.atomic
-def case_role_revoke(*, actor: Any, case_role: CaseRole) -> None:
+def case_role_revoke(*, actor: Actor, case_role: CaseRole) -> None:
     require(actor, CORE_MANAGE, case_role.organisation_id)
     from trygg.core.audit import record_change
 
@@ -673,7 +674,7 @@ def cases_past_retention(cutoff: dt.datetime) -> models.QuerySet[Case]:
 
 
 def cases_retire(
-    queryset: models.QuerySet[Case], *, actor: Any = None, now: dt.datetime | None = None
+    queryset: models.QuerySet[Case], *, actor: Actor = None, now: dt.datetime | None = None
 ) -> int:
     """Delete the cases, each leaving a tombstone with no personal data. The access log is
     not touched: it is kept by its own, longer, rule."""
@@ -696,7 +697,7 @@ def cases_retire(
 
 
 @transaction.atomic
-def case_apply_retention(*, actor: Any, now: dt.datetime, dry_run: bool) -> RetentionResult:
+def case_apply_retention(*, actor: Actor, now: dt.datetime, dry_run: bool) -> RetentionResult:
     """Delete cases closed more than CASES_RETENTION_YEARS ago, leaving a tombstone. Also run
     nightly as the rule "youth_cases" of core's apply_retention."""
     if actor is not None and not getattr(actor, "is_superuser", False):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -28,7 +28,10 @@ from django.utils.translation import gettext as _
 from trygg.core.choices import Role
 
 if TYPE_CHECKING:
+    from trygg.core.actors import Actor, Viewer
     from trygg.core.models import Organisation
+
+_M = TypeVar("_M", bound=models.Model)
 
 VIEW = "view"
 ADD = "add"
@@ -194,7 +197,7 @@ def _area_descendants(area_ids: Iterable[int]) -> frozenset[int]:
     return frozenset(result)
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: Viewer | None) -> Scope:
     """The user's scope, cached on the user object for the rest of the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(user_id=None)
@@ -215,26 +218,28 @@ def scope_for(user) -> Scope:
             )
         )
     scope = Scope(user_id=user.pk, is_superuser=user.is_superuser, grants=grants)
-    user._trygg_scope = scope
+    setattr(user, "_trygg_scope", scope)  # noqa: B010  (no such attribute on User's type)
     return scope
 
 
-def forget_scope(user) -> None:
+def forget_scope(user: Viewer | None) -> None:
     """Drop the cached scope after memberships change within the same request or test."""
     if hasattr(user, "_trygg_scope"):
-        del user._trygg_scope
+        delattr(user, "_trygg_scope")
 
 
-class RestrictedQuerySet(models.QuerySet):
+class RestrictedQuerySet(models.QuerySet[_M]):
     """A queryset that knows how to narrow itself to what a user may see or change."""
 
-    def restrict(self, user, action: str = VIEW):
+    def restrict(self, user: Viewer | None, action: str = VIEW) -> Self:
         scope = scope_for(user)
         if scope.user_id is None:
             return self.none()
         if scope.is_superuser:
             return self
-        q = self.model.access_q(scope, action)
+        # Every model managed by a RestrictedManager defines access_q (a classmethod); the
+        # queryset's model type, bound to Model, cannot say so.
+        q = self.model.access_q(scope, action)  # type: ignore[attr-defined]
         if getattr(self.model, "access_q_is_multivalued", False):
             # The rule follows a many-valued relation; filter by key so that a row is
             # counted once and aggregates stay right.
@@ -255,7 +260,7 @@ def _area_ids(areas: Iterable[Any]) -> list[int]:
 
 
 def may(
-    user: Any,
+    user: Viewer | None,
     action: str,
     organisation: Organisation | int | None = None,
     *,
@@ -280,7 +285,7 @@ def may(
 
 
 def require(
-    actor: Any,
+    actor: Actor,
     action: str,
     organisation: Organisation | int | None,
     *,
@@ -310,7 +315,7 @@ def require(
 
 
 def require_own_areas(
-    actor: Any,
+    actor: Actor,
     action: str,
     organisation: Organisation | int | None,
     areas: Iterable[Any],
@@ -330,7 +335,7 @@ def require_own_areas(
         raise ValidationError({field: message})
 
 
-def require_in(actor: Any, queryset: models.QuerySet[Any], obj: models.Model) -> None:
+def require_in(actor: Actor, queryset: models.QuerySet[Any], obj: models.Model) -> None:
     """Refuse unless ``obj`` is in ``queryset``, already narrowed with restrict()."""
     if actor is None:
         return
@@ -339,7 +344,7 @@ def require_in(actor: Any, queryset: models.QuerySet[Any], obj: models.Model) ->
 
 
 def organisation_ids_for(
-    user: Any, action: str, *, whole_organisation: bool = True
+    user: Viewer | None, action: str, *, whole_organisation: bool = True
 ) -> frozenset[int] | None:
     """The ids of the organisations the user may do ``action`` for; ``None`` means every
     organisation (a system administrator)."""
@@ -351,14 +356,14 @@ def organisation_ids_for(
     return scope.organisation_ids(action)
 
 
-def member_organisation_ids(user: Any, action: str) -> frozenset[int]:
+def member_organisation_ids(user: Viewer | None, action: str) -> frozenset[int]:
     """The organisations where a membership (whole or area-limited) gives the user ``action``;
     a system administrator's memberships count like anyone's."""
     return frozenset(scope_for(user).organisation_ids(action))
 
 
 def organisations_for(
-    user: Any, action: str, *, whole_organisation: bool = True
+    user: Viewer | None, action: str, *, whole_organisation: bool = True
 ) -> models.QuerySet[Organisation]:
     """The organisations the user may do ``action`` for – by default only through a
     membership that is not limited to some areas (choices in forms that create
@@ -372,7 +377,7 @@ def organisations_for(
 
 
 def limited_area_ids(
-    user: Any, action: str, organisation: Organisation | int
+    user: Viewer | None, action: str, organisation: Organisation | int
 ) -> frozenset[int] | None:
     """The areas an area-limited membership lets the user ``action`` in, for the
     organisation; ``None`` when the user may act in the whole organisation (or not at all:

@@ -53,7 +53,7 @@ def require_administrator(user) -> None:
         raise Http404
 
 
-def _form_error(form, error: Exception) -> None:
+def _form_error(form, error: ValidationError | PermissionDenied) -> None:
     if isinstance(error, PermissionDenied):
         error = ValidationError(str(error))
     add_form_errors(form, error)

@@ -15,6 +15,7 @@ from trygg.core import services
 from trygg.core.access import CHANGE, MANAGE, VIEW
 from trygg.core.administration import PeopleFilter
 from trygg.core.choices import CHILD_KINDS, PARTNER_KINDS
+from trygg.core.filters import query_data
 from trygg.core.models import Area, Invitation, Membership, Organisation, Partnership, Place
 from trygg.core.pagination import PageNumberPagination
 from trygg.core.views import AreaFilter, OrganisationFilter, PlaceFilter
@@ -91,7 +92,7 @@ PeopleQuery = PeopleFilter.as_schema("PeopleQuery")
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(PageNumberPagination)
 def list_organisations(request, filters: OrganisationQuery = Query(...)):  # type: ignore[valid-type]
-    form = OrganisationFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = OrganisationFilter(query_data(filters), user=request.user)
     return form.filter_queryset(Organisation.objects.restrict(request.user, VIEW)).order_by("name")
 
 
@@ -103,7 +104,7 @@ def get_organisation(request, organisation_id: int):
 @router.get("/areas", response=list[AreaOut])
 @paginate(PageNumberPagination)
 def list_areas(request, filters: AreaQuery = Query(...)):  # type: ignore[valid-type]
-    form = AreaFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = AreaFilter(query_data(filters), user=request.user)
     return form.filter_queryset(Area.objects.restrict(request.user, VIEW)).order_by("name", "pk")
 
 
@@ -140,7 +141,7 @@ def update_area(request, area_id: int, payload: AreaPatch):
 @router.get("/places", response=list[PlaceOut])
 @paginate(PageNumberPagination)
 def list_places(request, filters: PlaceQuery = Query(...)):  # type: ignore[valid-type]
-    form = PlaceFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = PlaceFilter(query_data(filters), user=request.user)
     return form.filter_queryset(Place.objects.restrict(request.user, VIEW)).order_by("name", "pk")
 
 
@@ -403,7 +404,7 @@ def end_partnership(request, partnership_id: int):
 @router.get("/memberships", response=list[MembershipOut])
 @paginate(PageNumberPagination)
 def list_memberships(request, filters: PeopleQuery = Query(...)):  # type: ignore[valid-type]
-    form = PeopleFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = PeopleFilter(query_data(filters), user=request.user)
     queryset = Membership.objects.restrict(request.user, MANAGE)
     return (
         form.filter_queryset(queryset)

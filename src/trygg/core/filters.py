@@ -7,12 +7,18 @@ with the same parameters, and the API builds its query schema from it with ``as_
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
-from pydantic import Field, create_model
+from pydantic import BaseModel, Field, create_model
+
+if TYPE_CHECKING:
+    from trygg.core.actors import Viewer
+
+_QS = TypeVar("_QS", bound=QuerySet[Any])
 
 
 class FilterSet(forms.Form):
@@ -21,13 +27,13 @@ class FilterSet(forms.Form):
 
     lookups: dict[str, str] = {}
 
-    def __init__(self, data=None, *, user=None, **kwargs):
+    def __init__(self, data: Any = None, *, user: Viewer | None = None, **kwargs: Any) -> None:
         self.user = user
         super().__init__(data=data if data is not None else {}, **kwargs)
         for field in self.fields.values():
             field.required = False
 
-    def filter_queryset(self, queryset):
+    def filter_queryset(self, queryset: _QS) -> _QS:
         if not self.is_valid():
             return queryset.none()
         for name, value in self.cleaned_data.items():
@@ -72,7 +78,7 @@ class FilterSet(forms.Form):
         )
 
     @classmethod
-    def as_schema(cls, name: str):
+    def as_schema(cls, name: str) -> type[BaseModel]:
         """A pydantic model with the same parameters, for django-ninja's ``Query``: each typed
         as its field reads it (ids as integers, dates as dates, fixed choices as an enum, text
         no longer than the field takes), so that the API description says what is valid."""
@@ -126,3 +132,13 @@ def _static_choices(field: forms.ChoiceField) -> tuple:
         else:
             values.append(str(value))
     return tuple(values)
+
+
+def query_data(query: Any) -> dict[str, Any]:
+    """The parameters set in an API query made from ``FilterSet.as_schema()``.
+
+    The schema class is made at run time, so an endpoint's annotation with it is opaque to the
+    type checker (hence ``# type: ignore[valid-type]`` there); this reads it as any pydantic
+    model."""
+    data: dict[str, Any] = query.model_dump(exclude_none=True)
+    return data

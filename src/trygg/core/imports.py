@@ -152,7 +152,8 @@ def check_zip(data: bytes, *, kind: str, limits: ZipLimits | None = None) -> Non
     limits = limits or ZipLimits()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        # NotImplementedError: a zip version or feature Python cannot read.
         raise reject("not_zip", kind=kind) from exc
     with archive:
         members = archive.infolist()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
@@ -11,6 +13,10 @@ from trygg.core.exports import EXPORT_FORMATS, export_rows
 from trygg.core.filters import FilterSet
 from trygg.core.tables import Table
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django_stubs_ext import StrOrPromise
+
 
 class RestrictedListView(LoginRequiredMixin, TemplateView):
     """A list of ``model`` narrowed by ``restrict(user, "view")`` then by ``filterset_class``.
@@ -19,18 +25,18 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
     ``?format=csv|xlsx`` downloads exactly the filtered and sorted rows, all pages.
     """
 
-    model = None
+    model: type[Model] | None = None
     filterset_class: type[FilterSet] = FilterSet
     table_class: type[Table] = Table
     template_name = "core/list.html"
     paginate_by = 50
-    title = ""
+    title: StrOrPromise = ""
     export_name = "export"
     create_url: str | None = None
-    create_label = ""
+    create_label: StrOrPromise = ""
     #: What an empty list says when no filter is set: what to do first (a new organisation
     #: meets every list empty). The create link and the page's other actions follow it.
-    empty_text = ""
+    empty_text: StrOrPromise = ""
 
     def base_queryset(self):
         return self.model.objects.restrict(self.request.user, VIEW)

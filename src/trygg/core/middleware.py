@@ -116,5 +116,6 @@ class CleanInputMiddleware:
             for key in list(cleaned):
                 cleaned.setlist(key, [clean_text(v) for v in cleaned.getlist(key)])
             cleaned._mutable = False
-            request.POST = cleaned  # type: ignore[misc]
+            # The stubs type POST as immutable; this one is, once cleaned (_mutable above).
+            request.POST = cleaned  # type: ignore[assignment]
         return self.get_response(request)

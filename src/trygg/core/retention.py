@@ -102,7 +102,8 @@ def _audit_days() -> int:
     return days
 
 
-def _model(label: str) -> type[models.Model]:
+def _model(label: str) -> type[Any]:
+    # Any: the models are looked up by label, and each has its own manager (objects).
     return apps.get_model(label)
 
 
@@ -298,7 +299,7 @@ def apply_retention(
     A dry run changes nothing and returns what would go.
     """
     now = now or timezone.now()
-    outcomes = []
+    outcomes: list[Outcome | None] = []
     wanted = set(only) if only else None
     for rule in rules():
         if wanted is not None and rule.key not in wanted:
@@ -358,5 +359,10 @@ def _apply_to_import_files(*, dry_run: bool, now: dt.datetime, wanted) -> Outcom
         return outcome
     with transaction.atomic():
         _tombstone(outcome, _model("core.ImportBatch"), None, len(files))
-        transaction.on_commit(lambda: [p.unlink(missing_ok=True) for p in files])
+
+        def remove_files() -> None:
+            for path in files:
+                path.unlink(missing_ok=True)
+
+        transaction.on_commit(remove_files)
     return outcome

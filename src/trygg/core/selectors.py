@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from trygg.core.access import VIEW
+from trygg.core.actors import Viewer
 from trygg.core.models import AuditEntry, Organisation
 
 
-def object_for_history(user, app_label: str, model_name: str, pk):
+def object_for_history(user: Viewer, app_label: str, model_name: str, pk: int | str) -> Model:
     """The object if the user may see it, else 404 (whether or not it exists)."""
     try:
         model = apps.get_model(app_label, model_name)
@@ -24,13 +26,13 @@ def object_for_history(user, app_label: str, model_name: str, pk):
     # who may read the full change history.
     history_queryset = getattr(model, "history_queryset", None)
     queryset = history_queryset(user) if history_queryset else manager.restrict(user, VIEW)
-    obj = queryset.filter(pk=pk).first()
+    obj: Model | None = queryset.filter(pk=pk).first()
     if obj is None:
         raise Http404
     return obj
 
 
-def history_of(obj):
+def history_of(obj: Model) -> QuerySet[AuditEntry]:
     """The audit entries of one object, newest first. Only call after the object was
     fetched through restrict(): the entries carry no scope of their own here."""
     content_type = ContentType.objects.get_for_model(obj.__class__)

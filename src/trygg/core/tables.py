@@ -17,7 +17,7 @@ class Column:
     label: str | Promise
     value: Callable[[Any], Any]
     sort: str | None = None  # an order_by expression; None: not sortable
-    link: Callable[[Any], str] | None = None  # URL for the cell on the page
+    link: Callable[[Any], str | None] | None = None  # URL for the cell (None: no link)
     numeric: bool = False
 
 

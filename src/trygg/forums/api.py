@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, organisations_for
 from trygg.core.api_types import UnknownReference
+from trygg.core.filters import query_data
 from trygg.core.models import Area, Organisation
 from trygg.core.pagination import PageNumberPagination
 from trygg.forums import selectors, services
@@ -332,7 +333,7 @@ def _decision_queryset(user, action=VIEW):
 @router.get("/forums", response=list[ForumOut])
 @paginate(PageNumberPagination)
 def list_forums(request, filters: ForumQuery = Query(...)):  # type: ignore[valid-type]
-    form = ForumFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = ForumFilter(query_data(filters), user=request.user)
     return form.filter_queryset(_forum_queryset(request.user)).order_by("name", "pk")
 
 
@@ -423,7 +424,7 @@ def create_calendar_feed(request, forum_id: int):
 @router.get("/meetings", response=list[MeetingOut])
 @paginate(PageNumberPagination)
 def list_meetings(request, filters: MeetingQuery = Query(...)):  # type: ignore[valid-type]
-    form = MeetingFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = MeetingFilter(query_data(filters), user=request.user)
     return form.filter_queryset(_meeting_queryset(request.user)).order_by("starts_at", "pk")
 
 
@@ -507,7 +508,7 @@ def delete_attachment(request, attachment_id: int):
 @paginate(PageNumberPagination)
 def list_decisions(request, filters: DecisionQuery = Query(...)):  # type: ignore[valid-type]
     """Open decisions unless ``status`` says otherwise (done, struck or all)."""
-    form = DecisionFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = DecisionFilter(query_data(filters), user=request.user)
     return form.filter_queryset(_decision_queryset(request.user)).order_by("due_date", "pk")
 
 

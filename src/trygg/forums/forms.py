@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import ADD, VIEW
 from trygg.core.choices import AreaKind
+from trygg.core.forms import model_choice_field
 from trygg.core.models import Area, Organisation, Partnership
 from trygg.forums.choices import CadenceKind, DecisionStatus, ForumKind, MeetingStatus, Weekday
 from trygg.forums.models import Forum
@@ -103,17 +104,17 @@ class ForumForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         organisations = Organisation.objects.restrict(user, ADD)
-        self.fields["organisation"].queryset = organisations
+        model_choice_field(self, "organisation").queryset = organisations
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
         owner_ids = (
             [forum.organisation_id] if forum else list(organisations.values_list("pk", flat=True))
         )
         partner_ids = set(Partnership.partner_ids(owner_ids))
-        self.fields["member_organisations"].queryset = Organisation.objects.restrict(
+        model_choice_field(self, "member_organisations").queryset = Organisation.objects.restrict(
             user, VIEW
         ).filter(pk__in=partner_ids)
-        self.fields["area"].queryset = (
+        model_choice_field(self, "area").queryset = (
             Area.objects.restrict(user, VIEW)
             .filter(
                 kind__in=[
@@ -129,7 +130,7 @@ class ForumForm(forms.Form):
                 pk__in=Organisation.objects.filter(pk__in=owner_ids).values("area")
             )
         ).order_by("name")
-        self.fields["members"].queryset = eligible_people(set(owner_ids) | partner_ids)
+        model_choice_field(self, "members").queryset = eligible_people(set(owner_ids) | partner_ids)
         if forum is not None:
             self.fields["organisation"].disabled = True
         else:
@@ -190,10 +191,10 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, forum: Forum, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = forum_organisation_ids(forum)
-        self.fields["participants"].queryset = eligible_people(allowed)
-        self.fields["represented_organisations"].queryset = Organisation.objects.filter(
-            pk__in=allowed
-        )
+        model_choice_field(self, "participants").queryset = eligible_people(allowed)
+        model_choice_field(
+            self, "represented_organisations"
+        ).queryset = Organisation.objects.filter(pk__in=allowed)
         if forum.cadence_time and not self.is_bound and "start_time" not in self.initial:
             self.fields["start_time"].initial = forum.cadence_time
         if forum.kind in {"sspf", "individavstamning", "ungdomsutsattning", "natverksmote"}:
@@ -292,14 +293,18 @@ class DecisionForm(forms.Form):
         from trygg.plans.models import Measure
 
         allowed = forum_organisation_ids(forum)
-        self.fields["owner_organisation"].queryset = Organisation.objects.filter(pk__in=allowed)
-        self.fields["owner_user"].queryset = eligible_people(allowed)
-        self.fields["measures"].queryset = (
+        model_choice_field(self, "owner_organisation").queryset = Organisation.objects.filter(
+            pk__in=allowed
+        )
+        model_choice_field(self, "owner_user").queryset = eligible_people(allowed)
+        model_choice_field(self, "measures").queryset = (
             Measure.objects.restrict(user, VIEW)
             .select_related("plan")
             .order_by("plan__title", "order", "pk")
         )
-        self.fields["measures"].label_from_instance = lambda m: f"{m.plan.title}: {m.title}"
+        model_choice_field(self, "measures").label_from_instance = lambda m: (
+            f"{m.plan.title}: {m.title}"
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -340,4 +345,4 @@ class DecisionMeasureForm(forms.Form):
         plans = Plan.objects.restrict(user, VIEW).filter(
             organisation__in=organisations_for(user, ADD, whole_organisation=False)
         )
-        self.fields["plan"].queryset = plans.order_by("title")
+        model_choice_field(self, "plan").queryset = plans.order_by("title")

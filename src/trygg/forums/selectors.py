@@ -6,32 +6,50 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core.access import CHANGE, VIEW
+from trygg.core.actors import Viewer
 from trygg.forums import cadence, ics
 from trygg.forums.choices import DecisionStatus, ForumKind, MeetingStatus
 from trygg.forums.models import STATUS, Decision, Forum, Meeting
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def forums(user, action: str = VIEW) -> QuerySet[Forum]:
+    from trygg.plans.models import Measure
+
+
+def forums(user: Viewer, action: str = VIEW) -> QuerySet[Forum]:
     return Forum.objects.restrict(user, action).select_related("organisation", "area")
 
 
-def meetings(user, action: str = VIEW) -> QuerySet[Meeting]:
+def meetings(user: Viewer, action: str = VIEW) -> QuerySet[Meeting]:
     return Meeting.objects.restrict(user, action).select_related("forum", "organisation")
 
 
-def decisions(user, action: str = VIEW) -> QuerySet[Decision]:
+def decisions(user: Viewer, action: str = VIEW) -> QuerySet[Decision]:
     return Decision.objects.restrict(user, action).select_related(
         "meeting__forum", "owner_user", "owner_organisation"
     )
 
 
-def annotate_year_counts(queryset: QuerySet[Forum], year: int, today: dt.date | None = None):
+class YearCounts(TypedDict):
+    """What annotate_year_counts adds to each forum."""
+
+    first_meeting_at: dt.datetime | None
+    held_in_year: int
+    open_decisions: int
+    overdue_decisions: int
+
+
+def annotate_year_counts(
+    queryset: QuerySet[Forum], year: int, today: dt.date | None = None
+) -> QuerySet[WithAnnotations[Forum, YearCounts]]:
     """Held meetings in the year and open (and overdue) decisions, for the forum list."""
     today = today or timezone.localdate()
     return queryset.annotate(
@@ -105,7 +123,7 @@ class YearSummary:
         return None if self.expected is None else self.held >= self.expected
 
 
-def forum_years(user, forum: Forum, today: dt.date | None = None) -> list[YearSummary]:
+def forum_years(user: Viewer, forum: Forum, today: dt.date | None = None) -> list[YearSummary]:
     """Per year in which the forum has meetings (and the current year), newest first."""
     today = today or timezone.localdate()
     # The forum is checked by the caller; the queries still go through restrict().
@@ -155,7 +173,7 @@ def forum_years(user, forum: Forum, today: dt.date | None = None) -> list[YearSu
     return summaries
 
 
-def forum_year(user, forum: Forum, year: int) -> YearSummary:
+def forum_year(user: Viewer, forum: Forum, year: int) -> YearSummary:
     for summary in forum_years(user, forum):
         if summary.year == year:
             return summary
@@ -171,7 +189,16 @@ class KindSummary:
     expected: int | None
 
 
-def meetings_by_kind(user, year: int, queryset: QuerySet[Forum] | None = None) -> list[KindSummary]:
+class _KindTotals(TypedDict):
+    forums: int
+    held: int
+    expected: int | None  # None: some forum of the kind has no cadence to count against
+    followed: int
+
+
+def meetings_by_kind(
+    user: Viewer, year: int, queryset: QuerySet[Forum] | None = None
+) -> list[KindSummary]:
     """Meetings held in the year per kind of forum: "the four working groups met 24 times"."""
     queryset = queryset if queryset is not None else Forum.objects.restrict(user, VIEW)
     rows = annotate_year_counts(queryset.order_by(), year).values_list(
@@ -183,7 +210,7 @@ def meetings_by_kind(user, year: int, queryset: QuerySet[Forum] | None = None) -
         "held_in_year",
         "first_meeting_at",
     )
-    totals: dict[str, dict] = {}
+    totals: dict[str, _KindTotals] = {}
     for _pk, kind, c_kind, c_count, c_weekday, held, first in rows:
         entry = totals.setdefault(kind, {"forums": 0, "held": 0, "expected": 0, "followed": 0})
         entry["forums"] += 1
@@ -224,7 +251,9 @@ class FollowupGroup:
     overdue: int
 
 
-def followup_groups(queryset: QuerySet[Decision], today: dt.date | None = None):
+def followup_groups(
+    queryset: QuerySet[Decision], today: dt.date | None = None
+) -> tuple[list[FollowupGroup], list[FollowupGroup]]:
     """Open and overdue decisions per forum and per owner, over an already restricted and
     filtered queryset (so that the summary matches the list below it)."""
     from django.urls import reverse
@@ -235,7 +264,9 @@ def followup_groups(queryset: QuerySet[Decision], today: dt.date | None = None):
     base = queryset.order_by()
     per_forum = (
         base.values("meeting__forum", "meeting__forum__name")
-        .annotate(open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q))
+        # Rows of values() are dicts: "overdue" does not shadow Decision.overdue, whatever
+        # the plugin, which checks annotations against the model, says.
+        .annotate(open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q))  # type: ignore[no-redef]
         .order_by("meeting__forum__name")
     )
     forums = [
@@ -255,10 +286,12 @@ def followup_groups(queryset: QuerySet[Decision], today: dt.date | None = None):
             "owner_user__last_name",
             "owner_user__username",
         )
-        .annotate(open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q))
+        # Rows of values() are dicts: "overdue" does not shadow Decision.overdue, whatever
+        # the plugin, which checks annotations against the model, says.
+        .annotate(open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q))  # type: ignore[no-redef]
         .order_by("owner_organisation__name", "owner_user__first_name", "owner_user__last_name")
     )
-    owners = []
+    owners: list[FollowupGroup] = []
     for row in per_owner:
         person = " ".join(
             p for p in (row["owner_user__first_name"], row["owner_user__last_name"]) if p
@@ -268,23 +301,25 @@ def followup_groups(queryset: QuerySet[Decision], today: dt.date | None = None):
     return forums, owners
 
 
-def measure_decisions(user, measure) -> QuerySet[Decision]:
+def measure_decisions(user: Viewer, measure: Measure) -> QuerySet[Decision]:
     """The decisions linked to a plan measure that the user may see."""
     return decisions(user).filter(measures=measure).order_by("-meeting__starts_at", "pk")
 
 
-def can_set_status(user, decision: Decision) -> bool:
+def can_set_status(user: Viewer, decision: Decision) -> bool:
     return Decision.objects.restrict(user, STATUS).filter(pk=decision.pk).exists()
 
 
-def can_change(user, obj) -> bool:
-    return type(obj).objects.restrict(user, CHANGE).filter(pk=obj.pk).exists()
+def can_change(user: Viewer, obj: Model) -> bool:
+    # Every model passed here has a RestrictedManager as ``objects``.
+    manager: Any = type(obj).objects  # type: ignore[attr-defined]
+    return bool(manager.restrict(user, CHANGE).filter(pk=obj.pk).exists())
 
 
 # Calendar
 
 
-def calendar_events(user, forum: Forum, *, base_url: str = "") -> list[ics.Event]:
+def calendar_events(user: Viewer, forum: Forum, *, base_url: str = "") -> list[ics.Event]:
     """The forum's meetings for its .ics feed.
 
     Only the time, place, title and a link go into the feed: calendars are often synced to

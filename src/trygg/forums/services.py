@@ -1,6 +1,6 @@
 """Writes for forums, meetings, attachments, decisions, reminders and calendar feeds.
 
-Every function is ``<noun>_<verb>(*, actor, ...)``: it runs in one transaction, checks that
+Every function is ``<noun>_<verb>(*, actor: Actor, ...)``: it runs in one transaction, checks that
 the actor may do it, validates with ``full_clean()`` and writes its audit entry in the same
 transaction. Mail goes out on commit, so a rolled-back change never sends anything.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, require, require_in
+from trygg.core.actors import Actor, User
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, Organisation, Partnership
@@ -40,6 +41,13 @@ from trygg.forums.models import (
     MeetingAttachment,
 )
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+
+    from trygg.plans.models import Measure, Plan
+    from trygg.plans.services import MeasureArguments
+
 logger = logging.getLogger(__name__)
 
 FORUM_FIELDS = [
@@ -56,6 +64,50 @@ FORUM_FIELDS = [
 ]
 MEETING_FIELDS = ["title", "starts_at", "ends_at", "location", "status", "agenda", "minutes"]
 DECISION_FIELDS = ["text", "reference", "owner_user", "owner_organisation", "due_date"]
+
+
+class ForumFields(TypedDict, total=False):
+    """The fields of a forum beside its name, kind and area (FORUM_FIELDS)."""
+
+    description: str
+    cadence_kind: str
+    cadence_count: int | None
+    cadence_weekday: int | None
+    cadence_time: dt.time | None
+    cadence_text: str
+    is_active: bool
+
+
+class ForumChanges(ForumFields, total=False):
+    name: str
+    kind: str
+    area: Area | None
+
+
+class MeetingFields(TypedDict, total=False):
+    """The fields of a meeting beside its start (MEETING_FIELDS)."""
+
+    title: str
+    ends_at: dt.datetime | None
+    location: str
+    status: str
+    agenda: str
+    minutes: str
+
+
+class MeetingChanges(MeetingFields, total=False):
+    starts_at: dt.datetime
+
+
+class DecisionChanges(TypedDict, total=False):
+    """The fields of a decision that decision_update may change (DECISION_FIELDS)."""
+
+    text: str
+    reference: str
+    owner_user: User | None
+    owner_organisation: Organisation | None
+    due_date: dt.date
+
 
 # Planning further ahead than this is refused: a typo in the year would create hundreds.
 SERIES_MAX_DAYS = 2 * 366
@@ -102,7 +154,7 @@ def forum_organisation_ids(forum: Forum) -> set[int]:
     )
 
 
-def eligible_people(organisation_ids: Iterable[int]):
+def eligible_people(organisation_ids: Iterable[int]) -> QuerySet[User]:
     """Active users with an active membership in one of the organisations."""
     User = get_user_model()
     return (
@@ -116,7 +168,7 @@ def eligible_people(organisation_ids: Iterable[int]):
     )
 
 
-def _check_people(field: str, people: Iterable, organisation_ids: set[int]) -> None:
+def _check_people(field: str, people: Iterable[User], organisation_ids: set[int]) -> None:
     people = list(people)
     if not people:
         return
@@ -131,7 +183,9 @@ def _check_people(field: str, people: Iterable, organisation_ids: set[int]) -> N
         )
 
 
-def _check_organisations(field: str, organisations: Iterable, allowed: set[int]) -> None:
+def _check_organisations(
+    field: str, organisations: Iterable[Organisation], allowed: set[int]
+) -> None:
     outside = [o for o in organisations if o.pk not in allowed]
     if outside:
         raise ValidationError(
@@ -158,7 +212,7 @@ def _check_area(organisation: Organisation, area: Area | None) -> None:
 # Forums
 
 
-def _forum_snapshot(forum: Forum) -> dict:
+def _forum_snapshot(forum: Forum) -> dict[str, Any]:
     return snapshot(forum, [*FORUM_FIELDS, "member_organisations", "members"])
 
 
@@ -174,14 +228,14 @@ def _normalise_cadence(fields: dict[str, Any]) -> None:
 @transaction.atomic
 def forum_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     name: str,
     kind: str,
     area: Area | None = None,
     member_organisations: Iterable[Organisation] = (),
-    members: Iterable = (),
-    **fields: Any,
+    members: Iterable[User] = (),
+    **fields: Unpack[ForumFields],
 ) -> Forum:
     require(actor, ADD, organisation.pk, areas=_areas(area))
     _check_area(organisation, area)
@@ -191,10 +245,10 @@ def forum_create(
         member_organisations,
         eligible_organisation_ids(organisation.pk) - {organisation.pk},
     )
-    fields.setdefault("cadence_kind", CadenceKind.AS_NEEDED)
-    _normalise_cadence(fields)
+    values: dict[str, Any] = {"cadence_kind": CadenceKind.AS_NEEDED, **fields}
+    _normalise_cadence(values)
     forum = Forum(organisation=organisation, name=name, kind=kind, area=area)
-    for key, value in fields.items():
+    for key, value in values.items():
         if key not in FORUM_FIELDS:
             raise TypeError(key)
         setattr(forum, key, value)
@@ -210,21 +264,22 @@ def forum_create(
 @transaction.atomic
 def forum_update(
     *,
-    actor,
+    actor: Actor,
     forum: Forum,
     member_organisations: Iterable[Organisation] | None = None,
-    members: Iterable | None = None,
-    **fields: Any,
+    members: Iterable[User] | None = None,
+    **fields: Unpack[ForumChanges],
 ) -> Forum:
     require_in(actor, Forum.objects.restrict(actor, CHANGE), forum)
     before = _forum_snapshot(forum)
-    if "cadence_kind" in fields:
-        _normalise_cadence(fields)
-    for key, value in fields.items():
+    values: dict[str, Any] = dict(fields)
+    if "cadence_kind" in values:
+        _normalise_cadence(values)
+    for key, value in values.items():
         if key not in FORUM_FIELDS:
             raise TypeError(key)
         setattr(forum, key, value)
-    if "area" in fields:
+    if "area" in values:
         _check_area(forum.organisation, forum.area)
         # An area-limited member may not move the forum out of their own areas.
         require(actor, CHANGE, forum.organisation_id, areas=_areas(forum.area))
@@ -254,11 +309,15 @@ def forum_update(
 # Meetings
 
 
-def _meeting_snapshot(meeting: Meeting) -> dict:
+def _meeting_snapshot(meeting: Meeting) -> dict[str, Any]:
     return snapshot(meeting, [*MEETING_FIELDS, "participants", "represented_organisations"])
 
 
-def _set_meeting_people(meeting: Meeting, participants, represented_organisations) -> None:
+def _set_meeting_people(
+    meeting: Meeting,
+    participants: Iterable[User] | None,
+    represented_organisations: Iterable[Organisation] | None,
+) -> None:
     allowed = forum_organisation_ids(meeting.forum)
     if participants is not None:
         participants = list(participants)
@@ -292,18 +351,18 @@ def _clean_meeting_fields(fields: dict[str, Any]) -> None:
 @transaction.atomic
 def meeting_create(
     *,
-    actor,
+    actor: Actor,
     forum: Forum,
     starts_at: dt.datetime,
-    participants: Iterable | None = None,
+    participants: Iterable[User] | None = None,
     represented_organisations: Iterable[Organisation] | None = None,
-    **fields: Any,
+    **fields: Unpack[MeetingFields],
 ) -> Meeting:
     require_in(actor, Forum.objects.restrict(actor, CHANGE), forum)
-    fields["starts_at"] = starts_at
-    _clean_meeting_fields(fields)
+    values: dict[str, Any] = {**fields, "starts_at": starts_at}
+    _clean_meeting_fields(values)
     meeting = Meeting(organisation_id=forum.organisation_id, forum=forum, created_by=_user(actor))
-    for key, value in fields.items():
+    for key, value in values.items():
         if key not in MEETING_FIELDS:
             raise TypeError(key)
         setattr(meeting, key, value)
@@ -319,16 +378,17 @@ def meeting_create(
 @transaction.atomic
 def meeting_update(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
-    participants: Iterable | None = None,
+    participants: Iterable[User] | None = None,
     represented_organisations: Iterable[Organisation] | None = None,
-    **fields: Any,
+    **fields: Unpack[MeetingChanges],
 ) -> Meeting:
     require_in(actor, Meeting.objects.restrict(actor, CHANGE), meeting)
     before = _meeting_snapshot(meeting)
-    _clean_meeting_fields(fields)
-    for key, value in fields.items():
+    values: dict[str, Any] = dict(fields)
+    _clean_meeting_fields(values)
+    for key, value in values.items():
         if key not in MEETING_FIELDS:
             raise TypeError(key)
         setattr(meeting, key, value)
@@ -346,7 +406,7 @@ def meeting_update(
 
 
 @transaction.atomic
-def meeting_delete(*, actor, meeting: Meeting) -> None:
+def meeting_delete(*, actor: Actor, meeting: Meeting) -> None:
     """Delete a meeting with its attachments; one with decisions is kept for the follow-up."""
     require_in(actor, Meeting.objects.restrict(actor, DELETE), meeting)
     if meeting.decisions.exists():
@@ -362,7 +422,9 @@ def meeting_delete(*, actor, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_series_plan(*, actor, forum: Forum, start: dt.date, until: dt.date) -> list[Meeting]:
+def meeting_series_plan(
+    *, actor: Actor, forum: Forum, start: dt.date, until: dt.date
+) -> list[Meeting]:
     """Plan the forum's meetings from its cadence between two dates (both included).
 
     Idempotent: a day on which the forum already has a meeting gets no second one, so
@@ -431,7 +493,7 @@ def _attachment_type(name: str, data: bytes) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, actor, meeting: Meeting, upload) -> MeetingAttachment:
+def attachment_add(*, actor: Actor, meeting: Meeting, upload: UploadedFile) -> MeetingAttachment:
     """Store an uploaded file for the meeting: type and size limited, content checked."""
     require_in(actor, Meeting.objects.restrict(actor, CHANGE), meeting)
     data = read_upload(upload, extensions=set(ATTACHMENT_TYPES))
@@ -464,7 +526,7 @@ def attachment_add(*, actor, meeting: Meeting, upload) -> MeetingAttachment:
     return attachment
 
 
-def _attachment_remove(actor, attachment: MeetingAttachment) -> None:
+def _attachment_remove(actor: Actor, attachment: MeetingAttachment) -> None:
     record_change(
         actor=actor,
         obj=attachment,
@@ -478,7 +540,7 @@ def _attachment_remove(actor, attachment: MeetingAttachment) -> None:
 
 
 @transaction.atomic
-def attachment_delete(*, actor, attachment: MeetingAttachment) -> None:
+def attachment_delete(*, actor: Actor, attachment: MeetingAttachment) -> None:
     require_in(actor, MeetingAttachment.objects.restrict(actor, CHANGE), attachment)
     _attachment_remove(actor, attachment)
 
@@ -486,7 +548,7 @@ def attachment_delete(*, actor, attachment: MeetingAttachment) -> None:
 # Decisions
 
 
-def _decision_snapshot(decision: Decision) -> dict:
+def _decision_snapshot(decision: Decision) -> dict[str, Any]:
     return snapshot(decision, [*DECISION_FIELDS, "status", "completed_on", "measures"])
 
 
@@ -519,7 +581,7 @@ def _check_decision(decision: Decision) -> None:
         raise ValidationError(errors)
 
 
-def _check_measures(actor, measures: list) -> None:
+def _check_measures(actor: Actor, measures: list[Measure]) -> None:
     if actor is None or not measures:
         return
     from trygg.plans.models import Measure
@@ -536,14 +598,14 @@ def _check_measures(actor, measures: list) -> None:
 @transaction.atomic
 def decision_create(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
     text: str,
     due_date: dt.date,
-    owner_user=None,
+    owner_user: User | None = None,
     owner_organisation: Organisation | None = None,
     reference: str = "",
-    measures: Iterable = (),
+    measures: Iterable[Measure] = (),
 ) -> Decision:
     require_in(actor, Meeting.objects.restrict(actor, CHANGE), meeting)
     decision = Decision(
@@ -569,14 +631,18 @@ def decision_create(
 
 @transaction.atomic
 def decision_update(
-    *, actor, decision: Decision, measures: Iterable | None = None, **fields: Any
+    *,
+    actor: Actor,
+    decision: Decision,
+    measures: Iterable[Measure] | None = None,
+    **fields: Unpack[DecisionChanges],
 ) -> Decision:
     require_in(actor, Decision.objects.restrict(actor, CHANGE), decision)
     before = _decision_snapshot(decision)
     for key, value in fields.items():
         if key not in DECISION_FIELDS:
             raise TypeError(key)
-        setattr(decision, key, value.strip() if key == "text" else value)
+        setattr(decision, key, value.strip() if isinstance(value, str) and key == "text" else value)
     _check_decision(decision)
     save_validated(decision)
     if measures is not None:
@@ -604,7 +670,7 @@ def decision_update(
 @transaction.atomic
 def decision_set_status(
     *,
-    actor,
+    actor: Actor,
     decision: Decision,
     status: str,
     note: str = "",
@@ -635,7 +701,9 @@ def decision_set_status(
 
 
 @transaction.atomic
-def decision_measure_create(*, actor, decision: Decision, plan, title: str, **fields: Any):
+def decision_measure_create(
+    *, actor: Actor, decision: Decision, plan: Plan, title: str, **fields: Unpack[MeasureArguments]
+) -> Measure:
     """Create a new measure in a plan from a decision, and link the two."""
     from trygg.plans import services as plan_services
 
@@ -766,7 +834,7 @@ def decision_reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def calendar_feed_create(*, actor, forum: Forum) -> tuple[CalendarFeed, str]:
+def calendar_feed_create(*, actor: Actor, forum: Forum) -> tuple[CalendarFeed, str]:
     """A personal secret calendar address for the forum. The key is returned only once."""
     require_in(actor, Forum.objects.restrict(actor, VIEW), forum)
     key = CalendarFeed.new_key()
@@ -783,7 +851,7 @@ def calendar_feed_create(*, actor, forum: Forum) -> tuple[CalendarFeed, str]:
 
 
 @transaction.atomic
-def calendar_feed_delete(*, actor, feed: CalendarFeed) -> None:
+def calendar_feed_delete(*, actor: Actor, feed: CalendarFeed) -> None:
     require_in(actor, CalendarFeed.objects.restrict(actor, VIEW), feed)
     record_change(actor=actor, obj=feed, action=AuditAction.DELETE, before={"forum": feed.forum_id})
     feed.delete()
@@ -802,5 +870,5 @@ def calendar_feed_authenticate(key: str) -> CalendarFeed | None:
     return feed
 
 
-def _user(actor):
+def _user(actor: Actor) -> User | None:
     return actor if getattr(actor, "pk", None) else None

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from trygg.core.access import CHANGE, REPORT, VIEW
+from trygg.core.filters import query_data
 from trygg.core.models import Area, Place
 from trygg.core.pagination import PageNumberPagination
 from trygg.incidents import selectors, services
@@ -166,7 +167,7 @@ def list_categories(request):
 @router.get("/reports", response=list[ReportOut])
 @paginate(PageNumberPagination)
 def list_reports(request, filters: ReportQuery = Query(...)):  # type: ignore[valid-type]
-    form = _filtered(ReportFilter(filters.model_dump(exclude_none=True), user=request.user))
+    form = _filtered(ReportFilter(query_data(filters), user=request.user))
     return form.filter_queryset(selectors.report_list(request.user)).order_by(
         "-shown_occurred_at", "-pk"
     )
@@ -264,7 +265,7 @@ def review_report(request, report_id: int, payload: ReviewIn):
 @router.get("/police-events", response=list[PoliceEventOut])
 @paginate(PageNumberPagination)
 def list_police_events(request, filters: PoliceEventQuery = Query(...)):  # type: ignore[valid-type]
-    form = _filtered(PoliceEventFilter(filters.model_dump(exclude_none=True), user=request.user))
+    form = _filtered(PoliceEventFilter(query_data(filters), user=request.user))
     return form.filter_queryset(selectors.police_event_list(request.user)).order_by(
         "-occurred_at", "-pk"
     )

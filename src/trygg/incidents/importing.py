@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from trygg.core import imports
 from trygg.core.models import Organisation
+from trygg.incidents.import_pii import PersonalDataFindings
 from trygg.situation.bulk import datetime_storer
 
 MAX_ROWS = 20000  # per uploaded file (page); the import command takes any number
@@ -290,6 +291,9 @@ class RowChecker:
             if field and field not in taken:
                 self.columns.append((index, field))
                 taken.add(field)
+        # The columns as the file names them, for messages about personal data in them.
+        self.column_names = {field: _text(header_row[index]) for index, field in self.columns}
+        self.warnings = PersonalDataFindings()
         self.categories = {
             _name_key(c.name): c for c in IncidentCategory.objects.filter(organisation=organisation)
         }
@@ -344,8 +348,6 @@ class RowChecker:
 
     def check(self, number: int, raw: list[Any]) -> tuple[ReportRow | None, list[str], str]:
         """The checked row (or None), the row's problems (translated) and its extern_id."""
-        from trygg.incidents.services import _personal_data_messages
-
         keys, dates, times = self._keys, self._dates, self._times
         if len(keys) > 50_000 or len(dates) > 50_000 or len(times) > 50_000:
             keys.clear(), dates.clear(), times.clear()  # a file of unique addresses
@@ -410,7 +412,7 @@ class RowChecker:
             assessment = int(text)
 
         place_id = area_id = None
-        address = _text(values.get("address"))
+        address = own_address = _text(values.get("address"))
         place_text = _text(values.get("place"))
         if place_text:
             key = keys.get(place_text) or keys.setdefault(place_text, _name_key(place_text))
@@ -431,10 +433,13 @@ class RowChecker:
         description = _text(values.get("description"))
         if len(description) > 2000:
             problems.append(_("the description is longer than 2000 characters"))
-        if _MAY_HOLD_PERSONAL_DATA.search(description):
-            problems.extend(_personal_data_messages(description))
-        if _MAY_HOLD_PERSONAL_DATA.search(address):
-            problems.extend(_personal_data_messages(address))
+        for field, cell in (
+            ("description", description),
+            ("place", place_text if place_id is None else ""),
+            ("address", own_address),
+        ):
+            if cell:
+                self.warnings.check(number, self.column_names[field], cell, problems)
 
         if problems or category is None or occurred_at is None:
             return None, problems, external_ref

@@ -112,6 +112,9 @@ MESSAGES: dict[str, str] = {
     ),
 }
 
+_DIGIT_OR_AT_RE = re.compile(r"[0-9@]")
+_DIGIT_RE = re.compile(r"[0-9]")
+
 # "-" and the characters word processors and phones put in its place.
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2212"
 # Spaces that may separate digit groups: space, no-break space, narrow no-break space.
@@ -317,6 +320,8 @@ def find_personal_data(text: str) -> list[Finding]:
     """
     if not isinstance(text, str):
         raise TypeError("text must be a str")
+    if not _DIGIT_OR_AT_RE.search(text):
+        return []  # every kind needs a digit or an "@": most free text is done here
     findings: list[Finding] = []
     taken: list[tuple[int, int]] = []
 
@@ -519,6 +524,15 @@ def find_possible_personal_data(text: str) -> list[Finding]:
         raise TypeError("text must be a str")
     taken = [finding.span for finding in find_personal_data(text)]
     findings: list[Finding] = []
+    if _DIGIT_RE.search(text):  # a street address and a registration number hold digits
+        findings.extend(_numbered_findings(text, taken))
+    findings.extend(_name_findings(text, taken))
+    findings.sort(key=lambda finding: finding.start)
+    return findings
+
+
+def _numbered_findings(text: str, taken: list[tuple[int, int]]) -> list[Finding]:
+    findings: list[Finding] = []
     for match in _STREET_RE.finditer(text):
         if _overlaps(match.start(), match.end(), taken):
             continue
@@ -530,6 +544,4 @@ def find_possible_personal_data(text: str) -> list[Finding]:
             continue
         findings.append(_finding(KIND_REGISTRATION, *match.span(), match["letters"][0] + "XX XXX"))
         taken.append(match.span())
-    findings.extend(_name_findings(text, taken))
-    findings.sort(key=lambda finding: finding.start)
     return findings

@@ -19,6 +19,8 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -26,7 +28,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Expression,
     F,
+    Field,
     FloatField,
     IntegerField,
     Q,
@@ -38,6 +42,7 @@ from django.db.models import (
 from django.db.models.functions import TruncHour
 
 from trygg.core.access import REPORT, VIEW, scope_for
+from trygg.core.actors import User, Viewer
 from trygg.core.choices import AreaKind
 from trygg.core.models import Area
 from trygg.incidents.choices import ReportStatus
@@ -61,18 +66,42 @@ SHOWN_FIELDS = [
 ]
 
 
+class Shown(TypedDict):
+    """What reports_visible adds to each report: ``detail`` and the blurred ``shown_*``."""
+
+    detail: bool
+    shown_occurred_at: dt.datetime
+    shown_occurred_until: dt.datetime | None
+    shown_place_id: int | None
+    shown_place_name: str
+    shown_lat: float | None
+    shown_lon: float | None
+    shown_address: str
+    shown_description: str
+    shown_review_note: str
+    shown_external_ref: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    ShownReport: TypeAlias = WithAnnotations[IncidentReport, Shown]
+
+
 # Times are floored to the hour in UTC: Sweden's offsets are whole hours, so this is the
 # local hour too, and every branch of the CASE stays in UTC (on SQLite a truncation in local
 # time inside a CASE would be read back as UTC and shift by the offset).
 
 
-def _blurred(detail_value, blurred_value, output_field):
+def _blurred(
+    detail_value: Expression | F, blurred_value: Expression, output_field: Field[Any, Any]
+) -> Case:
     return Case(
         When(detail=True, then=detail_value), default=blurred_value, output_field=output_field
     )
 
 
-def reports_visible(user, *, action: str = VIEW) -> QuerySet[IncidentReport]:
+def reports_visible(user: Viewer, *, action: str = VIEW) -> QuerySet[ShownReport]:
     """Reports the user may see, each with ``detail`` (bool) and blurred ``shown_*`` values.
 
     Readers must use ``shown_occurred_at``, ``shown_place_name``, ``shown_lat`` … and never
@@ -80,6 +109,7 @@ def reports_visible(user, *, action: str = VIEW) -> QuerySet[IncidentReport]:
     """
     scope = scope_for(user)
     queryset = IncidentReport.objects.restrict(user, action)
+    detail: Expression
     if scope.is_superuser:
         detail = Value(True, output_field=BooleanField())
     else:
@@ -110,7 +140,7 @@ def reports_visible(user, *, action: str = VIEW) -> QuerySet[IncidentReport]:
     )
 
 
-def report_list(user) -> QuerySet[IncidentReport]:
+def report_list(user: Viewer) -> QuerySet[ShownReport]:
     """reports_visible with what the list, export and API show, in one query."""
     return (
         reports_visible(user)
@@ -119,7 +149,7 @@ def report_list(user) -> QuerySet[IncidentReport]:
     )
 
 
-def report_detail(user, pk) -> IncidentReport:
+def report_detail(user: Viewer, pk: int | str) -> ShownReport:
     """One report as the user may see it; 404 when out of scope (whether or not it exists)."""
     from django.shortcuts import get_object_or_404
 
@@ -139,7 +169,7 @@ def report_detail(user, pk) -> IncidentReport:
     )
 
 
-def report_can_review(user, report: IncidentReport) -> bool:
+def report_can_review(user: Viewer, report: IncidentReport) -> bool:
     scope = scope_for(user)
     if scope.user_id is None:
         return False
@@ -151,8 +181,8 @@ def report_can_review(user, report: IncidentReport) -> bool:
 
 
 def without_small_counts(
-    queryset: QuerySet[IncidentReport],
-) -> tuple[QuerySet[IncidentReport], int]:
+    queryset: QuerySet[ShownReport],
+) -> tuple[QuerySet[ShownReport], int]:
     """Small-count suppression for the rows a viewer sees only blurred (a partner's view).
 
     The lägesbild shows "<5" where fewer than ``SMALL_COUNT_THRESHOLD`` reports match; a list
@@ -168,7 +198,9 @@ def without_small_counts(
     return queryset, blurred
 
 
-def next_report_to_review(user, *, after: IncidentReport | None = None) -> IncidentReport | None:
+def next_report_to_review(
+    user: Viewer, *, after: IncidentReport | None = None
+) -> IncidentReport | None:
     """Nästa rapport att granska: the oldest new report the user may review, other than ``after``."""
     scope = scope_for(user)
     if scope.user_id is None:
@@ -181,17 +213,17 @@ def next_report_to_review(user, *, after: IncidentReport | None = None) -> Incid
     return queryset.order_by("created_at", "pk").only("pk").first()
 
 
-def report_map(report: IncidentReport) -> dict | None:
+def report_map(report: ShownReport) -> dict[str, Any] | None:
     """What the map on a report's page draws: its area's boundary and its position (or its
     place's). None for a report the viewer sees blurred: partners get no position."""
     from django.conf import settings
 
     if not getattr(report, "detail", False):
         return None
-    point = None
+    point: list[float | None] | None = None
     if report.shown_lat is not None and report.shown_lon is not None:
         point = [report.shown_lat, report.shown_lon]
-    elif report.place_id is not None and report.place.lat is not None:
+    elif report.place is not None and report.place.lat is not None:
         point = [report.place.lat, report.place.lon]
     # The report's area, or the nearest enclosing area that has a boundary (a kommundel drawn
     # without one sits in its kommun): without base tiles the outline is what places the point.
@@ -217,7 +249,7 @@ def report_status_counts(queryset: QuerySet[IncidentReport]) -> dict[str, int]:
     return counts
 
 
-def categories_for_reporting(user) -> QuerySet[IncidentCategory]:
+def categories_for_reporting(user: Viewer) -> QuerySet[IncidentCategory]:
     """Active categories the user may file reports under."""
     return (
         IncidentCategory.objects.restrict(user, REPORT)
@@ -227,7 +259,7 @@ def categories_for_reporting(user) -> QuerySet[IncidentCategory]:
     )
 
 
-def report_form_map(user, categories) -> dict:
+def report_form_map(user: Viewer, categories: Iterable[IncidentCategory]) -> dict[str, Any]:
     """What the click-to-place map on the report form draws: the boundaries of the kommun and
     kommundelar of the organisations the user reports for, and their named places."""
     from django.conf import settings
@@ -261,11 +293,11 @@ def report_form_map(user, categories) -> dict:
     }
 
 
-def police_events_visible(user) -> QuerySet[PoliceEvent]:
+def police_events_visible(user: Viewer) -> QuerySet[PoliceEvent]:
     return PoliceEvent.objects.restrict(user, VIEW)
 
 
-def police_event_list(user) -> QuerySet[PoliceEvent]:
+def police_event_list(user: Viewer) -> QuerySet[PoliceEvent]:
     """police_events_visible with the kommun and län names, without their boundaries."""
     return (
         police_events_visible(user)
@@ -274,14 +306,15 @@ def police_event_list(user) -> QuerySet[PoliceEvent]:
     )
 
 
-def home_kommun_area(user) -> Area | None:
+def home_kommun_area(user: User) -> Area | None:
     """The kommun of the user's own organisation (walking up from a stadsdel), or None for a user
     whose organisations lie in no kommun: the page of police events opens there."""
     areas = Area.objects.filter(
         pk__in=user.memberships.filter(is_active=True).values("organisation__area_id")
     ).order_by("pk")
-    for area in areas:
+    for first in areas:
         seen = set()
+        area: Area | None = first
         while area is not None and area.pk not in seen:
             if area.kind == AreaKind.KOMMUN:
                 return area
@@ -291,8 +324,8 @@ def home_kommun_area(user) -> Area | None:
 
 
 def police_events_for_kommun(
-    user,
-    area,
+    user: Viewer,
+    area: Area | None,
     start: dt.datetime | dt.date,
     end: dt.datetime | dt.date,
     *,

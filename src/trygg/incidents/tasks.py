@@ -37,11 +37,16 @@ def upload_dir() -> Path:
 
 def store_upload(batch: ImportBatch, content: bytes) -> Path:
     """Keep the file until the worker has read it; named by batch so it cannot collide."""
-    directory = upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{batch.pk}-{batch.sha256[:16]}.upload"
+    path = upload_path(batch)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     return path
+
+
+def upload_path(batch: ImportBatch) -> Path:
+    """Where a queued batch's file is kept (until imported, or decided on when it has
+    warnings about personal data)."""
+    return upload_dir() / f"{batch.pk}-{batch.sha256[:16]}.upload"
 
 
 def progress_key(batch_id: int) -> str:
@@ -55,10 +60,18 @@ def progress_of(batch: ImportBatch) -> int:
 
 
 @task()
-def import_reports(batch_id: int, path: str, filename: str, actor_id: int | None) -> str:
+def import_reports(
+    batch_id: int, path: str, filename: str, actor_id: int | None, accept_warnings: bool = True
+) -> str:
     """Import the stored file of a queued batch of incident reports. Returns the batch's
-    final status; a batch that is no longer queued (a task run twice) is left alone."""
+    final status; a batch that is no longer queued (a task run twice) is left alone.
+
+    With ``accept_warnings=False`` (as the import page queues a file) a file with warnings
+    about personal data (names, addresses, registration numbers) is not imported: the batch
+    is rejected with the warnings and the file is kept, so that the user can go on (a new
+    batch) or cancel from the batch's page."""
     from trygg.incidents import services
+    from trygg.incidents.import_pii import PersonalDataWarnings
 
     batch = ImportBatch.objects.select_related("organisation").get(pk=batch_id)
     if batch.status != ImportBatch.Status.QUEUED:
@@ -66,6 +79,7 @@ def import_reports(batch_id: int, path: str, filename: str, actor_id: int | None
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     services.report_import_start(batch=batch)
     file = Path(path)
+    keep = False  # the file is kept only while the user decides on its warnings
     try:
         if not file.exists():
             raise ValidationError(_("The file of the import is no longer there."))
@@ -76,12 +90,19 @@ def import_reports(batch_id: int, path: str, filename: str, actor_id: int | None
             path=file,
             batch=batch,
             progress=lambda percent: cache.set(progress_key(batch_id), percent, 3600),
+            accept_warnings=accept_warnings,
         )
+    except PersonalDataWarnings as warnings:
+        services.report_import_reject(
+            actor=actor, batch=batch, problems=warnings.messages, warnings=True
+        )
+        keep = True
     except (ValidationError, PermissionDenied) as error:
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         services.report_import_reject(actor=actor, batch=batch, problems=messages)
     finally:
-        file.unlink(missing_ok=True)
+        if not keep:
+            file.unlink(missing_ok=True)
         cache.delete(progress_key(batch_id))
     batch.refresh_from_db()
     return batch.status

@@ -10,6 +10,12 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("importera/", views.report_import, name="report_import"),
     path("importera/<int:pk>/", views.import_detail, name="import_detail"),
+    path("importera/varningar/", views.import_warnings, name="import_warnings"),
+    path(
+        "importera/<int:pk>/varningar/",
+        views.import_batch_warnings,
+        name="import_batch_warnings",
+    ),
     path("importera/<int:pk>/status/", views.import_status, name="import_status"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/granska/", views.report_review, name="report_review"),

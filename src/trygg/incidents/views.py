@@ -23,6 +23,7 @@ from trygg.core.uploads import read_upload
 from trygg.incidents import importing, selectors, services
 from trygg.incidents.filters import CategoryFilter, PoliceEventFilter, ReportFilter
 from trygg.incidents.forms import CategoryForm, ReportForm, ReportImportForm, ReviewForm
+from trygg.incidents.import_pii import PersonalDataWarnings
 from trygg.incidents.models import IncidentCategory, IncidentPhoto, IncidentReport, PoliceEvent
 from trygg.incidents.tables import CategoryTable, PoliceEventTable, ReportTable
 
@@ -252,7 +253,10 @@ def report_import(request):
                 organisation=organisation,
                 data=content,
                 filename=upload.name,
+                accept_warnings=False,
             )
+        except PersonalDataWarnings as warnings:
+            return _ask_about_warnings(request, organisation, upload.name, content, warnings)
         except (ValidationError, PermissionDenied) as error:
             messages_ = error.messages if isinstance(error, ValidationError) else [str(error)]
             for message in messages_:
@@ -281,7 +285,9 @@ def report_import(request):
     )
 
 
-def _queue_import(request, organisation, filename: str, content: bytes):
+def _queue_import(
+    request, organisation, filename: str, content: bytes, *, accept_warnings: bool = False
+):
     """Store the file and let the worker import it once the batch is committed."""
     from django.db import transaction
 
@@ -294,9 +300,113 @@ def _queue_import(request, organisation, filename: str, content: bytes):
         path = tasks.store_upload(batch, content)
         user_id = request.user.pk
         transaction.on_commit(
-            lambda: tasks.import_reports.enqueue(batch.pk, str(path), filename, user_id)
+            lambda: tasks.import_reports.enqueue(
+                batch.pk, str(path), filename, user_id, accept_warnings
+            )
         )
     return batch
+
+
+PENDING_IMPORT = "incidents_import_pending"
+
+
+def _pending_path(token: str):
+    from trygg.incidents import tasks
+
+    return tasks.upload_dir() / f"pending-{token}.upload"
+
+
+def _ask_about_warnings(request, organisation, filename: str, content: bytes, warnings):
+    """The file may hold personal data: keep it and ask whether to go on (nothing written)."""
+    import secrets
+
+    previous = request.session.get(PENDING_IMPORT)
+    if previous:
+        _pending_path(previous["token"]).unlink(missing_ok=True)
+    token = secrets.token_urlsafe(16)
+    path = _pending_path(token)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    request.session[PENDING_IMPORT] = {
+        "token": token,
+        "filename": filename,
+        "organisation": organisation.pk,
+    }
+    return render(
+        request,
+        "incidents/import_warnings.html",
+        {
+            "title": _("Import incident reports: check for personal data"),
+            "filename": filename,
+            "warnings": warnings.messages,
+            "action": reverse("incidents:import_warnings"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_warnings(request):
+    """Go on with a file whose warnings the user has read, or cancel it."""
+    if not _can(request.user, ADD, REPORT):
+        raise Http404
+    pending = request.session.pop(PENDING_IMPORT, None)
+    if not pending:
+        messages.error(request, _("The file is no longer kept. Upload it again."))
+        return redirect("incidents:report_import")
+    path = _pending_path(pending["token"])
+    try:
+        if request.POST.get("decision") != "go_on" or not path.exists():
+            messages.info(request, _("Nothing was imported."))
+            return redirect("incidents:report_import")
+        choices = ReportImportForm(user=request.user).fields["organisation"].queryset
+        organisation = get_object_or_404(choices, pk=pending["organisation"])
+        try:
+            counts = services.reports_import(
+                actor=request.user,
+                organisation=organisation,
+                data=path.read_bytes(),
+                filename=pending["filename"],
+                accept_warnings=True,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            found = error.messages if isinstance(error, ValidationError) else [str(error)]
+            for message in found:
+                messages.error(request, message)
+            return redirect("incidents:report_import")
+        messages.success(
+            request,
+            _("Imported %(created)s new reports; %(unchanged)s were already there.") % counts,
+        )
+        return redirect("incidents:report_list")
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@login_required
+@require_POST
+def import_batch_warnings(request, pk):
+    """A queued file was stopped by its warnings: import it after all (a new batch), or
+    cancel it. Either way the kept file leaves this batch."""
+    from trygg.incidents import tasks
+
+    batch = get_object_or_404(_imports(request.user), pk=pk)
+    path = tasks.upload_path(batch)
+    if batch.status != ImportBatch.Status.REJECTED or not batch.counts.get("warnings"):
+        raise Http404
+    if request.POST.get("decision") != "go_on" or not path.exists():
+        path.unlink(missing_ok=True)
+        messages.info(request, _("Nothing was imported."))
+        return redirect("incidents:report_import")
+    try:
+        new = _queue_import(
+            request, batch.organisation, batch.filename, path.read_bytes(), accept_warnings=True
+        )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect("incidents:import_detail", pk=batch.pk)
+    path.unlink(missing_ok=True)
+    return redirect("incidents:import_detail", pk=new.pk)
 
 
 def _imports(user):
@@ -308,15 +418,19 @@ def _imports(user):
 
 
 def _import_context(request, pk) -> dict:
-    from trygg.incidents.tasks import progress_of
+    from trygg.incidents.tasks import progress_of, upload_path
 
     batch = get_object_or_404(_imports(request.user), pk=pk)
     running = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+    # A file stopped by its warnings is kept until the user goes on or cancels.
+    kept = upload_path(batch)
     return {
         "batch": batch,
         "title": _("Import: %(file)s") % {"file": batch.filename},
         "running": running,
         "progress": progress_of(batch) if running else batch.progress,
+        "warnings_pending": bool(batch.counts.get("warnings")) and kept.exists(),
+        "warning_messages": [p.get("message", "") for p in batch.problems],
     }
 
 

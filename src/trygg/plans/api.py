@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from trygg.core.access import ADD, CHANGE, VIEW, may, organisations_for
 from trygg.core.api_types import UnknownReference
+from trygg.core.filters import query_data
 from trygg.core.models import Area, Organisation, Place
 from trygg.core.pagination import PageNumberPagination
 from trygg.plans import selectors, services
@@ -355,7 +356,7 @@ ActivityQuery = ActivityFilter.as_schema("ActivityQuery")
 @router.get("/plans", response=list[PlanOut])
 @paginate(PageNumberPagination)
 def list_plans(request, filters: PlanQuery = Query(...)):  # type: ignore[valid-type]
-    form = PlanFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = PlanFilter(query_data(filters), user=request.user)
     return form.filter_queryset(_plans(request.user)).order_by("title", "pk")
 
 
@@ -405,7 +406,7 @@ def update_plan(request, plan_id: int, payload: PlanPatch):
 @router.get("/focus-areas", response=list[FocusAreaOut])
 @paginate(PageNumberPagination)
 def list_focus_areas(request, filters: FocusAreaQuery = Query(...)):  # type: ignore[valid-type]
-    form = FocusAreaFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = FocusAreaFilter(query_data(filters), user=request.user)
     queryset = FocusArea.objects.restrict(request.user, VIEW)
     return form.filter_queryset(queryset).order_by("plan", "order", "pk")
 
@@ -434,7 +435,7 @@ def update_focus_area(request, focus_area_id: int, payload: FocusAreaPatch):
 @router.get("/activities", response=list[ActivityOut])
 @paginate(PageNumberPagination)
 def list_activities(request, filters: ActivityQuery = Query(...)):  # type: ignore[valid-type]
-    form = ActivityFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = ActivityFilter(query_data(filters), user=request.user)
     queryset = Activity.objects.restrict(request.user, VIEW)
     return form.filter_queryset(queryset).order_by("plan", "order", "pk")
 
@@ -481,7 +482,7 @@ def update_activity(request, activity_id: int, payload: ActivityPatch):
 @router.get("/measures", response=list[MeasureOut])
 @paginate(PageNumberPagination)
 def list_measures(request, filters: MeasureQuery = Query(...)):  # type: ignore[valid-type]
-    form = MeasureFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = MeasureFilter(query_data(filters), user=request.user)
     return form.filter_queryset(_measures(request.user)).order_by("plan", "order", "pk")
 
 

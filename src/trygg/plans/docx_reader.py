@@ -11,13 +11,14 @@ from typing import IO, Any
 from trygg.plans.parsing import (
     _TEXT_BULLET_RE,
     COLUMNS,
+    STANDARD_ROLES,
     Cell,
     ParseError,
     PlanDocument,
     _Block,
     _cell_paragraphs,
     _clean,
-    _header_state,
+    _header_roles,
     _Para,
     _PlanBuilder,
     _Row,
@@ -71,7 +72,7 @@ def _is_list_paragraph(paragraph: Any) -> bool:
     return False
 
 
-def _docx_blocks(document: Any) -> list[_Block]:
+def _docx_blocks(document: Any, column_map: dict[str, str] | None = None) -> list[_Block]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -99,13 +100,19 @@ def _docx_blocks(document: Any) -> list[_Block]:
         table = Table(element, document._body)
         location = f"Tabell {table_count}"
         rows = list(table.rows)
-        header = _header_state([c.text for c in _row_cells(rows[0])]) if rows else "missing"
-        block = _Table(position, location, header)
+        header, roles, names = "missing", list(STANDARD_ROLES), list(COLUMNS)
+        if rows:
+            header, found_roles, found_names = _header_roles(
+                [c.text for c in _row_cells(rows[0])], column_map
+            )
+            if header != "missing":
+                roles, names = found_roles, found_names
+        block = _Table(position, location, header, roles=roles, names=names)
         for number, row in enumerate(rows, start=1):
             if number == 1 and header != "missing":
                 continue
             cells = [_docx_cell(cell) for cell in _row_cells(row)]
-            while len(cells) > len(COLUMNS) and not cells[-1]:
+            while len(cells) > len(roles) and not cells[-1]:
                 cells.pop()
             block.rows.append(_Row(cells, position, f"{location}, rad {number}"))
         blocks.append(block)
@@ -131,7 +138,9 @@ def _docx_cell(cell: Any) -> Cell:
     return paragraphs
 
 
-def parse_plan_docx(file_or_path: str | PathLike[str] | IO[bytes]) -> PlanDocument:
+def parse_plan_docx(
+    file_or_path: str | PathLike[str] | IO[bytes], column_map: dict[str, str] | None = None
+) -> PlanDocument:
     """Parse a *plan för samverkan* from a Word document (.docx).
 
     The document body is read in order, paragraphs and tables interleaved, and the same rules
@@ -140,7 +149,9 @@ def parse_plan_docx(file_or_path: str | PathLike[str] | IO[bytes]) -> PlanDocume
     or before "Mål för aktiviteten" (preferring paragraphs in a "Heading" style), falling back
     to "Heading 1" paragraphs followed by activities.  Paragraphs "Aktivitet: …" start
     activities, and real Word tables with the header row Utmaning/Åtgärd/Ansvarig/Status hold
-    the measures.  List paragraphs (bullets/numbering) inside cells become list items; each
+    the measures; the columns may stand in any order and under other known names
+    (:data:`COLUMN_SYNONYMS`, e.g. "Ansvar"), and columns with unknown names are named by
+    ``column_map`` (else :class:`UnmappedColumns` is raised).  List paragraphs (bullets/numbering) inside cells become list items; each
     paragraph of an Ansvarig cell is split by :func:`parse_responsibles`.
 
     Problems are located as "Tabell N, rad M" (the header row is row 1) or "Stycke N"; their
@@ -153,4 +164,4 @@ def parse_plan_docx(file_or_path: str | PathLike[str] | IO[bytes]) -> PlanDocume
     except Exception as exc:  # python-docx raises several unrelated types for bad files
         message = f"Filen kunde inte läsas som ett Word-dokument (.docx): {exc}"
         raise ParseError([(0, message)]) from exc
-    return _PlanBuilder(_docx_blocks(document)).build()
+    return _PlanBuilder(_docx_blocks(document, column_map)).build()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
+from trygg.core.forms import model_choice_field
 from trygg.core.models import Area, Organisation
 from trygg.plans.choices import PlanKind, PlanState, PreventionType, StatusCategory
 from trygg.plans.models import Activity, FocusArea, Plan
@@ -24,7 +25,7 @@ class PlanFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.restrict(
+        model_choice_field(self, "organisation").queryset = Organisation.objects.restrict(
             self.user, VIEW
         ).filter(pk__in=Plan.objects.restrict(self.user, VIEW).values("organisation"))
 
@@ -60,20 +61,22 @@ class MeasureFilter(FilterSet):
     def __init__(self, *args, plan: Plan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         areas = Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
-        self.fields["area"].queryset = areas
-        self.fields["plan"].queryset = Plan.objects.restrict(self.user, VIEW)
+        model_choice_field(self, "area").queryset = areas
+        model_choice_field(self, "plan").queryset = Plan.objects.restrict(self.user, VIEW)
         focus_areas = FocusArea.objects.restrict(self.user, VIEW)
         activities = Activity.objects.restrict(self.user, VIEW)
         if plan is not None:
             # On a plan's page the plan is given; offer only its own parts.
             del self.fields["plan"]
-            self.fields["area"].queryset = areas.filter(organisation_id=plan.organisation_id)
+            model_choice_field(self, "area").queryset = areas.filter(
+                organisation_id=plan.organisation_id
+            )
             focus_areas = focus_areas.filter(plan=plan)
             activities = activities.filter(plan=plan)
             del self.fields["activity"]
-        self.fields["focus_area"].queryset = focus_areas
+        model_choice_field(self, "focus_area").queryset = focus_areas
         if "activity" in self.fields:
-            self.fields["activity"].queryset = activities
+            model_choice_field(self, "activity").queryset = activities
 
     def filter_q(self, queryset, value):
         return queryset.filter(
@@ -108,7 +111,7 @@ class FocusAreaFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.restrict(self.user, VIEW)
+        model_choice_field(self, "plan").queryset = Plan.objects.restrict(self.user, VIEW)
 
 
 class ActivityFilter(FocusAreaFilter):
@@ -117,4 +120,6 @@ class ActivityFilter(FocusAreaFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["focus_area"].queryset = FocusArea.objects.restrict(self.user, VIEW)
+        model_choice_field(self, "focus_area").queryset = FocusArea.objects.restrict(
+            self.user, VIEW
+        )

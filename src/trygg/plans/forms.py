@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import ADD, VIEW, organisations_for
+from trygg.core.forms import model_choice_field
 from trygg.core.models import Area, Organisation, Partnership, Place
 from trygg.plans.choices import PlanKind
 from trygg.plans.models import (
@@ -58,7 +59,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         own = organisations_for(user, ADD)
-        self.fields["organisation"].queryset = own
+        model_choice_field(self, "organisation").queryset = own
         if self.instance.pk:
             self.fields["organisation"].disabled = True
             owner_ids = [self.instance.organisation_id]
@@ -66,7 +67,7 @@ class PlanForm(forms.ModelForm):
             owner_ids = list(own.values_list("pk", flat=True))
             if len(owner_ids) == 1:
                 self.fields["organisation"].initial = owner_ids[0]
-        self.fields["partner_organisations"].queryset = Organisation.objects.restrict(
+        model_choice_field(self, "partner_organisations").queryset = Organisation.objects.restrict(
             user, VIEW
         ).filter(pk__in=Partnership.partner_ids(owner_ids))
         self.fields["partner_organisations"].help_text = _(
@@ -89,7 +90,7 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["focus_area"].queryset = plan.focus_areas.order_by("order", "pk")
+        model_choice_field(self, "focus_area").queryset = plan.focus_areas.order_by("order", "pk")
 
 
 class MeasureForm(forms.ModelForm):
@@ -122,18 +123,20 @@ class MeasureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
         self.instance.organisation_id = plan.organisation_id
-        self.fields["activity"].queryset = Activity.objects.restrict(user, VIEW).filter(plan=plan)
-        self.fields["status"].queryset = MeasureStatus.objects.filter(
+        model_choice_field(self, "activity").queryset = Activity.objects.restrict(
+            user, VIEW
+        ).filter(plan=plan)
+        model_choice_field(self, "status").queryset = MeasureStatus.objects.filter(
             organisation_id=plan.organisation_id
         )
-        self.fields["areas"].queryset = Area.objects.restrict(user, VIEW).filter(
+        model_choice_field(self, "areas").queryset = Area.objects.restrict(user, VIEW).filter(
             organisation_id=plan.organisation_id
         )
-        self.fields["places"].queryset = Place.objects.restrict(user, VIEW).filter(
+        model_choice_field(self, "places").queryset = Place.objects.restrict(user, VIEW).filter(
             organisation_id=plan.organisation_id
         )
         if not self.instance.pk:
-            first = self.fields["status"].queryset.order_by("order", "pk").first()
+            first = model_choice_field(self, "status").queryset.order_by("order", "pk").first()
             self.fields["status"].initial = first.pk if first else None
         if self.instance.pk:
             # The status changes through its own form so that it lands on the timeline.
@@ -175,7 +178,7 @@ class StatusChangeForm(forms.Form):
             {"status": measure.status_id, "progress": measure.progress, "on": timezone.localdate()},
         )
         super().__init__(*args, **kwargs)
-        self.fields["status"].queryset = MeasureStatus.objects.filter(
+        model_choice_field(self, "status").queryset = MeasureStatus.objects.filter(
             organisation_id=measure.plan.organisation_id
         )
 
@@ -187,7 +190,7 @@ class QuickStatusForm(forms.Form):
 
     def __init__(self, *args, organisation_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].queryset = MeasureStatus.objects.filter(
+        model_choice_field(self, "status").queryset = MeasureStatus.objects.filter(
             organisation_id=organisation_id
         )
 
@@ -221,22 +224,22 @@ class TargetForm(forms.ModelForm):
 
         super().__init__(*args, **kwargs)
         organisation_id = measure.organisation_id
-        self.fields["forums"].queryset = (
+        model_choice_field(self, "forums").queryset = (
             Forum.objects.restrict(user, VIEW)
             .filter(Q(organisation_id=organisation_id) | Q(member_organisations=organisation_id))
             .distinct()
             .order_by("name")
         )
         self.fields["forums"].required = False
-        self.fields["series"].queryset = (
+        model_choice_field(self, "series").queryset = (
             IndicatorSeries.objects.restrict(user, VIEW)
             .filter(Q(organisation_id=organisation_id) | Q(is_public=True))
             .order_by("name")
         )
-        self.fields["area"].queryset = Area.objects.restrict(user, VIEW).filter(
+        model_choice_field(self, "area").queryset = Area.objects.restrict(user, VIEW).filter(
             organisation_id=organisation_id
         )
-        self.fields["report_category"].queryset = IncidentCategory.objects.filter(
+        model_choice_field(self, "report_category").queryset = IncidentCategory.objects.filter(
             organisation_id=organisation_id
         ).order_by("name")
 
@@ -307,10 +310,33 @@ class PlanImportForm(forms.Form):
                 del self.fields[name]
             return
         own = organisations_for(user, ADD)
-        self.fields["organisation"].queryset = own
+        model_choice_field(self, "organisation").queryset = own
         if own.count() == 1:
             self.fields["organisation"].initial = own.first().pk
-        self.fields["partner_organisations"].queryset = Organisation.objects.restrict(
+        model_choice_field(self, "partner_organisations").queryset = Organisation.objects.restrict(
             user, VIEW
         ).filter(pk__in=Partnership.partner_ids(own.values_list("pk", flat=True)))
         self.fields["file"].help_text = _("A plan as text (.txt) or Word (.docx).")
+
+
+class ColumnMappingForm(forms.Form):
+    """What each unknown column of an imported plan is (*kolumnmappning*): one choice per
+    column, named by its header as written in the file."""
+
+    def __init__(self, *args, columns: list[str], roles: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = [("", _("— Choose —")), *roles]
+        for index, name in enumerate(columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=_("Column “%(name)s”") % {"name": name}, choices=choices
+            )
+
+    def column_map(self) -> dict[str, str]:
+        """The chosen role of each column by its header (as the readers compare headers)."""
+        from trygg.plans.columns import column_key
+
+        return {
+            column_key(name): self.cleaned_data[f"column_{index}"]
+            for index, name in enumerate(self.columns)
+        }

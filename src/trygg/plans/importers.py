@@ -16,14 +16,13 @@ changes nothing the second time.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
@@ -31,14 +30,25 @@ from trygg.core.access import CHANGE, VIEW
 from trygg.core.imports import ImportRejected, Problem, check_zip, decode_text, read_table
 from trygg.core.models import Area, Organisation, Place
 from trygg.plans import services
-from trygg.plans.choices import PlanKind, PreventionType, StatusCategory
+from trygg.plans.choices import PlanKind, StatusCategory
+from trygg.plans.columns import COLUMN_SYNONYMS, ROLE_IGNORE, column_key
 from trygg.plans.models import STATUS, Activity, FocusArea, Measure, MeasureStatus, Plan
 from trygg.plans.parsing import (
-    BULLET,
     ParseError,
     PlanDocument,
+    UnmappedColumns,
     parse_plan_docx,
     parse_plan_text,
+)
+from trygg.plans.row_values import (
+    _action_items,
+    _date,
+    _label_in,
+    _match_measure,
+    _prevention,
+    _responsibles,
+    _split,
+    _text,
 )
 
 TEXT_EXTENSIONS = {".txt", ".docx"}
@@ -58,6 +68,28 @@ class Tally:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
 
+@dataclass(frozen=True)
+class RowOutcome:
+    """What an import does with one row of the file (*rad*): ``outcome`` is "created",
+    "updated" or "unchanged"; ``where`` says where the row is in the file."""
+
+    number: int
+    where: str
+    text: str
+    outcome: str
+
+    @property
+    def label(self) -> str:
+        return str(OUTCOME_LABELS[self.outcome])
+
+
+OUTCOME_LABELS = {
+    "created": pgettext_lazy("import", "New"),
+    "updated": pgettext_lazy("import", "Changed"),
+    "unchanged": pgettext_lazy("import", "Unchanged"),
+}
+
+
 @dataclass
 class ImportReport:
     plan: Plan
@@ -67,6 +99,14 @@ class ImportReport:
     measures: Tally = field(default_factory=Tally)
     statuses_changed: int = 0
     left_alone: int = 0
+    #: One outcome per row of measures in the file, in file order.
+    rows: list[RowOutcome] = field(default_factory=list)
+
+    def row(self, number: int, where: str, text: str, outcome: str) -> None:
+        text = " ".join(text.split())
+        self.rows.append(
+            RowOutcome(number, where, text if len(text) <= 90 else text[:89] + "…", outcome)
+        )
 
     @property
     def changed(self) -> bool:
@@ -78,8 +118,9 @@ class ImportReport:
             )
         )
 
-    def lines(self) -> list[str]:
-        """The outcome in words, one line per kind of object (translated)."""
+    def lines(self, *, preview: bool = False) -> list[str]:
+        """The outcome in words, one line per kind of object (translated); with ``preview``,
+        as what the import will do."""
 
         def line(label, tally: Tally) -> str:
             return _("%(label)s: %(created)d new, %(updated)d changed, %(unchanged)d unchanged") % {
@@ -89,13 +130,20 @@ class ImportReport:
                 "unchanged": tally.unchanged,
             }
 
-        result = [
-            (
+        if preview:
+            plan_line = (
+                _("The plan “%(title)s” will be created.")
+                if self.plan_created
+                else _("The plan “%(title)s” already exists.")
+            )
+        else:
+            plan_line = (
                 _("Created the plan “%(title)s”.")
                 if self.plan_created
                 else _("The plan “%(title)s” already existed.")
             )
-            % {"title": self.plan.title},
+        result = [
+            plan_line % {"title": self.plan.title},
             line(pgettext("plans", "Focus areas"), self.focus_areas),
             line(pgettext("plans", "Activities"), self.activities),
             line(pgettext("plans", "Measures"), self.measures),
@@ -103,12 +151,19 @@ class ImportReport:
         ]
         if self.left_alone:
             result.append(
-                _("%(n)d parts of the plan are not in the file and were left as they are.")
+                (
+                    _("%(n)d parts of the plan are not in the file and will be left as they are.")
+                    if preview
+                    else _("%(n)d parts of the plan are not in the file and were left as they are.")
+                )
                 % {"n": self.left_alone}
             )
         if not self.changed:
-            result.append(_("Nothing was changed."))
+            result.append(_("Nothing will be changed.") if preview else _("Nothing was changed."))
         return result
+
+    def preview_lines(self) -> list[str]:
+        return self.lines(preview=True)
 
 
 # Statuses written as text ------------------------------------------------------------------
@@ -134,11 +189,6 @@ STATUS_SYNONYMS = {
     "avbruten": StatusCategory.CANCELLED,
     "struken": StatusCategory.CANCELLED,
 }
-
-
-def _label_in(language: str, value) -> str:
-    with translation.override(language):
-        return str(value)
 
 
 def match_status(statuses: list[MeasureStatus], text: str) -> MeasureStatus | None:
@@ -172,14 +222,42 @@ def _status_names(statuses: list[MeasureStatus]) -> str:
 # Reading files -----------------------------------------------------------------------------
 
 
-def read_plan_document(name: str, content: bytes) -> PlanDocument:
-    """Parse a .txt or .docx plan; problems become an ImportRejected with Swedish messages."""
+class ColumnsUnknown(ImportRejected):
+    """The file has columns whose names are not known (*okända kolumner*): the user maps them
+    (see :data:`ROW_ROLES` / :data:`parsing.ROLES`) and the file is read again.
+
+    ``columns`` maps each header as written to up to three rows of cells under it (the whole
+    row, for a preview); ``headers`` is the header row of the first table that has them."""
+
+    def __init__(
+        self, columns: dict[str, list[list[str]]], headers: list[str], *, row: int | None = 1
+    ) -> None:
+        self.columns = columns
+        self.headers = headers
+        names = ", ".join(columns)
+        if row == 1:
+            message = _("Row 1: unknown columns: %(names)s.") % {"names": names}
+        else:
+            message = _("Unknown columns in the tables: %(names)s.") % {"names": names}
+        super().__init__([Problem(row, "", message)])
+
+
+def read_plan_document(
+    name: str, content: bytes, column_map: dict[str, str] | None = None
+) -> PlanDocument:
+    """Parse a .txt or .docx plan; problems become an ImportRejected with Swedish messages.
+
+    ``column_map`` names table columns the reader does not know (:func:`column_key` of the
+    header → role); without it such columns raise :class:`ColumnsUnknown`.
+    """
     suffix = Path(name).suffix.lower()
     try:
         if suffix == ".docx":
             check_zip(content, kind=".docx")
-            return parse_plan_docx(io.BytesIO(content))
-        return parse_plan_text(decode_text(content))
+            return parse_plan_docx(io.BytesIO(content), column_map)
+        return parse_plan_text(decode_text(content), column_map)
+    except UnmappedColumns as error:
+        raise ColumnsUnknown(error.columns, error.headers, row=None) from error
     except ParseError as error:
         raise ImportRejected(
             [Problem(line, "", message) for line, message in error.problems]
@@ -304,6 +382,13 @@ def import_plan_document(
     return report
 
 
+def _with_notes(action: str, notes: list[tuple[str, str]]) -> str:
+    """The action text with the table's note columns as paragraphs "Header: text"."""
+    parts = [action] if action else []
+    parts += [f"{header}: {text}" for header, text in notes]
+    return "\n\n".join(parts)
+
+
 def _import_measures(actor, plan, activity, activity_data, statuses, report, note) -> None:
     measures_existing = list(activity.measures.order_by("order", "pk"))
     report.left_alone += max(0, len(measures_existing) - len(activity_data.measures))
@@ -312,25 +397,31 @@ def _import_measures(actor, plan, activity, activity_data, statuses, report, not
         values = {
             "title": activity_data.title,
             "challenge": data.challenge,
-            "action": data.action,
+            "action": _with_notes(data.action, data.notes),
             "action_items": list(data.action_items),
             "order": base_order + index,
+            **data.fields,
         }
         responsibles = [(r.organisation, r.unit) for r in data.responsibles]
         status = match_status(statuses, data.status) if data.status else None
+        where = data.location or _("Line %(n)d") % {"n": data.line}
         if index < len(measures_existing):
             measure = measures_existing[index]
             current = [(r.label, r.unit) for r in measure.responsibles.all()]
+            outcome = "unchanged"
             if _differs(measure, values) or current != responsibles:
                 services.measure_update(
                     actor=actor, measure=measure, responsibles=responsibles, **values
                 )
                 report.measures.add("updated")
+                outcome = "updated"
             else:
                 report.measures.add("unchanged")
             if status is not None and status.pk != measure.status_id:
                 services.measure_set_status(actor=actor, measure=measure, status=status, note=note)
                 report.statuses_changed += 1
+                outcome = "updated"
+            report.row(data.line, where, data.action, outcome)
         else:
             services.measure_create(
                 actor=actor,
@@ -341,6 +432,19 @@ def _import_measures(actor, plan, activity, activity_data, statuses, report, not
                 **values,
             )
             report.measures.add("created")
+            report.row(data.line, where, data.action, "created")
+
+
+def preview(run, /, **kwargs) -> ImportReport:
+    """What an import would do, without writing anything (*förhandsgranskning*, dry run).
+
+    The import runs as it would, in a transaction that is then rolled back, so the preview
+    and the import itself can never disagree. Raises what the import raises.
+    """
+    with transaction.atomic():
+        report = run(**kwargs)
+        transaction.set_rollback(True)
+    return report
 
 
 # The CSV/XLSX row format -------------------------------------------------------------------
@@ -414,119 +518,98 @@ def measure_rows(user, plan: Plan) -> tuple[list[str], list[list]]:
     return [str(c.label) for c in COLUMNS], rows
 
 
+#: Other names of the row columns in hand-made sheets (besides the column labels).
+ROW_SYNONYMS: dict[str, str] = {
+    **{name: role for name, role in COLUMN_SYNONYMS.items() if role != "note"},
+    **dict.fromkeys(("aktivitet", "aktiviteter", "aktivitetens namn"), "activity"),
+    **dict.fromkeys(
+        ("fokusområde", "samverkansområde", "prioriterat samverkansområde", "område för samverkan"),
+        "focus_area",
+    ),
+    **dict.fromkeys(("rubrik", "titel", "namn"), "title"),
+    **dict.fromkeys(("startdatum", "start", "från"), "starts_on"),
+    **dict.fromkeys(("slutdatum", "slut", "till"), "ends_on"),
+    **dict.fromkeys(("framsteg", "andel klar", "progress"), "progress"),
+}
+
+
+def row_roles() -> list[tuple[str, str]]:
+    """What a column of a sheet of measures can be: ``(role, label)``, the label translated."""
+    return [
+        *((c.key, str(c.label)) for c in COLUMNS),
+        ("note", _("Note (added to the action)")),
+        (ROLE_IGNORE, _("Leave out")),
+    ]
+
+
 def _header_keys() -> dict[str, str]:
-    keys = {}
+    keys = dict(ROW_SYNONYMS)
     for column in COLUMNS:
         keys[column.key.casefold()] = column.key
         for language in ("sv", "en"):
-            keys[_label_in(language, column.label).casefold()] = column.key
+            keys[column_key(_label_in(language, column.label))] = column.key
     return keys
 
 
-def read_rows(name: str, content: bytes) -> list[tuple[int, dict[str, object]]]:
+def read_rows(
+    name: str, content: bytes, column_map: dict[str, str] | None = None
+) -> list[tuple[int, dict[str, object]]]:
     """The rows of a CSV or XLSX file as ``(row number, {column key: value})``.
 
-    Row numbers are what a spreadsheet shows: the header is row 1.
+    Row numbers are what a spreadsheet shows: the header is row 1. Columns are known by their
+    labels in Swedish or English, by :data:`ROW_SYNONYMS` or by ``column_map`` (:func:`column_key`
+    of the header → role); other columns raise :class:`ColumnsUnknown`. A "note" column is
+    added to the action as a paragraph "Header: text". No column is required: a row without
+    id is matched to a measure by its activity and text (see :func:`import_measure_rows`).
     """
     header, *body = read_table(name, content, max_rows=MAX_ROWS + 1)
     keys = _header_keys()
     columns: list[str | None] = []
-    unknown = []
+    names: list[str] = []
+    unknown: dict[str, list[list[str]]] = {}
     for cell in header:
-        text = str(cell or "").strip()
-        key = keys.get(text.casefold())
-        if text and key is None:
-            unknown.append(text)
-        columns.append(key)
-    problems = []
+        text = " ".join(str(cell or "").split())
+        key = column_key(text)
+        role = (column_map or {}).get(key) or keys.get(key)
+        if text and role is None:
+            unknown[text] = [[_text(c) for c in row] for row in body[:3]]
+        columns.append(None if role in (None, ROLE_IGNORE) else role)
+        names.append(text)
     if unknown:
-        problems.append(
-            Problem(1, "", _("Row 1: unknown columns: %(names)s.") % {"names": ", ".join(unknown)})
+        raise ColumnsUnknown(unknown, names)
+    single = [c for c in columns if c is not None and c != "note"]
+    duplicates = sorted({c for c in single if single.count(c) > 1})
+    if duplicates:
+        labels = {c.key: str(c.label) for c in COLUMNS}
+        raise ImportRejected(
+            [
+                Problem(
+                    1,
+                    "",
+                    _("Row 1: more than one column is “%(name)s”.") % {"name": labels[key]},
+                )
+                for key in duplicates
+            ]
         )
-    if "id" not in columns:
-        problems.append(
-            Problem(1, "id", _("Row 1: the column “%(name)s” is missing.") % {"name": _("ID")})
-        )
-    if problems:
-        raise ImportRejected(problems)
     rows = []
     for number, cells in enumerate(body, start=2):
-        values = {
-            key: cells[i] if i < len(cells) else None
-            for i, key in enumerate(columns)
-            if key is not None
-        }
-        if all(v in (None, "") for v in values.values()):
+        values: dict[str, object] = {}
+        notes: list[str] = []
+        for i, key in enumerate(columns):
+            if key is None:
+                continue
+            value = cells[i] if i < len(cells) else None
+            if key == "note":
+                if _text(value):
+                    notes.append(f"{names[i]}: {_text(value)}")
+                continue
+            values[key] = value
+        if all(v in (None, "") for v in values.values()) and not notes:
             continue
+        if notes:
+            values["action"] = "\n\n".join([t for t in [_text(values.get("action"))] if t] + notes)
         rows.append((number, values))
     return rows
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).replace("\r\n", "\n").strip()
-    # Exports guard cells that look like formulas with a leading apostrophe; take it away.
-    if text[:2] in {"'=", "'+", "'-", "'@", "'\t", "'\r"}:
-        text = text[1:]
-    return text
-
-
-def _date(value, problems, where, label):
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(_text(value))
-    except ValueError:
-        problems.append(
-            _("%(where)s: “%(value)s” in %(column)s is not a date (write YYYY-MM-DD).")
-            % {"where": where, "value": _text(value), "column": label}
-        )
-        return None
-
-
-def _split(value) -> list[str]:
-    return [part.strip() for part in _text(value).replace("\n", ";").split(";") if part.strip()]
-
-
-def _responsibles(value) -> list[tuple[str, str]]:
-    parties = []
-    for part in _split(value):
-        label, _sep, unit = part.partition("/")
-        parties.append((label.strip(), unit.strip()))
-    return parties
-
-
-def _prevention(value, problems, where) -> str:
-    text = _text(value).casefold()
-    if not text:
-        return ""
-    for choice in PreventionType:
-        if text in {
-            choice.value,
-            _label_in("sv", choice.label).casefold(),
-            _label_in("en", choice.label).casefold(),
-        }:
-            return choice.value
-    problems.append(
-        _("%(where)s: unknown kind of prevention “%(value)s”. Use: %(names)s.")
-        % {
-            "where": where,
-            "value": _text(value),
-            "names": ", ".join(str(c.label) for c in PreventionType),
-        }
-    )
-    return ""
-
-
-def _action_items(action: str) -> list[str]:
-    return [line[len(BULLET) :].strip() for line in action.split("\n") if line.startswith(BULLET)]
 
 
 @dataclass
@@ -543,6 +626,7 @@ class _RowChange:
     note: str
     focus_area_title: str
     activity_title: str
+    text: str = ""
 
 
 @transaction.atomic
@@ -574,6 +658,12 @@ def import_measure_rows(
     problems: list[Problem] = []
     changes: list[_RowChange] = []
     seen_ids: dict[int, int] = {}
+    in_order = sorted(
+        (m for m in visible.values() if m.activity_id),
+        key=lambda m: (m.activity.order, m.order, m.pk),
+    )
+    # Rows with an id claim their measures before rows matched by their text.
+    claimed = {int(i) for _n, r in rows if re.fullmatch("[0-9]+", i := _text(r.get("id")))}
     for number, row in rows:
         where = _("Row %(n)d") % {"n": number}
         row_problems: list[str] = []
@@ -602,6 +692,12 @@ def import_measure_rows(
                     )
                 else:
                     seen_ids[measure_id] = number
+        matched = False
+        if not raw_id:
+            measure = _match_measure(row, in_order, claimed | set(seen_ids))
+            if measure is not None:
+                seen_ids[measure.pk] = number
+                matched = True
         values: dict = {}
         for key in ("title", "challenge", "action", "target_group", "outcome"):
             if key in row:
@@ -631,7 +727,7 @@ def import_measure_rows(
                         _("%(where)s: unknown status “%(status)s”. Known statuses: %(names)s.")
                         % {"where": where, "status": status_text, "names": _status_names(statuses)}
                     )
-            elif measure is None:
+            elif measure is None or matched:
                 status = None
             else:
                 row_problems.append(_("%(where)s: the status is empty.") % {"where": where})
@@ -691,6 +787,7 @@ def import_measure_rows(
             note=_text(row.get("status_note")),
             focus_area_title=_text(row.get("focus_area")),
             activity_title=activity_title,
+            text=values.get("action") or values.get("title") or activity_title,
         )
         if (
             measure is not None
@@ -761,6 +858,7 @@ def _row_reports_status(change: _RowChange) -> bool:
 
 def _apply_row(actor, plan: Plan, change: _RowChange, report: ImportReport, note: str) -> None:
     measure = change.measure
+    where = _("Row %(n)d") % {"n": change.number}
     if measure is None:
         activity = _activity_for(actor, plan, change, report)
         action = change.values.get("action", "")
@@ -783,11 +881,13 @@ def _apply_row(actor, plan: Plan, change: _RowChange, report: ImportReport, note
                 **values,
             )
             report.measures.add("created")
+            report.row(change.number, where, change.text, "created")
             return
         change.measure = measure
     changes_content = _row_changes_content(change)
     if not changes_content and not _row_reports_status(change):
         report.measures.add("unchanged")
+        report.row(change.number, where, change.text, "unchanged")
         return
     if changes_content:
         services.measure_update(
@@ -811,6 +911,7 @@ def _apply_row(actor, plan: Plan, change: _RowChange, report: ImportReport, note
     if update is not None:
         report.statuses_changed += 1
     report.measures.add("updated")
+    report.row(change.number, where, change.text, "updated")
 
 
 def _activity_for(actor, plan: Plan, change: _RowChange, report: ImportReport) -> Activity:

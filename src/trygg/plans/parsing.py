@@ -27,6 +27,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from trygg.plans.columns import ROLE_IGNORE, STANDARD_ROLES, column_key, column_role
+
 __all__ = [
     "KIND_KOMMUN",
     "KIND_OTHER",
@@ -38,6 +40,7 @@ __all__ = [
     "PlanDocument",
     "Problem",
     "Responsible",
+    "UnmappedColumns",
     "parse_plan_docx",
     "parse_plan_text",
     "parse_responsibles",
@@ -100,6 +103,11 @@ class MeasureData:
     action_items: list[str] = field(default_factory=list)
     responsibles: list[Responsible] = field(default_factory=list)
     status: str = ""
+    #: Other columns that are fields of a measure (``target_group``, ``outcome``): only those
+    #: the table has.
+    fields: dict[str, str] = field(default_factory=dict)
+    #: Columns kept as notes, ``(header, text)``; the importer adds them to the action.
+    notes: list[tuple[str, str]] = field(default_factory=list)
     line: int = field(default=0, compare=False)
     location: str = field(default="", compare=False)
     responsible_text: str = field(default="", compare=False)
@@ -163,6 +171,18 @@ class ParseError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems: list[Problem] = sorted(problems, key=lambda p: p[0])
         super().__init__("\n".join(message for _, message in self.problems))
+
+
+class UnmappedColumns(ParseError):
+    """Tables have columns with names that are not known (*okända kolumner*): the user says
+    what they are (a ``column_map`` from :func:`column_key` of the header to a role) and the
+    plan is read again.  ``columns`` maps each header to up to three rows under it."""
+
+    def __init__(self, columns: dict[str, list[list[str]]], headers: list[str] | None = None):
+        self.columns = columns
+        self.headers = headers or list(columns)
+        names = ", ".join(f"”{name}”" for name in columns)
+        super().__init__([(0, f"Okända kolumner i tabellerna: {names}. Ange vad de är.")])
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,28 +442,46 @@ class _Table:
     #: "ok", "missing" (no header row) or "wrong" (header row with other columns)
     header: str
     rows: list[_Row] = field(default_factory=list)
+    #: The role of each column (see :data:`ROLES`), "" for a column nobody has named yet.
+    roles: list[str] = field(default_factory=lambda: list(STANDARD_ROLES))
+    #: The header row as written.
+    names: list[str] = field(default_factory=lambda: list(COLUMNS))
 
 
 _Block = _Para | _Table
 
 
-def _header_state(texts: list[str]) -> str:
-    keys = [_key(t) for t in texts]
-    while len(keys) > len(COLUMNS) and not keys[-1]:
-        keys.pop()
-    if keys == [c.casefold() for c in COLUMNS]:
-        return "ok"
-    if keys[:2] == ["utmaning", "åtgärd"]:
-        return "wrong"
-    return "missing"
+def _header_roles(
+    texts: list[str], column_map: dict[str, str] | None = None
+) -> tuple[str, list[str], list[str]]:
+    """``(state, roles, names)`` of a table's first row.
+
+    A row is a header when at least two of its cells are known columns and one is the
+    *Åtgärd* column; unknown cells then get the role "" (the user maps them). State "wrong"
+    is a header that names one role twice.
+    """
+    names = [_clean(t) for t in texts]
+    while names and not names[-1]:
+        names.pop()
+    roles = [column_role(n, column_map) if n else ROLE_IGNORE for n in names]
+    known = [r for r in roles if r and r != ROLE_IGNORE]
+    if "action" not in known or len(known) < 2:
+        if [column_key(n) for n in names[:2]] == ["utmaning", "åtgärd"]:
+            return "wrong", roles, names
+        return "missing", roles, names
+    single = [r for r in known if r != "note"]
+    if len(single) != len(set(single)):
+        return "wrong", roles, names
+    return "ok", roles, names
 
 
-def _text_blocks(text: str) -> list[_Block]:
+def _text_blocks(text: str, column_map: dict[str, str] | None = None) -> list[_Block]:
     """Turn plain text into blocks.
 
     Lines containing a tab are table rows; a header line ``Utmaning⇥Åtgärd⇥Ansvarig⇥Status``
-    starts a new table; a table ends at the next non-empty line without a tab (blank lines do
-    not end it).  Lines made only of dashes, tabs and spaces are ignored.
+    (or other known column names, see :data:`COLUMN_SYNONYMS`) starts a new table; a table
+    ends at the next non-empty line without a tab (blank lines do not end it).  Lines made
+    only of dashes, tabs and spaces are ignored.
     """
     blocks: list[_Block] = []
     table: _Table | None = None
@@ -455,14 +493,15 @@ def _text_blocks(text: str) -> list[_Block]:
         location = f"Rad {number}"
         if "\t" in line and not _AKTIVITET_RE.match(line.strip()):
             cells = line.split("\t")
-            header = _header_state(cells)
+            header, roles, names = _header_roles(cells, column_map)
             if header != "missing":
-                table = _Table(number, location, header)
+                table = _Table(number, location, header, roles=roles, names=names)
                 blocks.append(table)
                 continue
             # A single indented text line outside a table is an ordinary paragraph.
             if table is not None or sum(1 for c in cells if c.strip()) > 1:
-                while len(cells) > len(COLUMNS) and not cells[-1].strip():
+                width = len(table.roles) if table is not None else len(COLUMNS)
+                while len(cells) > width and not cells[-1].strip():
                     cells.pop()
                 if table is None:
                     table = _Table(number, location, "missing")
@@ -491,6 +530,8 @@ class _PendingMeasure:
     status: Cell
     line: int
     location: str
+    #: Cells of the other named columns: role (target_group, outcome) or "note:Header".
+    extra: dict[str, Cell] = field(default_factory=dict)
 
 
 class _PlanBuilder:
@@ -500,6 +541,10 @@ class _PlanBuilder:
         self.blocks = blocks
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        #: Header texts of columns nobody has mapped yet, with a few rows under them.
+        self.unmapped: dict[str, list[list[str]]] = {}
+        #: The header row of the first table with such columns.
+        self.unmapped_headers: list[str] = []
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -656,6 +701,8 @@ class _PlanBuilder:
                     blocks[list_index].location,  # type: ignore[index]
                     f"samverkansområdet ”{name}” finns i listan men har inget eget avsnitt.",
                 )
+        if self.unmapped:
+            raise UnmappedColumns(self.unmapped, self.unmapped_headers)
         if self.errors:
             raise ParseError(self.errors)
         return PlanDocument(title, purpose, areas, sorted(self.warnings, key=lambda w: w[0]))
@@ -764,20 +811,38 @@ class _PlanBuilder:
                 "tabellens rubrikrad ska vara " + ", ".join(COLUMNS) + ".",
             )
             return
+        if not all(table.roles) and not self.unmapped_headers:
+            self.unmapped_headers = list(table.names)
+        for name, role in zip(table.names, table.roles, strict=True):
+            if not role:
+                samples = self.unmapped.setdefault(name, [])
+                for row in table.rows[: 3 - len(samples)]:
+                    samples.append([_render_cell(c) for c in row.cells])
+        if any(not role for role in table.roles):
+            return
+        width = len(table.roles)
         for row in table.rows:
             if not any(row.cells):
                 continue
-            if len(row.cells) != len(COLUMNS):
+            if len(row.cells) != width:
                 self.error(
                     row.line,
                     row.location,
-                    f"raden har {len(row.cells)} kolumner, väntade {len(COLUMNS)} "
-                    f"({', '.join(COLUMNS)}).",
+                    f"raden har {len(row.cells)} kolumner, väntade {width} "
+                    f"({', '.join(table.names)}).",
                 )
                 continue
-            challenge, action, responsible, status = row.cells
-            responsible_text = _render_cell(responsible)
-            if not challenge:
+            cells: dict[str, Cell] = {}
+            for name, role, cell in zip(table.names, table.roles, row.cells, strict=True):
+                if role == ROLE_IGNORE:
+                    continue
+                key = f"note:{name}" if role == "note" else role
+                cells[key] = cells.get(key, []) + list(cell)
+            challenge = cells.pop("challenge", [])
+            action = cells.pop("action", [])
+            responsible_text = _render_cell(cells.pop("responsibles", []))
+            status = cells.pop("status", [])
+            if not challenge and "challenge" in table.roles:
                 # Continuation of the previous row (a row broken over a page in the source).
                 if not pending:
                     self.error(
@@ -789,6 +854,8 @@ class _PlanBuilder:
                 previous = pending[-1]
                 _merge_cell(previous.action, action)
                 _merge_cell(previous.status, status)
+                for key, cell in cells.items():
+                    _merge_cell(previous.extra.setdefault(key, []), cell)
                 if responsible_text:
                     previous.responsibles.append(responsible_text)
                 continue
@@ -800,6 +867,7 @@ class _PlanBuilder:
                     list(status),
                     row.line,
                     row.location,
+                    cells,
                 )
             )
 
@@ -817,6 +885,12 @@ class _PlanBuilder:
                             responsibles.append(party)
             if not responsibles:
                 self.warn(p.line, p.location, "raden saknar Ansvarig.")
+            fields = {key: _render_cell(cell) for key, cell in p.extra.items() if ":" not in key}
+            notes = [
+                (key.split(":", 1)[1], _render_cell(cell))
+                for key, cell in p.extra.items()
+                if key.startswith("note:") and cell
+            ]
             out.append(
                 MeasureData(
                     challenge=_render_cell(p.challenge),
@@ -824,6 +898,8 @@ class _PlanBuilder:
                     action_items=[text for text, bullet in p.action if bullet],
                     responsibles=responsibles,
                     status=_render_cell(p.status),
+                    fields=fields,
+                    notes=notes,
                     line=p.line,
                     location=p.location,
                     responsible_text="\n".join(p.responsibles),
@@ -841,7 +917,7 @@ def _shorten(text: str, limit: int = 60) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def parse_plan_text(text: str) -> PlanDocument:
+def parse_plan_text(text: str, column_map: dict[str, str] | None = None) -> PlanDocument:
     """Parse the plain-text form of a *plan för samverkan*.
 
     Layout, in order:
@@ -881,7 +957,7 @@ def parse_plan_text(text: str) -> PlanDocument:
     the first focus area, a table without an activity or header row, a row without Åtgärd, …).
     """
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return _PlanBuilder(_text_blocks(text)).build()
+    return _PlanBuilder(_text_blocks(text, column_map)).build()
 
 
 # The Word reader (its own module; re-exported here).

@@ -21,14 +21,17 @@ How the figures are defined:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import mean
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trygg.core.access import CHANGE, DELETE, VIEW
+from trygg.core.actors import Viewer
 from trygg.plans.choices import Fulfilment, StatusCategory
 from trygg.plans.models import (
     STATUS,
@@ -59,8 +62,12 @@ CATEGORIES = [
     StatusCategory.CANCELLED,
 ]
 
+if TYPE_CHECKING:
+    from trygg.plans.filters import MeasureFilter
+    from trygg.plans.targets import TargetResult
 
-def fulfilment(target: Target, user=None) -> str:
+
+def fulfilment(target: Target, user: Viewer | None = None) -> str:
     """met / not_met / no_outcome from the latest outcome (outcomes must be prefetched).
 
     A computed target (plans.targets) is decided by its latest complete period, counted
@@ -130,7 +137,7 @@ class Rollup:
     def measure_parts(self) -> list[tuple[str, str]]:
         return category_parts(self.measure_counts)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "measures": self.measures,
             "measure_counts": self.measure_counts,
@@ -149,7 +156,7 @@ class Rollup:
 
 def category_parts(counts: dict[str, int]) -> list[tuple[str, str]]:
     """``(category, "16 slutförda")`` for done, ongoing and not started, and cancelled if any."""
-    words = {
+    words: dict[StatusCategory, Callable[[int], str]] = {
         StatusCategory.DONE: lambda n: ngettext("%(n)d completed", "%(n)d completed", n),
         StatusCategory.ONGOING: lambda n: ngettext("%(n)d ongoing", "%(n)d ongoing", n),
         StatusCategory.NOT_STARTED: lambda n: ngettext("%(n)d not started", "%(n)d not started", n),
@@ -168,7 +175,7 @@ def _summary(head: str, counts: dict[str, int]) -> str:
     return _("%(head)s: %(parts)s") % {"head": head, "parts": parts}
 
 
-def rollup_of(activity_measures: dict[object, list[Measure]], user=None) -> Rollup:
+def rollup_of(activity_measures: dict[object, list[Measure]], user: Viewer | None = None) -> Rollup:
     """Roll up measures grouped by activity (key None or the measure for those without)."""
     rollup = Rollup(
         measure_counts={c.value: 0 for c in CATEGORIES},
@@ -214,12 +221,12 @@ def _group(measures: list[Measure]) -> dict[object, list[Measure]]:
 
 
 # What a target's outcome is computed from (plans.targets), fetched with the target.
-TARGETS = Target.objects.select_related(
+TARGETS: QuerySet[Target] = Target.objects.select_related(
     "series", "area", "report_category", "organisation__area"
 ).prefetch_related("outcomes")
 
 
-def measures_queryset(user, action: str = VIEW):
+def measures_queryset(user: Viewer, action: str = VIEW) -> QuerySet[Measure]:
     """Measures with everything the plan page shows, in as few queries as possible."""
     return (
         Measure.objects.restrict(user, action)
@@ -237,8 +244,9 @@ def measures_queryset(user, action: str = VIEW):
     )
 
 
-def plan_rollup(plan: Plan, *, user=None) -> Rollup:
+def plan_rollup(plan: Plan, *, user: Viewer | None = None) -> Rollup:
     """The roll-up of a whole plan over the measures the user may see (all when user is None)."""
+    measures: QuerySet[Measure]
     if user is None:
         measures = (
             Measure.objects.filter(plan=plan)
@@ -278,7 +286,7 @@ class PlanView:
     statuses: list[MeasureStatus]
 
 
-def plan_view(user, plan: Plan, *, filters=None) -> PlanView:
+def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None) -> PlanView:
     """The plan page: focus areas → activities → measures, each with its roll-up.
 
     ``filters`` (a MeasureFilter) narrows the measures shown; the plan roll-up at the top
@@ -347,7 +355,7 @@ def plan_view(user, plan: Plan, *, filters=None) -> PlanView:
     )
 
 
-def plans_for(user):
+def plans_for(user: Viewer) -> QuerySet[Plan]:
     """The plans the user may see, with the number of measures they may see in each."""
     visible = Measure.objects.restrict(user, VIEW).values("pk")
     return (
@@ -357,11 +365,11 @@ def plans_for(user):
     )
 
 
-def statuses_for(user, organisation_id: int):
+def statuses_for(user: Viewer, organisation_id: int) -> QuerySet[MeasureStatus]:
     return MeasureStatus.objects.restrict(user, VIEW).filter(organisation_id=organisation_id)
 
 
-def timeline(user, measure: Measure):
+def timeline(user: Viewer, measure: Measure) -> QuerySet[StatusUpdate]:
     return (
         StatusUpdate.objects.restrict(user, VIEW)
         .filter(measure=measure)
@@ -370,7 +378,7 @@ def timeline(user, measure: Measure):
     )
 
 
-def targets_with_fulfilment(user, measure: Measure):
+def targets_with_fulfilment(user: Viewer, measure: Measure) -> list[TargetResult]:
     """The measure's targets with their outcomes, computed or typed (plans.targets)."""
     from trygg.plans.targets import targets_for_measure
 
@@ -386,7 +394,7 @@ def _responsible_kind(responsible: MeasureResponsible) -> str:
     return KIND_OTHER
 
 
-def plan_document(user, plan: Plan) -> PlanDocument:
+def plan_document(user: Viewer, plan: Plan) -> PlanDocument:
     """The plan as a PlanDocument (for Word export), with what the user may see."""
     view = plan_view(user, plan)
     focus_areas = []
@@ -421,7 +429,7 @@ def plan_document(user, plan: Plan) -> PlanDocument:
     return PlanDocument(title=plan.title, purpose=plan.description, focus_areas=focus_areas)
 
 
-def status_counts(user, plan: Plan) -> Counter:
+def status_counts(user: Viewer, plan: Plan) -> Counter[str]:
     return Counter(
         Measure.objects.restrict(user, VIEW)
         .filter(plan=plan)

@@ -1,6 +1,6 @@
 """Writes for plans, focus areas, activities, measures, statuses, targets and outcomes.
 
-Every function is ``<noun>_<verb>(*, actor, ...)``, runs in one transaction, validates with
+Every function is ``<noun>_<verb>(*, actor: Actor, ...)``, runs in one transaction, validates with
 ``full_clean()`` and writes its audit entry in the same transaction. An update that changes
 nothing saves nothing and writes no entry, which is what makes re-imports no-ops.
 """
@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, require, require_in, require_own_areas
+from trygg.core.actors import Actor, Viewer
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction, OrganisationKind
 from trygg.core.models import Area, Organisation, Partnership, Place
@@ -35,6 +37,9 @@ from trygg.plans.models import (
     StatusUpdate,
     Target,
 )
+
+if TYPE_CHECKING:
+    from trygg.forums.models import Forum
 
 # (name, category, default progress): the statuses every organisation starts with.
 DEFAULT_STATUSES = [
@@ -77,6 +82,92 @@ MEASURE_FIELDS = [
     "order",
 ]
 MEASURE_M2M = ["areas", "places"]
+
+
+class StatusFields(TypedDict, total=False):
+    """The fields of a status (STATUS_FIELDS)."""
+
+    name: str
+    category: str
+    default_progress: int | None
+    order: int
+
+
+class PlanFields(TypedDict, total=False):
+    """The fields of a plan beside its title (PLAN_FIELDS)."""
+
+    kind: str
+    description: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    state: str
+    decided_on: dt.date | None
+    decided_by: str
+    diarienummer: str
+    evaluation_interval_months: int | None
+    revision_interval_months: int | None
+    last_evaluated_on: dt.date | None
+    last_revised_on: dt.date | None
+    statuses_are_demo: bool
+
+
+class PlanChanges(PlanFields, total=False):
+    title: str
+    partner_organisations: Iterable[Organisation] | None
+
+
+class FocusAreaFields(TypedDict, total=False):
+    """The fields of a focus area beside its title (FOCUS_AREA_FIELDS)."""
+
+    purpose: str
+    goal: str
+    order: int
+
+
+class FocusAreaChanges(FocusAreaFields, total=False):
+    title: str
+
+
+class ActivityFields(TypedDict, total=False):
+    order: int
+
+
+class ActivityChanges(ActivityFields, total=False):
+    """The fields of an activity (ACTIVITY_FIELDS)."""
+
+    focus_area: FocusArea | None
+    title: str
+
+
+class MeasureFields(TypedDict, total=False):
+    """The fields of a measure beside its title (MEASURE_FIELDS)."""
+
+    activity: Activity | None
+    challenge: str
+    action: str
+    action_items: list[Any]
+    progress: int | None
+    prevention_type: str
+    target_group: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    outcome: str
+    order: int
+
+
+class MeasureChanges(MeasureFields, total=False):
+    title: str
+
+
+class MeasureArguments(MeasureFields, total=False):
+    """Everything measure_create takes beside the actor, the plan and the title."""
+
+    status: MeasureStatus | None
+    responsibles: Sequence[tuple[str, str]]
+    areas: Iterable[Area]
+    places: Iterable[Place]
+
+
 STATUS_FIELDS = ["name", "category", "default_progress", "order"]
 TARGET_FIELDS = [
     "description",
@@ -100,10 +191,10 @@ def _same(old: Any, new: Any) -> bool:
             return decimal.Decimal(str(old)) == decimal.Decimal(str(new))
         except (decimal.InvalidOperation, TypeError):
             return False
-    return old == new
+    return bool(old == new)
 
 
-def _apply(obj, fields: dict[str, Any], allowed: Sequence[str]) -> bool:
+def _apply(obj: Model, fields: Mapping[str, object], allowed: Sequence[str]) -> bool:
     """Set the given fields; True when any value differs from what the object had."""
     changed = False
     for key, value in fields.items():
@@ -119,7 +210,9 @@ def _apply(obj, fields: dict[str, Any], allowed: Sequence[str]) -> bool:
 
 
 @transaction.atomic
-def statuses_ensure_defaults(organisation: Organisation, *, actor=None) -> list[MeasureStatus]:
+def statuses_ensure_defaults(
+    organisation: Organisation, *, actor: Actor = None
+) -> list[MeasureStatus]:
     """The organisation's statuses, creating the four defaults when it has none (idempotent)."""
     existing = list(MeasureStatus.objects.filter(organisation=organisation))
     if existing:
@@ -148,7 +241,9 @@ def default_status(organisation: Organisation) -> MeasureStatus:
 
 
 @transaction.atomic
-def status_create(*, actor, organisation: Organisation, **fields: Any) -> MeasureStatus:
+def status_create(
+    *, actor: Actor, organisation: Organisation, **fields: Unpack[StatusFields]
+) -> MeasureStatus:
     require(actor, DELETE, organisation.pk, whole_organisation=True)
     status = MeasureStatus(organisation=organisation)
     _apply(status, fields, STATUS_FIELDS)
@@ -158,7 +253,9 @@ def status_create(*, actor, organisation: Organisation, **fields: Any) -> Measur
 
 
 @transaction.atomic
-def status_update(*, actor, status: MeasureStatus, **fields: Any) -> MeasureStatus:
+def status_update(
+    *, actor: Actor, status: MeasureStatus, **fields: Unpack[StatusFields]
+) -> MeasureStatus:
     require(actor, DELETE, status.organisation_id, whole_organisation=True)
     before = snapshot(status, STATUS_FIELDS)
     if _apply(status, fields, STATUS_FIELDS):
@@ -190,18 +287,18 @@ def _check_partners(organisation: Organisation, partners: Iterable[Organisation]
         )
 
 
-def _plan_snapshot(plan: Plan) -> dict:
+def _plan_snapshot(plan: Plan) -> dict[str, Any]:
     return snapshot(plan, [*PLAN_FIELDS, "partner_organisations"])
 
 
 @transaction.atomic
 def plan_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     title: str,
     partner_organisations: Iterable[Organisation] = (),
-    **fields: Any,
+    **fields: Unpack[PlanFields],
 ) -> Plan:
     require(actor, ADD, organisation.pk, whole_organisation=True)
     partners = list(partner_organisations)
@@ -216,7 +313,7 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: Plan, **fields: Any) -> Plan:
+def plan_update(*, actor: Actor, plan: Plan, **fields: Unpack[PlanChanges]) -> Plan:
     require(actor, CHANGE, plan.organisation_id, whole_organisation=True)
     before = _plan_snapshot(plan)
     partners = fields.pop("partner_organisations", None)
@@ -242,7 +339,9 @@ def plan_update(*, actor, plan: Plan, **fields: Any) -> Plan:
 
 
 @transaction.atomic
-def focus_area_create(*, actor, plan: Plan, title: str, **fields: Any) -> FocusArea:
+def focus_area_create(
+    *, actor: Actor, plan: Plan, title: str, **fields: Unpack[FocusAreaFields]
+) -> FocusArea:
     require(actor, CHANGE, plan.organisation_id, whole_organisation=True)
     if "order" not in fields:
         fields["order"] = plan.focus_areas.count()
@@ -259,7 +358,9 @@ def focus_area_create(*, actor, plan: Plan, title: str, **fields: Any) -> FocusA
 
 
 @transaction.atomic
-def focus_area_update(*, actor, focus_area: FocusArea, **fields: Any) -> FocusArea:
+def focus_area_update(
+    *, actor: Actor, focus_area: FocusArea, **fields: Unpack[FocusAreaChanges]
+) -> FocusArea:
     require(actor, CHANGE, focus_area.organisation_id, whole_organisation=True)
     before = snapshot(focus_area, FOCUS_AREA_FIELDS)
     if _apply(focus_area, fields, FOCUS_AREA_FIELDS):
@@ -276,7 +377,12 @@ def focus_area_update(*, actor, focus_area: FocusArea, **fields: Any) -> FocusAr
 
 @transaction.atomic
 def activity_create(
-    *, actor, plan: Plan, title: str, focus_area: FocusArea | None = None, **fields: Any
+    *,
+    actor: Actor,
+    plan: Plan,
+    title: str,
+    focus_area: FocusArea | None = None,
+    **fields: Unpack[ActivityFields],
 ) -> Activity:
     require(actor, CHANGE, plan.organisation_id, whole_organisation=True)
     if "order" not in fields:
@@ -296,7 +402,9 @@ def activity_create(
 
 
 @transaction.atomic
-def activity_update(*, actor, activity: Activity, **fields: Any) -> Activity:
+def activity_update(
+    *, actor: Actor, activity: Activity, **fields: Unpack[ActivityChanges]
+) -> Activity:
     require(actor, CHANGE, activity.organisation_id, whole_organisation=True)
     before = snapshot(activity, ACTIVITY_FIELDS)
     if _apply(activity, fields, ACTIVITY_FIELDS):
@@ -338,7 +446,7 @@ def _responsibles_of(measure: Measure) -> list[tuple[str, str]]:
 
 
 def _set_responsibles(
-    measure: Measure, responsibles: Sequence[tuple[str, str]], *, actor=None
+    measure: Measure, responsibles: Sequence[tuple[str, str]], *, actor: Actor = None
 ) -> bool:
     """Replace the measure's responsible parties when they differ; True when changed."""
     wanted = [(label.strip(), unit.strip()) for label, unit in responsibles if label.strip()]
@@ -358,7 +466,7 @@ def _set_responsibles(
     return True
 
 
-def _measure_snapshot(measure: Measure) -> dict:
+def _measure_snapshot(measure: Measure) -> dict[str, Any]:
     data = snapshot(measure, [*MEASURE_FIELDS, "status", *MEASURE_M2M])
     data["status"] = measure.status.name if measure.status_id else None
     data["responsibles"] = "; ".join(
@@ -367,7 +475,7 @@ def _measure_snapshot(measure: Measure) -> dict:
     return data
 
 
-def _check_areas(actor, measure: Measure, action: str) -> None:
+def _check_areas(actor: Actor, measure: Measure, action: str) -> None:
     """An area-limited member may only place measures in their own areas."""
     plan_org = measure.plan.organisation_id
     for area in measure.areas.all():
@@ -389,14 +497,14 @@ def _check_areas(actor, measure: Measure, action: str) -> None:
 @transaction.atomic
 def measure_create(
     *,
-    actor,
+    actor: Actor,
     plan: Plan,
     title: str,
     status: MeasureStatus | None = None,
     responsibles: Sequence[tuple[str, str]] = (),
     areas: Iterable[Area] = (),
     places: Iterable[Place] = (),
-    **fields: Any,
+    **fields: Unpack[MeasureFields],
 ) -> Measure:
     require(actor, ADD, plan.organisation_id)
     if status is None:
@@ -419,12 +527,12 @@ def measure_create(
 @transaction.atomic
 def measure_update(
     *,
-    actor,
+    actor: Actor,
     measure: Measure,
     responsibles: Sequence[tuple[str, str]] | None = None,
     areas: Iterable[Area] | None = None,
     places: Iterable[Place] | None = None,
-    **fields: Any,
+    **fields: Unpack[MeasureChanges],
 ) -> Measure:
     """Change a measure's text, dates, areas and parties. The status has its own service."""
     if actor is not None:
@@ -457,7 +565,7 @@ KEEP = object()  # measure_set_status: leave the progress as it is (unless the s
 @transaction.atomic
 def measure_set_status(
     *,
-    actor,
+    actor: Actor,
     measure: Measure,
     status: MeasureStatus,
     note: str = "",
@@ -515,7 +623,7 @@ def measure_set_status(
 
 
 @transaction.atomic
-def measure_delete(*, actor, measure: Measure) -> None:
+def measure_delete(*, actor: Actor, measure: Measure) -> None:
     if actor is not None:
         require_in(actor, Measure.objects.restrict(actor, DELETE), measure)
     record_change(
@@ -527,7 +635,7 @@ def measure_delete(*, actor, measure: Measure) -> None:
 # Targets and outcomes
 
 
-def _check_target_sources(target: Target, forums: list | None) -> None:
+def _check_target_sources(target: Target, forums: list[Forum] | None) -> None:
     """What a computed target counts must be the organisation's own, or shared with it."""
     from trygg.plans.choices import TargetSource
 
@@ -545,14 +653,17 @@ def _check_target_sources(target: Target, forums: list | None) -> None:
             errors["forums"] = _("A forum must be the organisation's own or have it as member.")
     if (
         target.source == TargetSource.INDICATOR
-        and target.series_id
+        and target.series is not None
         and target.series.organisation_id != organisation_id
         and not target.series.is_public
     ):
         errors["series"] = _("The series belongs to another organisation.")
-    if target.report_category_id and target.report_category.organisation_id != organisation_id:
+    if (
+        target.report_category is not None
+        and target.report_category.organisation_id != organisation_id
+    ):
         errors["report_category"] = _("The category belongs to another organisation.")
-    if target.area_id and target.area.organisation_id not in (None, organisation_id):
+    if target.area is not None and target.area.organisation_id not in (None, organisation_id):
         errors["area"] = _("An area must be one of the organisation's areas.")
     if errors:
         raise ValidationError(errors)
@@ -561,7 +672,7 @@ def _check_target_sources(target: Target, forums: list | None) -> None:
 @transaction.atomic
 def target_create(
     *,
-    actor,
+    actor: Actor,
     measure: Measure,
     description: str,
     value: decimal.Decimal | int,
@@ -613,7 +724,7 @@ def target_create(
 @transaction.atomic
 def target_update(
     *,
-    actor,
+    actor: Actor,
     target: Target,
     description: str | None = None,
     value: decimal.Decimal | int | None = None,
@@ -672,10 +783,10 @@ def target_update(
 @transaction.atomic
 def outcome_record(
     *,
-    actor,
+    actor: Actor,
     target: Target,
     period_start: dt.date,
-    actual,
+    actual: decimal.Decimal | int | float,
     period_label: str = "",
     note: str = "",
 ) -> Outcome:
@@ -731,5 +842,7 @@ def period_label_for(period: str, start: dt.date) -> str:
     return str(start.year)
 
 
-def can_view(user, obj) -> bool:
-    return type(obj).objects.restrict(user, VIEW).filter(pk=obj.pk).exists()
+def can_view(user: Viewer, obj: Model) -> bool:
+    # Every model passed here has a RestrictedManager as ``objects``.
+    manager: Any = type(obj).objects  # type: ignore[attr-defined]
+    return bool(manager.restrict(user, VIEW).filter(pk=obj.pk).exists())

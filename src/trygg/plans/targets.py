@@ -34,10 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core.access import VIEW
+from trygg.core.actors import Viewer
 from trygg.core.formatting import format_number, format_percent
 from trygg.core.provenance import Figure, figure
 from trygg.plans.choices import Comparison, Fulfilment, TargetPeriod, TargetSource
-from trygg.plans.models import Target, add_months
+from trygg.plans.models import Measure, Target, add_months
 
 LOCAL = ZoneInfo(settings.TIME_ZONE)
 MAX_PERIODS = 24  # a target followed up monthly over two years
@@ -425,7 +426,7 @@ def target_result(
     return result
 
 
-def targets_for_measure(*, user, measure) -> list[TargetResult]:
+def targets_for_measure(*, user: Viewer, measure: Measure) -> list[TargetResult]:
     """The measure's targets the user may see, each with its outcomes."""
     targets = (
         Target.objects.restrict(user, VIEW)

@@ -2,18 +2,20 @@
 
 from django.urls import path
 
-from trygg.plans import views
+from trygg.plans import import_views, views
 
 app_name = "plans"
 
 urlpatterns = [
     path("", views.PlanListView.as_view(), name="plan_list"),
     path("ny/", views.plan_create, name="plan_create"),
-    path("importera/", views.plan_import_new, name="plan_import_new"),
+    path("importera/", import_views.import_new, name="plan_import_new"),
+    path("importera/<str:token>/kolumner/", import_views.import_columns, name="import_columns"),
+    path("importera/<str:token>/granska/", import_views.import_preview, name="import_preview"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/andra/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/exportera.<str:fmt>", views.plan_export, name="plan_export"),
-    path("<int:pk>/importera/", views.plan_import, name="plan_import"),
+    path("<int:pk>/importera/", import_views.import_into, name="plan_import"),
     path("<int:plan_pk>/fokusomraden/ny/", views.focus_area_create, name="focus_area_create"),
     path("fokusomraden/<int:pk>/andra/", views.focus_area_edit, name="focus_area_edit"),
     path("<int:plan_pk>/aktiviteter/ny/", views.activity_create, name="activity_create"),

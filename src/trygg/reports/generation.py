@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import translation
 
+from trygg.core.actors import Viewer
 from trygg.core.models import Organisation
 from trygg.reports import kinds
 from trygg.reports.document import Document
@@ -15,7 +17,7 @@ from trygg.reports.kinds.base import Params
 from trygg.reports.models import ReportDraft
 
 
-def organisations_for(user):
+def organisations_for(user: Viewer) -> QuerySet[Organisation]:
     """The organisations whose documents the user may generate: their own and their partners'
     (a partner's document holds only what is shared with them)."""
     from trygg.situation import selectors as situation_selectors
@@ -23,7 +25,7 @@ def organisations_for(user):
     return situation_selectors.organisations_for(user)
 
 
-def organisation_for(user, organisation_id: int) -> Organisation:
+def organisation_for(user: Viewer, organisation_id: int) -> Organisation:
     organisation = organisations_for(user).filter(pk=organisation_id).first()
     if organisation is None:
         raise Http404

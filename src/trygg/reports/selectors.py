@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
+from trygg.core.actors import Viewer
 from trygg.reports.models import ReportJob, ReportVersion
 
 
@@ -34,14 +35,19 @@ def _doc(kind: str, organisation_id: int, fmt: str = "", **params: int) -> str |
 
     from trygg.reports.generation import default_year
 
-    query = {"kind": kind, "organisation": organisation_id, "year": default_year(kind), **params}
+    query: dict[str, str | int] = {
+        "kind": kind,
+        "organisation": organisation_id,
+        "year": default_year(kind),
+        **params,
+    }
     if fmt:
         query.update({"format": fmt, "download": 1})
     url = _url("reports:document")
     return f"{url}?{urlencode(query)}" if url else None
 
 
-def documents_for(user: Any) -> list[tuple[str, list[Document]]]:
+def documents_for(user: Viewer) -> list[tuple[str, list[Document]]]:
     from trygg.budget.models import Budget
     from trygg.plans.models import Plan
 
@@ -51,7 +57,7 @@ def documents_for(user: Any) -> list[tuple[str, list[Document]]]:
             title=str(plan),
             description=str(_("The plan with focus areas, activities, measures and their status.")),
             links=[
-                (label, url)
+                (str(label), url)
                 for label, url in [
                     (_("Web page"), _url("plans:plan_detail", plan.pk)),
                     (_("Document"), _doc("plan", plan.organisation_id, plan=plan.pk)),
@@ -132,7 +138,7 @@ def documents_for(user: Any) -> list[tuple[str, list[Document]]]:
 # Generated documents: builds and saved versions
 
 
-def jobs_for(user: Any) -> QuerySet[ReportJob]:
+def jobs_for(user: Viewer) -> QuerySet[ReportJob]:
     """The user's own background builds, newest first."""
     return (
         ReportJob.objects.restrict(user, VIEW)
@@ -142,7 +148,7 @@ def jobs_for(user: Any) -> QuerySet[ReportJob]:
     )
 
 
-def versions_for(user: Any) -> QuerySet[ReportVersion]:
+def versions_for(user: Viewer) -> QuerySet[ReportVersion]:
     return (
         ReportVersion.objects.restrict(user, VIEW)
         .select_related("organisation", "created_by")
@@ -164,7 +170,7 @@ class FigureChange:
         return self.saved != self.today
 
 
-def version_changes(user: Any, version: ReportVersion) -> list[FigureChange]:
+def version_changes(user: Viewer, version: ReportVersion) -> list[FigureChange]:
     """Regenerate the version's document from its parameters and drafts and compare every
     figure by key: what a decided document said against what the data says today."""
     from trygg.reports.generation import generate, organisation_for, params_from

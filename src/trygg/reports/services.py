@@ -10,20 +10,17 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from trygg.core.access import ADD, CHANGE, VIEW
+from trygg.core.access import ADD, CHANGE, VIEW, require
+from trygg.core.actors import Actor
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Organisation
-from trygg.core.services import require, save_validated
+from trygg.core.services import save_validated
 from trygg.reports.document import Document
 from trygg.reports.models import ReportDraft, ReportJob, ReportVersion
 
 if TYPE_CHECKING:
     import datetime as dt
-
-    from django.contrib.auth.base_user import AbstractBaseUser
-
-    Actor = AbstractBaseUser | None
 
 MAX_DRAFT_LENGTH = 20_000
 VERSION_FIELDS = [

@@ -230,6 +230,8 @@ def statistics_blocks(*, user, organisation: Organisation, kinds: tuple[str, ...
                     change = "–"
                 elif result.change_unit == "points":
                     change = _("%(n)s points") % {"n": format_number(row.change, 1)}
+                elif result.change_unit == "difference":  # a net figure: +1 234, −56
+                    change = format_change(row.change).replace("\u00a0%", "")
                 else:
                     change = format_change(row.change)
                 rows.append(

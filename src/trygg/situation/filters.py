@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.filters import FilterSet
+from trygg.core.forms import model_choice_field
 from trygg.core.models import Area, Organisation
 from trygg.incidents.models import IncidentCategory
 from trygg.situation import selectors
@@ -29,16 +30,20 @@ class _ChoicesFollowOrganisation(FilterSet):
     def __init__(self, data=None, *, user=None, **kwargs):
         super().__init__(data, user=user, **kwargs)
         organisations = list(selectors.organisations_for(user))
-        self.fields["organisation"].queryset = selectors.organisations_for(user)
+        model_choice_field(self, "organisation").queryset = selectors.organisations_for(user)
         self.organisation = self._chosen(organisations)
         self.areas: list[Area] = []
         if self.organisation is None:
             return
-        self.fields["category"].queryset = selectors.analysis_categories(user, self.organisation)
+        model_choice_field(self, "category").queryset = selectors.analysis_categories(
+            user, self.organisation
+        )
         self.areas = selectors.analysis_areas(user, self.organisation)
         if "area" in self.fields:
             areas = [a.pk for a in self.areas]
-            self.fields["area"].queryset = Area.objects.filter(pk__in=areas).order_by("name")
+            model_choice_field(self, "area").queryset = Area.objects.filter(pk__in=areas).order_by(
+                "name"
+            )
 
     def _chosen(self, organisations) -> Organisation | None:
         wanted = str(self.data.get("organisation") or "")

@@ -1,7 +1,7 @@
 """Writes for the lägesbild: situation pictures, prioritised problems, cause analyses, the
 links between problems and measures, and the bulk load of generated incident reports.
 
-Every function is ``<noun>_<verb>(*, actor, ...)``, runs in one transaction, validates with
+Every function is ``<noun>_<verb>(*, actor: Actor, ...)``, runs in one transaction, validates with
 ``full_clean()`` and writes its audit entry in the same transaction. ``actor=None`` is
 system work (the demo loader, the benchmark).
 """
@@ -9,8 +9,8 @@ system work (the demo loader, the benchmark).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, require
+from trygg.core.actors import Actor
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation, Place
@@ -34,6 +35,9 @@ from trygg.situation.models import (
     ProblemStatusChange,
     SituationPicture,
 )
+
+if TYPE_CHECKING:
+    from trygg.situation.generator import GeneratedReport
 
 PICTURE_FIELDS = [
     "year",
@@ -78,7 +82,7 @@ ANALYSIS_FIELDS = ["victim", "offender", "place", "causes", "conclusion"]
 @transaction.atomic
 def picture_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     year: int,
     title: str,
@@ -125,7 +129,7 @@ _UNSET: Any = object()
 @transaction.atomic
 def picture_update(
     *,
-    actor,
+    actor: Actor,
     picture: SituationPicture,
     year: int | None = None,
     title: str | None = None,
@@ -178,7 +182,7 @@ def picture_update(
 
 
 @transaction.atomic
-def picture_delete(*, actor, picture: SituationPicture) -> None:
+def picture_delete(*, actor: Actor, picture: SituationPicture) -> None:
     require(actor, DELETE, picture.organisation_id, whole_organisation=True)
     record_change(
         actor=actor,
@@ -195,7 +199,7 @@ def picture_delete(*, actor, picture: SituationPicture) -> None:
 @transaction.atomic
 def picture_source_create(
     *,
-    actor,
+    actor: Actor,
     picture: SituationPicture,
     kind: str,
     title: str,
@@ -245,7 +249,7 @@ def _check_series(source: PictureSource) -> None:
 @transaction.atomic
 def picture_source_update(
     *,
-    actor,
+    actor: Actor,
     source: PictureSource,
     kind: str,
     title: str,
@@ -275,7 +279,7 @@ def picture_source_update(
 
 
 @transaction.atomic
-def picture_source_delete(*, actor, source: PictureSource) -> None:
+def picture_source_delete(*, actor: Actor, source: PictureSource) -> None:
     require(actor, CHANGE, source.organisation_id, whole_organisation=True)
     record_change(
         actor=actor,
@@ -292,7 +296,7 @@ def picture_source_delete(*, actor, source: PictureSource) -> None:
 @transaction.atomic
 def coordination_function_set(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     title: str,
     unit: str = "",
@@ -330,8 +334,8 @@ def coordination_function_set(
 # Problems
 
 
-def _check_geography(organisation_id: int, areas: Iterable[Area], places: Iterable[Place]):
-    errors = {}
+def _check_geography(organisation_id: int, areas: Iterable[Area], places: Iterable[Place]) -> None:
+    errors: dict[str, str] = {}
     if any(a.organisation_id not in (None, organisation_id) for a in areas):
         errors["areas"] = _("An area must be one of the organisation's areas.")
     if any(p.organisation_id != organisation_id for p in places):
@@ -340,7 +344,9 @@ def _check_geography(organisation_id: int, areas: Iterable[Area], places: Iterab
         raise ValidationError(errors)
 
 
-def _may_change_problem_in(actor, organisation_id: int, areas: list[Area], action: str) -> None:
+def _may_change_problem_in(
+    actor: Actor, organisation_id: int, areas: list[Area], action: str
+) -> None:
     """An area-limited member may write problems that touch one of their areas (the same
     rule as Problem.access_q), never problems of the whole kommun."""
     require(
@@ -356,7 +362,7 @@ def _may_change_problem_in(actor, organisation_id: int, areas: list[Area], actio
 @transaction.atomic
 def problem_create(
     *,
-    actor,
+    actor: Actor,
     situation_picture: SituationPicture,
     title: str,
     description: str = "",
@@ -383,14 +389,14 @@ def problem_create(
     save_validated(problem)
     problem.areas.set(areas)
     problem.places.set(places)
-    _history(actor, problem, "", problem.status_since, "")
+    _history(actor, problem, "", problem.status_since or timezone.localdate(), "")
     record_change(
         actor=actor, obj=problem, action=AuditAction.CREATE, after=snapshot(problem, PROBLEM_FIELDS)
     )
     return problem
 
 
-def _history(actor, problem: Problem, previous: str, on: dt.date, note: str) -> None:
+def _history(actor: Actor, problem: Problem, previous: str, on: dt.date, note: str) -> None:
     save_validated(
         ProblemStatusChange(
             organisation_id=problem.organisation_id,
@@ -406,7 +412,7 @@ def _history(actor, problem: Problem, previous: str, on: dt.date, note: str) -> 
 
 @transaction.atomic
 def problem_set_status(
-    *, actor, problem: Problem, status: str, on: dt.date | None = None, note: str = ""
+    *, actor: Actor, problem: Problem, status: str, on: dt.date | None = None, note: str = ""
 ) -> ProblemStatusChange:
     """Move a problem to aktivt, bevakas or löst, and keep the step in its history: a
     solved problem leaves the list of problems (and its places the list of problem places)
@@ -432,11 +438,24 @@ def problem_set_status(
         after=snapshot(problem, ["status", "status_since"]),
         note=note,
     )
-    return problem.status_changes.order_by("-id").first()
+    change: ProblemStatusChange | None = problem.status_changes.order_by("-id").first()
+    assert change is not None  # _history has just written it
+    return change
+
+
+class ProblemChanges(TypedDict, total=False):
+    """What problem_update may change; the status changes through problem_set_status."""
+
+    situation_picture: SituationPicture
+    title: str
+    description: str
+    priority: int
+    areas: Iterable[Area] | None
+    places: Iterable[Place] | None
 
 
 @transaction.atomic
-def problem_update(*, actor, problem: Problem, **fields: Any) -> Problem:
+def problem_update(*, actor: Actor, problem: Problem, **fields: Unpack[ProblemChanges]) -> Problem:
     organisation_id = problem.organisation_id
     require(actor, CHANGE, organisation_id)
     _may_change_problem_in(actor, organisation_id, list(problem.areas.all()), CHANGE)
@@ -468,7 +487,7 @@ def problem_update(*, actor, problem: Problem, **fields: Any) -> Problem:
 
 
 @transaction.atomic
-def problem_delete(*, actor, problem: Problem) -> None:
+def problem_delete(*, actor: Actor, problem: Problem) -> None:
     require(actor, DELETE, problem.organisation_id)
     _may_change_problem_in(actor, problem.organisation_id, list(problem.areas.all()), DELETE)
     record_change(
@@ -498,7 +517,7 @@ def clean_causes(causes: dict[str, Iterable[str]]) -> dict[str, list[str]]:
 @transaction.atomic
 def cause_analysis_save(
     *,
-    actor,
+    actor: Actor,
     problem: Problem,
     victim: str = "",
     offender: str = "",
@@ -509,10 +528,9 @@ def cause_analysis_save(
     """Create or replace the problem's orsaksanalys (one per problem)."""
     require(actor, CHANGE, problem.organisation_id)
     _may_change_problem_in(actor, problem.organisation_id, list(problem.areas.all()), CHANGE)
-    analysis = CauseAnalysis.objects.filter(problem=problem).first()
-    created = analysis is None
-    if created:
-        analysis = CauseAnalysis(organisation_id=problem.organisation_id, problem=problem)
+    found = CauseAnalysis.objects.filter(problem=problem).first()
+    created = found is None
+    analysis = found or CauseAnalysis(organisation_id=problem.organisation_id, problem=problem)
     before = {} if created else snapshot(analysis, ANALYSIS_FIELDS)
     analysis.victim = victim.strip()
     analysis.offender = offender.strip()
@@ -535,7 +553,7 @@ def cause_analysis_save(
 
 @transaction.atomic
 def problem_measure_link(
-    *, actor, problem: Problem, measure: Any, note: str = "", cause: str = ""
+    *, actor: Actor, problem: Problem, measure: Any, note: str = "", cause: str = ""
 ) -> ProblemMeasure:
     """Record that a measure of the åtgärdsplan addresses the problem."""
     from trygg.plans.models import Measure
@@ -565,7 +583,7 @@ def problem_measure_link(
 
 
 @transaction.atomic
-def problem_measure_unlink(*, actor, link: ProblemMeasure) -> None:
+def problem_measure_unlink(*, actor: Actor, link: ProblemMeasure) -> None:
     require(actor, CHANGE, link.organisation_id)
     _may_change_problem_in(actor, link.organisation_id, list(link.problem.areas.all()), CHANGE)
     record_change(
@@ -604,9 +622,9 @@ REPORT_COLUMNS = (
 @transaction.atomic
 def generated_reports_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
-    reports: Iterable,
+    reports: Iterable[GeneratedReport],
     description: str,
 ) -> dict[str, int]:
     """Bulk-insert generated incident reports (demo and benchmark data) in one transaction.
@@ -654,9 +672,9 @@ def generated_reports_create(
         progress=100,
     )
     save_validated(batch)
-    counted: list[tuple] = []
+    counted: list[tuple[dt.datetime, int, int | None, int | None, bool]] = []
 
-    def rows():
+    def rows() -> Iterator[tuple[Any, ...]]:
         for number, report in enumerate(reports, start=1):
             problem = _generated_problem(report, categories, own_areas, places, latest)
             if problem:
@@ -707,7 +725,13 @@ def generated_reports_create(
     return counts
 
 
-def _generated_problem(report, categories, areas, places, latest) -> str:
+def _generated_problem(
+    report: GeneratedReport,
+    categories: Sequence[int] | set[int],
+    areas: Sequence[int] | set[int],
+    places: Sequence[int] | set[int],
+    latest: dt.datetime,
+) -> str:
     if report.category_id not in categories:
         return _("The category belongs to another organisation.")
     if report.area_id is not None and report.area_id not in areas:
@@ -724,6 +748,10 @@ def _generated_problem(report, categories, areas, places, latest) -> str:
         return _("The time cannot be in the future.")
     if (report.lat is None) != (report.lon is None):
         return _("Give both latitude and longitude, or neither.")
-    if report.lat is not None and not (-90 <= report.lat <= 90 and -180 <= report.lon <= 180):
+    if (
+        report.lat is not None
+        and report.lon is not None
+        and not (-90 <= report.lat <= 90 and -180 <= report.lon <= 180)
+    ):
         return _("Latitude and longitude must both be given and valid.")
     return ""

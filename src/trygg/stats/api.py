@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from trygg.core.access import VIEW
 from trygg.core.api_types import decimal
+from trygg.core.filters import query_data
 from trygg.core.models import Area, ImportBatch
 from trygg.core.pagination import PageNumberPagination
 from trygg.stats import selectors, services
@@ -39,11 +40,17 @@ class SeriesOut(Schema):
     name: str
     kind: str
     unit: str
+    measure_type: str  # count, rate, share, index, net, amount: only counts get verdicts
+    measure_type_label: str
     source: str
     description: str
     is_public: bool
     organisation_id: int
     import_batch_id: int | None
+
+    @staticmethod
+    def resolve_measure_type_label(obj) -> str:
+        return str(obj.get_measure_type_display())
 
 
 class ObservationOut(Schema):
@@ -107,6 +114,7 @@ class TrendRowOut(Schema):
 
 class TrendOut(Schema):
     series_id: int
+    measure_type: str
     period_a: str | None
     period_b: str | None
     change_unit: str
@@ -223,7 +231,7 @@ def _series_area(request, series: IndicatorSeries, area_id: int | None) -> Area 
 @router.get("/series", response=list[SeriesOut])
 @paginate(PageNumberPagination)
 def list_series(request, filters: SeriesQuery = Query(...)):  # type: ignore[valid-type]
-    form = SeriesFilter(filters.model_dump(exclude_none=True), user=request.user)
+    form = SeriesFilter(query_data(filters), user=request.user)
     return form.filter_queryset(selectors.series_for(request.user)).order_by("name", "pk")
 
 
@@ -240,9 +248,7 @@ def list_observations(
     filters: ObservationQuery = Query(...),  # type: ignore[valid-type]
 ):
     series = _series(request, series_id)
-    form = ObservationFilter(
-        filters.model_dump(exclude_none=True), user=request.user, series=series
-    )
+    form = ObservationFilter(query_data(filters), user=request.user, series=series)
     return form.filter_queryset(selectors.observations_for(request.user, series)).order_by(
         "period_start", "area__name", "category", "pk"
     )
@@ -275,6 +281,7 @@ def get_trend(
     )
     return {
         "series_id": series.pk,
+        "measure_type": series.measure_type,
         "period_a": trend.period_a.label if trend.period_a else None,
         "period_b": trend.period_b.label if trend.period_b else None,
         "change_unit": trend.change_unit,

@@ -1,4 +1,4 @@
-"""Choices of the stats app: kinds of indicator series and their units."""
+"""Choices of the stats app: kinds of indicator series, their units and measure types."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,34 @@ class Unit(models.TextChoices):
     PERCENT = "percent", _("Percent")
     PER_100K = "per_100k", _("Per 100 000 inhabitants")
     PERSONS = "persons", _("Persons")
+    INDEX = "index", _("Index")
+    OTHER = "other", _("Other unit")
+
+
+class MeasureType(models.TextChoices):
+    """Måttyp: what kind of figure a series holds, which decides how it may be compared.
+
+    Only counts of events ("antal") get the Poisson trend verdict: a rate, a share, an index,
+    a net figure ("flyttningsöverskott", which may be negative) or an amount (kronor) is not
+    a Poisson count, so its change is shown without a verdict.
+    """
+
+    COUNT = "count", _("Count")
+    RATE = "rate", _("Rate")
+    SHARE = "share", _("Share")
+    INDEX = "index", _("Index")
+    NET = "net", _("Net figure")
+    AMOUNT = "amount", _("Amount")
+
+
+def measure_type_for_unit(unit: str) -> str:
+    """The measure type a unit implies when nothing else is known (older series, forms)."""
+    implied: dict[str, str] = {
+        Unit.PERCENT: MeasureType.SHARE,
+        Unit.PER_100K: MeasureType.RATE,
+        Unit.INDEX: MeasureType.INDEX,
+    }
+    return implied.get(unit, MeasureType.COUNT)
 
 
 class ImportKind(models.TextChoices):

@@ -8,22 +8,29 @@ from django.utils.translation import gettext_lazy as _
 from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
 from trygg.core.models import Area, Organisation
-from trygg.stats.choices import SeriesKind, Unit
+from trygg.stats.choices import MeasureType, SeriesKind, Unit
 
 
 class SeriesFilter(FilterSet):
     q = forms.CharField(label=_("Search"))
     kind = forms.ChoiceField(label=_("Kind"))
     unit = forms.ChoiceField(label=_("Unit"))
+    measure_type = forms.ChoiceField(label=_("Measure type"))
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Organisation")
     )
-    lookups = {"kind": "kind", "unit": "unit", "organisation": "organisation"}
+    lookups = {
+        "kind": "kind",
+        "unit": "unit",
+        "measure_type": "measure_type",
+        "organisation": "organisation",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "—"), *SeriesKind.choices]
         self.fields["unit"].choices = [("", "—"), *Unit.choices]
+        self.fields["measure_type"].choices = [("", "—"), *MeasureType.choices]
         self.fields["organisation"].queryset = Organisation.objects.restrict(self.user, VIEW)
 
     def filter_q(self, queryset, value):

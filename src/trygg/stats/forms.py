@@ -9,10 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import ADD, VIEW, organisations_for
 from trygg.core.choices import AreaKind
+from trygg.core.forms import choice_field, model_choice_field
 from trygg.core.models import Area, Organisation
-from trygg.stats.choices import SeriesKind, Unit
+from trygg.stats.choices import MeasureType, SeriesKind, Unit
 
 THIS_YEAR = dt.date.today().year
+
+MEASURE_TYPE_HELP = _(
+    "What the figures are. The increase/decrease verdict is only given for counts; rates, "
+    "shares, indices, net figures (e.g. excess of migration) and amounts show the change only."
+)
+#: The choice of the PX mapping page for "the whole country" (riket, code 00).
+NATIONAL_CHOICE = "national"
 
 
 def writable_organisations(user, action=ADD):
@@ -40,7 +48,7 @@ class OrganisationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         choices = writable_organisations(user)
-        self.fields["organisation"].queryset = choices
+        model_choice_field(self, "organisation").queryset = choices
         if choices.count() == 1 and not self.is_bound:
             self.fields["organisation"].initial = choices.first()
 
@@ -49,6 +57,12 @@ class SeriesForm(OrganisationForm):
     name = forms.CharField(max_length=200, label=_("Name"))
     kind = forms.ChoiceField(choices=SeriesKind.choices, label=_("Kind"))
     unit = forms.ChoiceField(choices=Unit.choices, label=_("Unit"))
+    measure_type = forms.ChoiceField(
+        choices=[("", _("— as the unit implies —")), *MeasureType.choices],
+        required=False,
+        label=_("Measure type"),
+        help_text=MEASURE_TYPE_HELP,
+    )
     source = forms.CharField(max_length=300, required=False, label=_("Source"))
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
@@ -61,6 +75,12 @@ class SeriesForm(OrganisationForm):
 
 class SeriesEditForm(forms.Form):
     name = forms.CharField(max_length=200, label=_("Name"))
+    measure_type = forms.ChoiceField(
+        choices=MeasureType.choices,
+        required=False,
+        label=_("Measure type"),
+        help_text=MEASURE_TYPE_HELP,
+    )
     source = forms.CharField(max_length=300, required=False, label=_("Source"))
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
@@ -81,7 +101,7 @@ class YearField(forms.IntegerField):
 
 class AreaFormMixin:
     def limit_areas(self, user):
-        self.fields["area"].queryset = _areas(user)
+        model_choice_field(self, "area").queryset = _areas(user)
 
 
 class PopulationForm(AreaFormMixin, OrganisationForm):
@@ -189,11 +209,13 @@ class PxMappingForm(forms.Form):
 
     series_name = forms.CharField(max_length=200, label=_("Series"))
     area_variable = forms.ChoiceField(required=False, label=_("Area variable"))
-    area = forms.ModelChoiceField(
-        queryset=Area.objects.none(),
+    area = forms.ChoiceField(
         required=False,
         label=_("Area of the whole table"),
-        help_text=_("Only when the table has no region variable."),
+        help_text=_(
+            "Only when the table has no region variable. SCB's tables without one are "
+            "usually national figures: choose your own area only if the table describes it."
+        ),
     )
     period_variable = forms.ChoiceField(label=_("Period variable"))
     category_variables = forms.MultipleChoiceField(
@@ -202,16 +224,28 @@ class PxMappingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     unit = forms.ChoiceField(choices=Unit.choices, label=_("Unit"))
+    measure_type = forms.ChoiceField(
+        choices=MeasureType.choices,
+        required=False,
+        label=_("Measure type"),
+        help_text=MEASURE_TYPE_HELP,
+    )
     kind = forms.ChoiceField(choices=SeriesKind.choices, label=_("Kind"))
 
     def __init__(self, *args, user, variables: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(v, v) for v in variables]
         self.variables = variables
-        self.fields["area_variable"].choices = [("", _("— none —")), *choices]
-        self.fields["period_variable"].choices = choices
-        self.fields["category_variables"].choices = choices
-        self.fields["area"].queryset = _areas(user)
+        choice_field(self, "area_variable").choices = [("", _("— none —")), *choices]
+        choice_field(self, "period_variable").choices = choices
+        choice_field(self, "category_variables").choices = choices
+        # Riket first (and by default); it may not exist as an area yet, the import makes it.
+        areas = _areas(user).exclude(kind=AreaKind.OMRADE, code="00", organisation__isnull=True)
+        choice_field(self, "area").choices = [
+            ("", "—"),
+            (NATIONAL_CHOICE, _("Riket (the whole country, code 00)")),
+            *[(str(a.pk), a.name) for a in areas],
+        ]
 
     def clean(self):
         data = super().clean()
@@ -243,8 +277,10 @@ class PxMappingForm(forms.Form):
             "area_variable": data.get("area_variable") or None,
             "period_variable": data["period_variable"],
             "category_variables": data["category_variables"],
-            "area_id": data["area"].pk if data.get("area") else None,
+            # None: riket (the importer finds or creates it).
+            "area_id": int(data["area"]) if data.get("area", "").isdigit() else None,
             "unit": data["unit"],
+            "measure_type": data.get("measure_type") or None,
             "kind": data["kind"],
         }
 
@@ -260,11 +296,11 @@ class TrendForm(forms.Form):
     def __init__(self, *args, periods, categories, areas, **kwargs):
         super().__init__(*args, **kwargs)
         period_choices = [(p.label, p.label) for p in periods]
-        self.fields["a"].choices = period_choices
-        self.fields["b"].choices = period_choices
+        choice_field(self, "a").choices = period_choices
+        choice_field(self, "b").choices = period_choices
         # Brå's names repeat their parents' names; the last part is enough to choose by.
-        self.fields["category"].choices = [
+        choice_field(self, "category").choices = [
             ("", _("All")),
             *[(c, c.rsplit(", ", 1)[-1]) for c in categories],
         ]
-        self.fields["area"].choices = [("", _("All")), *[(str(a.pk), a.name) for a in areas]]
+        choice_field(self, "area").choices = [("", _("All")), *[(str(a.pk), a.name) for a in areas]]

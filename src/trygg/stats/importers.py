@@ -16,7 +16,8 @@ Options are plain JSON (they travel through the task queue):
 * all formats: ``series_name``, ``is_public``
 * ``bra_yearly``: ``kommun`` (name, when the file has no kommun-total row)
 * ``px``: ``area_variable``, ``period_variable``, ``category_variables`` (list),
-  ``area_id`` (the area of a table without a region variable), ``unit``, ``kind``
+  ``area_id`` (the area of a table without a region variable; riket when it is missing),
+  ``unit``, ``measure_type`` (read from UNITS/CONTENTS when missing), ``kind``
 * ``survey``, ``population``: ``source``
 """
 
@@ -37,7 +38,7 @@ from trygg.core.choices import AreaKind
 from trygg.core.imports import ImportRejected
 from trygg.core.models import Area, ImportBatch, Organisation
 from trygg.stats import parsers
-from trygg.stats.choices import ImportKind, SeriesKind, Unit
+from trygg.stats.choices import ImportKind, MeasureType, SeriesKind, Unit
 from trygg.stats.models import IndicatorSeries
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class SeriesSpec:
     source: str = ""
     description: str = ""
     is_public: bool = False
+    measure_type: str = ""  # empty: what the unit implies (choices.measure_type_for_unit)
 
 
 @dataclass(frozen=True)
@@ -518,12 +520,107 @@ def px_default_mapping(table: parsers.PxTable) -> dict[str, Any]:
     return {"area_variable": area, "period_variable": period, "category_variables": categories}
 
 
-def px_guess_unit(table: parsers.PxTable) -> str:
+# What UNITS and CONTENTS say a figure is, in Swedish and English PX files. Swedish words
+# are matched inside compounds ("Flyttningsöverskott", "Konsumentprisindex"); English ones
+# as whole words ("rate" is not in "Inmigrated"). A net figure is recognised by its name
+# even when UNITS says "antal"/"number": SCB gives "Flyttningsöverskott" / "Excess of
+# migration" the unit of the counts it is made from.
+_NET_RE = re.compile(
+    r"överskott|netto|\bexcess of\b|\bnet\b|folkökning|befolkningsförändring|befolkningsökning"
+    r"|\bpopulation (?:change|increase|growth)\b|\bbalance\b"
+)
+_INDEX_RE = re.compile(r"index|=\s*100\b")
+_SHARE_RE = re.compile(r"procent|\bpercent(?:age)?\b|%|(?<!h)andel|\bshare\b|\bproportion\b")
+_RATE_RE = re.compile(
+    r"\bper\s*1\s*000\b|\bper\s*10\s*000\b|\bper\s*100\s*000\b|promille|\bper mille\b"
+    r"|\bper capita\b|per invånare|\bper inhabitants?\b|\brates?\b|frekvens"
+)
+_AMOUNT_RE = re.compile(
+    r"kronor|\b(?:tkr|mnkr|mdkr|msek|sek|kr|euro|eur|usd|dollars?|amount)\b|belopp"
+)
+_COUNT_RE = re.compile(r"antal|\b(?:number|count|persons|people|st)\b|personer|individer")
+
+
+def measure_type_from_text(units: str, contents: str) -> str | None:
+    """The measure type that UNITS and CONTENTS (or a content value's name) state, or None.
+
+    UNITS is read first for what only a unit says (index, percent, per 1 000, kronor); then
+    the name for a net figure (which keeps the unit of its counts), index, share, rate or
+    amount; then a count unit ("antal", "number"). None when neither says anything.
+    """
+    units, contents = units.casefold(), contents.casefold()
+    by_unit = (
+        (_INDEX_RE, MeasureType.INDEX),
+        (_SHARE_RE, MeasureType.SHARE),
+        (_RATE_RE, MeasureType.RATE),
+        (_AMOUNT_RE, MeasureType.AMOUNT),
+    )
+    for pattern, measure_type in by_unit:
+        if pattern.search(units):
+            return measure_type
+    if _NET_RE.search(contents):
+        return MeasureType.NET
+    for pattern, measure_type in by_unit:
+        if pattern.search(contents):
+            return measure_type
+    if _COUNT_RE.search(units):
+        return MeasureType.COUNT
+    return None
+
+
+@dataclass(frozen=True)
+class PxMeasureGuess:
+    """What a PX table's UNITS/CONTENTS say it measures.
+
+    ``measure_type`` is the series' type; ``by_content`` gives each value of a CONTVARIABLE
+    its own type (empty without one). ``mixed`` when those differ: the series then takes
+    the first type that is not a count, so that no verdict is given to a net figure.
+    ``stated`` is False when nothing in the file said it and count was assumed.
+    """
+
+    measure_type: str
+    by_content: dict[str, str]
+    mixed: bool
+    stated: bool
+
+
+def px_guess_measure_type(table: parsers.PxTable) -> PxMeasureGuess:
+    """Read the measure type from UNITS and CONTENTS, per content value when the table has a
+    CONTVARIABLE (``UNITS("Excess of migration")="number"`` is a net figure by its name)."""
+    units = table.units or ""
+    contents = " ".join(filter(None, [table.contents, table.title]))
+    main = measure_type_from_text(units, table.contents or "")
+    contvariable = table.keyword("CONTVARIABLE")
+    by_content: dict[str, str] = {}
+    if contvariable is not None and contvariable.text in table.values:
+        for value in table.values[contvariable.text]:
+            own_units = table.keyword("UNITS", value)
+            own_contents = table.keyword("CONTENTS", value)
+            found = measure_type_from_text(
+                own_units.text if own_units is not None else units,
+                " ".join([value, own_contents.text if own_contents is not None else ""]),
+            )
+            by_content[value] = found or main or MeasureType.COUNT
+    if by_content:
+        kinds = list(dict.fromkeys(by_content.values()))
+        chosen = next((k for k in kinds if k != MeasureType.COUNT), kinds[0])
+        return PxMeasureGuess(chosen, by_content, len(kinds) > 1, True)
+    if main is None:
+        main = measure_type_from_text("", contents)
+    return PxMeasureGuess(main or MeasureType.COUNT, {}, False, main is not None)
+
+
+def px_guess_unit(table: parsers.PxTable, measure_type: str | None = None) -> str:
     units = (table.units or "").casefold()
+    measure_type = measure_type or px_guess_measure_type(table).measure_type
+    if measure_type == MeasureType.INDEX:
+        return Unit.INDEX
     if "procent" in units or "percent" in units or units.strip() == "%":
         return Unit.PERCENT
     if "100 000" in units or "100000" in units:
         return Unit.PER_100K
+    if measure_type in (MeasureType.SHARE, MeasureType.RATE, MeasureType.AMOUNT):
+        return Unit.OTHER
     if "person" in units or "invånare" in units:
         return Unit.PERSONS
     return Unit.COUNT
@@ -562,9 +659,15 @@ def prepare_px(
                 % {"names": ", ".join(left_over)},
             )
         )
+    matcher = AreaMatcher(organisation)
     fixed_area: AreaTarget | None = None
     if not area_var:
-        fixed_area = Area.objects.filter(pk=options.get("area_id")).first()
+        # A table without a region variable is riket's unless the user chose another area:
+        # SCB's tables without one are national figures, not the user's own kommun.
+        if options.get("area_id"):
+            fixed_area = Area.objects.filter(pk=options["area_id"]).first()
+        else:
+            fixed_area = matcher.national_area()
         if fixed_area is None:
             problems.append(
                 (None, _("The table has no region variable: choose the area it describes."))
@@ -572,7 +675,6 @@ def prepare_px(
     if problems:
         raise ImportRejected(problems)
 
-    matcher = AreaMatcher(organisation)
     areas: dict[str, AreaTarget] = {}
     if area_var:
         for label, code in zip(table.values[area_var], table.codes[area_var], strict=True):
@@ -604,7 +706,8 @@ def prepare_px(
     if problems:
         raise ImportRejected(problems)
 
-    unit = options.get("unit") or px_guess_unit(table)
+    measure_type = options.get("measure_type") or px_guess_measure_type(table).measure_type
+    unit = options.get("unit") or px_guess_unit(table, measure_type)
     spec = SeriesSpec(
         name=options.get("series_name")
         or table.title
@@ -612,6 +715,7 @@ def prepare_px(
         or default_series_name(ImportKind.PX),
         kind=options.get("kind") or SeriesKind.OTHER,
         unit=unit,
+        measure_type=measure_type,
         source=table.source or "",
         description=table.contents or "",
         is_public=bool(options.get("is_public")),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW, Scope
 from trygg.core.models import OrganisationOwned, Partnership
-from trygg.stats.choices import SeriesKind, Unit
+from trygg.stats.choices import MeasureType, SeriesKind, Unit
 
 
 def _owner_or_partner_q(scope: Scope, action: str, public_field: str) -> Q:
@@ -58,6 +58,16 @@ class IndicatorSeries(OrganisationOwned):
         _("source"), max_length=300, blank=True, help_text=_("E.g. Brå, anmälda brott.")
     )
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    measure_type = models.CharField(
+        _("measure type"),
+        max_length=16,
+        choices=MeasureType.choices,
+        default=MeasureType.COUNT,
+        help_text=_(
+            "Count, rate, share, index, net figure or amount. Trend verdicts are given for "
+            "counts only."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     is_public = models.BooleanField(
         _("public"),
@@ -90,6 +100,12 @@ class IndicatorSeries(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_count(self) -> bool:
+        """Counts of events ("antal"): the only series that get the Poisson trend verdict,
+        rates per 1 000 inhabitants and totals of parts."""
+        return self.measure_type == MeasureType.COUNT and self.unit == Unit.COUNT
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:

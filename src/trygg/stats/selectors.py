@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -25,9 +26,10 @@ from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, V
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
+from trygg.core.actors import Viewer
 from trygg.core.models import Area
 from trygg.stats import analysis
-from trygg.stats.choices import SeriesKind, Unit
+from trygg.stats.choices import MeasureType, SeriesKind, Unit
 from trygg.stats.models import IndicatorSeries, Observation
 
 RATE_PER = 1000
@@ -76,18 +78,18 @@ def population_for(area: Area, year: int) -> int | None:
     return int(best) if best is not None else None
 
 
-def populations_for(areas, years) -> dict[tuple[int, int], int]:
+def populations_for(areas: Iterable[Area], years: Iterable[int]) -> dict[tuple[int, int], int]:
     """{(area id, year): population} for many areas at once (one query, same preference)."""
     area_list = list(areas)
-    years = sorted(set(years))
-    if not area_list or not years:
+    year_list = sorted(set(years))
+    if not area_list or not year_list:
         return {}
     rows = (
         Observation.objects.filter(
             series__kind=SeriesKind.POPULATION,
             area__in=area_list,
             category="",
-            period_start__year__in=years,
+            period_start__year__in=year_list,
             value__isnull=False,
         )
         .order_by("-period_end", "-pk")
@@ -110,7 +112,7 @@ def populations_for(areas, years) -> dict[tuple[int, int], int]:
         )
         key = (area_id, start.year)
         if key not in result or preference < result[key][0]:
-            result[key] = (preference, int(value))
+            result[key] = (preference, int(value or 0))  # value__isnull=False above
     return {key: value for key, (_pref, value) in result.items()}
 
 
@@ -119,11 +121,11 @@ def populations_for(areas, years) -> dict[tuple[int, int], int]:
 # ---------------------------------------------------------------------------
 
 
-def series_for(user, action: str = VIEW) -> QuerySet[IndicatorSeries]:
+def series_for(user: Viewer, action: str = VIEW) -> QuerySet[IndicatorSeries]:
     return IndicatorSeries.objects.restrict(user, action)
 
 
-def series_list(user) -> QuerySet[IndicatorSeries]:
+def series_list(user: Viewer) -> QuerySet[IndicatorSeries]:
     """Series the user may see, with the number of values and the first and last period."""
     return (
         series_for(user)
@@ -136,7 +138,7 @@ def series_list(user) -> QuerySet[IndicatorSeries]:
     )
 
 
-def observations_for(user, series: IndicatorSeries | None = None) -> QuerySet[Observation]:
+def observations_for(user: Viewer, series: IndicatorSeries | None = None) -> QuerySet[Observation]:
     queryset = Observation.objects.restrict(user, VIEW).select_related(
         "area", "series", "import_batch"
     )
@@ -152,7 +154,7 @@ class Period:
     end: Any
 
 
-def periods_of(user, series: IndicatorSeries) -> list[Period]:
+def periods_of(user: Viewer, series: IndicatorSeries) -> list[Period]:
     """The series' periods, oldest first."""
     rows = (
         observations_for(user, series)
@@ -166,14 +168,14 @@ def periods_of(user, series: IndicatorSeries) -> list[Period]:
     return list(seen.values())
 
 
-def area_of_series(user, series: IndicatorSeries, area_id) -> Area | None:
+def area_of_series(user: Viewer, series: IndicatorSeries, area_id: int | str) -> Area | None:
     """An area the series has visible values for, or None. The area itself may belong to
     another organisation (a public series' stadsområden); its name is then still shown."""
     ids = observations_for(user, series).values("area_id")
     return Area.objects.filter(pk__in=ids, pk=area_id).first() if area_id else None
 
 
-def areas_of(user, series: IndicatorSeries) -> list[Area]:
+def areas_of(user: Viewer, series: IndicatorSeries) -> list[Area]:
     ids = observations_for(user, series).values("area_id")
     return list(Area.objects.filter(pk__in=ids).select_related("parent").order_by("name"))
 
@@ -190,7 +192,7 @@ class CategoryNode:
     children: list[CategoryNode] = field(default_factory=list)
 
 
-def category_tree(user, series: IndicatorSeries) -> list[CategoryNode]:
+def category_tree(user: Viewer, series: IndicatorSeries) -> list[CategoryNode]:
     rows = (
         observations_for(user, series)
         .order_by("category_level", "category_code", "category")
@@ -209,11 +211,11 @@ def category_tree(user, series: IndicatorSeries) -> list[CategoryNode]:
     return roots
 
 
-def categories_of(user, series: IndicatorSeries) -> list[str]:
+def categories_of(user: Viewer, series: IndicatorSeries) -> list[str]:
     """Category names in hierarchy order (a parent before its children)."""
     result: list[str] = []
 
-    def walk(nodes):
+    def walk(nodes: Iterable[CategoryNode]) -> None:
         for node in nodes:
             result.append(node.name)
             walk(node.children)
@@ -236,7 +238,7 @@ class TrendRow:
     category: str
     value_a: Decimal | None
     value_b: Decimal | None
-    change: float | None  # percent for counts, percentage points for percentages
+    change: float | None  # percent; percentage points for percentages; difference for net
     population_a: int | None = None
     population_b: int | None = None
     rate_a: float | None = None  # per 1 000 inhabitants
@@ -269,7 +271,7 @@ class Trend:
     period_a: Period | None
     period_b: Period | None
     rows: list[TrendRow]
-    change_unit: str  # "percent" or "points"
+    change_unit: str  # "percent", "points" or "difference"
     has_ci: bool
     confidence: float = 0.95
 
@@ -289,16 +291,29 @@ def _count(value: Decimal | None) -> int | None:
     return int(value)
 
 
-def _compare(row: TrendRow, unit: str) -> TrendRow:
-    """Fill change, rates, ratio, interval and verdict from the values and populations."""
+def _change_unit(series: IndicatorSeries) -> str:
+    """How the change is given: percentage points for percentages, the difference for a
+    net figure (which may be negative or cross zero), else percent."""
+    if series.unit == Unit.PERCENT:
+        return "points"
+    if series.measure_type == MeasureType.NET:
+        return "difference"
+    return "percent"
+
+
+def _compare(row: TrendRow, series: IndicatorSeries) -> TrendRow:
+    """Fill change, rates, ratio, interval and verdict from the values and populations.
+
+    Only a count series gets the rate ratio and verdict; other measure types get the change.
+    """
     a, b = row.value_a, row.value_b
     if a is None or b is None:
         return row
-    if unit == Unit.PERCENT:
+    if _change_unit(series) in ("points", "difference"):
         row.change = float(b - a)
         return row
     count_a, count_b = _count(a), _count(b)
-    if unit != Unit.COUNT or count_a is None or count_b is None:
+    if not series.is_count or count_a is None or count_b is None:
         row.change = analysis.change_pct(float(a), float(b))
         return row
     known = row.population_a and row.population_b
@@ -321,7 +336,7 @@ def _compare(row: TrendRow, unit: str) -> TrendRow:
 
 
 def trend(
-    user,
+    user: Viewer,
     series: IndicatorSeries,
     period_a: str | None = None,
     period_b: str | None = None,
@@ -332,8 +347,10 @@ def trend(
     """Compare period b with period a for each area and category of the series.
 
     Defaults: the last two periods. Counts get the Poisson rate-ratio interval and verdict;
-    percentages get the change in percentage points and no verdict (a sample size alone
-    does not make the comparison safe).
+    every other measure type gets the change only: percentages in percentage points (a
+    sample size alone does not make the comparison safe), net figures as the difference,
+    rates, indices and amounts in percent. A Poisson test of an index or a net figure
+    would be meaningless.
     """
     periods = periods_of(user, series)
     by_label = {p.label: p for p in periods}
@@ -342,8 +359,8 @@ def trend(
     if period_a is None and len(periods) > 1:
         period_a = periods[-2].label
     pa, pb = by_label.get(period_a or ""), by_label.get(period_b or "")
-    change_unit = "points" if series.unit == Unit.PERCENT else "percent"
-    has_ci = series.unit == Unit.COUNT
+    change_unit = _change_unit(series)
+    has_ci = series.is_count
     if pa is None or pb is None:
         return Trend(series, pa, pb, [], change_unit, has_ci)
     observations = observations_for(user, series).filter(
@@ -364,9 +381,7 @@ def trend(
         cells[(observation.area_id, observation.category)][which] = observation
         areas[observation.area_id] = observation.area
     populations = (
-        populations_for(areas.values(), [pa.start.year, pb.start.year])
-        if series.unit == Unit.COUNT
-        else {}
+        populations_for(areas.values(), [pa.start.year, pb.start.year]) if series.is_count else {}
     )
     order = {name: i for i, name in enumerate(categories_of(user, series))}
     rows = []
@@ -384,7 +399,7 @@ def trend(
             symbol_a=(a.symbol if a else "–"),
             symbol_b=(b.symbol if b else "–"),
         )
-        rows.append(_compare(row, series.unit))
+        rows.append(_compare(row, series))
     rows.sort(key=lambda r: (_area_order(r.area), r.area_name, order.get(r.category, 0)))
     return Trend(series, pa, pb, rows, change_unit, has_ci)
 
@@ -427,7 +442,7 @@ class ShareTable:
 
 
 def share_by_area(
-    user, series: IndicatorSeries, parent: Area, period_label: str, category: str = ""
+    user: Viewer, series: IndicatorSeries, parent: Area, period_label: str, category: str = ""
 ) -> ShareTable | None:
     """The parts of ``parent`` in one period and category, each with its share.
 
@@ -436,7 +451,7 @@ def share_by_area(
     rates. The parent's own published figure is shown beside it, since parts need not add
     up to the whole (crimes without a known place). Only for count series.
     """
-    if series.unit != Unit.COUNT:
+    if not series.is_count:
         return None
     period = next((p for p in periods_of(user, series) if p.label == period_label), None)
     if period is None:
@@ -471,8 +486,9 @@ def share_by_area(
     if not missing:
         total = analysis.total_from_counts(known)
         part_populations = [r.population for r in rows]
+        known_populations = [p for p in part_populations if p]
         total_population = (
-            sum(part_populations) if all(p for p in part_populations) else None  # type: ignore[misc]
+            sum(known_populations) if len(known_populations) == len(part_populations) else None
         )
         rows.append(
             ShareRow(
@@ -524,7 +540,7 @@ def national_area() -> Area | None:
 
 
 def comparison(
-    user, series: IndicatorSeries, area: Area, period_label: str, category: str = ""
+    user: Viewer, series: IndicatorSeries, area: Area, period_label: str, category: str = ""
 ) -> list[ComparisonRow]:
     """The area and each area above it (kommundel → kommun → län → riket) where the series
     has a value for the period and category."""
@@ -545,14 +561,14 @@ def comparison(
         )
     }
     year = period.start.year
-    populations = populations_for(chain, [year]) if series.unit == Unit.COUNT else {}
+    populations = populations_for(chain, [year]) if series.is_count else {}
     rows: list[ComparisonRow] = []
     for item in chain:
         observation = observations.get(item.pk)
         if observation is None:
             continue
         population = populations.get((item.pk, year))
-        count = _count(observation.value) if series.unit == Unit.COUNT else None
+        count = _count(observation.value) if series.is_count else None
         rows.append(
             ComparisonRow(
                 area=item,
@@ -565,7 +581,11 @@ def comparison(
             )
         )
     own = observations.get(area.pk)
-    if own is not None and own.comparison_value is not None and nation not in observations:
+    if (
+        own is not None
+        and own.comparison_value is not None
+        and (nation is None or nation.pk not in observations)
+    ):
         rows.append(
             ComparisonRow(
                 area=None,
@@ -602,7 +622,7 @@ class Overview:
 
 
 def overview(
-    user, series: IndicatorSeries, *, max_categories: int = 8, max_rows: int = 60
+    user: Viewer, series: IndicatorSeries, *, max_categories: int = 8, max_rows: int = 60
 ) -> Overview | None:
     """None when the series is too large to show this way (see the values list instead)."""
     categories = categories_of(user, series)
@@ -640,8 +660,8 @@ def overview(
 
 
 def chart_spec(
-    user, series: IndicatorSeries, *, category: str | None = None, area: Area | None = None
-) -> dict:
+    user: Viewer, series: IndicatorSeries, *, category: str | None = None, area: Area | None = None
+) -> dict[str, Any]:
     """A Vega-Lite line chart of the series over time: one line per area (or per category
     when one area is chosen). Missing values are left out, not drawn as 0."""
     observations = observations_for(user, series).filter(value__isnull=False)
@@ -651,12 +671,12 @@ def chart_spec(
         observations = observations.filter(area=area)
     by_area = area is None
     rows = list(observations.order_by("period_start")[:5000])
-    values = [
+    values: list[dict[str, Any]] = [
         {
             "period": o.period_start.isoformat(),
             "label": o.period_label,
             "line": o.area.name if by_area else (o.category or series.name),
-            "value": float(o.value),
+            "value": float(o.value or 0),  # value__isnull=False above
         }
         for o in rows
     ]
@@ -677,7 +697,7 @@ def chart_spec(
     unit = Unit(series.unit).label
     spans = {(o["period"], o["label"]) for o in values}
     yearly = all(label.isdigit() and len(label) == 4 for _p, label in spans)
-    x_axis = (
+    x_axis: dict[str, Any] = (
         {"field": "label", "type": "ordinal", "title": str(_("Year")), "sort": "ascending"}
         if yearly
         else {"field": "period", "type": "temporal", "title": str(_("Period"))}

@@ -1,6 +1,6 @@
 """Writes for indicator series and observations (statistik).
 
-Every function is ``<noun>_<verb>(*, actor, ...)``, runs in one transaction, validates with
+Every function is ``<noun>_<verb>(*, actor: Actor, ...)``, runs in one transaction, validates with
 ``full_clean()`` and writes its audit entry in the same transaction.
 """
 
@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trygg.core.access import ADD, CHANGE, DELETE, require
+from trygg.core.actors import Actor
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation
 from trygg.core.services import save_validated
-from trygg.stats.choices import SeriesKind, Unit
+from trygg.stats.choices import SeriesKind, Unit, measure_type_for_unit
 from trygg.stats.models import IndicatorSeries, Observation
 
-SERIES_FIELDS = ["name", "kind", "source", "unit", "description", "is_public"]
+if TYPE_CHECKING:
+    from trygg.stats.importers import Prepared, Problem
+
+SERIES_FIELDS = ["name", "kind", "source", "unit", "measure_type", "description", "is_public"]
 OBSERVATION_FIELDS = [
     "period_label",
     "category_code",
@@ -36,10 +40,37 @@ OBSERVATION_FIELDS = [
     "source",
 ]
 
+
+class SeriesChanges(TypedDict, total=False):
+    """The fields of a series that series_update may change (SERIES_FIELDS)."""
+
+    name: str
+    kind: str
+    source: str
+    unit: str
+    measure_type: str
+    description: str
+    is_public: bool
+
+
+class ObservationFields(TypedDict, total=False):
+    """The values of an observation beside its key, its value and its period label."""
+
+    category_code: str
+    category_parent_code: str
+    category_level: int | None
+    symbol: str
+    preliminary: bool
+    per_100k: Decimal | int | float | None
+    sample_size: int | None
+    comparison_value: Decimal | int | float | None
+    source: str
+
+
 POPULATION_SERIES_NAME = "Folkmängd"
 
 
-def _require(actor, action: str, organisation_id: int | None) -> None:
+def _require(actor: Actor, action: str, organisation_id: int | None) -> None:
     """Statistics cover the whole organisation, so writing them needs a membership that is
     not limited to some areas (a working group reads them but does not change them)."""
     require(actor, action, organisation_id, whole_organisation=True)
@@ -48,7 +79,7 @@ def _require(actor, action: str, organisation_id: int | None) -> None:
 @transaction.atomic
 def series_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     name: str,
     kind: str,
@@ -57,6 +88,7 @@ def series_create(
     description: str = "",
     is_public: bool = False,
     import_batch: ImportBatch | None = None,
+    measure_type: str | None = None,
 ) -> IndicatorSeries:
     _require(actor, ADD, organisation.pk)
     series = IndicatorSeries(
@@ -64,6 +96,7 @@ def series_create(
         name=name,
         kind=kind,
         unit=unit,
+        measure_type=measure_type or measure_type_for_unit(unit),
         source=source,
         description=description,
         is_public=is_public,
@@ -80,7 +113,9 @@ def series_create(
 
 
 @transaction.atomic
-def series_update(*, actor, series: IndicatorSeries, **fields: Any) -> IndicatorSeries:
+def series_update(
+    *, actor: Actor, series: IndicatorSeries, **fields: Unpack[SeriesChanges]
+) -> IndicatorSeries:
     _require(actor, CHANGE, series.organisation_id)
     before = snapshot(series, SERIES_FIELDS)
     for key, value in fields.items():
@@ -99,7 +134,7 @@ def series_update(*, actor, series: IndicatorSeries, **fields: Any) -> Indicator
 
 
 @transaction.atomic
-def series_delete(*, actor, series: IndicatorSeries) -> None:
+def series_delete(*, actor: Actor, series: IndicatorSeries) -> None:
     _require(actor, DELETE, series.organisation_id)
     before = snapshot(series, SERIES_FIELDS)
     before["observations"] = series.observations.count()
@@ -110,7 +145,7 @@ def series_delete(*, actor, series: IndicatorSeries) -> None:
 @transaction.atomic
 def series_for_import(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     name: str,
     kind: str,
@@ -119,6 +154,7 @@ def series_for_import(
     description: str = "",
     is_public: bool = False,
     import_batch: ImportBatch | None = None,
+    measure_type: str | None = None,
 ) -> tuple[IndicatorSeries, bool]:
     """The organisation's series with this name, created if missing. Returns (series, created).
 
@@ -135,6 +171,7 @@ def series_for_import(
         name=name,
         kind=kind,
         unit=unit,
+        measure_type=measure_type,
         source=source,
         description=description,
         is_public=is_public,
@@ -148,7 +185,7 @@ def year_period(year: int) -> tuple[dt.date, dt.date, str]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31), str(year)
 
 
-def _as_decimal(value) -> Decimal | None:
+def _as_decimal(value: Decimal | int | float | str | None) -> Decimal | None:
     if value is None:
         return None
     return value if isinstance(value, Decimal) else Decimal(str(value))
@@ -157,15 +194,15 @@ def _as_decimal(value) -> Decimal | None:
 @transaction.atomic
 def observation_set(
     *,
-    actor,
+    actor: Actor,
     series: IndicatorSeries,
     area: Area,
     period_start: dt.date,
     period_end: dt.date,
     period_label: str,
     category: str = "",
-    value=None,
-    **fields: Any,
+    value: Decimal | int | float | None = None,
+    **fields: Unpack[ObservationFields],
 ) -> tuple[Observation, str]:
     """Create or update the one value of a series for an area, category and period.
 
@@ -176,11 +213,12 @@ def observation_set(
     for key in fields:
         if key not in OBSERVATION_FIELDS:
             raise ValueError(key)
-    fields["value"] = _as_decimal(value)
+    values: dict[str, Any] = dict(fields)
+    values["value"] = _as_decimal(value)
     for key in ("per_100k", "comparison_value"):
-        if key in fields:
-            fields[key] = _as_decimal(fields[key])
-    fields["period_label"] = period_label
+        if key in values:
+            values[key] = _as_decimal(values[key])
+    values["period_label"] = period_label
     observation = Observation.objects.filter(
         series=series,
         area=area,
@@ -196,7 +234,7 @@ def observation_set(
             period_start=period_start,
             period_end=period_end,
             category=category,
-            **fields,
+            **values,
         )
         save_validated(observation)
         record_change(
@@ -204,12 +242,12 @@ def observation_set(
             obj=observation,
             action=AuditAction.CREATE,
             after=snapshot(
-                observation, ["area", "period_start", "period_end", "category", *fields]
+                observation, ["area", "period_start", "period_end", "category", *values]
             ),
         )
         return observation, "created"
-    before = snapshot(observation, list(fields))
-    for key, field_value in fields.items():
+    before = snapshot(observation, list(values))
+    for key, field_value in values.items():
         setattr(observation, key, field_value)
     save_validated(observation)
     # Decimal fields come back from the database normalised; compare what is stored.
@@ -219,13 +257,13 @@ def observation_set(
         obj=observation,
         action=AuditAction.UPDATE,
         before=before,
-        after=snapshot(observation, list(fields)),
+        after=snapshot(observation, list(values)),
     )
     return observation, ("updated" if entry is not None else "unchanged")
 
 
 @transaction.atomic
-def observation_delete(*, actor, observation: Observation) -> None:
+def observation_delete(*, actor: Actor, observation: Observation) -> None:
     _require(actor, DELETE, observation.organisation_id)
     record_change(
         actor=actor,
@@ -239,7 +277,7 @@ def observation_delete(*, actor, observation: Observation) -> None:
 @transaction.atomic
 def population_set(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     area: Area,
     year: int,
@@ -280,14 +318,14 @@ def population_set(
 @transaction.atomic
 def survey_value_set(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     indicator: str,
     area: Area,
     year: int,
-    value,
+    value: Decimal | int | float,
     sample_size: int | None = None,
-    comparison_value=None,
+    comparison_value: Decimal | int | float | None = None,
     source: str = "",
 ) -> Observation:
     """Record one survey result in percent ("trygg utomhus när det är mörkt: 83,5 %").
@@ -334,7 +372,7 @@ def survey_value_set(
 
 @transaction.atomic
 def import_batch_create(
-    *, actor, organisation: Organisation, kind: str, filename: str, content: bytes
+    *, actor: Actor, organisation: Organisation, kind: str, filename: str, content: bytes
 ) -> ImportBatch:
     """A queued batch for an uploaded file, with its checksum."""
     import hashlib
@@ -364,7 +402,9 @@ def import_batch_progress(*, batch: ImportBatch, progress: int) -> None:
 
 
 @transaction.atomic
-def import_batch_reject(*, actor, batch: ImportBatch, problems) -> ImportBatch:
+def import_batch_reject(
+    *, actor: Actor, batch: ImportBatch, problems: list[Problem]
+) -> ImportBatch:
     """The file was refused: keep every problem (row, Swedish reason) on the batch."""
     batch.refresh_from_db()
     batch.status = ImportBatch.Status.REJECTED
@@ -398,7 +438,7 @@ _ROW_FIELDS = [
 
 
 @transaction.atomic
-def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int]:
+def observations_import(*, actor: Actor, batch: ImportBatch, prepared: Prepared) -> dict[str, int]:
     """Write a prepared import (see trygg.stats.importers) all or nothing.
 
     Observations are keyed by series, area, category and period: a key already stored with
@@ -421,6 +461,7 @@ def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int
             name=spec.name,
             kind=spec.kind,
             unit=spec.unit,
+            measure_type=spec.measure_type or None,
             source=spec.source,
             description=spec.description,
             is_public=spec.is_public,
@@ -433,18 +474,18 @@ def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int
         series_by_name[spec.name] = series
         created_series += created
 
-    new_areas: dict[tuple, Area] = {}
+    new_areas: dict[tuple[Any, ...], Area] = {}
     created_areas = 0
     for row in prepared.rows:
         if isinstance(row.area, NewArea) and row.area.key not in new_areas:
             ref = row.area
-            existing = (
+            found = (
                 Area.objects.filter(kind=ref.kind, code=ref.code).first()
                 if ref.code
                 else Area.objects.filter(parent=ref.parent, name__iexact=ref.name).first()
             )
-            if existing is None:
-                existing = area_create(
+            if found is None:
+                found = area_create(
                     actor=actor,
                     organisation=None if ref.reference else organisation,
                     kind=ref.kind,
@@ -453,9 +494,9 @@ def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int
                     code=ref.code,
                 )
                 created_areas += 1
-            new_areas[ref.key] = existing
+            new_areas[ref.key] = found
 
-    existing: dict[tuple, Observation] = {}
+    existing: dict[tuple[Any, ...], Observation] = {}
     for series in series_by_name.values():
         for observation in series.observations.all():
             existing[
@@ -471,7 +512,7 @@ def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int
     to_create: list[Observation] = []
     to_update: list[Observation] = []
     unchanged = 0
-    problems = []
+    problems: list[Problem] = []
     exclude = ["organisation", "series", "area", "import_batch"]
     for row in prepared.rows:
         area = new_areas[row.area.key] if isinstance(row.area, NewArea) else row.area
@@ -480,8 +521,8 @@ def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int
         values["category_code"] = values["category_code"] or ""
         values["category_parent_code"] = values["category_parent_code"] or ""
         key = (row.series, area.pk, row.category, row.period_start, row.period_end)
-        observation = existing.get(key)
-        if observation is None:
+        stored = existing.get(key)
+        if stored is None:
             observation = Observation(
                 organisation=organisation,
                 series=series,
@@ -493,7 +534,8 @@ def observations_import(*, actor, batch: ImportBatch, prepared) -> dict[str, int
                 **values,
             )
             target = to_create
-        elif any(getattr(observation, name) != value for name, value in values.items()):
+        elif any(getattr(stored, name) != value for name, value in values.items()):
+            observation = stored
             for name, value in values.items():
                 setattr(observation, name, value)
             observation.import_batch = batch

@@ -24,9 +24,10 @@ from trygg.core.models import ImportBatch
 from trygg.core.tables import Column, Table
 from trygg.core.uploads import read_upload
 from trygg.stats import importers, parsers, selectors, services, tasks
-from trygg.stats.choices import ImportKind, Unit
+from trygg.stats.choices import ImportKind, MeasureType
 from trygg.stats.filters import ObservationFilter, SeriesFilter
 from trygg.stats.forms import (
+    NATIONAL_CHOICE,
     BraImportForm,
     BraYearlyImportForm,
     PopulationForm,
@@ -139,6 +140,12 @@ class SeriesTable(Table):
         ),
         Column("kind", gettext_lazy("Kind"), lambda s: s.get_kind_display(), sort="kind"),
         Column("unit", gettext_lazy("Unit"), lambda s: s.get_unit_display(), sort="unit"),
+        Column(
+            "measure_type",
+            gettext_lazy("Measure type"),
+            lambda s: s.get_measure_type_display(),
+            sort="measure_type",
+        ),
         Column("source", gettext_lazy("Source"), lambda s: s.source, sort="source"),
         Column(
             "organisation",
@@ -205,11 +212,14 @@ def series_create(request):
 @login_required
 def series_edit(request, pk):
     series = _series(request, pk, CHANGE)
-    initial = {f: getattr(series, f) for f in ["name", "source", "description", "is_public"]}
+    fields = ["name", "measure_type", "source", "description", "is_public"]
+    initial = {f: getattr(series, f) for f in fields}
     form = SeriesEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        # A form without the measure type (older clients) leaves it as it is.
+        data = {k: v for k, v in form.cleaned_data.items() if k != "measure_type" or v}
         try:
-            services.series_update(actor=request.user, series=series, **form.cleaned_data)
+            services.series_update(actor=request.user, series=series, **data)
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -283,7 +293,7 @@ def series_detail(request, pk):
         form.fields.pop("area")
     trend = selectors.trend(user, series, period_a, period_b, area=area, category=category)
     shares = []
-    if series.unit == Unit.COUNT and trend.period_b is not None:
+    if series.is_count and trend.period_b is not None:
         # Parts of a kommun (kommundelar, stadsområden); a län's kommuner in a series are
         # seldom all of them, so a "total" of those present would mislead.
         parents = {
@@ -704,14 +714,17 @@ def import_px_mapping(request):
         request.session.pop(PX_SESSION_KEY, None)
         raise Http404 from exc
     defaults = importers.px_default_mapping(table)
+    measure = importers.px_guess_measure_type(table)
     initial = {
         "series_name": pending["options"].get("series_name") or table.title or "",
         "area_variable": defaults["area_variable"] or "",
         "period_variable": defaults["period_variable"],
         "category_variables": defaults["category_variables"],
-        "unit": importers.px_guess_unit(table),
+        "unit": importers.px_guess_unit(table, measure.measure_type),
+        "measure_type": measure.measure_type,
         "kind": "other",
-        "area": organisation.area_id,
+        # A table without a region variable describes riket unless the user says otherwise.
+        "area": NATIONAL_CHOICE,
     }
     form = PxMappingForm(
         request.POST or None, initial=initial, user=request.user, variables=table.variables
@@ -721,6 +734,12 @@ def import_px_mapping(request):
         "title": _("Import PX file: choose the variables"),
         "table": table,
         "filename": pending["filename"],
+        "measure": measure,
+        "measure_label": MeasureType(measure.measure_type).label,
+        "measure_by_content": [
+            (value, MeasureType(kind).label) for value, kind in measure.by_content.items()
+        ],
+        "has_region": bool(defaults["area_variable"]),
         "variables": [
             {"name": v, "count": len(table.values[v]), "sample": table.values[v][:4]}
             for v in table.variables

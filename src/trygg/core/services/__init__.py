@@ -1,6 +1,6 @@
 """Writes for organisations, partnerships, areas, places, memberships and API tokens.
 
-Every function here is ``<noun>_<verb>(*, actor, ...)``, runs in one transaction, validates
+Every function here is ``<noun>_<verb>(*, actor: Actor, ...)``, runs in one transaction, validates
 with ``full_clean()`` and writes its audit entry in the same transaction.
 """
 
@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import geo
 from trygg.core.access import CHANGE, MANAGE, forget_scope, require, require_own_areas, scope_for
+from trygg.core.actors import Actor, User, Viewer
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import CHILD_KINDS, PARTNER_KINDS, AuditAction
 from trygg.core.models import (
@@ -34,7 +35,7 @@ from trygg.core.models import (
 )
 
 
-def save_validated(obj, *, exclude=None) -> None:
+def save_validated(obj: Model, *, exclude: Collection[str] | None = None) -> None:
     """Validate, then save. Beside ``full_clean()``: a None where the column holds no NULL
     (full_clean lets it through for a blank-allowed text) and a time of day with a time zone
     (no database column keeps one) are refused with a message, not a database error."""
@@ -62,7 +63,12 @@ def save_validated(obj, *, exclude=None) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, actor, name: str, kind: str, parent: Organisation | None = None, area: Area | None = None
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    parent: Organisation | None = None,
+    area: Area | None = None,
 ) -> Organisation:
     if parent is not None:
         require(actor, MANAGE, parent.pk)
@@ -81,12 +87,12 @@ def organisation_create(
 @transaction.atomic
 def partnership_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     partner: Organisation,
     name: str = "",
-    starts_on=None,
-    ends_on=None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
     diarienummer: str = "",
 ) -> Partnership:
     require(actor, MANAGE, organisation.pk)
@@ -109,7 +115,7 @@ def partnership_create(
     return partnership
 
 
-def _centre(geometry: dict | None) -> tuple[float | None, float | None]:
+def _centre(geometry: dict[str, Any] | None) -> tuple[float | None, float | None]:
     if not geometry:
         return None, None
     return geo.centre(geometry)
@@ -118,13 +124,13 @@ def _centre(geometry: dict | None) -> tuple[float | None, float | None]:
 @transaction.atomic
 def area_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation | None,
     kind: str,
     name: str,
     parent: Area | None = None,
     code: str = "",
-    geometry: dict | None = None,
+    geometry: dict[str, Any] | None = None,
 ) -> Area:
     if organisation is not None:
         require(actor, CHANGE, organisation.pk)
@@ -153,7 +159,7 @@ def area_create(
 
 
 @transaction.atomic
-def area_update(*, actor, area: Area, **fields: Any) -> Area:
+def area_update(*, actor: Actor, area: Area, **fields: Any) -> Area:
     require(actor, CHANGE, area.organisation_id)
     tracked = ["parent", "kind", "name", "code"]
     before = snapshot(area, tracked)
@@ -177,7 +183,7 @@ def area_update(*, actor, area: Area, **fields: Any) -> Area:
 @transaction.atomic
 def areas_import_geojson(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     parent: Area,
     kind: str,
@@ -218,7 +224,7 @@ PLACE_FIELDS = ["area", "name", "description", "lat", "lon"]
 @transaction.atomic
 def place_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     area: Area,
     name: str,
@@ -240,7 +246,7 @@ def place_create(
 
 
 @transaction.atomic
-def place_update(*, actor, place: Place, **fields: Any) -> Place:
+def place_update(*, actor: Actor, place: Place, **fields: Any) -> Place:
     require(actor, CHANGE, place.organisation_id)
     before = snapshot(place, PLACE_FIELDS)
     for key, value in fields.items():
@@ -260,7 +266,7 @@ def place_update(*, actor, place: Place, **fields: Any) -> Place:
     return place
 
 
-def _check_own_area(actor, place: Place) -> None:
+def _check_own_area(actor: Actor, place: Place) -> None:
     """A member limited to some areas keeps places in them: creates none elsewhere and moves
     none out (the same rule as for measures and forums)."""
     require_own_areas(
@@ -286,7 +292,13 @@ def _check_area_belongs(place: Place) -> None:
 
 @transaction.atomic
 def membership_create(
-    *, actor, user, organisation: Organisation, role: str, title: str = "", areas=()
+    *,
+    actor: Actor,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    title: str = "",
+    areas: Sequence[Area] = (),
 ) -> Membership:
     require(actor, MANAGE, organisation.pk)
     membership = Membership(user=user, organisation=organisation, role=role, title=title)
@@ -312,13 +324,13 @@ def membership_create(
 @transaction.atomic
 def user_create(
     *,
-    actor,
+    actor: Actor,
     username: str,
     password: str,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
-):
+) -> User:
     """Create a login. Memberships are given separately with membership_create."""
     if (
         actor is not None
@@ -341,7 +353,7 @@ def user_create(
 
 
 @transaction.atomic
-def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token. Returns the token and the key, which is shown only once.
 
     A user who must have two-factor gets a token only once two-factor is on (the page that
@@ -359,7 +371,7 @@ def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def api_token_delete(*, actor, token: ApiToken) -> None:
+def api_token_delete(*, actor: Actor, token: ApiToken) -> None:
     record_change(actor=actor, obj=token, action=AuditAction.DELETE, before={"name": token.name})
     token.delete()
 
@@ -367,7 +379,7 @@ def api_token_delete(*, actor, token: ApiToken) -> None:
 TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
 
 
-def api_token_authenticate(key: str):
+def api_token_authenticate(key: str) -> User | None:
     """The user of a valid key, or None. Marks the token as used, at most once a minute:
     a client that reads in a loop does not turn every read into a write."""
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
@@ -380,7 +392,8 @@ def api_token_authenticate(key: str):
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user: User = token.user
+    return user
 
 
 def load_json(data: bytes) -> Any:
@@ -391,7 +404,7 @@ def load_json(data: bytes) -> Any:
 
 
 @transaction.atomic
-def preferences_update(*, actor, language: str) -> UserPreferences:
+def preferences_update(*, actor: Actor, language: str) -> UserPreferences:
     """Save the actor's own interface language ("språk")."""
     preferences, _created = UserPreferences.objects.get_or_create(user=actor)
     before = snapshot(preferences, ["language"])
@@ -410,7 +423,7 @@ def preferences_update(*, actor, language: str) -> UserPreferences:
 # Administration: organisations, partnerships, people and invitations (role administratör).
 
 
-def administers(actor: Any, organisation: Organisation) -> bool:
+def administers(actor: Actor, organisation: Organisation) -> bool:
     """Whether the actor administers the organisation: through a membership with the right
     to manage it (or an organisation above it), or because their organisation registered it
     as a partner (``steward``). ``None`` is the system (management commands)."""
@@ -424,7 +437,7 @@ def administers(actor: Any, organisation: Organisation) -> bool:
     )
 
 
-def require_administer(actor: Any, organisation: Organisation) -> None:
+def require_administer(actor: Actor, organisation: Organisation) -> None:
     if not administers(actor, organisation):
         raise PermissionDenied(_("You do not have permission to do this."))
 
@@ -435,7 +448,7 @@ ORGANISATION_FIELDS = ["name", "kind", "parent", "area", "organisation_number", 
 @transaction.atomic
 def organisation_register(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     kind: str,
     parent: Organisation | None = None,
@@ -489,7 +502,7 @@ def organisation_register(
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, name: str, kind: str, organisation_number: str = ""
+    *, actor: Actor, organisation: Organisation, name: str, kind: str, organisation_number: str = ""
 ) -> Organisation:
     require_administer(actor, organisation)
     allowed = (
@@ -516,7 +529,7 @@ def organisation_update(
     return organisation
 
 
-def can_deactivate(actor: Any, organisation: Organisation) -> bool:
+def can_deactivate(actor: Actor, organisation: Organisation) -> bool:
     """A sub-organisation is deactivated by the administrators above it, a partner by those
     of the organisation that registered it; nobody deactivates their own top organisation."""
     if not organisation.is_active:
@@ -528,7 +541,7 @@ def can_deactivate(actor: Any, organisation: Organisation) -> bool:
 
 
 @transaction.atomic
-def organisation_deactivate(*, actor: Any, organisation: Organisation) -> Organisation:
+def organisation_deactivate(*, actor: Actor, organisation: Organisation) -> Organisation:
     """Avaktivera: the organisation's people lose their access at once, its open invitations
     are revoked and its partnerships end today. Its data stays, with its history."""
     if not can_deactivate(actor, organisation):
@@ -568,7 +581,7 @@ def _check_dates(starts_on: dt.date | None, ends_on: dt.date | None) -> None:
 @transaction.atomic
 def partnership_renew(
     *,
-    actor: Any,
+    actor: Actor,
     partnership: Partnership,
     starts_on: dt.date | None,
     ends_on: dt.date | None,
@@ -599,7 +612,7 @@ def partnership_renew(
 
 @transaction.atomic
 def partnership_end(
-    *, actor: Any, partnership: Partnership, ends_on: dt.date | None = None, by: Any = None
+    *, actor: Actor, partnership: Partnership, ends_on: dt.date | None = None, by: Any = None
 ) -> Partnership:
     """Avsluta: the partnership's last day is ``ends_on``, by default yesterday, so that the
     sharing stops now. One that had not started yet never takes effect (its start moves to
@@ -636,7 +649,7 @@ def _check_areas(organisation: Organisation, areas: Iterable[Area]) -> list[Area
 
 @transaction.atomic
 def membership_update(
-    *, actor: Any, membership: Membership, role: str, title: str, areas: Iterable[Area]
+    *, actor: Actor, membership: Membership, role: str, title: str, areas: Iterable[Area]
 ) -> Membership:
     """Change a person's role, title and area limits in one organisation."""
     require_administer(actor, membership.organisation)
@@ -660,7 +673,7 @@ def membership_update(
     return membership
 
 
-def end_sessions(user: Any) -> int:
+def end_sessions(user: Viewer) -> int:
     """Log the user out everywhere: delete their sessions. Returns how many."""
     from django.contrib.sessions.models import Session
 
@@ -675,7 +688,7 @@ def end_sessions(user: Any) -> int:
 
 
 @transaction.atomic
-def membership_deactivate(*, actor: Any, membership: Membership, by: Any = None) -> Membership:
+def membership_deactivate(*, actor: Actor, membership: Membership, by: Any = None) -> Membership:
     """Avsluta medlemskap (a leaver): access to the organisation ends at once.
 
     A person with no other active membership is a leaver of the whole system: the login is
@@ -726,7 +739,7 @@ def membership_deactivate(*, actor: Any, membership: Membership, by: Any = None)
 
 
 @transaction.atomic
-def membership_reactivate(*, actor: Any, membership: Membership) -> Membership:
+def membership_reactivate(*, actor: Actor, membership: Membership) -> Membership:
     """Återaktivera: the membership counts again; a deactivated login is opened again too
     (the person uses "Glömt lösenord?" to set a new password)."""
     require_administer(actor, membership.organisation)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core.access import forget_scope, scope_for
+from trygg.core.actors import Actor, User
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import (
@@ -71,7 +72,7 @@ def _new_invitation_key(invitation: Invitation) -> str:
 @transaction.atomic
 def invitation_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     email: str,
     role: str,
@@ -120,7 +121,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_resend(*, actor: Any, invitation: Invitation) -> tuple[Invitation, str]:
+def invitation_resend(*, actor: Actor, invitation: Invitation) -> tuple[Invitation, str]:
     """Skicka igen: a new link with a new expiry; the old link stops working."""
     require_administer(actor, invitation.organisation)
     if invitation.accepted_at is not None or invitation.revoked:
@@ -142,7 +143,7 @@ def invitation_resend(*, actor: Any, invitation: Invitation) -> tuple[Invitation
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation, by: Any = None) -> Invitation:
+def invitation_revoke(*, actor: Actor, invitation: Invitation, by: Any = None) -> Invitation:
     require_administer(actor, invitation.organisation)
     if invitation.accepted_at is not None:
         raise ValidationError(_("The invitation has already been used or revoked."))
@@ -172,7 +173,7 @@ def invitation_for_key(key: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: Any) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Take up the invitation as ``user`` (a new login, an existing one, or one signed in by
     single sign-on whose verified e-mail is the invitation's): the membership is created, or
     an old one of the same organisation is opened again with the invited role and areas.
@@ -294,7 +295,7 @@ def kommun_area_for_code(code: str) -> Area:
 
 @transaction.atomic
 def kommun_onboard(
-    *, actor: Any, code: str, admin_email: str, name: str | None = None, new_link: bool = False
+    *, actor: Actor, code: str, admin_email: str, name: str | None = None, new_link: bool = False
 ) -> Onboarding:
     """Start a kommun in Trygg: its organisation (with the kommun's area and boundary) and its
     first administratör, invited by a one-time link unless a login with the address exists.

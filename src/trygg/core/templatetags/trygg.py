@@ -38,7 +38,7 @@ def percent(value, decimals=1):
 
 
 @register.filter
-def suppress(value, detail_access=False):
+def suppress(value: int | str | None, detail_access: bool = False) -> int | str:
     """Small counts are shown as "<5" to anyone without detail access."""
     if value is None:
         return "–"

@@ -1,6 +1,6 @@
 """Writes for incident categories, incident reports and police events.
 
-Every function is ``<noun>_<verb>(*, actor, ...)``, runs in one transaction, validates with
+Every function is ``<noun>_<verb>(*, actor: Actor, ...)``, runs in one transaction, validates with
 ``full_clean()`` and writes its audit entry in the same transaction. ``actor=None`` is system
 work (demo loader, management commands, the periodic fetch).
 """
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections import Counter
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from trygg.core import geo
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, require, scope_for
+from trygg.core.actors import Actor
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation, Place
@@ -28,6 +31,13 @@ from trygg.core.services import save_validated
 from trygg.incidents import pii
 from trygg.incidents.choices import CategoryGroup, ReportStatus
 from trygg.incidents.models import IncidentCategory, IncidentPhoto, IncidentReport
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from trygg.core.actors import User
+    from trygg.forums.models import Decision
+    from trygg.plans.models import Measure
 
 # Stored as data (each organisation may rename them), so the names are Swedish.
 DEFAULT_CATEGORIES: list[tuple[str, str]] = [
@@ -47,6 +57,32 @@ DEFAULT_CATEGORIES: list[tuple[str, str]] = [
 ]
 
 CATEGORY_FIELDS = ["name", "group", "order", "is_active"]
+
+
+class CategoryChanges(TypedDict, total=False):
+    """The fields of a category that category_update may change (CATEGORY_FIELDS)."""
+
+    name: str
+    group: str
+    order: int
+    is_active: bool
+
+
+class ReportCorrections(TypedDict, total=False):
+    """The fields of a report that report_update may correct."""
+
+    category: IncidentCategory
+    occurred_at: dt.datetime
+    occurred_until: dt.datetime | None
+    area: Area | None
+    place: Place | None
+    lat: float | None
+    lon: float | None
+    address: str
+    assessment: int
+    description: str
+
+
 REPORT_FIELDS = [
     "category",
     "occurred_at",
@@ -66,7 +102,13 @@ REPORT_FIELDS = [
 ]
 
 DESCRIPTION_MAX = 2000
-ACTOR = object()  # report_create's default reporter: the actor
+
+
+class _Reporter(Enum):
+    ACTOR = "actor"
+
+
+ACTOR = _Reporter.ACTOR  # report_create's default reporter: the actor
 
 # Allowed review steps: forward through the workflow, and a closed report may be reopened.
 REVIEW_STEPS: dict[str, set[str]] = {
@@ -130,7 +172,7 @@ def check_no_personal_data(text: str, field: str = "description") -> None:
         raise ValidationError({field: problems})
 
 
-def _may_in_area(actor, action: str, organisation_id: int, area_id: int | None) -> bool:
+def _may_in_area(actor: Actor, action: str, organisation_id: int, area_id: int | None) -> bool:
     """Whether the actor may do ``action`` for the organisation where the report lies (a
     report in no area is the whole organisation's)."""
     if actor is None:
@@ -143,7 +185,7 @@ def _may_in_area(actor, action: str, organisation_id: int, area_id: int | None) 
 
 @transaction.atomic
 def categories_ensure_defaults(
-    organisation: Organisation | None = None, *, actor=None
+    organisation: Organisation | None = None, *, actor: Actor = None
 ) -> list[IncidentCategory]:
     """The organisation's categories, creating the default set when it has none (idempotent)."""
     if organisation is None:
@@ -167,7 +209,13 @@ def categories_ensure_defaults(
 
 @transaction.atomic
 def category_create(
-    *, actor, organisation: Organisation, name: str, group: str, order: int = 0, is_active=True
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    name: str,
+    group: str,
+    order: int = 0,
+    is_active: bool = True,
 ) -> IncidentCategory:
     require(actor, CHANGE, organisation.pk, whole_organisation=True)
     category = IncidentCategory(
@@ -179,13 +227,15 @@ def category_create(
 
 
 @transaction.atomic
-def category_update(*, actor, category: IncidentCategory, **fields: Any) -> IncidentCategory:
+def category_update(
+    *, actor: Actor, category: IncidentCategory, **fields: Unpack[CategoryChanges]
+) -> IncidentCategory:
     require(actor, CHANGE, category.organisation_id, whole_organisation=True)
     before = snapshot(category, CATEGORY_FIELDS)
     for key, value in fields.items():
         if key not in CATEGORY_FIELDS:
             raise ValueError(key)
-        setattr(category, key, value.strip() if key == "name" else value)
+        setattr(category, key, value.strip() if isinstance(value, str) and key == "name" else value)
     save_validated(category)
     record_change(
         actor=actor,
@@ -203,7 +253,7 @@ def category_update(*, actor, category: IncidentCategory, **fields: Any) -> Inci
 def organisation_areas(organisation: Organisation) -> list[Area]:
     """Areas a report of the organisation may lie in: its kommun and its own areas."""
     areas = list(Area.objects.filter(organisation=organisation))
-    if organisation.area_id:
+    if organisation.area is not None:
         areas.append(organisation.area)
     return areas
 
@@ -231,7 +281,7 @@ def area_for_point(organisation: Organisation, lat: float, lon: float) -> Area |
 def _derive_area(report: IncidentReport, chosen: Area | None) -> Area | None:
     """Place → its area; chosen area; clicked point → point-in-polygon; else the kommun."""
     organisation = report.organisation
-    if report.place_id is not None:
+    if report.place is not None:
         return report.place.area
     if chosen is not None:
         return chosen
@@ -252,7 +302,7 @@ def _check_report(report: IncidentReport, *, new_category: bool) -> None:
         errors.setdefault("category", []).append(_("The category belongs to another organisation."))
     elif new_category and report.category_id and not report.category.is_active:
         errors.setdefault("category", []).append(_("The category is no longer in use."))
-    if report.place_id and report.place.organisation_id != organisation_id:
+    if report.place is not None and report.place.organisation_id != organisation_id:
         errors.setdefault("place", []).append(_("The place belongs to another organisation."))
     if report.area_id:
         allowed = {a.pk for a in organisation_areas(report.organisation)}
@@ -262,7 +312,7 @@ def _check_report(report: IncidentReport, *, new_category: bool) -> None:
         errors.setdefault("lat", []).append(_("Give both latitude and longitude, or neither."))
     if report.occurred_at and report.occurred_at > timezone.now() + dt.timedelta(minutes=5):
         errors.setdefault("occurred_at", []).append(_("The time cannot be in the future."))
-    if report.measure_id and report.measure.organisation_id != organisation_id:
+    if report.measure is not None and report.measure.organisation_id != organisation_id:
         errors.setdefault("measure", []).append(_("The measure belongs to another organisation."))
     if len(report.description or "") > DESCRIPTION_MAX:
         errors.setdefault("description", []).append(
@@ -287,7 +337,7 @@ def _recount(organisation_id: int, *moments: dt.datetime | None) -> None:
 @transaction.atomic
 def report_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     category: IncidentCategory,
     occurred_at: dt.datetime,
@@ -302,9 +352,9 @@ def report_create(
     external_ref: str = "",
     import_batch: ImportBatch | None = None,
     is_generated: bool = False,
-    reporter=ACTOR,
+    reporter: User | None | Literal[_Reporter.ACTOR] = ACTOR,
     client_key: str = "",
-    photo=None,
+    photo: UploadedFile | None = None,
 ) -> IncidentReport:
     """File a händelserapport. The reporter is the actor unless given (imports: None).
 
@@ -363,7 +413,7 @@ PHOTO_MAX_SIDE = 2048  # pixels on the longest side after re-encoding
 PHOTO_MAX_PIXELS = 60_000_000  # refuses decompression bombs before they are decoded
 
 
-def photo_encode(upload) -> tuple[bytes, int, int]:
+def photo_encode(upload: UploadedFile) -> tuple[bytes, int, int]:
     """The photo re-encoded as JPEG with no EXIF (no position, device or time), turned upright
     and at most PHOTO_MAX_SIDE pixels on its longest side: (bytes, width, height).
 
@@ -416,7 +466,9 @@ def _store_photo(report: IncidentReport, encoded: tuple[bytes, int, int]) -> Inc
 
 
 @transaction.atomic
-def report_add_photo(*, actor, report: IncidentReport, upload) -> IncidentPhoto:
+def report_add_photo(
+    *, actor: Actor, report: IncidentReport, upload: UploadedFile
+) -> IncidentPhoto:
     """Add a photo to a report the actor sees in detail (the reporter, the organisation)."""
     scope = scope_for(actor)
     if not scope.is_superuser and not (
@@ -435,7 +487,9 @@ def report_add_photo(*, actor, report: IncidentReport, upload) -> IncidentPhoto:
 
 
 @transaction.atomic
-def report_update(*, actor, report: IncidentReport, **fields: Any) -> IncidentReport:
+def report_update(
+    *, actor: Actor, report: IncidentReport, **fields: Unpack[ReportCorrections]
+) -> IncidentReport:
     """Correct a report (a reviewer's job). The area is derived again from what changed."""
     require(actor, CHANGE, report.organisation_id)
     if not _may_in_area(actor, CHANGE, report.organisation_id, report.area_id):
@@ -480,13 +534,13 @@ def report_update(*, actor, report: IncidentReport, **fields: Any) -> IncidentRe
 @transaction.atomic
 def report_review(
     *,
-    actor,
+    actor: Actor,
     report: IncidentReport,
     status: str,
     note: str = "",
-    measure=None,
+    measure: Measure | None = None,
     set_measure: bool = False,
-    decision=None,
+    decision: Decision | None = None,
     set_decision: bool = False,
 ) -> IncidentReport:
     """Move a report through ny → granskad → avslutad, optionally linking it to a measure
@@ -544,7 +598,7 @@ def report_review(
 
 
 @transaction.atomic
-def report_delete(*, actor, report: IncidentReport) -> None:
+def report_delete(*, actor: Actor, report: IncidentReport) -> None:
     require(actor, "delete", report.organisation_id)
     if not _may_in_area(actor, "delete", report.organisation_id, report.area_id):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -595,7 +649,7 @@ def _open_source(data: bytes | None, path: str | Path | None) -> tuple[IO[bytes]
 @transaction.atomic
 def reports_import(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     filename: str,
     data: bytes | None = None,
@@ -603,6 +657,8 @@ def reports_import(
     batch: ImportBatch | None = None,
     max_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
+    accept_warnings: bool = True,
+    on_warnings: Callable[[list[str]], None] | None = None,
 ) -> dict[str, int]:
     """Import reports from another tool's CSV/XLSX export (``data``, or the file at
     ``path``), all or nothing.
@@ -618,6 +674,13 @@ def reports_import(
     ImportBatch with one audit entry (every report points at its batch), and the
     lägesbild's counts are brought up to date in the same transaction. ``progress`` is
     called with 0–99 as the rows are read.
+
+    Personal data is checked in every text cell with the report form's functions: a
+    personnummer (or phone number, e-mail address) refuses the file with its row and column;
+    likely names, street addresses and registration numbers are warnings, passed to
+    ``on_warnings``. With ``accept_warnings=False`` a file with warnings raises
+    :class:`~trygg.incidents.import_pii.PersonalDataWarnings` (nothing written) so that the
+    user can look at them and go on or cancel.
     """
     from trygg.incidents import importing
     from trygg.situation import bulk, rollup
@@ -644,7 +707,7 @@ def reports_import(
                 organisation=organisation,
                 kind="incident_reports",
                 filename=filename[:300],
-                sha256=_sha256(path if path is not None else data),
+                sha256=_sha256(path if path is not None else data or b""),
                 created_by=actor if getattr(actor, "pk", None) else None,
                 status=ImportBatch.Status.RUNNING,
             )
@@ -655,8 +718,8 @@ def reports_import(
         problems: dict[int, list[str]] = {}
         problem_rows = 0
         repeated: dict[str, list[int]] = {}  # extern_ids met again in a later chunk
-        counted: Counter = Counter()
-        generated: Counter = Counter()
+        counted: Counter[tuple[Any, ...]] = Counter()
+        generated: Counter[tuple[Any, ...]] = Counter()
         now = timezone.now()
         denied = _("You may only report incidents in your own areas.")
 
@@ -785,6 +848,13 @@ def reports_import(
         raise ValidationError(messages)
     if not counts["rows"]:
         raise ValidationError(_("The file holds no reports."))
+    warnings = checker.warnings.summary()
+    if warnings and on_warnings is not None:
+        on_warnings(warnings)
+    if warnings and not accept_warnings:
+        from trygg.incidents.import_pii import PersonalDataWarnings
+
+        raise PersonalDataWarnings(warnings)
     if not counts["created"] and own_batch:
         batch.delete()  # nothing new: no trace of an import that changed nothing
         return counts
@@ -799,13 +869,14 @@ def reports_import(
         actor=actor,
         obj=batch,
         action=AuditAction.IMPORT,
-        after={"counts": counts, "kind": batch.kind},
+        after={"counts": counts, "kind": batch.kind}
+        | ({"personal_data_warnings": checker.warnings.rows} if warnings else {}),
     )
     return counts
 
 
 def report_import_queue(
-    *, actor: Any, organisation: Organisation, filename: str, content: bytes
+    *, actor: Actor, organisation: Organisation, filename: str, content: bytes
 ) -> ImportBatch:
     """A queued batch for an uploaded file of incident reports (imported by the worker,
     incidents.tasks.import_reports)."""
@@ -832,13 +903,20 @@ def report_import_start(*, batch: ImportBatch) -> None:
 
 
 @transaction.atomic
-def report_import_reject(*, actor: Any, batch: ImportBatch, problems: list[str]) -> ImportBatch:
-    """The file was refused: keep every problem on the batch (its rows were rolled back)."""
+def report_import_reject(
+    *, actor: Actor, batch: ImportBatch, problems: list[str], warnings: bool = False
+) -> ImportBatch:
+    """The file was refused: keep every problem on the batch (its rows were rolled back).
+
+    ``warnings``: the problems are warnings about likely personal data; the user may still
+    go on with the file from the batch's page (a new batch), or cancel."""
     batch.refresh_from_db()
     batch.status = ImportBatch.Status.REJECTED
     batch.progress = 100
     batch.problems = [{"line": None, "message": str(message)} for message in problems]
     batch.counts = {**batch.counts, "problems": len(problems)}
+    if warnings:
+        batch.counts["warnings"] = len(problems)
     save_validated(batch)
     record_change(
         actor=actor,
@@ -879,7 +957,7 @@ def _first_rows(
     return found
 
 
-def _sha256(source) -> str:
+def _sha256(source: bytes | bytearray | memoryview | str | os.PathLike[str]) -> str:
     import hashlib
 
     digest = hashlib.sha256()

@@ -4,7 +4,7 @@ fetched periodically. Part of :mod:`trygg.incidents.services`, which re-exports 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trygg.core.access import CHANGE, may
+from trygg.core.actors import Actor
 from trygg.core.audit import record_change
 from trygg.core.choices import AreaKind, AuditAction
 from trygg.core.models import Area, AuditEntry, ImportBatch, Organisation
@@ -19,10 +20,15 @@ from trygg.core.services import save_validated
 from trygg.incidents.models import PoliceEvent
 from trygg.incidents.services import _sha256
 
+if TYPE_CHECKING:
+    from django.db.models import Field
+
+    from trygg.incidents.feed import KommunResolver, Source
+
 # Police events
 
 
-def kommun_resolver():
+def kommun_resolver() -> KommunResolver:
     """A KommunResolver over the reference lists, with the codes of the stored areas."""
     from django.conf import settings
 
@@ -68,7 +74,7 @@ POLICE_EVENT_COLUMNS = [
 ]
 
 
-def _insert_police_events(rows: list[tuple]) -> None:
+def _insert_police_events(rows: list[tuple[Any, ...]]) -> None:
     """Insert parsed events with one prepared statement, skipping ids already stored.
 
     The ORM's bulk_create spends most of a national import (85 000 events) preparing values
@@ -81,7 +87,8 @@ def _insert_police_events(rows: list[tuple]) -> None:
     from django.db import connection
 
     meta = PoliceEvent._meta
-    fields = [meta.get_field(name) for name in POLICE_EVENT_COLUMNS]
+    # The columns are the model's own fields (none is a relation seen from the other side).
+    fields = [cast("Field[Any, Any]", meta.get_field(name)) for name in POLICE_EVENT_COLUMNS]
     quote = connection.ops.quote_name
     # Names come from the model, values are parameters.
     sql = "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT ({pk}) DO NOTHING".format(  # noqa: S608
@@ -110,8 +117,8 @@ def _existing_ids(ids: list[int]) -> set[int]:
 @transaction.atomic
 def police_events_import(
     *,
-    actor,
-    source,
+    actor: Actor,
+    source: Source,
     filename: str = "",
     organisation: Organisation | None = None,
 ) -> dict[str, Any]:
@@ -159,7 +166,7 @@ def police_events_import(
     by_resolution: Counter[str] = Counter()
     summaries = 0
     unresolved_kommun_codes: Counter[str] = Counter()
-    to_create: list[tuple] = []
+    to_create: list[tuple[Any, ...]] = []
     for event in unique.values():
         result = resolver.resolve_names(event.location_name, event.place_name)
         if event.is_summary:
@@ -225,7 +232,9 @@ def police_events_import(
     return counts
 
 
-def _record_police_import(actor, batch, filename: str, counts: dict) -> None:
+def _record_police_import(
+    actor: Actor, batch: ImportBatch | None, filename: str, counts: dict[str, Any]
+) -> None:
     """One audit entry per import (not one per event: a national file holds 85 000)."""
     if batch is not None:
         record_change(
@@ -247,7 +256,7 @@ def _record_police_import(actor, batch, filename: str, counts: dict) -> None:
     )
 
 
-def police_events_fetch(*, actor, url: str, timeout: float = 30.0) -> dict[str, Any]:
+def police_events_fetch(*, actor: Actor, url: str, timeout: float = 30.0) -> dict[str, Any]:
     """Fetch the feed from a URL (http or https only) and import it."""
     import urllib.error
     import urllib.parse

@@ -88,6 +88,17 @@ def matrix(world, reports, categories, police_event, f=None):
         content=b"extern_id;kategori\n",
     )
     batch_viewers = {**nacka_full, "arbetsgrupp": 200}
+    # A queued import stopped by its warnings about personal data: those who see it may
+    # cancel it (or go on); the file is gone here, so every decision ends in a redirect.
+    stopped = services.report_import_queue(
+        actor=world.users["samordnare"],
+        organisation=world.organisations["nacka"],
+        filename="namn.csv",
+        content=b"extern_id;kategori\n",
+    )
+    services.report_import_reject(
+        actor=None, batch=stopped, problems=["Rad 2: namn"], warnings=True
+    )
     # A photo on the Fisksätra report: only those who see that report in detail get it; the
     # police partner, who sees it blurred, gets a 404 as everyone else.
     photo = _photo(world, fisksatra)
@@ -199,6 +210,20 @@ def matrix(world, reports, categories, police_event, f=None):
         ),
         Row("get", reverse("incidents:import_detail", args=[batch.pk]), only(batch_viewers)),
         Row("get", reverse("incidents:import_status", args=[batch.pk]), only(batch_viewers)),
+        Row(
+            "post",
+            reverse("incidents:import_batch_warnings", args=[stopped.pk]),
+            only(with_status(batch_viewers, 302)),
+            payload={"decision": "cancel"},
+        ),
+        # The decision on an uploaded file with warnings: nothing is kept in these sessions,
+        # so those who may import are sent back to the import page.
+        Row(
+            "post",
+            reverse("incidents:import_warnings"),
+            only(with_status(viewers, 302)),
+            payload={"decision": "go_on"},
+        ),
         Row("get", reverse("incidents:police_event_list"), only(viewers)),
         Row("get", reverse("incidents:police_event_detail", args=[police_event]), only(viewers)),
         Row("get", "/api/incidents/categories", everyone(200, anonymous=401)),

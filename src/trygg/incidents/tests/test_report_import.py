@@ -83,7 +83,10 @@ def test_it_refuses_the_whole_file_and_names_every_bad_row(world, categories):
     assert "Rad 4: datumet ”2024-02-30”" in text
     assert "Rad 5: tiden ”25:61”" in text
     assert "Rad 6: bedömningen ska vara 1, 2 eller 3" in text
-    assert "Rad 7: Texten ser ut att innehålla ett personnummer (19XXXXXX-XXXX)" in text
+    assert (
+        "Rad 7: kolumnen ”beskrivning”: Texten ser ut att innehålla ett personnummer "
+        "(19XXXXXX-XXXX)" in text
+    )
     assert "Rad 8: extern_id ”EST-1” finns också på rad 2" in text
     assert "Rad 9: extern_id saknas; okänt område ”Gotland”" in text
     assert "9876" not in text

@@ -201,6 +201,12 @@ def matrix(o, f=None):
             only({**with_status(ALTA_CHANGERS, 302), **PARTNER_REFUSED}),
             files={"file": _csv_of(plan, alta)},
         ),
+        # A pending import lives in the session of the one who uploaded it: a token from
+        # anywhere else is no page, for anyone (test_import_steps follows a real one).
+        Row("get", page("import_columns", "someone-elses"), only({})),
+        Row("post", page("import_columns", "someone-elses"), only({})),
+        Row("get", page("import_preview", "someone-elses"), only({})),
+        Row("post", page("import_preview", "someone-elses"), only({})),
         Row("get", page("focus_area_create", plan.pk), only(PLAN_EDITORS)),
         Row(
             "post",
@@ -549,7 +555,11 @@ def test_a_partner_reports_the_status_of_its_measures_and_changes_nothing_else(w
             )
         },
     )
+    # The upload leads to the preview; the status is written when the partner confirms.
     assert response.status_code == 302
+    alta.refresh_from_db()
+    assert alta.status == done
+    assert polis.post(response.url).status_code == 302
     alta.refresh_from_db()
     assert alta.status == status and alta.title == title
 

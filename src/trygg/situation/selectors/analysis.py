@@ -9,6 +9,7 @@ kept on model instances.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from trygg.core.access import VIEW, limited_area_ids, member_organisation_ids, scope_for
+from trygg.core.actors import Viewer
 from trygg.core.models import Area, Organisation
 from trygg.situation.models import partner_ids
 from trygg.situation.selectors.periods import Period
@@ -24,12 +26,14 @@ if TYPE_CHECKING:
     from trygg.incidents.models import IncidentCategory
 
 
-def organisations_for(user: Any) -> QuerySet[Organisation]:
+def organisations_for(user: Viewer) -> QuerySet[Organisation]:
     """The organisations whose lägesbild the user may read: their own and partners'."""
     return Organisation.objects.restrict(user, VIEW).select_related("area").order_by("name")
 
 
-def default_organisation(user: Any, organisations: Any = None) -> Organisation | None:
+def default_organisation(
+    user: Viewer, organisations: Iterable[Organisation] | None = None
+) -> Organisation | None:
     """The user's own kommun first, else a kommun they are a partner of, else their own
     organisation."""
     organisations = list(organisations if organisations is not None else organisations_for(user))
@@ -44,13 +48,13 @@ def default_organisation(user: Any, organisations: Any = None) -> Organisation |
     return sorted(organisations, key=rank)[0]
 
 
-def has_detail_access(user: Any, organisation: Organisation) -> bool:
+def has_detail_access(user: Viewer, organisation: Organisation) -> bool:
     """VIEW in the owning organisation: places, points and exact small counts."""
     scope = scope_for(user)
     return scope.is_superuser or organisation.pk in member_organisation_ids(user, VIEW)
 
 
-def _visible_area_ids(user: Any, organisation: Organisation) -> set[int] | None:
+def _visible_area_ids(user: Viewer, organisation: Organisation) -> set[int] | None:
     """The areas whose reports the user sees, or None for all of the organisation's."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -62,11 +66,11 @@ def _visible_area_ids(user: Any, organisation: Organisation) -> set[int] | None:
     return None if limited is None else set(limited)
 
 
-def _sees_reports(user: Any, organisation: Organisation) -> bool:
+def _sees_reports(user: Viewer, organisation: Organisation) -> bool:
     return has_detail_access(user, organisation) or organisation.pk in partner_ids(scope_for(user))
 
 
-def analysis_areas(user: Any, organisation: Organisation) -> list[Area]:
+def analysis_areas(user: Viewer, organisation: Organisation) -> list[Area]:
     """The organisation's areas (kommundelar …) that the user's figures cover.
 
     A partner may not list the owner's areas in general (core.Area's rule), but sees the
@@ -81,7 +85,7 @@ def analysis_areas(user: Any, organisation: Organisation) -> list[Area]:
     return areas
 
 
-def analysis_categories(user: Any, organisation: Organisation) -> QuerySet[IncidentCategory]:
+def analysis_categories(user: Viewer, organisation: Organisation) -> QuerySet[IncidentCategory]:
     """The organisation's incident categories, for users who see its reports."""
     from trygg.incidents.models import IncidentCategory
 
@@ -96,7 +100,7 @@ class Analysis:
     whole kommun). Derive the same analysis over another period with :meth:`over`; the
     derived one shares what was read."""
 
-    user: Any
+    user: Viewer
     organisation: Organisation
     period: Period
     category: IncidentCategory | None = None
@@ -104,7 +108,7 @@ class Analysis:
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, user: Any, choice: dict[str, Any]) -> Analysis:
+    def of(cls, user: Viewer, choice: dict[str, Any]) -> Analysis:
         """From the cleaned choices of an analysis filter (situation.filters)."""
         return cls(
             user=user,

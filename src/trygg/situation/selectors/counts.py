@@ -91,7 +91,7 @@ def counts(
     (per hour with everything) when the time of week is filtered by category.
     """
     period = period or a.period
-    queryset = model.objects.restrict(a.user, VIEW).filter(
+    queryset: QuerySet[Any] = model.objects.restrict(a.user, VIEW).filter(
         organisation=a.organisation, day__gte=period.start, day__lte=period.end
     )
     if a.category is not None:
@@ -154,7 +154,7 @@ def remembered(a: Analysis, name: str, period: Period, compute: Callable[[], T])
             getattr(a.category, "pk", ""),
         )
     )
-    value = cache.get(cache_key)
+    value: T | None = cache.get(cache_key)
     if value is None:
         value = compute()
         cache.set(cache_key, value, CACHE_SECONDS)

@@ -42,7 +42,8 @@ def map_data(
         for area_id, lat, lon in Place.objects.filter(
             organisation=organisation, lat__isnull=False
         ).values_list("area_id", "lat", "lon"):
-            points[area_id].append((lat, lon))
+            if lat is not None and lon is not None:  # a place has both or neither
+                points[area_id].append((lat, lon))
         for area_id, coords in points.items():
             centres[area_id] = (
                 sum(c[0] for c in coords) / len(coords),
@@ -114,7 +115,7 @@ def map_data(
         for index in range(len(breaks) + 1)
     ]
     centre: list[float] | None = None
-    if kommun is not None and kommun.centre_lat is not None:
+    if kommun is not None and kommun.centre_lat is not None and kommun.centre_lon is not None:
         centre = [kommun.centre_lat, kommun.centre_lon]
     elif centres:
         centre = [

@@ -6,20 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count as CountOf
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.core.actors import Viewer
 from trygg.core.models import Area, Organisation
 from trygg.situation.selectors.counts import change_label
 from trygg.situation.selectors.periods import SOURCE_POLICE, Period
 
 
 def police_by_type(
-    user: Any, organisation: Organisation, period: Period
+    user: Viewer, organisation: Organisation, period: Period
 ) -> tuple[list[tuple[str, int]], int]:
     """Events per type in the period, busiest first, and their total."""
     if organisation.area is None:
@@ -60,7 +60,7 @@ class PoliceSummary:
 
 
 def police_summary(
-    user: Any, organisation: Organisation, *, end: dt.date, weeks: int = 4
+    user: Viewer, organisation: Organisation, *, end: dt.date, weeks: int = 4
 ) -> PoliceSummary:
     """The police's events in the organisation's kommun by type: the last ``weeks`` weeks
     against the same number of weeks before. Summary posts are counted apart."""

@@ -9,18 +9,21 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from trygg.core.access import VIEW
+from trygg.core.actors import Viewer
 from trygg.core.models import Organisation
 from trygg.situation.models import Problem, ProblemMeasure, SituationPicture
 
 
-def pictures_for(user: Any, organisation: Organisation | None = None) -> QuerySet[SituationPicture]:
+def pictures_for(
+    user: Viewer, organisation: Organisation | None = None
+) -> QuerySet[SituationPicture]:
     queryset = SituationPicture.objects.restrict(user, VIEW).select_related("organisation")
     if organisation is not None:
         queryset = queryset.filter(organisation=organisation)
     return queryset.order_by("-year", "title")
 
 
-def current_picture(user: Any, organisation: Organisation) -> SituationPicture | None:
+def current_picture(user: Viewer, organisation: Organisation) -> SituationPicture | None:
     """The newest lägesbild of the organisation that the user may see."""
     return pictures_for(user, organisation).first()
 
@@ -39,7 +42,7 @@ class ProblemView:
         return bool(self.measures or self.hidden_measures)
 
 
-def problems_of(user: Any, picture: SituationPicture) -> list[ProblemView]:
+def problems_of(user: Viewer, picture: SituationPicture) -> list[ProblemView]:
     """The picture's prioritised problems with their analysis and measures, in order.
 
     A problem with no linked measure at all is what Brå warns about (measures not tied to
@@ -84,13 +87,13 @@ def problems_of(user: Any, picture: SituationPicture) -> list[ProblemView]:
     return result
 
 
-def problem_view(user: Any, problem: Problem) -> ProblemView:
+def problem_view(user: Viewer, problem: Problem) -> ProblemView:
     return next(
         v for v in problems_of(user, problem.situation_picture) if v.problem.pk == problem.pk
     )
 
 
-def measures_to_link(user: Any, problem: Problem) -> QuerySet[Any]:
+def measures_to_link(user: Viewer, problem: Problem) -> QuerySet[Any]:
     """Measures the user may see in plans of the problem's organisation or shared with it,
     not yet linked to the problem."""
     from trygg.plans.models import Measure

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from trygg.core.actors import Viewer
 from trygg.core.formatting import format_change, format_number
 from trygg.core.models import Organisation
 
@@ -31,7 +32,7 @@ class StatisticsBlock:
     source: str
 
 
-def _stat_value(value: float | None, unit: str, symbol: str) -> str:
+def _stat_value(value: float | Decimal | None, unit: str, symbol: str) -> str:
     from trygg.core.formatting import format_percent
 
     if value is None:
@@ -42,7 +43,7 @@ def _stat_value(value: float | None, unit: str, symbol: str) -> str:
 
 
 def statistics(
-    user: Any, organisation: Organisation, *, limit: int = 4, rows: int = 8
+    user: Viewer, organisation: Organisation, *, limit: int = 4, rows: int = 8
 ) -> list[StatisticsBlock]:
     """The kommun's reported crime and survey series: the last period against the one
     before (stats.selectors.trend), for the organisation's kommun area."""
@@ -72,6 +73,8 @@ def statistics(
                 change = "–"
             elif result.change_unit == "points":
                 change = _("%(n)s points") % {"n": format_number(row.change, 1)}
+            elif result.change_unit == "difference":  # a net figure: +1 234, −56
+                change = format_change(row.change).replace("\u00a0%", "")
             else:
                 change = format_change(row.change)
             shown_rows.append(

@@ -91,7 +91,7 @@ def time_of_week(a: Analysis, *, police: bool = True) -> TimeOfWeek:
         for h in range(24)
     ]
     total = sum(grid.values())
-    peak = max(grid, key=grid.get) if grid else None
+    peak = max(grid, key=lambda cell: grid[cell]) if grid else None
     return TimeOfWeek(
         organisation=organisation,
         period=period,

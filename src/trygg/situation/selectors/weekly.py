@@ -19,6 +19,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -115,10 +116,12 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     kommun_name = organisation.area.name if organisation.area else organisation.name
 
     def area_name(area_id: int | None) -> str:
-        return areas.get(area_id) or _("%(kommun)s, no district given") % {"kommun": kommun_name}
+        return (areas.get(area_id) if area_id is not None else None) or _(
+            "%(kommun)s, no district given"
+        ) % {"kommun": kommun_name}
 
-    this_week: dict[tuple, int] = defaultdict(int)
-    before: dict[tuple, int] = defaultdict(int)
+    this_week: dict[tuple[Any, ...], int] = defaultdict(int)
+    before: dict[tuple[Any, ...], int] = defaultdict(int)
     area_week: dict[str, int] = defaultdict(int)
     area_before: dict[str, int] = defaultdict(int)
     generated = 0

@@ -36,12 +36,17 @@ def missing_value(observation_or_symbol):
 
 @register.filter
 def change(value, unit="percent"):
-    """+46 % · −72 % · +2,2 procentenheter."""
+    """+46 % · −72 % · +2,2 procentenheter · +1 234 (the difference of a net figure)."""
     if value is None:
         return MISSING
     if unit == "points":
         text = format_change(value, 1).replace("\u00a0%", "")
         return _("%(change)s percentage points") % {"change": text}
+    if unit == "difference":
+        # A net figure: the difference itself, with its sign (+1 234, −56).
+        integral = float(value) == int(float(value))
+        text = format_change(value, 0 if integral else 1).replace("\u00a0%", "")
+        return text
     return format_change(value, 1)
 
 

@@ -155,3 +155,31 @@ def test_a_kommundel_is_compared_with_its_kommun_and_the_nation(geography, world
     assert [r.label for r in rows] == ["Älta", "Nacka", "Riket"]
     assert rows[1].rate == pytest.approx(9000 / 110394 * 1000)
     assert comparison(world.users["utomstaende"], series, world.areas["Älta"], "2024") == []
+
+
+def test_a_survey_with_its_own_national_value_shows_the_nation_once(world):
+    """The survey's comparison value stands in for the nation only where the nation has no
+    value of its own in the series."""
+    nation = Area.objects.create(kind="omrade", code="00", name="Riket")
+    obs = services.survey_value_set(
+        actor=None,
+        organisation=world.organisations["nacka"],
+        indicator="Trygg utomhus när det är mörkt",
+        area=world.areas["Nacka"],
+        year=2023,
+        value=Decimal("83.5"),
+        comparison_value=75,
+    )
+    services.survey_value_set(
+        actor=None,
+        organisation=world.organisations["nacka"],
+        indicator="Trygg utomhus när det är mörkt",
+        area=nation,
+        year=2023,
+        value=Decimal("74.0"),
+    )
+    rows = comparison(world.users["samordnare"], obs.series, world.areas["Nacka"], "2023")
+    assert [(r.label, r.value) for r in rows] == [
+        ("Nacka", Decimal("83.5")),
+        ("Riket", Decimal("74.0")),
+    ]

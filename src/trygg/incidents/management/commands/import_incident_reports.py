@@ -1,5 +1,9 @@
 """python -m trygg import_incident_reports FILE --organisation NAME: incident reports from
-another tool's CSV/XLSX export, all or nothing, any number of rows."""
+another tool's CSV/XLSX export, all or nothing, any number of rows.
+
+Likely personal data (names, home addresses, registration numbers) is printed as warnings by
+row and column; --refuse-on-warnings imports nothing when there are any. A personnummer,
+phone number or e-mail address always refuses the file."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from trygg.core.commands import organisation_option
 from trygg.incidents import services
+from trygg.incidents.import_pii import PersonalDataWarnings
 
 
 class Command(BaseCommand):
@@ -27,8 +32,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="The user the import is made as (default: system work, no user)."
         )
+        parser.add_argument(
+            "--refuse-on-warnings",
+            action="store_true",
+            help="Import nothing when the file may hold names, home addresses or "
+            "registration numbers (they are printed either way).",
+        )
 
-    def handle(self, *args, path: Path, organisation: str, user=None, **options):
+    def handle(
+        self,
+        *args,
+        path: Path,
+        organisation: str,
+        user=None,
+        refuse_on_warnings: bool = False,
+        **options,
+    ):
         if not path.exists():
             raise CommandError(f"Filen finns inte: {path}")
         owner = organisation_option(organisation)
@@ -45,6 +64,15 @@ class Command(BaseCommand):
                 shown["at"] = percent
                 self.stderr.write(f"{percent} % …")
 
+        def warn(warnings: list[str]) -> None:
+            self.stderr.write(
+                f"Varning: filen kan innehålla personuppgifter ({len(warnings)} st):"
+                if not refuse_on_warnings
+                else "Filen kan innehålla personuppgifter:"
+            )
+            for warning in warnings:
+                self.stderr.write(f"  {warning}")
+
         try:
             counts = services.reports_import(
                 actor=actor,
@@ -53,7 +81,14 @@ class Command(BaseCommand):
                 path=path,
                 max_rows=0,
                 progress=progress,
+                accept_warnings=not refuse_on_warnings,
+                on_warnings=warn,
             )
+        except PersonalDataWarnings as error:
+            raise CommandError(
+                "Filen importerades inte: den kan innehålla personuppgifter (se ovan). "
+                "Kör utan --refuse-on-warnings för att importera ändå."
+            ) from error
         except (ValidationError, PermissionDenied) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             raise CommandError("Filen importerades inte:\n" + "\n".join(messages)) from error
