@@ -6,6 +6,7 @@ lines by the selectors, never stored. Every read goes through restrict().
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -23,7 +24,10 @@ from trygg.core.pagination import PageNumberPagination
 router = Router(tags=["Budget"])
 
 # Amounts in kronor as the columns hold them (budget.models.MONEY).
-Money = decimal(14, 2)
+if TYPE_CHECKING:  # to the type checker an amount is a Decimal; ninja sees the bounded input
+    Money = Decimal
+else:
+    Money = decimal(14, 2)
 
 
 class LineOut(Schema):

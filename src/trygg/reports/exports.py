@@ -69,10 +69,10 @@ def _request_as(user, path: str, query: str, language: str) -> HttpRequest:
     request.user = user
     request.session = import_module(settings.SESSION_ENGINE).SessionStore()
     request.LANGUAGE_CODE = language
-    request._dont_enforce_csrf_checks = True
+    setattr(request, "_dont_enforce_csrf_checks", True)  # noqa: B010 (a Django-internal flag)
     from django.contrib.messages.storage.cookie import CookieStorage
 
-    request._messages = CookieStorage(request)
+    setattr(request, "_messages", CookieStorage(request))  # noqa: B010
     return request
 
 
