@@ -54,6 +54,19 @@ def test_no_grant_reads_outside_core_and_the_models_access_rules():
     assert not offenders, "read grants through core.access:\n" + "\n".join(offenders)
 
 
+MAX_LINES = 1000
+
+
+def test_no_source_file_is_longer_than_a_thousand_lines():
+    """A module that grows past this is split along its seams (tests and migrations aside)."""
+    long = [
+        f"{relative}: {count} lines"
+        for relative, path in _sources()
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    ]
+    assert not long, "split these modules:\n" + "\n".join(long)
+
+
 def test_the_grant_read_allow_list_names_only_files_that_still_need_it():
     for relative in GRANT_READS_ALLOWED:
         path = SRC / relative

@@ -25,11 +25,11 @@ from trygg.core import geo, imports
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, require, scope_for
 from trygg.core.actors import Actor
 from trygg.core.audit import record_change, snapshot
-from trygg.core.choices import PARTNER_KINDS, AuditAction
+from trygg.core.choices import AuditAction
 from trygg.core.models import Area, ImportBatch, Organisation, Place
 from trygg.core.services import save_validated
 from trygg.incidents import pii
-from trygg.incidents.choices import CategoryGroup, ReportStatus
+from trygg.incidents.choices import ReportStatus
 from trygg.incidents.models import IncidentCategory, IncidentPhoto, IncidentReport
 
 if TYPE_CHECKING:
@@ -38,34 +38,6 @@ if TYPE_CHECKING:
     from trygg.core.actors import User
     from trygg.forums.models import Decision
     from trygg.plans.models import Measure
-
-# Stored as data (each organisation may rename them), so the names are Swedish.
-DEFAULT_CATEGORIES: list[tuple[str, str]] = [
-    ("Skadegörelse", CategoryGroup.MILJO),
-    ("Klotter", CategoryGroup.MILJO),
-    ("Nedskräpning", CategoryGroup.MILJO),
-    ("Bristande belysning", CategoryGroup.MILJO),
-    ("Otrygg plats", CategoryGroup.MILJO),
-    ("Brand/anlagd brand", CategoryGroup.MILJO),
-    ("Ungdomar som samlas/stök", CategoryGroup.ORDNING),
-    ("Misstänkt narkotikahandel", CategoryGroup.ORDNING),
-    ("Ordningsstörning", CategoryGroup.ORDNING),
-    ("Inbrott", CategoryGroup.ORDNING),
-    ("Stöld", CategoryGroup.ORDNING),
-    ("Hot/våld mot personal", CategoryGroup.PERSON),
-    ("Övrigt", CategoryGroup.ORDNING),
-]
-
-CATEGORY_FIELDS = ["name", "group", "order", "is_active"]
-
-
-class CategoryChanges(TypedDict, total=False):
-    """The fields of a category that category_update may change (CATEGORY_FIELDS)."""
-
-    name: str
-    group: str
-    order: int
-    is_active: bool
 
 
 class ReportCorrections(TypedDict, total=False):
@@ -178,96 +150,6 @@ def _may_in_area(actor: Actor, action: str, organisation_id: int, area_id: int |
     if actor is None:
         return True
     return may(actor, action, organisation_id, areas=[area_id] if area_id else [])
-
-
-# Categories
-
-
-@transaction.atomic
-def categories_ensure_defaults(
-    organisation: Organisation | None = None, *, actor: Actor = None
-) -> list[IncidentCategory]:
-    """The organisation's categories, creating the default set when it has none (idempotent).
-
-    The button "Lägg till standardkategorierna" for an organisation whose categories were all
-    removed; a new organisation gets them when it is created (:func:`categories_create_defaults`).
-    """
-    if organisation is None:
-        raise TypeError("organisation is required")
-    require(actor, CHANGE, organisation.pk, whole_organisation=True)
-    return _categories_create(organisation, actor=actor)
-
-
-@transaction.atomic
-def categories_create_defaults(
-    organisation: Organisation, *, actor: Actor = None
-) -> list[IncidentCategory]:
-    """Standardkategorierna for a new organisation, created with it (core/defaults.py): the
-    organisation service has checked the permission. Creates nothing when it has categories.
-
-    A partner organisation (polis, bostadsbolag, förening, företag) gets none: its people
-    report under the kommun's categories, so that their reports reach the kommun; it may add
-    its own with the button on the category page (:func:`categories_ensure_defaults`)."""
-    if organisation.kind in PARTNER_KINDS:
-        return []
-    return _categories_create(organisation, actor=actor)
-
-
-def _categories_create(organisation: Organisation, *, actor: Actor) -> list[IncidentCategory]:
-    existing = list(IncidentCategory.objects.filter(organisation=organisation))
-    if existing:
-        return existing
-    created = []
-    for order, (name, group) in enumerate(DEFAULT_CATEGORIES, start=1):
-        category = IncidentCategory(
-            organisation=organisation, name=name, group=group, order=order * 10
-        )
-        save_validated(category)
-        record_change(
-            actor=actor, obj=category, action=AuditAction.CREATE, after=snapshot(category)
-        )
-        created.append(category)
-    return created
-
-
-@transaction.atomic
-def category_create(
-    *,
-    actor: Actor,
-    organisation: Organisation,
-    name: str,
-    group: str,
-    order: int = 0,
-    is_active: bool = True,
-) -> IncidentCategory:
-    require(actor, CHANGE, organisation.pk, whole_organisation=True)
-    category = IncidentCategory(
-        organisation=organisation, name=name.strip(), group=group, order=order, is_active=is_active
-    )
-    save_validated(category)
-    record_change(actor=actor, obj=category, action=AuditAction.CREATE, after=snapshot(category))
-    return category
-
-
-@transaction.atomic
-def category_update(
-    *, actor: Actor, category: IncidentCategory, **fields: Unpack[CategoryChanges]
-) -> IncidentCategory:
-    require(actor, CHANGE, category.organisation_id, whole_organisation=True)
-    before = snapshot(category, CATEGORY_FIELDS)
-    for key, value in fields.items():
-        if key not in CATEGORY_FIELDS:
-            raise ValueError(key)
-        setattr(category, key, value.strip() if isinstance(value, str) and key == "name" else value)
-    save_validated(category)
-    record_change(
-        actor=actor,
-        obj=category,
-        action=AuditAction.UPDATE,
-        before=before,
-        after=snapshot(category, CATEGORY_FIELDS),
-    )
-    return category
 
 
 # Reports
@@ -994,6 +876,28 @@ def _sha256(source: bytes | bytearray | memoryview | str | os.PathLike[str]) -> 
 
 
 # Police events (their own module; re-exported here, the one place services are called from).
+# Categories (their own module; re-exported here).
+from trygg.incidents.services.categories import (  # noqa: E402
+    CATEGORY_FIELDS as CATEGORY_FIELDS,
+)
+from trygg.incidents.services.categories import (  # noqa: E402
+    DEFAULT_CATEGORIES as DEFAULT_CATEGORIES,
+)
+from trygg.incidents.services.categories import (  # noqa: E402
+    CategoryChanges as CategoryChanges,
+)
+from trygg.incidents.services.categories import (  # noqa: E402
+    categories_create_defaults as categories_create_defaults,
+)
+from trygg.incidents.services.categories import (  # noqa: E402
+    categories_ensure_defaults as categories_ensure_defaults,
+)
+from trygg.incidents.services.categories import (  # noqa: E402
+    category_create as category_create,
+)
+from trygg.incidents.services.categories import (  # noqa: E402
+    category_update as category_update,
+)
 from trygg.incidents.services.police import (  # noqa: E402
     kommun_resolver as kommun_resolver,
 )
