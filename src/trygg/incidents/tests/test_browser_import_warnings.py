@@ -35,7 +35,10 @@ def test_the_warnings_name_row_and_column_and_importing_anyway_imports(
     browser_login(page, "samordnare")
     _upload(page, tmp_path)
 
-    warnings = page.locator(".import-warning-list li")
+    # Up to a thousand rows: the list scrolls in a labelled box of its own.
+    box = page.get_by_role("region", name="Rader att kontrollera")
+    expect(box).to_have_css("overflow-y", "auto")
+    warnings = box.get_by_role("listitem")
     expect(warnings).to_have_count(3)
     expect(warnings.nth(0)).to_contain_text(
         "Rad 3, kolumnen ”beskrivning”: Texten kan innehålla ett namn (A…)"
@@ -45,6 +48,7 @@ def test_the_warnings_name_row_and_column_and_importing_anyway_imports(
     expect(page.locator("main")).not_to_contain_text("Anna Svensson")
     expect(page.get_by_text("Ingenting har importerats än.")).to_be_visible()
     assert not IncidentReport.objects.exists() and not ImportBatch.objects.exists()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     axe_check(page)
     screenshot(page, f"incidents-import-warnings-{width}")
 

@@ -42,6 +42,7 @@ def test_an_index_table_without_a_region_is_imported_as_riket_without_a_verdict(
     expect(page.get_by_label("Områdesvariabel")).to_have_value("")
     expect(page.get_by_label("Periodvariabel")).to_have_value("år")
     assert not IndicatorSeries.objects.exists()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     axe_check(page)
     screenshot(page, f"stats-px-index-mapping-{width}")
 
@@ -60,5 +61,6 @@ def test_an_index_table_without_a_region_is_imported_as_riket_without_a_verdict(
     expect(page.locator(".verdict-note")).to_contain_text(
         "Ingen bedömning: serien innehåller siffror av typen ”index”"
     )
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     axe_check(page)
     screenshot(page, f"stats-px-index-series-{width}")
