@@ -136,7 +136,9 @@ def number_out_of_range(request, exc):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+    # A referenced id in a body (core.api.UnknownReference) names its field.
+    detail = getattr(exc, "detail", None) or _("Not found.")
+    return api.create_response(request, {"detail": detail}, status=404)
 
 
 def _register_routers() -> None:

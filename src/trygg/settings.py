@@ -228,6 +228,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Exports one person may start per minute (CSV and XLSX downloads of lists).
 EXPORTS_PER_MINUTE = env.integer("TRYGG_EXPORTS_PER_MINUTE", 20, minimum=0)
+# An XLSX export of more rows than this is built in the background (the db worker) and
+# fetched from a page that shows its progress; smaller ones are downloaded at once.
+XLSX_INLINE_ROWS = env.integer("TRYGG_XLSX_INLINE_ROWS", 2000, minimum=1)
 # The API description (/api/docs, /api/openapi.json) needs a login unless this is on.
 API_DOCS_PUBLIC = env.boolean("TRYGG_API_DOCS_PUBLIC", False)
 
@@ -252,6 +255,8 @@ RETENTION_DAYS = {
     "imports": env.integer("TRYGG_RETENTION_IMPORTS_DAYS", 366, minimum=0),
     "import_files": env.integer("TRYGG_RETENTION_IMPORT_FILES_DAYS", 30, minimum=0),
     "inactive_accounts": env.integer("TRYGG_RETENTION_INACTIVE_ACCOUNTS_DAYS", 2 * 366, minimum=0),
+    # A large export built in the background can be downloaded this long, then it is deleted.
+    "export_files": env.integer("TRYGG_RETENTION_EXPORT_FILES_DAYS", 7, minimum=1),
 }
 
 # Youth cases (SSPF/SIG). The key encrypts personnummer at rest and keys their lookup hash;

@@ -6,6 +6,7 @@ lines by the selectors, never stored. Every read goes through restrict().
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -15,11 +16,18 @@ from trygg.budget import selectors, services
 from trygg.budget.filters import BudgetFilter, BudgetLineFilter, FundingFilter
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding
 from trygg.core.access import CHANGE, DELETE, VIEW
+from trygg.core.api_types import decimal
 from trygg.core.filters import query_data
 from trygg.core.models import Organisation
 from trygg.core.pagination import PageNumberPagination
 
 router = Router(tags=["Budget"])
+
+# Amounts in kronor as the columns hold them (budget.models.MONEY).
+if TYPE_CHECKING:  # to the type checker an amount is a Decimal; ninja sees the bounded input
+    Money = Decimal
+else:
+    Money = decimal(14, 2)
 
 
 class LineOut(Schema):
@@ -101,7 +109,7 @@ class BudgetIn(Schema):
     organisation_id: int
     year: int
     name: str = "Trygghetspaketet"
-    frame: Decimal | None = None
+    frame: Money | None = None
     decided_by: str = ""
     decided_on: dt.date | None = None
     diarienummer: str = ""
@@ -111,7 +119,7 @@ class BudgetIn(Schema):
 class BudgetPatch(Schema):
     name: str | None = None
     year: int | None = None
-    frame: Decimal | None = None
+    frame: Money | None = None
     decided_by: str | None = None
     decided_on: dt.date | None = None
     diarienummer: str | None = None
@@ -121,18 +129,18 @@ class BudgetPatch(Schema):
 class LineIn(Schema):
     budget_id: int
     name: str
-    amount: Decimal = Decimal(0)
-    outcome: Decimal | None = None
-    proposal: Decimal | None = None
+    amount: Money = Decimal(0)
+    outcome: Money | None = None
+    proposal: Money | None = None
     note: str = ""
     position: int | None = None
 
 
 class LinePatch(Schema):
     name: str | None = None
-    amount: Decimal | None = None
-    outcome: Decimal | None = None
-    proposal: Decimal | None = None
+    amount: Money | None = None
+    outcome: Money | None = None
+    proposal: Money | None = None
     note: str | None = None
     position: int | None = None
 
@@ -150,7 +158,7 @@ class FundingOut(Schema):
 class FundingIn(Schema):
     measure_id: int
     source: str
-    amount: Decimal | None = None
+    amount: Money | None = None
     year: int
     budget_line_id: int | None = None
     note: str = ""
@@ -158,7 +166,7 @@ class FundingIn(Schema):
 
 class FundingPatch(Schema):
     source: str | None = None
-    amount: Decimal | None = None
+    amount: Money | None = None
     year: int | None = None
     budget_line_id: int | None = None
     note: str | None = None

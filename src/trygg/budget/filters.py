@@ -38,7 +38,9 @@ class BudgetLineFilter(FilterSet):
 class FundingFilter(FilterSet):
     measure = forms.IntegerField(label=_("Measure"))
     budget_line = forms.IntegerField(label=_("Budget line"))
-    source = forms.ChoiceField(label=_("Funding source"))
+    source = forms.ChoiceField(
+        label=_("Funding source"), choices=[("", "—"), *FundingSource.choices]
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     lookups = {
         "measure": "measure_id",
@@ -49,4 +51,3 @@ class FundingFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [("", "—"), *FundingSource.choices]

@@ -2,17 +2,19 @@
 invitations) for administratörer."""
 
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from trygg.core import services
 from trygg.core.access import CHANGE, MANAGE, VIEW
 from trygg.core.administration import PeopleFilter
+from trygg.core.choices import CHILD_KINDS, PARTNER_KINDS
 from trygg.core.filters import query_data
 from trygg.core.models import Area, Invitation, Membership, Organisation, Partnership, Place
 from trygg.core.pagination import PageNumberPagination
@@ -173,13 +175,32 @@ def update_place(request, place_id: int, payload: PlacePatch):
 # Administration (role administratör): organisations, partnerships, people, invitations.
 
 
-class OrganisationIn(Schema):
-    name: str
-    kind: str
-    parent_id: int | None = None
-    steward_id: int | None = None
-    organisation_number: str = ""
-    partnership_name: str = ""
+#: Text with at least one visible character (control characters are dropped on the way in).
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"
+
+
+class _OrganisationIn(Schema):
+    name: str = Field(min_length=1, max_length=200, pattern=VISIBLE)
+    organisation_number: str = Field("", max_length=20)
+    partnership_name: str = Field("", max_length=200)
+
+
+class SubOrganisationIn(_OrganisationIn):
+    """A sub-organisation (förvaltning, nämnd, bolag) below ``parent_id``."""
+
+    parent_id: int
+    kind: Literal[tuple(str(k) for k in CHILD_KINDS)]  # type: ignore[valid-type]
+
+
+class PartnerOrganisationIn(_OrganisationIn):
+    """A partner organisation registered by ``steward_id``, with a partnership between them."""
+
+    steward_id: int
+    kind: Literal[tuple(str(k) for k in PARTNER_KINDS)]  # type: ignore[valid-type]
+
+
+#: A new organisation names exactly one of the two: its parent or the one registering it.
+OrganisationIn = SubOrganisationIn | PartnerOrganisationIn
 
 
 class OrganisationPatch(Schema):
@@ -299,10 +320,10 @@ def _own_areas(organisation, area_ids):
 
 @router.post("/organisations", response={201: OrganisationAdminOut})
 def create_organisation(request, payload: OrganisationIn):
-    parent = _administered(request, Organisation, payload.parent_id) if payload.parent_id else None
-    steward = (
-        _administered(request, Organisation, payload.steward_id) if payload.steward_id else None
-    )
+    parent_id = getattr(payload, "parent_id", None)
+    steward_id = getattr(payload, "steward_id", None)
+    parent = _administered(request, Organisation, parent_id) if parent_id is not None else None
+    steward = _administered(request, Organisation, steward_id) if steward_id is not None else None
     organisation = services.organisation_register(
         actor=request.user,
         name=payload.name,

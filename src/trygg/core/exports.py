@@ -8,6 +8,10 @@ against its reader or the server:
   typed as text, so that nothing in an export is ever evaluated;
 * control characters that XLSX cannot hold are dropped instead of failing the export;
 * a large CSV is streamed row by row, and XLSX is written in openpyxl's write-only mode;
+* an XLSX export of more than ``XLSX_INLINE_ROWS`` rows is not built in the request: the
+  answer is a page that queues it as a background build (the reports app's builds, run by
+  the db worker as the person who asked, see :mod:`trygg.reports.exports`), whose page shows
+  the progress and then the download link;
 * one person may start at most ``EXPORTS_PER_MINUTE`` exports a minute.
 """
 
@@ -19,17 +23,22 @@ import decimal
 import io
 import itertools
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from trygg.core.formatting import format_number
 from trygg.core.imports import clean_text
 
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -136,6 +145,36 @@ def _sheet_title(title: str) -> str:
     return cleaned[:31] or "Export"
 
 
+def _counted(rows: Iterator[list], result: BackgroundExport) -> Iterator[list]:
+    for row in rows:
+        result.rows += 1
+        yield row
+
+
+def _offer_background(request: HttpRequest, name: str, limit: int) -> HttpResponse:
+    """The page that offers to build a large XLSX export in the background: a button that
+    posts the list's address (a GET writes nothing) to :func:`trygg.reports.views.export_create`."""
+    return render(
+        request,
+        "core/export_background.html",
+        {
+            "title": _("Large export"),
+            "name": name,
+            "limit": format_number(limit),
+            "path": request.path,
+            "query": request.GET.urlencode(),
+            "back": request.path
+            + ("?" + _without_format(request) if _without_format(request) else ""),
+        },
+    )
+
+
+def _without_format(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("format", None)
+    return query.urlencode()
+
+
 def export_allowed(user: Any) -> bool:
     """Whether the user may start another export now: at most ``EXPORTS_PER_MINUTE``."""
     limit = settings.EXPORTS_PER_MINUTE
@@ -151,6 +190,43 @@ def export_allowed(user: Any) -> bool:
     return count <= limit
 
 
+@dataclass
+class BackgroundExport:
+    """The workbook an export built in the background made (see :func:`building_in_background`)."""
+
+    content: bytes | None = None
+    filename: str = ""
+    rows: int = 0
+
+
+_background: ContextVar[BackgroundExport | None] = ContextVar(
+    "trygg_background_export", default=None
+)
+
+
+@contextmanager
+def building_in_background() -> Iterator[BackgroundExport]:
+    """While a background build runs a list's view as its maker: :func:`export_rows` builds the
+    workbook whatever its size, outside the rate limit, and hands it over here."""
+    result = BackgroundExport()
+    token = _background.set(result)
+    try:
+        yield result
+    finally:
+        _background.reset(token)
+
+
+def too_many_exports() -> HttpResponse:
+    """The answer past the rate limit: 429 with a message."""
+    response = HttpResponse(
+        _("Too many exports in a short time. Wait a minute and try again."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
 def export_rows(
     headers: list[str],
     rows: Iterable[list],
@@ -158,23 +234,34 @@ def export_rows(
     filename: str,
     *,
     user: Any = None,
+    request: HttpRequest | None = None,
 ) -> HttpResponse | StreamingHttpResponse:
     """A download of the rows: CSV streamed, XLSX as one workbook.
 
-    Past the user's rate limit the answer is 429 with a message, and nothing is read.
+    Past the user's rate limit the answer is 429 with a message, and nothing is read. With the
+    ``request``, an XLSX export of more than ``XLSX_INLINE_ROWS`` rows is answered with a page
+    that queues it in the background instead (the request builds no workbook).
     """
-    if user is not None and not export_allowed(user):
-        refused = HttpResponse(
-            _("Too many exports in a short time. Wait a minute and try again."),
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
-        refused["Retry-After"] = "60"
-        return refused
+    background = _background.get()
+    if user is None and request is not None:
+        user = request.user
+    if user is not None and background is None and not export_allowed(user):
+        return too_many_exports()
     safe_name = "".join(c for c in clean_text(filename) if c not in '"\\/\r\n') or "export"
     if fmt == "xlsx":
+        rows = iter(rows)
+        limit = settings.XLSX_INLINE_ROWS
+        first = list(itertools.islice(rows, limit + 1))
+        if background is not None:
+            background.content = xlsx_bytes(
+                headers, _counted(itertools.chain(first, rows), background), safe_name
+            )
+            background.filename = f"{safe_name}.xlsx"
+            return HttpResponse(status=204)
+        if len(first) > limit and request is not None:
+            return _offer_background(request, safe_name, limit)
         response: HttpResponse | StreamingHttpResponse = HttpResponse(
-            xlsx_bytes(headers, rows, safe_name), content_type=XLSX_TYPE
+            xlsx_bytes(headers, itertools.chain(first, rows), safe_name), content_type=XLSX_TYPE
         )
     else:
         fmt = "csv"

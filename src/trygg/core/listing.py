@@ -69,7 +69,7 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
         columns = getattr(table, "export_columns", None) or table.columns
         rows = ([c.value(obj) for c in columns] for obj in table.prepare(queryset))
         return export_rows(
-            [str(c.label) for c in columns], rows, fmt, self.export_name, user=self.request.user
+            [str(c.label) for c in columns], rows, fmt, self.export_name, request=self.request
         )
 
     def get_context_data(self, **kwargs):

@@ -67,24 +67,6 @@ BOOKKEEPING_TABLES = frozenset(
 # one by one, by URL name, so that the list can only shrink: the incident services and the
 # periodic task are to keep the counts current, and then this set is empty.
 #
-# Today: the lägesbild's analyses recount stale days of incident counts when they are read
-# (situation/selectors.py). These entries go once the counts are brought up to date by the
-# incident services and the periodic task.
-GET_WRITES_PENDING: frozenset[str] = frozenset(
-    {
-        "situation:overview",
-        "situation:weekly",
-        "situation:time_of_week",
-        "situation:places",
-        "api:time_of_week",
-        "api:places",
-        "api:trend",
-        "api:weekly",
-        "api:area_map",
-        "api:police_events",
-    }
-)
-
 _WRITE_SQL = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
 
@@ -240,7 +222,7 @@ def assert_matrix(rows: Iterable[Row], persona: str) -> None:
     """Replay every row as the persona and fail with every row whose status differs.
 
     Each row runs in a savepoint that is rolled back. A GET that writes domain data fails
-    too (unless its page is in ``GET_WRITES_PENDING``).
+    too: reads do not write.
     """
     client = client_for(persona)
     failures = []
@@ -253,7 +235,7 @@ def assert_matrix(rows: Iterable[Row], persona: str) -> None:
         if response.status_code != expected:
             failures.append(f"{persona} {row}: {response.status_code}, expected {expected}")
             continue
-        if row.method.lower() == "get" and _url_name(row.url) not in GET_WRITES_PENDING:
+        if row.method.lower() == "get":
             written = writes_of(captured.captured_queries)
             if written:
                 failures.append(f"{persona} {row}: a GET wrote to {sorted(set(written))}")

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, organisations_for
+from trygg.core.api_types import UnknownReference
 from trygg.core.filters import query_data
 from trygg.core.models import Area, Organisation
 from trygg.core.pagination import PageNumberPagination
@@ -247,19 +248,16 @@ DecisionQuery = DecisionFilter.as_schema("DecisionQuery")
 def _organisations(user, ids: list[int], field: str):
     found = list(Organisation.objects.restrict(user, VIEW).filter(pk__in=ids))
     if len(found) != len(set(ids)):
-        raise ValidationError({field: _("Unknown organisation.")})
+        raise UnknownReference(field, _("Unknown organisation."))
     return found
 
 
 def _people(ids: list[int], allowed_organisations: set[int], field: str):
     found = list(services.eligible_people(allowed_organisations).filter(pk__in=ids))
     if len(found) != len(set(ids)):
-        raise ValidationError(
-            {
-                field: _(
-                    "Choose people who are members of an organisation in the forum's partnership."
-                )
-            }
+        raise UnknownReference(
+            field,
+            _("Choose people who are members of an organisation in the forum's partnership."),
         )
     return found
 
@@ -269,7 +267,7 @@ def _measures(user, ids: list[int]):
 
     found = list(Measure.objects.restrict(user, VIEW).filter(pk__in=ids))
     if len(found) != len(set(ids)):
-        raise ValidationError({"measures": _("Choose measures from plans you can see.")})
+        raise UnknownReference("measures", _("Choose measures from plans you can see."))
     return found
 
 

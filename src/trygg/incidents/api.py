@@ -152,11 +152,7 @@ PoliceEventQuery = PoliceEventFilter.as_schema("PoliceEventQuery")
 
 
 def _filtered(filterset):
-    if not filterset.is_valid():
-        raise ValidationError(
-            {field: [str(e) for e in errors] for field, errors in filterset.errors.items()}
-        )
-    return filterset
+    return filterset.checked()
 
 
 @router.get("/categories", response=list[CategoryOut])

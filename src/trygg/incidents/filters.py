@@ -46,8 +46,8 @@ class ReportFilter(FilterSet):
     )
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"), empty_label="—")
     place = forms.ModelChoiceField(queryset=Place.objects.none(), label=_("Place"), empty_label="—")
-    status = forms.ChoiceField(label=_("Status"))
-    assessment = forms.ChoiceField(label=_("Assessment"))
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *ReportStatus.choices])
+    assessment = forms.ChoiceField(label=_("Assessment"), choices=[("", "—"), *Assessment.choices])
     lookups = {"status": "status", "assessment": "assessment", "category": "category"}
 
     def __init__(self, *args, **kwargs):
@@ -79,8 +79,6 @@ class ReportFilter(FilterSet):
         self.fields["place"].queryset = (
             Place.objects.restrict(self.user, VIEW).only("pk", "name").order_by("name")
         )
-        self.fields["status"].choices = [("", "—"), *ReportStatus.choices]
-        self.fields["assessment"].choices = [("", "—"), *Assessment.choices]
 
     blurred_count = 0
 
@@ -120,7 +118,7 @@ class ReportFilter(FilterSet):
 
 class CategoryFilter(FilterSet):
     q = forms.CharField(label=_("Search"))
-    group = forms.ChoiceField(label=_("Group"))
+    group = forms.ChoiceField(label=_("Group"), choices=[("", "—"), *CategoryGroup.choices])
     is_active = forms.ChoiceField(
         label=_("Active"), choices=[("", "—"), ("1", _("yes")), ("0", _("no"))]
     )
@@ -128,7 +126,6 @@ class CategoryFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", "—"), *CategoryGroup.choices]
 
     def filter_is_active(self, queryset, value):
         return queryset.filter(is_active=value == "1")
@@ -149,7 +146,7 @@ class PoliceEventFilter(FilterSet):
     event_type = forms.ChoiceField(label=_("Type"))
     since = forms.DateField(label=_("From"), widget=DATE)
     until = forms.DateField(label=_("To"), widget=DATE)
-    resolution = forms.ChoiceField(label=_("Placed by"))
+    resolution = forms.ChoiceField(label=_("Placed by"), choices=[("", "—"), *Resolution.choices])
     summaries = forms.ChoiceField(label=_("Summary posts"), choices=SUMMARY_CHOICES)
     lookups = {"kommun": "kommun", "event_type": "event_type", "resolution": "resolution"}
 
@@ -165,7 +162,6 @@ class PoliceEventFilter(FilterSet):
             .distinct()
         )
         self.fields["event_type"].choices = [("", "—"), *((t, t) for t in types)]
-        self.fields["resolution"].choices = [("", "—"), *Resolution.choices]
 
     def filter_q(self, queryset, value):
         return queryset.filter(Q(name__icontains=value) | Q(summary__icontains=value))

@@ -50,7 +50,7 @@ class ExportColumnsMixin:
         columns = getattr(self.table, "export_columns", self.table.columns)
         rows = ([c.value(obj) for c in columns] for obj in queryset.iterator(chunk_size=2000))
         return export_rows(
-            [str(c.label) for c in columns], rows, fmt, self.export_name, user=self.request.user
+            [str(c.label) for c in columns], rows, fmt, self.export_name, request=self.request
         )
 
 

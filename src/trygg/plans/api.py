@@ -8,13 +8,13 @@ payload that the user may not see are refused with 422.
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from trygg.core.access import ADD, CHANGE, VIEW, may, organisations_for
+from trygg.core.api_types import UnknownReference
 from trygg.core.filters import query_data
 from trygg.core.models import Area, Organisation, Place
 from trygg.core.pagination import PageNumberPagination
@@ -311,12 +311,12 @@ class StatusUpdateOut(Schema):
 
 
 def _one(queryset, pk, field: str, label: str):
-    """An object named in a payload, or a 422 that does not say whether it exists."""
+    """An object named in a payload, or a 404 that does not say whether it exists."""
     if pk is None:
         return None
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        raise ValidationError({field: _("Unknown %(what)s: %(id)s.") % {"what": label, "id": pk}})
+        raise UnknownReference(field, _("Unknown %(what)s: %(id)s.") % {"what": label, "id": pk})
     return obj
 
 
@@ -324,11 +324,9 @@ def _many(queryset, pks, field: str, label: str) -> list:
     found = {o.pk: o for o in queryset.filter(pk__in=pks)}
     missing = [pk for pk in pks if pk not in found]
     if missing:
-        raise ValidationError(
-            {
-                field: _("Unknown %(what)s: %(id)s.")
-                % {"what": label, "id": ", ".join(map(str, missing))}
-            }
+        raise UnknownReference(
+            field,
+            _("Unknown %(what)s: %(id)s.") % {"what": label, "id": ", ".join(map(str, missing))},
         )
     return [found[pk] for pk in pks]
 
@@ -524,8 +522,8 @@ def _measure_refs(request, plan: Plan, data: dict) -> dict:
 def create_measure(request, payload: MeasureIn):
     plan = _one(Plan.objects.restrict(request.user, VIEW), payload.plan_id, "plan_id", _("plan"))
     if not may(request.user, ADD, plan.organisation_id):
-        raise ValidationError(
-            {"plan_id": _("Unknown %(what)s: %(id)s.") % {"what": _("plan"), "id": plan.pk}}
+        raise UnknownReference(
+            "plan_id", _("Unknown %(what)s: %(id)s.") % {"what": _("plan"), "id": plan.pk}
         )
     data = payload.model_dump(exclude={"plan_id"})
     data["status"] = _one(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
-from trygg.core.forms import choice_field, model_choice_field
+from trygg.core.forms import model_choice_field
 from trygg.core.models import Area, Organisation
 from trygg.plans.choices import PlanKind, PlanState, PreventionType, StatusCategory
 from trygg.plans.models import Activity, FocusArea, Plan
@@ -16,8 +16,8 @@ from trygg.plans.models import Activity, FocusArea, Plan
 
 class PlanFilter(FilterSet):
     q = forms.CharField(label=_("Search"))
-    kind = forms.ChoiceField(label=_("Kind"))
-    state = forms.ChoiceField(label=_("State"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *PlanKind.choices])
+    state = forms.ChoiceField(label=_("State"), choices=[("", "—"), *PlanState.choices])
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Organisation")
     )
@@ -25,8 +25,6 @@ class PlanFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choice_field(self, "kind").choices = [("", "—"), *PlanKind.choices]
-        choice_field(self, "state").choices = [("", "—"), *PlanState.choices]
         model_choice_field(self, "organisation").queryset = Organisation.objects.restrict(
             self.user, VIEW
         ).filter(pk__in=Plan.objects.restrict(self.user, VIEW).values("organisation"))
@@ -43,10 +41,12 @@ class MeasureFilter(FilterSet):
     """Filters for measures. ``plan`` narrows to one plan; the plan page leaves it out."""
 
     q = forms.CharField(label=_("Search"))
-    category = forms.ChoiceField(label=_("Status"))
+    category = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *StatusCategory.choices])
     responsible = forms.CharField(label=_("Responsible"))
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"))
-    prevention_type = forms.ChoiceField(label=_("Kind of prevention"))
+    prevention_type = forms.ChoiceField(
+        label=_("Kind of prevention"), choices=[("", "—"), *PreventionType.choices]
+    )
     plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label=_("Plan"))
     focus_area = forms.ModelChoiceField(queryset=FocusArea.objects.none(), label=_("Focus area"))
     activity = forms.ModelChoiceField(queryset=Activity.objects.none(), label=_("Activity"))
@@ -60,8 +60,6 @@ class MeasureFilter(FilterSet):
 
     def __init__(self, *args, plan: Plan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        choice_field(self, "category").choices = [("", "—"), *StatusCategory.choices]
-        choice_field(self, "prevention_type").choices = [("", "—"), *PreventionType.choices]
         areas = Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
         model_choice_field(self, "area").queryset = areas
         model_choice_field(self, "plan").queryset = Plan.objects.restrict(self.user, VIEW)

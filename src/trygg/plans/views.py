@@ -194,7 +194,7 @@ def plan_export(request, pk, fmt):
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     headers, rows = importers.measure_rows(request.user, plan)
-    return export_rows(headers, rows, fmt, name, user=request.user)
+    return export_rows(headers, rows, fmt, name, request=request)
 
 
 @login_required

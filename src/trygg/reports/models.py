@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -106,6 +108,20 @@ class ReportJob(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.title or self.kind
+
+    @property
+    def expires_at(self):
+        """When a list export's file goes (``TRYGG_RETENTION_EXPORT_FILES_DAYS`` after it was
+        made); a document's build has no end of its own."""
+        if self.kind != "export":
+            return None
+        days = int(settings.RETENTION_DAYS["export_files"])
+        return self.created_at + dt.timedelta(days=days)
+
+    @property
+    def is_expired(self) -> bool:
+        expires = self.expires_at
+        return expires is not None and expires <= timezone.now()
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:

@@ -1,4 +1,5 @@
-"""Background generation of documents (``trygg db_worker``), with progress on the job."""
+"""Background generation of documents and large list exports (``trygg db_worker``), with
+progress on the job."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
+from trygg.reports.exports import EXPORT_KIND, run_export
 from trygg.reports.models import ReportJob
 
 
@@ -21,6 +23,10 @@ def run_job(job_id: int) -> str:
     if job.status not in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING):
         return job.status
     user = get_user_model().objects.filter(pk=job.created_by_id, is_active=True).first()
+    if job.kind == EXPORT_KIND:
+        # A large list export: the list's own view, run as its maker (reports.exports).
+        with override(job.language):
+            return run_export(job, user)
     with override(job.language):
         try:
             if user is None:

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import CHANGE, VIEW, scope_for
+from trygg.core.exports import XLSX_TYPE
 from trygg.reports import kinds, selectors, services
 from trygg.reports import render as renderer
+from trygg.reports.exports import EXPORT_KIND
 from trygg.reports.forms import DraftForm, GenerateForm, VersionForm
 from trygg.reports.generation import draft_key, drafts_for, generate, params_from
 from trygg.reports.models import ReportJob
@@ -229,6 +231,35 @@ def job_create(request):
     return redirect("reports:job_detail", job.pk)
 
 
+@login_required
+@require_POST
+def export_create(request):
+    """Queue a large XLSX export of a list (posted from the page its export link answered
+    with) and send the person to the build's page, which shows its progress."""
+    from django.db import transaction
+
+    from trygg.core.exports import export_allowed, too_many_exports
+    from trygg.reports import exports, tasks
+
+    target = exports.export_target(request.POST.get("path", ""), request.POST.get("query", ""))
+    organisation = exports.organisation_for_export(request.user)
+    if target is None or organisation is None:
+        raise Http404
+    if not export_allowed(request.user):
+        return too_many_exports()
+    path, query = target
+    job = services.report_job_create(
+        actor=request.user,
+        organisation=organisation,
+        kind=exports.EXPORT_KIND,
+        fmt=exports.EXPORT_FORMAT,
+        parameters={"path": path, "query": query},
+        language=_language(),
+    )
+    transaction.on_commit(lambda: tasks.generate_document.enqueue(job.pk))
+    return redirect("reports:job_detail", job.pk)
+
+
 def _job(request, pk) -> ReportJob:
     return get_object_or_404(selectors.jobs_for(request.user), pk=pk)
 
@@ -236,9 +267,8 @@ def _job(request, pk) -> ReportJob:
 @login_required
 def job_detail(request, pk):
     job = _job(request, pk)
-    return render(
-        request, "reports/job_detail.html", {"job": job, "title": job.title or _("Document")}
-    )
+    title = job.title or (_("Export") if job.kind == EXPORT_KIND else _("Document"))
+    return render(request, "reports/job_detail.html", {"job": job, "title": title})
 
 
 @login_required
@@ -250,9 +280,10 @@ def job_status(request, pk):
 @login_required
 def job_download(request, pk):
     job = get_object_or_404(ReportJob.objects.restrict(request.user, VIEW), pk=pk)
-    if job.status != ReportJob.Status.DONE or job.content is None:
+    if job.status != ReportJob.Status.DONE or job.content is None or job.is_expired:
         raise Http404
-    response = HttpResponse(bytes(job.content), content_type=renderer.CONTENT_TYPES[job.format])
+    content_type = XLSX_TYPE if job.kind == EXPORT_KIND else renderer.CONTENT_TYPES[job.format]
+    response = HttpResponse(bytes(job.content), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
@@ -48,13 +47,7 @@ def _form(filter_class, filters, request):
         from django.http import Http404
 
         raise Http404
-    if not form.is_valid():
-        raise ValidationError(
-            {
-                field: [e["message"] for e in errors]
-                for field, errors in form.errors.get_json_data().items()
-            }
-        )
+    form.checked()
     return form
 
 

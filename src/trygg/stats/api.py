@@ -5,7 +5,6 @@ Every endpoint reads through restrict(); a series out of scope is a 404.
 
 import datetime as dt
 import math
-from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from trygg.core.access import VIEW
+from trygg.core.api_types import decimal
 from trygg.core.filters import query_data
 from trygg.core.models import Area, ImportBatch
 from trygg.core.pagination import PageNumberPagination
@@ -23,6 +23,9 @@ from trygg.stats.models import IndicatorSeries
 from trygg.stats.parsers import MAX_YEAR, MIN_YEAR
 
 router = Router(tags=["Statistik"])
+
+# A statistics value as its column holds it (20 digits, 6 decimals).
+Value = decimal(20, 6)
 
 
 def _float(value) -> float | None:
@@ -181,9 +184,9 @@ class SurveyValueIn(Schema):
     indicator: str
     area_id: int
     year: int
-    value: Decimal
+    value: Value
     sample_size: int | None = None
-    comparison_value: Decimal | None = None
+    comparison_value: Value | None = None
     source: str = ""
 
 

@@ -38,6 +38,7 @@ def rules(settings, tmp_path):
         "imports": 30,
         "import_files": 10,
         "inactive_accounts": 60,
+        "export_files": 7,
     }
     return settings
 
@@ -140,6 +141,19 @@ def data(world, rules, tmp_path):
         account("aktiv", active=True, last_login=just_before(60)),  # active: never removed
     )
 
+    from trygg.reports.models import ReportJob
+
+    def build(when, kind="export"):
+        return ReportJob.objects.create(
+            organisation=nacka, kind=kind, format="xlsx", created_at=when, content=b"x"
+        )
+
+    made["exports"] = (
+        build(just_before(7)),
+        build(just_after(7)),
+        build(just_before(7), kind="annual"),  # a document's build is not an export file
+    )
+
     folder = tmp_path / "imports" / "stats"
     folder.mkdir(parents=True)
     old_file, new_file = folder / "1-old.upload", folder / "2-new.upload"
@@ -173,13 +187,14 @@ def test_each_rule_deletes_exactly_what_is_past_its_boundary(
     old_attachment_file = data["attachments"][0].file.path
     with django_capture_on_commit_callbacks(execute=True):  # files go once committed
         outcomes = {o.rule.key: o for o in retention.apply_retention(now=NOW)}
-    for key in ["reports", "events", "attachments", "audit", "access", "accounts"]:
+    for key in ["reports", "events", "attachments", "audit", "access", "accounts", "exports"]:
         gone, kept = data[key][0], data[key][1]
         assert not exists(gone), key
         assert exists(kept), key
     assert not exists(data["batches"][0]) and exists(data["batches"][1])
     assert exists(data["batches"][2])
     assert exists(data["accounts"][2])
+    assert exists(data["exports"][2])
     assert not data["files"][0].exists() and data["files"][1].exists()
     assert not os.path.exists(old_attachment_file)
     assert os.path.exists(data["attachments"][1].file.path)
@@ -192,6 +207,7 @@ def test_each_rule_deletes_exactly_what_is_past_its_boundary(
         "import_batches",
         "inactive_accounts",
         "import_files",
+        "export_files",
     ]:
         assert outcomes[key].count == 1, key
 
@@ -209,6 +225,7 @@ def test_every_type_leaves_a_tombstone_with_count_period_and_rule(data):
         "import_batches",
         "inactive_accounts",
         "import_files",
+        "export_files",
     }
     report = by_key["incident_reports"]
     assert report.action == "delete"

@@ -81,7 +81,9 @@ def test_a_status_of_another_organisation_is_refused(world, plan):
         data=json.dumps({"status_id": other.pk}),
         content_type="application/json",
     )
-    assert response.status_code == 422
+    # Not one of the plan's statuses: as if it did not exist, naming the field.
+    assert response.status_code == 404
+    assert "status_id" in response.json()["detail"]
     assert not StatusUpdate.objects.exists()
 
 
@@ -137,7 +139,8 @@ def test_the_api_refuses_an_area_of_another_organisation(world, plan):
         data=json.dumps({"area_ids": [varmdo_area.pk]}),
         content_type="application/json",
     )
-    assert response.status_code == 422
+    assert response.status_code == 404
+    assert "area_ids" in response.json()["detail"]
     assert not measure.areas.exists()
 
 

@@ -74,3 +74,48 @@ def test_the_annual_report_is_made_in_the_background_and_downloaded(browser_page
     assert width <= 392, width
     axe_check(phone)
     screenshot(phone, "reports-document-390")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_large_export_is_made_in_the_background_and_downloaded(
+    browser_page, world, settings, tmp_path, width
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from trygg.core.models import Place
+
+    settings.XLSX_INLINE_ROWS = 2  # Nacka's places are a large export here
+    page = browser_page(width)
+    browser_login(page, "samordnare")
+    page.goto("/platser/")
+    page.get_by_role("link", name="XLSX").click()
+
+    # The export link offers the background build instead of a file.
+    expect(page.get_by_role("heading", name="Stor export")).to_be_visible()
+    axe_check(page)
+    screenshot(page, f"export-offer-{width}")
+    page.get_by_role("button", name="Skapa filen i bakgrunden").click()
+
+    expect(page.locator("progress#job-progress")).to_be_visible()
+    expect(page.get_by_text("Exporten skapas i bakgrunden")).to_be_visible()
+    axe_check(page)
+    screenshot(page, f"export-queued-{width}")
+
+    call_command("db_worker", "--batch", verbosity=0)  # the worker, as `make run` starts it
+
+    download_link = page.get_by_role("link", name="Hämta")
+    expect(download_link).to_be_visible(timeout=20000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 2
+    axe_check(page)
+    screenshot(page, f"export-done-{width}")
+    with page.expect_download() as info:
+        download_link.click()
+    path = tmp_path / "platser.xlsx"
+    info.value.save_as(path)
+    names = [row[0] for row in list(load_workbook(io.BytesIO(path.read_bytes())).active.values)[1:]]
+    nacka = world.organisations["nacka"]
+    assert sorted(names) == sorted(
+        Place.objects.filter(organisation=nacka).values_list("name", flat=True)
+    )
