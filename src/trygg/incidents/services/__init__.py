@@ -680,7 +680,28 @@ class _RepeatedRefs(Exception):
 
 
 def _spool(spool: IO[bytes], chunk: list[Any]) -> None:
-    pickle.dump(chunk, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    """A chunk of checked rows (importing.ReportRow) as plain tuples, quick to read back:
+    row number, extern_id, the lägesbild's count cell and the columns of the insert from
+    category_id to description (IMPORT_COLUMNS)."""
+    plain = [
+        (
+            row.number,
+            row.external_ref,
+            (*row.local, row.category_id, row.area_id, row.place_id),
+            (
+                row.category_id,
+                row.stored_at,
+                row.occurred_until,
+                row.area_id,
+                row.place_id,
+                row.address,
+                row.assessment,
+                row.description,
+            ),
+        )
+        for row in chunk
+    ]
+    pickle.dump(plain, spool, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _unspool(spool: IO[bytes]) -> Iterator[list[Any]]:
@@ -931,48 +952,27 @@ def _reports_write(
         )
         counted.clear()
 
+    status = ReportStatus.NY.value
     for chunk in _unspool(spool):
-        refs = {row.external_ref for row in chunk}
+        refs = {ref for _number, ref, _cell, _columns in chunk}
         there = dict(
             IncidentReport.objects.filter(
                 organisation=organisation, external_ref__in=refs
             ).values_list("external_ref", "import_batch_id")
         )
         fresh = []
-        for row in chunk:
-            if row.external_ref in there:
-                if there[row.external_ref] == batch.pk:  # earlier in this very file
-                    repeated.setdefault(row.external_ref, []).append(row.number)
+        for number, ref, cell, columns in chunk:
+            if ref in there:
+                if there[ref] == batch.pk:  # earlier in this very file
+                    repeated.setdefault(ref, []).append(number)
                 else:
                     counts["unchanged"] += 1
                 continue
-            fresh.append(row)
+            fresh.append((organisation.pk, *columns, status, "", False, ref, batch.pk, now, ""))
+            counted[cell] += 1
         if repeated:  # refused anyway: look for more, write nothing more
             continue
-        values = [
-            (
-                organisation.pk,
-                row.category_id,
-                row.stored_at,
-                row.occurred_until,
-                row.area_id,
-                row.place_id,
-                row.address,
-                row.assessment,
-                row.description,
-                ReportStatus.NY,
-                "",
-                False,
-                row.external_ref,
-                batch.pk,
-                now,
-                "",
-            )
-            for row in fresh
-        ]
-        counts["created"] += bulk.insert(IncidentReport, IMPORT_COLUMNS, values)
-        for r in fresh:
-            counted[(*r.local, r.category_id, r.area_id, r.place_id)] += 1
+        counts["created"] += bulk.insert(IncidentReport, IMPORT_COLUMNS, fresh)
         if len(counted) >= IMPORT_COUNT_CELLS:
             flush_counts()
     if repeated:
