@@ -54,8 +54,8 @@ def progress_key(batch_id: int) -> str:
 
 
 def progress_of(batch: ImportBatch) -> int:
-    """How far a running import has got: written to the cache while the import's
-    transaction holds its rows (the batch row itself is part of that transaction)."""
+    """How far a running import has got: written to the cache as the rows are checked
+    (a write to the batch row per chunk would compete with other users' writes)."""
     return max(batch.progress, int(cache.get(progress_key(batch.pk)) or 0))
 
 
