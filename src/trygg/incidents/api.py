@@ -25,7 +25,7 @@ from trygg.incidents.models import IncidentCategory, IncidentReport
 router = Router(tags=["Händelser"])
 
 
-class CategoryOut(Schema):
+class IncidentCategoryOut(Schema):
     id: int
     organisation_id: int
     name: str
@@ -155,7 +155,7 @@ def _filtered(filterset):
     return filterset.checked()
 
 
-@router.get("/categories", response=list[CategoryOut])
+@router.get("/categories", response=list[IncidentCategoryOut])
 def list_categories(request):
     """Categories the user may file reports under, or manage."""
     queryset = IncidentCategory.objects.restrict(

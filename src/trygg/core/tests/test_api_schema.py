@@ -76,3 +76,26 @@ def test_an_organisation_id_of_zero_is_not_found_rather_than_left_out(world):
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The API description names each schema by its class: two classes of one name in two
+    apps become one component, and the answers of one are checked against the other."""
+    import trygg.api  # noqa: F401  (every app's api module, as the API is built)
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for schema in subclasses(Schema):
+        if not schema.__module__.startswith("trygg."):
+            continue
+        where = f"{schema.__module__}.{schema.__qualname__}"
+        if schema.__name__ in seen and seen[schema.__name__] != where:
+            clashes.append(f"{schema.__name__}: {seen[schema.__name__]} and {where}")
+        seen.setdefault(schema.__name__, where)
+    assert not clashes, "rename one of each:\n" + "\n".join(clashes)
