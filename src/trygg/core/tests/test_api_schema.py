@@ -81,8 +81,9 @@ def test_an_organisation_id_of_zero_is_not_found_rather_than_left_out(world):
 def test_no_two_api_schemas_share_a_name():
     """The API description names each schema by its class: two classes of one name in two
     apps become one component, and the answers of one are checked against the other."""
-    import trygg.api  # noqa: F401  (every app's api module, as the API is built)
     from ninja import Schema
+
+    import trygg.api  # noqa: F401  (every app's api module, as the API is built)
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
