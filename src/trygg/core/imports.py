@@ -192,6 +192,13 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def stored_problems(problems: Iterable[tuple[int | None, object]]) -> list[dict[str, Any]]:
+    """An import's problems as its batch keeps them: ``{"line", "message"}`` with the message
+    cleaned of control characters, since a message may quote the file (PostgreSQL's JSON
+    cannot hold a NUL)."""
+    return [{"line": line, "message": clean_text(str(message))} for line, message in problems]
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 as Swedish Excel saves it.
 

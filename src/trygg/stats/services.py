@@ -17,6 +17,7 @@ from trygg.core.access import ADD, CHANGE, DELETE, require
 from trygg.core.actors import Actor
 from trygg.core.audit import record_change, snapshot
 from trygg.core.choices import AuditAction
+from trygg.core.imports import stored_problems
 from trygg.core.models import Area, ImportBatch, Organisation
 from trygg.core.services import save_validated
 from trygg.stats import versioning
@@ -410,7 +411,7 @@ def import_batch_reject(
     batch.refresh_from_db()
     batch.status = ImportBatch.Status.REJECTED
     batch.progress = 100
-    batch.problems = [{"line": line, "message": str(message)} for line, message in problems]
+    batch.problems = stored_problems(problems)
     batch.counts = {**batch.counts, "problems": len(batch.problems)}
     save_validated(batch)
     record_change(
@@ -573,9 +574,7 @@ def observations_import(*, actor: Actor, batch: ImportBatch, prepared: Prepared)
     batch.status = ImportBatch.Status.DONE
     batch.progress = 100
     batch.counts = counts
-    batch.problems = [
-        {"line": line, "message": str(message)} for line, message in prepared.warnings
-    ]
+    batch.problems = stored_problems(prepared.warnings)
     save_validated(batch)
     record_change(
         actor=actor,

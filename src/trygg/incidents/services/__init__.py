@@ -845,7 +845,7 @@ def report_import_reject(
     batch.refresh_from_db()
     batch.status = ImportBatch.Status.REJECTED
     batch.progress = 100
-    batch.problems = [{"line": None, "message": str(message)} for message in problems]
+    batch.problems = imports.stored_problems((None, message) for message in problems)
     batch.counts = {**batch.counts, "problems": len(problems)}
     if warnings:
         batch.counts["warnings"] = len(problems)

@@ -313,7 +313,7 @@ def matrix(o, f=None):
         Row(
             "post",
             "/api/plans/plans",
-            only({"admin": 201, "samordnare": 201, "sspf": 201}, default=422, anonymous=401),
+            only({"admin": 201, "samordnare": 201, "sspf": 201}, default=404, anonymous=401),
             payload={"organisation_id": plan.organisation_id, "title": "Ny plan"},
         ),
         Row(
@@ -327,7 +327,7 @@ def matrix(o, f=None):
         Row(
             "post",
             "/api/plans/focus-areas",
-            only({"admin": 201, "samordnare": 201, "sspf": 201}, default=422, anonymous=401),
+            only({"admin": 201, "samordnare": 201, "sspf": 201}, default=404, anonymous=401),
             payload={"plan_id": plan.pk, "title": "Nytt område"},
         ),
         Row(
@@ -341,7 +341,7 @@ def matrix(o, f=None):
         Row(
             "post",
             "/api/plans/activities",
-            only({"admin": 201, "samordnare": 201, "sspf": 201}, default=422, anonymous=401),
+            only({"admin": 201, "samordnare": 201, "sspf": 201}, default=404, anonymous=401),
             payload={"plan_id": plan.pk, "title": "Ny aktivitet", "focus_area_id": fa.pk},
         ),
         Row(
@@ -358,7 +358,7 @@ def matrix(o, f=None):
             "/api/plans/measures",
             only(
                 {"admin": 201, "samordnare": 201, "arbetsgrupp": 201, "sspf": 201},
-                default=422,
+                default=404,
                 anonymous=401,
             ),
             payload={
@@ -425,15 +425,15 @@ def forged_rows(o, f):
             "post",
             "/api/plans/measures",
             {"plan_id": f["plan"].pk, "activity_id": f["activity"].pk, "title": "x"},
-            status=422,
+            status=404,
         ),
         forged(
-            "post", "/api/plans/focus-areas", {"plan_id": f["plan"].pk, "title": "x"}, status=422
+            "post", "/api/plans/focus-areas", {"plan_id": f["plan"].pk, "title": "x"}, status=404
         ),
         Row(
             "post",
             "/api/plans/measures",
-            only({}, default=422, anonymous=401),
+            only({}, default=404, anonymous=401),
             payload={
                 "plan_id": plan.pk,
                 "activity_id": act.pk,
@@ -445,7 +445,7 @@ def forged_rows(o, f):
         Row(
             "post",
             f"/api/plans/measures/{o['m_alta'].pk}/status",
-            only(with_status(ALTA_REPORTERS, 422), anonymous=401),
+            only(with_status(ALTA_REPORTERS, 404), anonymous=401),
             payload={"status_id": f["status"].pk},
             note="another kommun's status",
         ),
