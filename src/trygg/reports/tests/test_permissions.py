@@ -100,6 +100,16 @@ def document_rows(world) -> list[Row]:
             only({p: 302 for p in generators}),
             payload={"kind": "annual", "organisation": nacka.pk, "year": 2023, "format": "docx"},
         ),
+        # A large export is queued by POST from its list's offer page (reports/tests/test_exports.py
+        # follows it through); an address that is no list is nobody's export.
+        Row("get", reverse("reports:export_create"), everyone(405)),
+        Row(
+            "post",
+            reverse("reports:export_create"),
+            everyone(404),
+            payload={"path": "/ingen-lista/", "query": ""},
+            note="no list at that address",
+        ),
         Row("get", reverse("reports:job_detail", args=[job.pk]), only({"samordnare": 200})),
         Row("get", reverse("reports:job_status", args=[job.pk]), only({"samordnare": 200})),
         Row("get", reverse("reports:job_download", args=[job.pk]), only({"samordnare": 200})),
