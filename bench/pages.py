@@ -106,7 +106,8 @@ def detail_urls() -> list[tuple[str, str]]:
     return urls
 
 
-def timed(client, path: str, repeat: int) -> tuple[int, float, int]:
+def timed(client, path: str, repeat: int, *, cold: bool = False) -> tuple[int, float, int]:
+    from django.core.cache import cache
     from django.db import connection
 
     response = client.get(path)  # warm: the second view's caches
@@ -122,6 +123,8 @@ def timed(client, path: str, repeat: int) -> tuple[int, float, int]:
         client.get(path)
     times = []
     for _ in range(repeat):
+        if cold:
+            cache.clear()
         tick = time.perf_counter()
         client.get(path)
         times.append(time.perf_counter() - tick)
@@ -133,6 +136,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--persona", action="append", help="only these personas")
     parser.add_argument("--page", action="append", help="only these URL names")
+    parser.add_argument("--cold", action="store_true", help="empty the cache before each view")
     args = parser.parse_args()
 
     import django
@@ -143,7 +147,7 @@ def main() -> int:
 
     load_before = os.getloadavg()[0]
     anonymous = Client()
-    _status, floor, floor_queries = timed(anonymous, "/logga-in/", max(args.repeat, 9))
+    _status, floor, floor_queries = timed(anonymous, "/logga-in/", max(args.repeat, 9), cold=args.cold)
     print(f"login page (floor): {1000 * floor:.1f} ms, {floor_queries} queries")
     pages = page_urls() + detail_urls()
     if args.page:
@@ -153,7 +157,7 @@ def main() -> int:
         client = Client()
         client.force_login(get_user_model().objects.get(username=persona))
         for name, path in pages:
-            status, median, queries = timed(client, path, args.repeat)
+            status, median, queries = timed(client, path, args.repeat, cold=args.cold)
             if status != 200:
                 continue
             ratio = median / floor
@@ -180,12 +184,13 @@ def main() -> int:
         + (f"; worst {worst['page']} ({worst['persona']}) {worst['ratio']}×" if worst else "")
         + f"; load {load_before:.1f} → {load_after:.1f}"
     )
-    output = ROOT / "var" / "bench" / "pages.json"
+    output = ROOT / "var" / "bench" / ("pages-cold.json" if args.cold else "pages.json")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(
         json.dumps(
             {
                 "floor_ms": round(1000 * floor, 2),
+                "cold": args.cold,
                 "load": [load_before, load_after],
                 "rows": rows,
             },
