@@ -41,6 +41,13 @@ def datetime_storer():
     return _sqlite_datetime
 
 
+def date_storer():
+    """A function giving the value :func:`insert` writes for a date (see datetime_storer)."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    return dt.date.isoformat
+
+
 def _adapter(field: models.Field):
     """The conversion a value needs for the SQLite path (None: none)."""
     if isinstance(field, models.DateTimeField):
@@ -52,9 +59,19 @@ def _adapter(field: models.Field):
     return None
 
 
-def insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence]) -> int:
+def insert(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    stored: bool = False,
+) -> int:
     """Insert ``rows`` (tuples in the order of ``names``, field attnames) into ``model``'s
-    table in the current transaction. Returns the number of rows."""
+    table in the current transaction. Returns the number of rows.
+
+    ``stored``: the rows' dates and times are already in the form the database stores
+    (made with :func:`datetime_storer` and :func:`date_storer`), so they are passed on as
+    they are instead of being converted value by value."""
     meta = model._meta
     fields = [meta.get_field(name) for name in names]
     table = connection.ops.quote_name(meta.db_table)
@@ -68,7 +85,7 @@ def insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Seque
                     copy.write_row(row)
                     written += 1
             return written
-        adapters = [(i, _adapter(f)) for i, f in enumerate(fields) if _adapter(f)]
+        adapters = [] if stored else [(i, a) for i, f in enumerate(fields) if (a := _adapter(f))]
 
         def adapted(row):
             values = list(row)
