@@ -799,18 +799,19 @@ def _reports_write(
 
     status = ReportStatus.NY.value
     created_at = bulk.datetime_storer()(now)
+    organisation_id, batch_id = organisation.pk, batch.pk
     for chunk in _unspool(spool):
-        there = _refs_there(organisation.pk, [ref for _number, ref, _cell, _columns in chunk])
+        there = _refs_there(organisation_id, [ref for _number, ref, _cell, _columns in chunk])
         fresh = []
         for number, ref, cell, columns in chunk:
             if ref in there:
-                if there[ref] == batch.pk:  # earlier in this very file
+                if there[ref] == batch_id:  # earlier in this very file
                     repeated.setdefault(ref, []).append(number)
                 else:
                     counts["unchanged"] += 1
                 continue
             fresh.append(
-                (organisation.pk, *columns, status, "", False, ref, batch.pk, created_at, "")
+                (organisation_id, *columns, status, "", False, ref, batch_id, created_at, "")
             )
             counted[cell] += 1
         if repeated:  # refused anyway: look for more, write nothing more
