@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -114,6 +115,8 @@ def _text(value: Any) -> str:
         return str(int(value))
     return str(value).strip()
 
+
+_MISSING = object()
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -224,7 +227,18 @@ class RowChecker:
                 "description",
             )
         )
-        self._keys: dict[str, str] = {}
+        # The cells present in the file, taken from a row at once, and spread over the
+        # nine fields ("" for a column the file does not have).
+        present = [(slot, i) for slot, i in enumerate(self._slots) if i < absent]
+        self._present = [i for _slot, i in present]
+        self._widest = max(self._present)
+        self._take = operator.itemgetter(*self._present)
+        order = {slot: position for position, (slot, _i) in enumerate(present)}
+        self._spread = operator.itemgetter(
+            *(order.get(slot, len(present)) for slot in range(len(self._slots)))
+        )
+        # Each distinct name of a category, place or area is looked up once.
+        self._found: dict[str, dict[str, Any]] = {"category": {}, "place": {}, "area": {}}
         self._dates: dict[str, dt.date] = {}
         self._times: dict[str, tuple[dt.time, dt.time | None]] = {}
         self._moments: dict[dt.datetime, tuple[dt.datetime, tuple[dt.date, int], Any]] = {}
@@ -272,14 +286,14 @@ class RowChecker:
     def _make_aware(self, moment: dt.datetime) -> dt.datetime:
         return self._moment(moment)[0]
 
-    def _name(self, text: str) -> str:
-        """The lookup key of a category, place or area name, worked out once per text."""
-        key = self._keys.get(text)
-        if key is None:
-            if len(self._keys) > 50_000:
-                self._keys.clear()  # a file of unique addresses
-            key = self._keys[text] = _name_key(text)
-        return key
+    def _find(self, kind: str, table: dict[str, Any], text: str) -> Any:
+        """What ``table`` holds for the name ``text`` (None: nothing), the name matched
+        without regard to case and spacing; each distinct text is looked up once."""
+        found = self._found[kind]
+        if len(found) > 50_000:
+            found.clear()  # a file of unique addresses
+        found[text] = table.get(_name_key(text))
+        return found[text]
 
     def _when(self, raw_date: Any, raw_time: Any) -> tuple[dt.date, dt.time, dt.time | None]:
         """The parsed date, start and end; each distinct text is parsed once. Raises
@@ -304,36 +318,43 @@ class RowChecker:
     def check(self, number: int, raw: list[Any]) -> tuple[ReportRow | None, list[str], str]:
         """The checked row (or None), the row's problems (translated) and its extern_id."""
         width = len(raw)
+        if width > self._widest:
+            taken = self._take(raw)
+            try:
+                cells = [value.strip() for value in taken]  # a CSV's cells are all text
+            except AttributeError:  # a workbook's numbers, dates and empty cells
+                cells = [_text(value) for value in taken]
+        else:
+            cells = [_text(raw[i]) if i < width else "" for i in self._present]
+        cells.append("")
         (
-            i_ref,
-            i_category,
-            i_date,
-            i_time,
-            i_assessment,
-            i_place,
-            i_address,
-            i_area,
-            i_description,
-        ) = self._slots
-
-        def cell(index: int) -> str:
-            if index >= width:
-                return ""
-            value = raw[index]
-            return value.strip() if type(value) is str else _text(value)
+            external_ref,
+            category_name,
+            _date,
+            _time,
+            assessment_text,
+            place_text,
+            own_address,
+            area_text,
+            description,
+        ) = self._spread(cells)
+        external_ref = external_ref[:100]
+        i_date, i_time = self._slots[2], self._slots[3]
+        found = self._found
+        missing = _MISSING
 
         problems: list[str] = []
 
-        external_ref = cell(i_ref)[:100]
         if not external_ref:
             problems.append(_("extern_id is missing"))
 
         category = None
-        category_name = cell(i_category)
         if not category_name:
             problems.append(_("the category is missing"))
         else:
-            category = self.categories.get(self._name(category_name))
+            category = found["category"].get(category_name, missing)
+            if category is missing:
+                category = self._find("category", self.categories, category_name)
             if category is None:
                 problems.append(_("unknown category “%(name)s”") % {"name": category_name})
             elif not category.is_active:
@@ -357,32 +378,32 @@ class RowChecker:
             problems.append(str(exc))
 
         assessment = 0
-        text = cell(i_assessment)
-        if text == "1" or text == "2" or text == "3":
-            assessment = int(text)
+        if assessment_text == "1" or assessment_text == "2" or assessment_text == "3":
+            assessment = int(assessment_text)
         else:
             problems.append(
-                _("the assessment must be 1, 2 or 3, not “%(value)s”") % {"value": text}
+                _("the assessment must be 1, 2 or 3, not “%(value)s”") % {"value": assessment_text}
             )
 
         place_id = area_id = None
-        address = own_address = cell(i_address)
-        place_text = cell(i_place)
+        address = own_address
         if place_text:
-            place = self.places.get(self._name(place_text))
+            place = found["place"].get(place_text, missing)
+            if place is missing:
+                place = self._find("place", self.places, place_text)
             if place is None:
                 address = ", ".join(part for part in (place_text, address) if part)
             else:
                 place_id, area_id = place
-        area_text = cell(i_area)
         if area_text:
-            chosen = self.areas.get(self._name(area_text))
+            chosen = found["area"].get(area_text, missing)
+            if chosen is missing:
+                chosen = self._find("area", self.areas, area_text)
             if chosen is None:
                 problems.append(_("unknown area “%(name)s”") % {"name": area_text})
             elif place_id is None:
                 area_id = chosen  # a place's own area wins, as when a report is filed
 
-        description = cell(i_description)
         if len(description) > 2000:
             problems.append(_("the description is longer than 2000 characters"))
         warnings, names = self.warnings, self.column_names
