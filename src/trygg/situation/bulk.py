@@ -15,8 +15,9 @@ Both paths are exercised by the test suite, which runs on SQLite and on PostgreS
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
+from typing import Any
 
 from django.db import connection, models
 
@@ -33,7 +34,7 @@ def _sqlite_datetime(value: dt.datetime | str) -> str:
     return value.isoformat(" ")
 
 
-def datetime_storer():
+def datetime_storer() -> Callable[[Any], Any]:
     """A function giving the value :func:`insert` writes for an aware time, worked out
     ahead by a caller that meets many times (it is what the backend would do anyway)."""
     if connection.vendor == "postgresql":
@@ -41,7 +42,7 @@ def datetime_storer():
     return _sqlite_datetime
 
 
-def date_storer():
+def date_storer() -> Callable[[Any], Any]:
     """A function giving the value :func:`insert` writes for a date (see datetime_storer)."""
     if connection.vendor == "postgresql":
         return lambda value: value
