@@ -191,10 +191,12 @@ def write(args) -> int:
             "Nacka kommun",
         ]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server_before = server_cpu()
         tick = time.perf_counter()
         completed = subprocess.run(command, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - tick
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server_after = server_cpu()
         if completed.returncode:
             print(completed.stdout, completed.stderr)
             raise SystemExit(completed.returncode)
@@ -205,6 +207,12 @@ def write(args) -> int:
             after.ru_stime - before.ru_stime
         )
         result[f"{run}_peak_mb"] = after.ru_maxrss / 1024
+        if server_before is not None and server_after is not None:
+            result[f"{run}_server_cpu_s"] = server_after - server_before
+            print(
+                f"  {run}: PostgreSQL server CPU {server_after - server_before:.1f} s", flush=True
+            )
+        print(f"  {run}: command CPU {result[f'{run}_cpu_s']:.1f} s", flush=True)
     result.update(baselines(args.csv))
     result["first_vs_duckdb"] = result["first_s"] / result["duckdb_s"]
     result["first_vs_pandas"] = result["first_s"] / result["pandas_s"]
@@ -219,6 +227,26 @@ def write(args) -> int:
     result["database_version"] = connection.vendor
     Path(args.csv).parent.joinpath("result.json").write_text(json.dumps(result))
     return 0
+
+
+def server_cpu() -> float | None:
+    """CPU seconds used so far by the PostgreSQL server of TRYGG_DATABASE_URL (its
+    postmaster and the backends it has reaped), or None (SQLite, or not readable). The
+    import command's own CPU does not include the server's work (COPY, the indexes)."""
+    from urllib.parse import parse_qs, urlparse
+
+    url = os.environ.get("TRYGG_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return None
+    host = parse_qs(urlparse(url).query).get("host", [""])[0]
+    try:
+        pid = (Path(host) / "data" / "postmaster.pid").read_text().split()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # utime, stime, cutime, cstime: fields 14–17 of /proc/PID/stat (11–14 after the name).
+    ticks = sum(int(v) for v in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def baselines(csv_path: Path) -> dict:
@@ -245,14 +273,21 @@ def baselines(csv_path: Path) -> dict:
 
 def markdown(results: list[dict]) -> str:
     lines = [
-        "| database | rows | first import | rows/s | peak MB | second import (all there) "
+        "| database | rows | first import | CPU (command / server) | rows/s | peak MB "
+        "| second import (all there) | CPU (command / server) "
         "| DuckDB / pandas reading it | import ÷ DuckDB | reports | counted | load before/after |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+
+    def cpu(r: dict, run: str) -> str:
+        server = r.get(f"{run}_server_cpu_s")
+        return f"{r[f'{run}_cpu_s']:.1f} s" + (f" / {server:.1f} s" if server is not None else "")
+
     for r in results:
         lines.append(
-            f"| {r['database']} | {r['rows']:,} | {r['first_s']:.1f} s | "
+            f"| {r['database']} | {r['rows']:,} | {r['first_s']:.1f} s | {cpu(r, 'first')} | "
             f"{r['first_rows_per_s']:,.0f} | {r['first_peak_mb']:.0f} | {r['second_s']:.1f} s | "
+            f"{cpu(r, 'second')} | "
             f"{r['duckdb_s']:.1f} s / {r['pandas_s']:.1f} s | {r['first_vs_duckdb']:.0f}× | "
             f"{r['reports']:,} | {r['counted']:,} | "
             f"{r['load_before']:.1f} / {r['load_after']:.1f} |".replace(",", " ")

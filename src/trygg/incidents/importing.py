@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -115,6 +116,8 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_MISSING = object()
+
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -207,26 +210,65 @@ class RowChecker:
         self._stored = datetime_storer()
         self._sqlite = connection.vendor != "postgresql"
         self._offsets: dict[dt.date, dt.timedelta | None] = {}
-        self._keys: dict[str, str] = {}
+        # Each field's column (past the end of every row when the file has no such column).
+        index = {field: i for i, field in self.columns}
+        absent = 1 << 30
+        self._slots = tuple(
+            index.get(field, absent)
+            for field in (
+                "external_ref",
+                "category",
+                "date",
+                "time",
+                "assessment",
+                "place",
+                "address",
+                "area",
+                "description",
+            )
+        )
+        # The cells present in the file, taken from a row at once, and spread over the
+        # nine fields ("" for a column the file does not have).
+        present = [(slot, i) for slot, i in enumerate(self._slots) if i < absent]
+        self._present = [i for _slot, i in present]
+        self._widest = max(self._present)
+        self._take = operator.itemgetter(*self._present)
+        order = {slot: position for position, (slot, _i) in enumerate(present)}
+        self._spread = operator.itemgetter(
+            *(order.get(slot, len(present)) for slot in range(len(self._slots)))
+        )
+        # Each distinct name of a category, place or area is looked up once.
+        self._found: dict[str, dict[str, Any]] = {"category": {}, "place": {}, "area": {}}
         self._dates: dict[str, dt.date] = {}
         self._times: dict[str, tuple[dt.time, dt.time | None]] = {}
         self._moments: dict[dt.datetime, tuple[dt.datetime, tuple[dt.date, int], Any]] = {}
 
     @staticmethod
     def blank(raw: list[Any]) -> bool:
-        return not any(_text(c) for c in raw)
+        for cell in raw:
+            if type(cell) is str:  # every cell of a CSV
+                if cell and not cell.isspace():
+                    return False
+            elif _text(cell):
+                return False
+        return True
+
+    def _offset(self, day: dt.date) -> dt.timedelta | None:
+        """The zone's offset on ``day``, or None on a day when daylight saving time begins
+        or ends. The zone's rules are asked once per day: on a day without a change the
+        offset is the same all day."""
+        first = timezone.make_aware(dt.datetime.combine(day, dt.time(0)), self.tz)
+        last = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)), self.tz)
+        offset = first.utcoffset()
+        self._offsets[day] = offset = offset if offset == last.utcoffset() else None
+        return offset
 
     def _moment(self, moment: dt.datetime) -> tuple[dt.datetime, tuple[dt.date, int], Any]:
-        """The aware time, its local day and hour, and its stored form. The zone's rules
-        are asked once per day: on a day without a change of daylight saving time the
-        offset is the same all day."""
+        """The aware time, its local day and hour, and its stored form."""
         day = moment.date()
-        if day not in self._offsets:
-            first = timezone.make_aware(dt.datetime.combine(day, dt.time(0)), self.tz)
-            last = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)), self.tz)
-            offset = first.utcoffset()
-            self._offsets[day] = offset if offset == last.utcoffset() else None
-        offset = self._offsets[day]
+        offset = self._offsets.get(day, False)
+        if offset is False:
+            offset = self._offset(day)
         if offset is not None:
             aware = moment.replace(tzinfo=self.tz)
             stored = (moment - offset).isoformat(" ") if self._sqlite else aware
@@ -244,31 +286,75 @@ class RowChecker:
     def _make_aware(self, moment: dt.datetime) -> dt.datetime:
         return self._moment(moment)[0]
 
+    def _find(self, kind: str, table: dict[str, Any], text: str) -> Any:
+        """What ``table`` holds for the name ``text`` (None: nothing), the name matched
+        without regard to case and spacing; each distinct text is looked up once."""
+        found = self._found[kind]
+        if len(found) > 50_000:
+            found.clear()  # a file of unique addresses
+        found[text] = table.get(_name_key(text))
+        return found[text]
+
+    def _when(self, raw_date: Any, raw_time: Any) -> tuple[dt.date, dt.time, dt.time | None]:
+        """The parsed date, start and end; each distinct text is parsed once. Raises
+        ValueError (translated) for a date or time that cannot be read."""
+        dates, times = self._dates, self._times
+        day = dates.get(raw_date) if type(raw_date) is str else None
+        if day is None:
+            day = _parse_date(raw_date)
+            if type(raw_date) is str:
+                if len(dates) > 50_000:
+                    dates.clear()
+                dates[raw_date] = day
+        clock = times.get(raw_time) if type(raw_time) is str else None
+        if clock is None:
+            clock = _parse_time(raw_time)
+            if type(raw_time) is str:
+                if len(times) > 50_000:
+                    times.clear()
+                times[raw_time] = clock
+        return day, clock[0], clock[1]
+
     def check(self, number: int, raw: list[Any]) -> tuple[ReportRow | None, list[str], str]:
         """The checked row (or None), the row's problems (translated) and its extern_id."""
-        keys, dates, times = self._keys, self._dates, self._times
-        if len(keys) > 50_000 or len(dates) > 50_000 or len(times) > 50_000:
-            keys.clear(), dates.clear(), times.clear()  # a file of unique addresses
-        values: dict[str, Any] = {}
         width = len(raw)
-        for index, field in self.columns:
-            if index < width:
-                values[field] = raw[index]
+        if width > self._widest:
+            taken = self._take(raw)
+            try:
+                cells = [value.strip() for value in taken]  # a CSV's cells are all text
+            except AttributeError:  # a workbook's numbers, dates and empty cells
+                cells = [_text(value) for value in taken]
+        else:
+            cells = [_text(raw[i]) if i < width else "" for i in self._present]
+        cells.append("")
+        (
+            external_ref,
+            category_name,
+            _date,
+            _time,
+            assessment_text,
+            place_text,
+            own_address,
+            area_text,
+            description,
+        ) = self._spread(cells)
+        external_ref = external_ref[:100]
+        i_date, i_time = self._slots[2], self._slots[3]
+        found = self._found
+        missing = _MISSING
+
         problems: list[str] = []
 
-        external_ref = _text(values.get("external_ref"))[:100]
         if not external_ref:
             problems.append(_("extern_id is missing"))
 
         category = None
-        category_name = _text(values.get("category"))
         if not category_name:
             problems.append(_("the category is missing"))
         else:
-            key = keys.get(category_name) or keys.setdefault(
-                category_name, _name_key(category_name)
-            )
-            category = self.categories.get(key)
+            category = found["category"].get(category_name, missing)
+            if category is missing:
+                category = self._find("category", self.categories, category_name)
             if category is None:
                 problems.append(_("unknown category “%(name)s”") % {"name": category_name})
             elif not category.is_active:
@@ -279,18 +365,9 @@ class RowChecker:
         occurred_at = occurred_until = stored_at = None
         local = (dt.date.min, 0)
         try:
-            raw_date, raw_time = values.get("date"), values.get("time")
-            day = dates.get(raw_date) if type(raw_date) is str else None
-            if day is None:
-                day = _parse_date(raw_date)
-                if type(raw_date) is str:
-                    dates[raw_date] = day
-            clock = times.get(raw_time) if type(raw_time) is str else None
-            if clock is None:
-                clock = _parse_time(raw_time)
-                if type(raw_time) is str:
-                    times[raw_time] = clock
-            start, end = clock
+            day, start, end = self._when(
+                raw[i_date] if i_date < width else None, raw[i_time] if i_time < width else None
+            )
             occurred_at, local, stored_at = self._moment(dt.datetime.combine(day, start))
             if end is not None:
                 end_day = day + dt.timedelta(days=1) if end <= start else day
@@ -301,43 +378,41 @@ class RowChecker:
             problems.append(str(exc))
 
         assessment = 0
-        text = _text(values.get("assessment"))
-        if text not in {"1", "2", "3"}:
-            problems.append(
-                _("the assessment must be 1, 2 or 3, not “%(value)s”") % {"value": text}
-            )
+        if assessment_text == "1" or assessment_text == "2" or assessment_text == "3":
+            assessment = int(assessment_text)
         else:
-            assessment = int(text)
+            problems.append(
+                _("the assessment must be 1, 2 or 3, not “%(value)s”") % {"value": assessment_text}
+            )
 
         place_id = area_id = None
-        address = own_address = _text(values.get("address"))
-        place_text = _text(values.get("place"))
+        address = own_address
         if place_text:
-            key = keys.get(place_text) or keys.setdefault(place_text, _name_key(place_text))
-            place = self.places.get(key)
+            place = found["place"].get(place_text, missing)
+            if place is missing:
+                place = self._find("place", self.places, place_text)
             if place is None:
                 address = ", ".join(part for part in (place_text, address) if part)
             else:
                 place_id, area_id = place
-        area_text = _text(values.get("area"))
         if area_text:
-            key = keys.get(area_text) or keys.setdefault(area_text, _name_key(area_text))
-            chosen = self.areas.get(key)
+            chosen = found["area"].get(area_text, missing)
+            if chosen is missing:
+                chosen = self._find("area", self.areas, area_text)
             if chosen is None:
                 problems.append(_("unknown area “%(name)s”") % {"name": area_text})
             elif place_id is None:
                 area_id = chosen  # a place's own area wins, as when a report is filed
 
-        description = _text(values.get("description"))
         if len(description) > 2000:
             problems.append(_("the description is longer than 2000 characters"))
-        for field, cell in (
-            ("description", description),
-            ("place", place_text if place_id is None else ""),
-            ("address", own_address),
-        ):
-            if cell:
-                self.warnings.check(number, self.column_names[field], cell, problems)
+        warnings, names = self.warnings, self.column_names
+        if description:
+            warnings.check(number, names["description"], description, problems)
+        if place_text and place_id is None:
+            warnings.check(number, names["place"], place_text, problems)
+        if own_address:
+            warnings.check(number, names["address"], own_address, problems)
 
         if problems or category is None or occurred_at is None:
             return None, problems, external_ref

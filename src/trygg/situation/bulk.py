@@ -15,8 +15,9 @@ Both paths are exercised by the test suite, which runs on SQLite and on PostgreS
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
+from typing import Any
 
 from django.db import connection, models
 
@@ -33,12 +34,19 @@ def _sqlite_datetime(value: dt.datetime | str) -> str:
     return value.isoformat(" ")
 
 
-def datetime_storer():
+def datetime_storer() -> Callable[[Any], Any]:
     """A function giving the value :func:`insert` writes for an aware time, worked out
     ahead by a caller that meets many times (it is what the backend would do anyway)."""
     if connection.vendor == "postgresql":
         return lambda value: value
     return _sqlite_datetime
+
+
+def date_storer() -> Callable[[Any], Any]:
+    """A function giving the value :func:`insert` writes for a date (see datetime_storer)."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    return dt.date.isoformat
 
 
 def _adapter(field: models.Field):
@@ -52,9 +60,19 @@ def _adapter(field: models.Field):
     return None
 
 
-def insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence]) -> int:
+def insert(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    stored: bool = False,
+) -> int:
     """Insert ``rows`` (tuples in the order of ``names``, field attnames) into ``model``'s
-    table in the current transaction. Returns the number of rows."""
+    table in the current transaction. Returns the number of rows.
+
+    ``stored``: the rows' dates and times are already in the form the database stores
+    (made with :func:`datetime_storer` and :func:`date_storer`), so they are passed on as
+    they are instead of being converted value by value."""
     meta = model._meta
     fields = [meta.get_field(name) for name in names]
     table = connection.ops.quote_name(meta.db_table)
@@ -68,7 +86,7 @@ def insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Seque
                     copy.write_row(row)
                     written += 1
             return written
-        adapters = [(i, _adapter(f)) for i, f in enumerate(fields) if _adapter(f)]
+        adapters = [] if stored else [(i, a) for i, f in enumerate(fields) if (a := _adapter(f))]
 
         def adapted(row):
             values = list(row)

@@ -35,6 +35,7 @@ import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -118,15 +119,32 @@ def _insert(organisation_id: int, counts: Counter, generated: Counter) -> int:
             days_generated[(day, category_id, area_id, place_id)] += made
             hours_generated[(day, hour, area_id)] += made
 
+    # The day, its week's Monday and its month as the database stores them, and its
+    # weekday: worked out once per day, not once per cell.
+    store = bulk.date_storer()
+    calendar: dict[dt.date, tuple[Any, Any, Any, int]] = {}
+
+    def dates(day: dt.date) -> tuple[Any, Any, Any, int]:
+        known = calendar.get(day)
+        if known is None:
+            known = calendar[day] = (
+                store(day),
+                store(day - dt.timedelta(days=day.weekday())),
+                store(day.replace(day=1)),
+                day.isoweekday(),
+            )
+        return known
+
     def detailed():
         for key, count in counts.items():
             day, hour, category_id, area_id, place_id = key
+            stored_day, week_start, month, weekday = dates(day)
             yield (
                 organisation_id,
-                day,
-                day - dt.timedelta(days=day.weekday()),
-                day.replace(day=1),
-                day.isoweekday(),
+                stored_day,
+                week_start,
+                month,
+                weekday,
                 hour,
                 category_id,
                 area_id,
@@ -138,11 +156,12 @@ def _insert(organisation_id: int, counts: Counter, generated: Counter) -> int:
     def daily():
         for key, count in days.items():
             day, category_id, area_id, place_id = key
+            stored_day, week_start, month, _weekday = dates(day)
             yield (
                 organisation_id,
-                day,
-                day - dt.timedelta(days=day.weekday()),
-                day.replace(day=1),
+                stored_day,
+                week_start,
+                month,
                 category_id,
                 area_id,
                 place_id,
@@ -153,19 +172,20 @@ def _insert(organisation_id: int, counts: Counter, generated: Counter) -> int:
     def hourly():
         for key, count in hours.items():
             day, hour, area_id = key
+            stored_day, _week_start, _month, weekday = dates(day)
             yield (
                 organisation_id,
-                day,
-                day.isoweekday(),
+                stored_day,
+                weekday,
                 hour,
                 area_id,
                 count,
                 hours_generated.get(key, 0),
             )
 
-    bulk.insert(day_count, DAY_FIELDS, daily())
-    bulk.insert(hour_count, HOUR_FIELDS, hourly())
-    return bulk.insert(incident_count, COUNT_FIELDS, detailed())
+    bulk.insert(day_count, DAY_FIELDS, daily(), stored=True)
+    bulk.insert(hour_count, HOUR_FIELDS, hourly(), stored=True)
+    return bulk.insert(incident_count, COUNT_FIELDS, detailed(), stored=True)
 
 
 def _delete(organisation_id: int, days=None) -> None:
