@@ -462,9 +462,10 @@ def _observation_problems(
         # 1.5 and 1.5000000 are equal but not the same to the decimal places' check.
         return ("decimal", str(value)) if isinstance(value, Decimal) else value
 
+    fields = {field.attname: field for field in Observation._meta.concrete_fields}
     wrong: dict[str, dict[Any, list[str]]] = {}
     for name in _CHECKED:
-        field = Observation._meta.get_field(name)
+        field = fields[name]
         seen: set[Any] = set()
         for _line, _series, _area, values, _pk in writes:
             value = values[name]
@@ -590,7 +591,7 @@ def observations_import(*, actor: Actor, batch: ImportBatch, prepared: Prepared)
     from trygg.situation import bulk
 
     columns = ("organisation_id", "series_id", "area_id", "import_batch_id", *_CHECKED)
-    created = bulk.insert(
+    written = bulk.insert(
         Observation,
         columns,
         (
@@ -610,7 +611,7 @@ def observations_import(*, actor: Actor, batch: ImportBatch, prepared: Prepared)
     counts = {
         **batch.counts,
         "rows": len(prepared.rows),
-        "created": created,
+        "created": written,
         "updated": len(to_update),
         "unchanged": unchanged,
         "series_created": created_series,
