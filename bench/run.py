@@ -519,8 +519,8 @@ def _baselines(frame, period, three_years, week, repeat: int) -> dict:
     # the last 9 weeks, the hours of the five busiest places, their categories last week, the
     # quarter's top places and the week's heatmap (police events are not in DuckDB). The same
     # aggregates from the fair table, one query each, as the selector asks them.
-    baseline_start = week - dt.timedelta(weeks=8)
-    week_end = week + dt.timedelta(days=6)
+    last_weeks_start = week - dt.timedelta(weeks=8)
+    last_week_end = week + dt.timedelta(days=6)
     from trygg.situation.selectors import quarter_of
 
     quarter_start = quarter_of(week + dt.timedelta(days=3)).start  # as the selector's
@@ -530,7 +530,7 @@ def _baselines(frame, period, three_years, week, repeat: int) -> dict:
         places = con.execute(
             "select place_id, week, count(*) from fair where day between ? and ? "
             "and place_id is not null group by place_id, week",
-            [baseline_start, week_end],
+            [last_weeks_start, last_week_end],
         ).fetchall()
         last = sorted(
             ((n, p) for p, w, n in places if w == week), key=lambda item: (-item[0], item[1])
@@ -541,27 +541,27 @@ def _baselines(frame, period, three_years, week, repeat: int) -> dict:
             con.execute(
                 f"select place_id, dow, hour, count(*) from fair where day between ? and ? "
                 f"and place_id in ({marks}) group by place_id, dow, hour",
-                [baseline_start, week_end, *chosen],
+                [last_weeks_start, last_week_end, *chosen],
             ).fetchall()
         )
         rows.append(
             con.execute(
                 f"select place_id, category_id, count(*) from fair where day between ? and ? "
                 f"and place_id in ({marks}) group by place_id, category_id",
-                [week, week_end, *chosen],
+                [week, last_week_end, *chosen],
             ).fetchall()
         )
         rows.append(
             con.execute(
                 "select place_id, category_id, count(*) from fair where day between ? and ? "
                 "and place_id is not null group by place_id, category_id",
-                [quarter_start, week_end],
+                [quarter_start, last_week_end],
             ).fetchall()
         )
         rows.append(
             con.execute(
                 "select dow, hour, count(*) from fair where day between ? and ? group by dow, hour",
-                [week, week_end],
+                [week, last_week_end],
             ).fetchall()
         )
         return rows
