@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from trygg.core.access import VIEW
@@ -164,7 +164,11 @@ def summed(
             )
             if edge.start <= edge.end
         ]
-    parts.extend(counts(a, edge, area=area, model=day_model) for edge in edges)
+    if edges:  # the partial months, both in one part of the query
+        spans = Q()
+        for edge in edges:
+            spans |= Q(day__gte=edge.start, day__lte=edge.end)
+        parts.append(_restricted(a, day_model, area).filter(spans))
     grouped = [
         part.values_list(*fields).annotate(n=Sum("count"), g=Sum("generated")) for part in parts
     ]
