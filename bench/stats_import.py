@@ -17,6 +17,7 @@ import argparse
 import csv
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -181,8 +182,12 @@ def main() -> int:
         )
         return result
 
-    once("new file", profile=args.profile)
-    once("same file again")
+    try:
+        once("new file", profile=args.profile)
+        once("same file again")
+    finally:
+        connection.close()
+        shutil.rmtree(directory, ignore_errors=True)
     return 0
 
 
