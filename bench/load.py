@@ -10,10 +10,23 @@ Mix (each simulated user is one persona, logged in through the login form):
 a säkerhetsstrateg (samordnare) on the lägesbild, the weekly picture, the plans and the
 insatsregister; working-group members (arbetsgrupp) on meetings, measures and plans;
 reporters (rapportor) filing incident reports through the form; the police (polis) on the
-lägesbild. Personas that sign in with a second factor (sspf, admin) are not in the mix: their
-authenticator code is accepted once per 30-second step, so fifty simulated logins would be
-refused as replays; arbetsgrupp stands in for the working group. Each user waits a random think time (exponential, mean ``--think`` s) between
-requests. Reported: p50/p95/p99 per page and errors.
+lägesbild; the SSPF coordinator (sspf) on the young people's cases and their statistics.
+Each user waits a random think time (exponential, mean ``--think`` s) between requests.
+Reported: p50/p95/p99 per page and errors.
+
+Two-factor: sspf must sign in with a second factor. The demo gives such users the documented
+demo TOTP secret (core.twofactor.DEMO_TOTP_SECRET, or ``--totp-secret``); the client computes
+the code (RFC 6238, standard library) and posts it to the verification step. A code is
+accepted once per 30-second step and user, so the simulated users of a two-factor persona
+share one verified session (one login, then its cookies), as one person with several tabs.
+
+Against PostgreSQL (``--label postgres``), on a throw-away cluster::
+
+    scripts/test-postgres sh -c 'createdb -h "$PGHOST" -p "$PGPORT" -U postgres trygg_load; \
+        TRYGG_DATABASE_URL=... python -m trygg migrate && python -m trygg load_demo && \
+        TRYGG_DATABASE_URL=... gunicorn -c deploy/gunicorn.conf.py trygg.wsgi'
+
+(docs/benchmarks.md gives the exact commands.)
 
 Saturation: for each page, ``--concurrency`` clients with no think time for ``--saturate``
 seconds; the requests per second are printed as a ratio to the static-file floor (a CSS
@@ -25,11 +38,15 @@ server, which the load average beside each figure shows.
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
 import random
 import re
+import struct
 import threading
 import time
 from collections import defaultdict
@@ -54,8 +71,39 @@ PAGES = {
     ],
     "polis": [("lägesbild", "/lagesbild/", 3), ("veckobild", "/lagesbild/vecka/", 1)],
     "rapportor": [("rapportera", "REPORT", 3), ("rapporter", "/handelser/", 1)],
+    "sspf": [("ärenden", "/ungdomar/", 3), ("ärendestatistik", "/ungdomar/statistik/", 1)],
 }
-PERSONAS = ["samordnare"] * 3 + ["arbetsgrupp"] * 4 + ["polis"] + ["rapportor"] * 2
+# Three samordnare, four arbetsgrupp, two rapportörer, one polis and one sspf in eleven,
+# interleaved so that a short run with few users has every persona.
+PERSONAS = [
+    "samordnare",
+    "arbetsgrupp",
+    "rapportor",
+    "polis",
+    "sspf",
+    "samordnare",
+    "arbetsgrupp",
+    "arbetsgrupp",
+    "rapportor",
+    "samordnare",
+    "arbetsgrupp",
+]
+TWO_FACTOR = {"sspf", "admin"}  # personas the demo gives the demo TOTP secret
+DEMO_TOTP_SECRET = "TRYGGDEMOTRYGGDEMOTRYGGDEMOTRYGG"  # core.twofactor.DEMO_TOTP_SECRET
+VERIFY = "/konto/tvastegsverifiering/verifiera/"
+
+
+def totp(secret: str, at: float | None = None, step: int = 30, digits: int = 6) -> str:
+    """The RFC 6238 code of a base32 secret (HMAC-SHA1, 30-second steps, 6 digits), as an
+    authenticator app shows it."""
+    key = base64.b32decode(secret.upper(), casefold=True)
+    counter = int((time.time() if at is None else at) // step)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 10**digits:0{digits}d}"
+
+
 STATIC = "/static/core/trygg.css"
 
 
@@ -98,7 +146,9 @@ class Session:
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
         return match[1] if match else self.cookies.get("csrftoken", "")
 
-    def login(self, username: str) -> None:
+    def login(self, username: str, secret: str = DEMO_TOTP_SECRET) -> None:
+        """Sign in through the login form, and for a two-factor persona through the
+        verification step with the code of the current 30-second step."""
         status, html = self.request("GET", "/logga-in/")
         token = self.csrf(html)
         status, _ = self.request(
@@ -108,6 +158,23 @@ class Session:
         )
         if status != 302:
             raise RuntimeError(f"login {username}: {status}")
+        if username not in TWO_FACTOR:
+            return
+        status, html = self.request("GET", VERIFY)
+        if status != 200:
+            raise RuntimeError(f"two-factor {username}: {status}")
+        body = {"csrfmiddlewaretoken": self.csrf(html), "code": totp(secret)}
+        status, _ = self.request("POST", VERIFY, body)
+        if status != 302:  # a replayed step: wait for the next code once
+            time.sleep(30 - time.time() % 30 + 1)
+            body["code"] = totp(secret)
+            status, _ = self.request("POST", VERIFY, body)
+        if status != 302:
+            raise RuntimeError(f"two-factor {username}: {status}")
+
+    def share(self, other: Session) -> None:
+        """Use another session's (verified) login."""
+        self.cookies = dict(other.cookies)
 
     def file_report(self) -> int:
         """GET the report form and POST a report with its first category."""
@@ -131,6 +198,27 @@ class Session:
         return 200 if status == 302 else status
 
 
+class Logins:
+    """Signs the simulated users in: each its own login, except for two-factor personas,
+    whose users share one verified session per persona (a code works once per step)."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self.lock = threading.Lock()
+        self.verified: dict[str, Session] = {}
+
+    def login(self, session: Session, persona: str) -> None:
+        if persona not in TWO_FACTOR:
+            session.login(persona, self.secret)
+            return
+        with self.lock:
+            if persona not in self.verified:
+                first = Session(f"http://{session.host}:{session.port}")
+                first.login(persona, self.secret)
+                self.verified[persona] = first
+            session.share(self.verified[persona])
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -138,19 +226,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def mixed(base: str, users: int, duration: float, think: float) -> dict:
+def mixed(base: str, users: int, duration: float, think: float, secret: str) -> dict:
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
     stop = time.monotonic() + duration
     logged_in = threading.Barrier(users + 1)
+    logins = Logins(secret)
 
     def user(number: int) -> None:
         persona = PERSONAS[number % len(PERSONAS)]
         session = Session(base)
         rng = random.Random(number)
         try:
-            session.login(persona)
+            logins.login(session, persona)
         except Exception:  # noqa: BLE001 - counted
             with lock:
                 errors["login"] += 1
@@ -263,11 +352,16 @@ def main() -> int:
     parser.add_argument("--saturate", type=float, default=10, help="seconds per page (0: skip)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--label", default="", help="e.g. sqlite or postgres, for the output")
+    parser.add_argument(
+        "--totp-secret",
+        default=os.environ.get("TRYGG_DEMO_TOTP_SECRET", DEMO_TOTP_SECRET),
+        help="base32 TOTP secret of the two-factor personas (default: the demo's)",
+    )
     args = parser.parse_args()
     result: dict = {"url": args.url, "label": args.label, "cores": os.cpu_count()}
     if args.users:
         print(f"== {args.users} users, think {args.think} s, {args.duration:.0f} s ==", flush=True)
-        result["mixed"] = mixed(args.url, args.users, args.duration, args.think)
+        result["mixed"] = mixed(args.url, args.users, args.duration, args.think, args.totp_secret)
         m = result["mixed"]
         print(
             f"requests {m['requests']}, errors {m['errors']}, p50 {m['p50_ms']:.0f} ms, "

@@ -1,9 +1,11 @@
-"""Fast inserts of many rows, for generated reports and pre-computed counts only.
+"""Fast inserts of many rows, for generated reports, pre-computed counts and imported
+statistics values only.
 
 Django's ``bulk_create`` builds every value through the field machinery, about 25 µs per
 row of an incident report; a million generated reports would take minutes. These rows are
 produced by our own code with values already checked (see services.generated_reports_create
-and rollup), so they are inserted as plain tuples:
+and rollup; stats.services.observations_import checks its values with the model's fields
+first), so they are inserted as plain tuples:
 
 - PostgreSQL: ``COPY … FROM STDIN`` (psycopg 3), the fastest way in;
 - SQLite (and anything else): ``executemany`` of one parameterised INSERT, with dates and

@@ -760,6 +760,120 @@ class HourCount(_DerivedCount):
         return f"{self.day} {self.hour:02d}: {self.count}"
 
 
+class _MonthlyCount(OrganisationOwned):
+    """Shared parts of the per-month counts: the sums of the daily ones over a local month."""
+
+    month = models.DateField(_("month"))
+    area = models.ForeignKey(
+        "core.Area",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("area"),
+    )
+    count = models.PositiveIntegerField(_("count"))
+    generated = models.PositiveIntegerField(_("of which generated"), default=0)
+
+    area_field = "area"
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return IncidentCount.access_q(scope, action)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.count}"
+
+
+class MonthCount(_MonthlyCount):
+    """Förberäknat antal per månad: reports per local month, category, area and place.
+
+    The sum of DayCount over the month (situation.rollup recomputes a month's rows whenever
+    one of its days is counted). A period's whole months are read here and only its first
+    and last partial months from DayCount: a year is about a tenth of the rows.
+    """
+
+    category = models.ForeignKey(
+        "incidents.IncidentCategory",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("category"),
+    )
+    place = models.ForeignKey(
+        "core.Place",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("place"),
+    )
+
+    class Meta:
+        verbose_name = _("monthly incident count")
+        verbose_name_plural = _("monthly incident counts")
+        ordering = ["organisation", "month"]
+        indexes = [
+            # Covering: the analyses' sums are read from the index alone.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "month",
+                    "category",
+                    "area",
+                    "place",
+                    "count",
+                    "generated",
+                ],
+                name="situation_monthcount_cover",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=1) & Q(generated__lte=models.F("count")),
+                name="monthcount_count_positive",
+                violation_error_message=_("A count is at least 1 and covers the generated ones."),
+            ),
+        ]
+
+
+class MonthHourCount(_MonthlyCount):
+    """Förberäknat antal per månad, veckodag och timme: reports per local month, weekday,
+    hour and area (the sum of HourCount over the month), what the time-of-week heatmap
+    reads for a period's whole months."""
+
+    weekday = models.PositiveSmallIntegerField(_("weekday (1 = Monday)"))
+    hour = models.PositiveSmallIntegerField(_("hour"))
+
+    class Meta:
+        verbose_name = _("monthly hourly incident count")
+        verbose_name_plural = _("monthly hourly incident counts")
+        ordering = ["organisation", "month", "weekday", "hour"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "month", "weekday", "hour", "area", "count", "generated"],
+                name="situation_monthhour_cover",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=1) & Q(generated__lte=models.F("count")),
+                name="monthhourcount_count_positive",
+                violation_error_message=_("A count is at least 1 and covers the generated ones."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hour__gte=0) & Q(hour__lte=23) & Q(weekday__gte=1) & Q(weekday__lte=7),
+                name="monthhourcount_hour_and_weekday_valid",
+                violation_error_message=_("Hour 0–23 and weekday 1–7."),
+            ),
+        ]
+
+
 class CountWatermark(models.Model):
     """Hur långt förberäkningen har kommit: the highest report id counted per organisation."""
 

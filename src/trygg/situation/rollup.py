@@ -1,5 +1,5 @@
-"""Keeps the pre-computed incident counts (IncidentCount, DayCount, HourCount) equal to the
-incident reports.
+"""Keeps the pre-computed incident counts (IncidentCount, DayCount, HourCount, and their
+monthly sums MonthCount and MonthHourCount) equal to the incident reports.
 
 Why a pre-computed table: the analyses group reports by local weekday and hour. On SQLite,
 Django computes a local hour with a Python function per row (about 6 µs); a year of a large
@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -94,15 +94,104 @@ DAY_FIELDS = (
 HOUR_FIELDS = ("organisation_id", "day", "weekday", "hour", "area_id", "count", "generated")
 
 
+MONTH_FIELDS = (
+    "organisation_id",
+    "month",
+    "category_id",
+    "area_id",
+    "place_id",
+    "count",
+    "generated",
+)
+MONTH_HOUR_FIELDS = (
+    "organisation_id",
+    "month",
+    "weekday",
+    "hour",
+    "area_id",
+    "count",
+    "generated",
+)
+
+
 def _models():
     from trygg.situation.models import DayCount, HourCount, IncidentCount
 
     return IncidentCount, DayCount, HourCount
 
 
-def _insert(organisation_id: int, counts: Counter, generated: Counter) -> int:
+def _month_models():
+    from trygg.situation.models import MonthCount, MonthHourCount
+
+    return MonthCount, MonthHourCount
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _refresh_months(organisation_id: int, months: Iterable[dt.date]) -> None:
+    """Recompute the per-month counts of some months from the daily and hourly ones (their
+    sums), after those changed. The caller holds the lock."""
+    from django.db.models import Sum
+
+    from trygg.situation import bulk
+
+    months = sorted(set(months))
+    if not months:
+        return
+    month_count, month_hour_count = _month_models()
+    _incident_count, day_count, hour_count = _models()
+    for chunk in range(0, len(months), 500):
+        part = months[chunk : chunk + 500]
+        month_count.objects.filter(organisation_id=organisation_id, month__in=part).delete()
+        month_hour_count.objects.filter(organisation_id=organisation_id, month__in=part).delete()
+        bulk.insert(
+            month_count,
+            MONTH_FIELDS,
+            (
+                (organisation_id, *row)
+                for row in day_count.objects.filter(organisation_id=organisation_id, month__in=part)
+                .order_by()
+                .values_list("month", "category_id", "area_id", "place_id")
+                .annotate(n=Sum("count"), g=Sum("generated"))
+            ),
+        )
+    for first, last in _runs(months, step=next_month):
+        cells: Counter = Counter()
+        made: Counter = Counter()
+        for day, weekday, hour, area_id, n, g in (
+            hour_count.objects.filter(
+                organisation_id=organisation_id, day__gte=first, day__lt=next_month(last)
+            )
+            .order_by()
+            .values_list("day", "weekday", "hour", "area_id", "count", "generated")
+            .iterator(chunk_size=CHUNK)
+        ):
+            key = (month_of(day), weekday, hour, area_id)
+            cells[key] += n
+            made[key] += g
+        bulk.insert(
+            month_hour_count,
+            MONTH_HOUR_FIELDS,
+            ((organisation_id, *key, n, made[key]) for key, n in cells.items()),
+        )
+
+
+def _insert(
+    organisation_id: int,
+    counts: Counter,
+    generated: Counter,
+    *,
+    months: Iterable[dt.date] = (),
+) -> int:
     """Write the counted cells to the three count tables (plain bulk inserts, see bulk.py):
-    per hour with everything, per day without the hour, per hour and area only."""
+    per hour with everything, per day without the hour, per hour and area only; then
+    recompute the per-month counts of their months and of ``months`` (days just emptied)."""
     from trygg.situation import bulk
 
     incident_count, day_count, hour_count = _models()
@@ -185,11 +274,17 @@ def _insert(organisation_id: int, counts: Counter, generated: Counter) -> int:
 
     bulk.insert(day_count, DAY_FIELDS, daily(), stored=True)
     bulk.insert(hour_count, HOUR_FIELDS, hourly(), stored=True)
-    return bulk.insert(incident_count, COUNT_FIELDS, detailed(), stored=True)
+    written = bulk.insert(incident_count, COUNT_FIELDS, detailed(), stored=True)
+    _refresh_months(organisation_id, {month_of(key[0]) for key in counts} | set(months))
+    return written
 
 
 def _delete(organisation_id: int, days=None) -> None:
-    """Remove an organisation's counts, of some days or all."""
+    """Remove an organisation's counts, of some days or all (the per-month counts of those
+    days' months are recomputed by the :func:`_insert` that follows)."""
+    if days is None:
+        for month_model in _month_models():
+            month_model.objects.filter(organisation_id=organisation_id).delete()
     for model in _models():
         queryset = model.objects.filter(organisation_id=organisation_id)
         if days is None:
@@ -233,11 +328,18 @@ def _set_watermark(organisation_id: int, last_id: int) -> None:
     CountWatermark.objects.filter(organisation_id=organisation_id).update(last_report_id=last_id)
 
 
-def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
-    """Consecutive days as (first, last) ranges, so that a month is read in one query."""
+def _next_day(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=1)
+
+
+def _runs(
+    days: list[dt.date], step: Callable[[dt.date], dt.date] = _next_day
+) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days (or months, with ``step`` :func:`next_month`) as (first, last)
+    ranges, so that a month is read in one query."""
     runs: list[tuple[dt.date, dt.date]] = []
     for day in days:
-        if runs and (day - runs[-1][1]).days == 1:
+        if runs and step(runs[-1][1]) == day:
             runs[-1] = (runs[-1][0], day)
         else:
             runs.append((day, day))
@@ -263,7 +365,7 @@ def _recount(organisation_id: int, days: Iterable[dt.date]) -> None:
         c, g = _count(_report_rows(rows))
         counts.update(c)
         generated.update(g)
-    _insert(organisation_id, counts, generated)
+    _insert(organisation_id, counts, generated, months={month_of(day) for day in days})
 
 
 def version(organisation_id: int) -> int:

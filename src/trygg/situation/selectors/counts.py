@@ -13,10 +13,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from trygg.core.access import VIEW
@@ -61,6 +62,12 @@ def shown(value: int | None, detail: bool) -> Count:
     result = suppress(value, detail)
     if isinstance(result, str):
         return Count(None, result)
+    return _count_of(value)
+
+
+@lru_cache(maxsize=4096)
+def _count_of(value: int) -> Count:
+    """A shown count (immutable), formatted once per value: a heatmap shows 168."""
     return Count(value, format_number(value))
 
 
@@ -91,14 +98,89 @@ def counts(
     (per hour with everything) when the time of week is filtered by category.
     """
     period = period or a.period
+    return _restricted(a, model, area).filter(day__gte=period.start, day__lte=period.end)
+
+
+def _restricted(a: Analysis, model: Any, area: Area | None) -> QuerySet[Any]:
+    """The organisation's rows of a count table as the user may see them, of the analysis's
+    category and of ``area`` (with its parts)."""
     queryset: QuerySet[Any] = model.objects.restrict(a.user, VIEW).filter(
-        organisation=a.organisation, day__gte=period.start, day__lte=period.end
+        organisation=a.organisation
     )
     if a.category is not None:
         queryset = queryset.filter(category=a.category)
     if area is not None and area.pk != a.organisation.area_id:
-        queryset = queryset.filter(area_id__in=with_descendants(area))
+        descendants = a.memo.setdefault("descendants", {})
+        if area.pk not in descendants:
+            descendants[area.pk] = with_descendants(area)
+        queryset = queryset.filter(area_id__in=descendants[area.pk])
     return queryset.order_by()
+
+
+MONTHLY_FIELDS = frozenset({"month", "category_id", "area_id", "place_id"})
+MONTHLY_HOUR_FIELDS = frozenset({"weekday", "hour", "area_id"})
+
+
+def whole_months(period: Period) -> tuple[dt.date, dt.date] | None:
+    """The first and the last whole local month within the period, or None."""
+    first = period.start if period.start.day == 1 else rollup.next_month(period.start)
+    last = rollup.month_of(period.end + dt.timedelta(days=1)) - dt.timedelta(days=1)
+    last = rollup.month_of(last)  # the month of the last month-end on or before the end
+    return (first, last) if first <= last else None
+
+
+def summed(
+    a: Analysis,
+    period: Period,
+    fields: tuple[str, ...],
+    *,
+    area: Area | None = None,
+    hourly: bool = False,
+) -> list[tuple[Any, ...]]:
+    """[(*values of ``fields``, count, generated)] over the period's counts, in one query:
+    the period's whole months from the per-month counts (MonthCount, or MonthHourCount when
+    ``hourly``), its partial first and last months from the daily (hourly) ones.
+
+    ``fields`` must be kept by both tables (month, category, area, place; or weekday, hour
+    and area when ``hourly``). Restricted as every count is; exact, since a month's row is
+    the sum of its days'.
+    """
+    from trygg.situation.models import HourCount, MonthCount, MonthHourCount
+
+    day_model, month_model = (HourCount, MonthHourCount) if hourly else (DayCount, MonthCount)
+    if not set(fields) <= (MONTHLY_HOUR_FIELDS if hourly else MONTHLY_FIELDS):
+        raise ValueError(f"{fields} are not kept per month")
+    parts: list[QuerySet[Any]] = []
+    edges = [period]
+    months = whole_months(period)
+    if months is not None:
+        first, last = months
+        parts.append(_restricted(a, month_model, area).filter(month__gte=first, month__lte=last))
+        edges = [
+            edge
+            for edge in (
+                Period(period.start, first - dt.timedelta(days=1)),
+                Period(rollup.next_month(last), period.end),
+            )
+            if edge.start <= edge.end
+        ]
+    if edges:  # the partial months, both in one part of the query
+        spans = Q()
+        for edge in edges:
+            spans |= Q(day__gte=edge.start, day__lte=edge.end)
+        parts.append(_restricted(a, day_model, area).filter(spans))
+    grouped = [
+        part.values_list(*fields).annotate(n=Sum("count"), g=Sum("generated")) for part in parts
+    ]
+    query = grouped[0].union(*grouped[1:], all=True) if len(grouped) > 1 else grouped[0]
+    if len(grouped) == 1:
+        return [tuple(row) for row in query]
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for *values, n, g in query:
+        total = totals.setdefault(tuple(values), [0, 0])
+        total[0] += n
+        total[1] += g or 0
+    return [(*key, n, g) for key, (n, g) in totals.items()]
 
 
 @dataclass(frozen=True)
@@ -169,12 +251,7 @@ def cells(a: Analysis, period: Period) -> list[Cell]:
         a,
         "cells",
         period,
-        lambda: [
-            Cell(*row)
-            for row in counts(a, period)
-            .values_list(*CUBE_FIELDS)
-            .annotate(n=Sum("count"), g=Sum("generated"))
-        ],
+        lambda: [Cell(*row) for row in summed(a, period, CUBE_FIELDS)],
     )
 
 
@@ -201,9 +278,7 @@ def sums(
         a,
         "sums-" + "-".join(fields),
         period,
-        lambda: list(
-            counts(a, period).values_list(*fields).annotate(n=Sum("count"), g=Sum("generated"))
-        ),
+        lambda: summed(a, period, fields),
     )
     for *values, n, g in rows:
         total = result[tuple(values)]

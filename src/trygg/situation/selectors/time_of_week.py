@@ -12,9 +12,16 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils.translation import gettext as _
 
 from trygg.core.models import Area, Organisation
-from trygg.situation.models import HourCount, IncidentCount
+from trygg.situation.models import IncidentCount
 from trygg.situation.selectors.analysis import Analysis
-from trygg.situation.selectors.counts import Count, counts, remembered, shown, source_note
+from trygg.situation.selectors.counts import (
+    Count,
+    counts,
+    remembered,
+    shown,
+    source_note,
+    summed,
+)
 from trygg.situation.selectors.periods import LOCAL, SOURCE_POLICE, WEEKDAY_SHORT, Period
 
 
@@ -47,17 +54,17 @@ def time_of_week(a: Analysis, *, police: bool = True) -> TimeOfWeek:
     """Reports and police events per local weekday × hour (a heatmap of the week)."""
     user, organisation, period, area = a.user, a.organisation, a.period, a.area
     detail = a.detail
-    model = HourCount if a.category is None else IncidentCount
-    rows = remembered(
-        a,
-        f"time-of-week-{getattr(area, 'pk', '')}",
-        period,
-        lambda: list(
-            counts(a, area=area, model=model)
+
+    def compute() -> list[tuple[Any, ...]]:
+        if a.category is None:  # whole months per month, the rest per day (see summed)
+            return summed(a, period, ("weekday", "hour"), area=area, hourly=True)
+        return list(
+            counts(a, area=area, model=IncidentCount)
             .values_list("weekday", "hour")
             .annotate(n=Sum("count"), g=Sum("generated"))
-        ),
-    )
+        )
+
+    rows = remembered(a, f"time-of-week-{getattr(area, 'pk', '')}", period, compute)
     grid: dict[tuple[int, int], int] = {}
     generated = 0
     for weekday, hour, n, g in rows:

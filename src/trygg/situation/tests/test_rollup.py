@@ -13,7 +13,13 @@ from trygg.incidents import services as incident_services
 from trygg.incidents.models import IncidentCategory, IncidentReport
 from trygg.situation import rollup
 from trygg.situation.demo import generate_reports
-from trygg.situation.models import DayCount, HourCount, IncidentCount
+from trygg.situation.models import (
+    DayCount,
+    HourCount,
+    IncidentCount,
+    MonthCount,
+    MonthHourCount,
+)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -33,11 +39,34 @@ def _from_counts(organisation) -> Counter:
     detailed = IncidentCount.objects.filter(organisation=organisation)
     by_day = Counter()
     by_hour = Counter()
+    by_month = Counter()
+    by_month_hour = Counter()
     for day, hour, c, a, p, n in detailed.values_list(
         "day", "hour", "category_id", "area_id", "place_id", "count"
     ):
         by_day[(day, c, a, p)] += n
         by_hour[(day, hour, a)] += n
+        by_month[(day.replace(day=1), c, a, p)] += n
+        by_month_hour[(day.replace(day=1), day.isoweekday(), hour, a)] += n
+    # The monthly tables are the sums of the days of their months, with no empty rows.
+    assert by_month == Counter(
+        {
+            (m, c, a, p): n
+            for m, c, a, p, n in MonthCount.objects.filter(organisation=organisation).values_list(
+                "month", "category_id", "area_id", "place_id", "count"
+            )
+        }
+    )
+    assert MonthCount.objects.filter(organisation=organisation).count() == len(by_month)
+    assert by_month_hour == Counter(
+        {
+            (m, w, h, a): n
+            for m, w, h, a, n in MonthHourCount.objects.filter(
+                organisation=organisation
+            ).values_list("month", "weekday", "hour", "area_id", "count")
+        }
+    )
+    assert MonthHourCount.objects.filter(organisation=organisation).count() == len(by_month_hour)
     assert by_day == Counter(
         {
             (day, c, a, p): n

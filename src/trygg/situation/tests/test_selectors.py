@@ -285,3 +285,41 @@ def test_cached_aggregates_follow_the_reports_and_never_cross_scopes(world, gene
     )
     assert selectors.headline(analysis(coordinator, nacka, period)).total.value == whole + 1
     assert selectors.headline(analysis(member, nacka, period)).total.value == alta + 1
+
+
+@pytest.mark.parametrize("persona", ["samordnare", "arbetsgrupp", "polis"])
+def test_sums_over_whole_and_partial_months_equal_the_reports_in_scope(world, generated, persona):
+    """The whole months of a period are read from the monthly counts, its first and last
+    partial months from the daily ones: the sums are the reports the user may see."""
+    from trygg.situation.selectors.counts import summed
+
+    nacka = world.organisations["nacka"]
+    user = world.users[persona]
+    visible = IncidentReport.objects.restrict(user, "view").filter(organisation=nacka)
+    end = selectors.default_period().end
+    periods = [
+        selectors.default_period(),  # partial first and last months
+        selectors.Period(end.replace(day=1) - dt.timedelta(days=90), end),
+        selectors.Period(dt.date(end.year - 1, 1, 1), dt.date(end.year - 1, 12, 31)),  # whole
+        selectors.Period(end.replace(day=1), end),  # within one month
+        selectors.Period(end - dt.timedelta(days=45), end - dt.timedelta(days=40)),
+    ]
+    for period in periods:
+        start, stop = period.bounds()
+        by_cell: Counter = Counter()
+        by_hour: Counter = Counter()
+        for moment, c, a, p in visible.filter(
+            occurred_at__gte=start, occurred_at__lt=stop
+        ).values_list("occurred_at", "category_id", "area_id", "place_id"):
+            local = moment.astimezone(STOCKHOLM)
+            by_cell[(local.date().replace(day=1), c, a, p)] += 1
+            by_hour[(local.isoweekday(), local.hour, a)] += 1
+        assert by_cell or period is not periods[0]  # the user sees reports
+        a = analysis(user, nacka, period)
+        fields = ("month", "category_id", "area_id", "place_id")
+        got = Counter({row[:4]: row[4] for row in summed(a, period, fields)})
+        assert got == by_cell, period
+        hourly = summed(a, period, ("weekday", "hour", "area_id"), hourly=True)
+        assert Counter({row[:3]: row[3] for row in hourly}) == by_hour, period
+        assert sum(row[4] for row in hourly) == sum(by_hour.values())  # all generated
+    assert persona != "arbetsgrupp" or {k[2] for k in by_cell} <= {world.areas["Älta"].pk, None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date as dt_date
 from decimal import Decimal
 
 import pytest
@@ -259,3 +260,109 @@ def test_it_refuses_an_import_by_someone_without_rights(geography, world, kind):
             filename="x.csv",
             content=b"x",
         )
+
+
+# --- Large files: checked and written in bulk ----------------------------------------
+
+
+def monthly_file(months: int, *, changes: dict[tuple[int, int], str] | None = None) -> bytes:
+    """The Brå monthly excerpt's seven rows repeated for ``months`` months back from
+    2026-08; ``changes`` {(line, column): text} alters single cells (line 2 is the first row)."""
+    import csv
+    import datetime as dt
+    import io
+
+    with MONTHLY_CSV.open(encoding="utf-8", newline="") as handle:
+        header, *template = list(csv.reader(handle))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    line = 1
+    year, month = 2026, 8
+    for _ in range(months):
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        for row in template:
+            line += 1
+            row = list(row)
+            row[0:2] = [str(year), f"{month}.0"]
+            row[4:7] = [f"{year}, {month}", f"{year}{month:02d}", f"{year}-{month:02d}-01"]
+            row[7] = f"{year}-{month:02d}-{last:02d}"
+            for (at, column), text in (changes or {}).items():
+                if at == line:
+                    row[header.index(column)] = text
+            writer.writerow(row)
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out.getvalue().encode("utf-8")
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_rows(geography, world):
+    """Checked in bulk and written in chunks: ten times the rows, the same queries (a
+    chunk holds thousands of rows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    do_import(world, ImportKind.BRA_MONTHLY, monthly_file(1), options={"series_name": "Först"})
+    for months, name in [(3, "Liten"), (30, "Stor")]:
+        with CaptureQueriesContext(connection) as queries:
+            batch = do_import(
+                world, ImportKind.BRA_MONTHLY, monthly_file(months), options={"series_name": name}
+            )
+        assert batch.status == ImportBatch.Status.DONE, batch.problems
+        assert batch.counts["created"] == 7 * months
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert Observation.objects.filter(series__name="Stor").count() == 210
+    # Imported again: every row unchanged, and as few queries as for the small file again.
+    repeated = []
+    for months, name in [(3, "Liten"), (30, "Stor")]:
+        with CaptureQueriesContext(connection) as queries:
+            again = do_import(
+                world, ImportKind.BRA_MONTHLY, monthly_file(months), options={"series_name": name}
+            )
+        assert again.counts["unchanged"] == 7 * months and again.counts["created"] == 0
+        repeated.append(len(queries))
+    assert repeated[0] == repeated[1] < counts[0]
+
+
+def test_values_the_model_refuses_are_named_with_their_rows_as_full_clean_names_them(
+    geography, world
+):
+    """The bulk check gives the model's own messages, row by row, in full_clean's order."""
+    from django.core.exceptions import ValidationError
+
+    too_big = "123456789012345.0"  # 15 digits before the point; the field keeps 14
+    content = monthly_file(
+        2, changes={(3, "Per100000"): too_big, (9, "Per100000"): too_big, (12, "Antal"): too_big}
+    )
+    before = state()
+    batch = do_import(world, ImportKind.BRA_MONTHLY, content)
+    assert batch.status == ImportBatch.Status.REJECTED
+
+    def full_clean(**values):
+        observation = Observation(
+            period_start=dt_date(2026, 8, 1),
+            period_end=dt_date(2026, 8, 31),
+            period_label="2026-08",
+            category="Totalt antal brott",
+            **values,
+        )
+        try:
+            observation.full_clean(
+                exclude=["organisation", "series", "area", "import_batch"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            return [m for messages in error.message_dict.values() for m in messages]
+        return []
+
+    per_100k = full_clean(per_100k=Decimal(too_big))
+    value = full_clean(value=Decimal(too_big))
+    assert per_100k and value
+    assert batch.problems == [
+        *({"line": 3, "message": m} for m in per_100k),
+        *({"line": 9, "message": m} for m in per_100k),
+        *({"line": 12, "message": m} for m in value),
+    ]
+    assert state() == before
