@@ -14,7 +14,7 @@ from trygg.core.choices import AreaKind
 from trygg.core.filters import FilterSet
 from trygg.core.models import Area, Organisation, Place
 from trygg.incidents.choices import Assessment, CategoryGroup, ReportStatus, Resolution
-from trygg.incidents.models import IncidentCategory, PoliceEvent
+from trygg.incidents.models import IncidentCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

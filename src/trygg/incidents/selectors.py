@@ -313,14 +313,14 @@ def police_event_types(user: Viewer) -> list[str]:
     table = connection.ops.quote_name(PoliceEvent._meta.db_table)
     column = connection.ops.quote_name(PoliceEvent._meta.get_field("event_type").column)
     sql = (
-        f"WITH RECURSIVE types(value) AS ("
+        f"WITH RECURSIVE types(value) AS ("  # noqa: S608 - names from the model, no input
         f" SELECT MIN({column}) FROM {table}"
         f" UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > types.value)"
         f" FROM types WHERE types.value IS NOT NULL"
         f") SELECT value FROM types WHERE value IS NOT NULL"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql)  # noqa: S608 - names from the model, no input
+        cursor.execute(sql)
         return [value for (value,) in cursor.fetchall()]
 
 
