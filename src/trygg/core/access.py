@@ -65,6 +65,16 @@ class Scope:
     user_id: int | None
     is_superuser: bool = False
     grants: list[Grant] = field(default_factory=list)
+    _partners: frozenset[int] | None = field(default=None, repr=False, compare=False)
+
+    def partner_ids(self) -> frozenset[int]:
+        """The current partners of the organisations the user may view, read once per scope
+        (a request): every table shared through partnerships asks for them."""
+        if self._partners is None:
+            from trygg.core.models import Partnership
+
+            self._partners = Partnership.partner_ids(self.organisation_ids(VIEW))
+        return self._partners
 
     def grants_for(self, action: str) -> list[Grant]:
         return [g for g in self.grants if action in ROLE_ACTIONS.get(g.role, frozenset())]

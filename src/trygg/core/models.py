@@ -115,8 +115,7 @@ class Organisation(models.Model):
             return Q(id__in=own) | stewarded
         if action != VIEW:
             return Q(id__in=own)
-        partners = Partnership.partner_ids(own)
-        return Q(id__in=own | partners) | stewarded
+        return Q(id__in=own | scope.partner_ids()) | stewarded
 
 
 class Partnership(models.Model):
@@ -175,14 +174,19 @@ class Partnership(models.Model):
         if not organisation_ids:
             return frozenset()
         today = timezone.localdate()
-        current = Partnership.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        forward = current.filter(organisation_id__in=organisation_ids).values_list(
-            "partner_id", flat=True
+        given = set(organisation_ids)
+        pairs = (
+            Partnership.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .filter(Q(organisation_id__in=given) | Q(partner_id__in=given))
+            .values_list("organisation_id", "partner_id")
         )
-        backward = current.filter(partner_id__in=organisation_ids).values_list(
-            "organisation_id", flat=True
-        )
-        return frozenset(forward) | frozenset(backward)
+        found: set[int] = set()
+        for organisation_id, partner_id in pairs:  # one query for both directions
+            if organisation_id in given:
+                found.add(partner_id)
+            if partner_id in given:
+                found.add(organisation_id)
+        return frozenset(found)
 
 
 class Area(models.Model):

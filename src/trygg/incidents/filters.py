@@ -43,7 +43,6 @@ def report_organisations(user) -> list[int] | None:
     organisation's kommun).
     """
     from trygg.core.access import scope_for
-    from trygg.core.models import Partnership
     from trygg.incidents.models import IncidentReport
 
     scope = scope_for(user)
@@ -58,7 +57,7 @@ def report_organisations(user) -> list[int] | None:
         .values_list("organisation_id", flat=True)
         .distinct()
     )
-    return sorted(own | Partnership.partner_ids(own) | set(mine))
+    return sorted(own | scope.partner_ids() | set(mine))
 
 
 class ReportFilter(FilterSet):

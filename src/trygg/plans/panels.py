@@ -61,9 +61,7 @@ def home_measures(request):
     queryset = (
         Measure.objects.restrict(request.user, "view")
         # By key, not by a join and DISTINCT over every column of every measure.
-        .filter(
-            pk__in=Measure.objects.filter(responsibles__organisation_ref__in=own).values("pk")
-        )
+        .filter(pk__in=Measure.objects.filter(responsibles__organisation_ref__in=own).values("pk"))
         .exclude(status__category__in=[StatusCategory.DONE, StatusCategory.CANCELLED])
         .select_related("status", "plan")
         .order_by(F("ends_on").asc(nulls_last=True), "plan__title", "order", "pk")

@@ -253,10 +253,10 @@ def measures_queryset(user: Viewer, action: str = VIEW) -> QuerySet[Measure]:
                 "responsibles",
                 queryset=MeasureResponsible.objects.select_related("organisation_ref"),
             ),
-            Prefetch("areas", queryset=Area.objects.defer("geometry")),
             "places",
             Prefetch("targets", queryset=TARGETS),
         )
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.defer("geometry")))
         .order_by("order", "pk")
     )
 
@@ -316,10 +316,13 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     for measure in measures:
         # What each card shows, as plain lists: the template reads them several times, and
         # every ``.all`` on a prefetched relation builds a new queryset.
-        measure.responsible_list = list(measure.responsibles.all())
-        measure.area_list = list(measure.areas.all())
-        measure.place_list = list(measure.places.all())
-        measure.target_list = list(measure.targets.all())
+        for name, related in [
+            ("responsible_list", measure.responsibles),
+            ("area_list", measure.areas),
+            ("place_list", measure.places),
+            ("target_list", measure.targets),
+        ]:
+            setattr(measure, name, list(related.all()))
     states: dict[int, str] = {}  # each target's fulfilment, decided once for every roll-up
     focus_areas = list(
         FocusArea.objects.restrict(user, VIEW).filter(plan=plan).order_by("order", "pk")
