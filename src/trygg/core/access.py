@@ -65,16 +65,18 @@ class Scope:
     user_id: int | None
     is_superuser: bool = False
     grants: list[Grant] = field(default_factory=list)
-    _partners: frozenset[int] | None = field(default=None, repr=False, compare=False)
+    _partners: tuple[int, frozenset[int]] | None = field(default=None, repr=False, compare=False)
 
     def partner_ids(self) -> frozenset[int]:
         """The current partners of the organisations the user may view, read once per scope
-        (a request): every table shared through partnerships asks for them."""
-        if self._partners is None:
-            from trygg.core.models import Partnership
+        (a request) unless a partnership is written meanwhile: every table shared through
+        partnerships asks for them."""
+        from trygg.core.models import Partnership
 
-            self._partners = Partnership.partner_ids(self.organisation_ids(VIEW))
-        return self._partners
+        if self._partners is None or self._partners[0] != Partnership.generation:
+            found = Partnership.partner_ids(self.organisation_ids(VIEW))
+            self._partners = (Partnership.generation, found)
+        return self._partners[1]
 
     def grants_for(self, action: str) -> list[Grant]:
         return [g for g in self.grants if action in ROLE_ACTIONS.get(g.role, frozenset())]

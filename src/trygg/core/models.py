@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -157,8 +158,22 @@ class Partnership(models.Model):
             ),
         ]
 
+    #: Bumped by every partnership written in this process: a scope that has read the
+    #: partners (core.access.Scope.partner_ids) reads them again after a change.
+    generation = 0
+
     def __str__(self) -> str:
         return self.name or f"{self.organisation} – {self.partner}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        Partnership.generation += 1
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        try:
+            return super().delete(*args, **kwargs)
+        finally:
+            Partnership.generation += 1
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
