@@ -225,7 +225,13 @@ class AreaListView(RestrictedListView):
     create_label = gettext_lazy("New area")
 
     def base_queryset(self):
-        return super().base_queryset().select_related("parent", "organisation")
+        # The table and its export show names and codes, never the boundaries.
+        return (
+            super()
+            .base_queryset()
+            .select_related("parent", "organisation")
+            .defer("geometry", "parent__geometry")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
