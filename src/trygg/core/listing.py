@@ -59,6 +59,12 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
         return self.filterset_class(self.request.GET or None, user=self.request.user)
 
     def filtered_queryset(self):
+        """Built once per request: the page, its counts and its export all read it."""
+        if not hasattr(self, "_filtered_queryset"):
+            self._filtered_queryset = self._build_filtered_queryset()
+        return self._filtered_queryset
+
+    def _build_filtered_queryset(self):
         self.filterset = self.get_filterset()
         queryset = self.filterset.filter_queryset(self.base_queryset())
         self.table = self.table_class()

@@ -37,13 +37,7 @@ def _can_manage_categories(user) -> bool:
 
 
 class ExportColumnsMixin:
-    """The export carries the table's ``export_columns`` (more than fits on a phone); the
-    filtered queryset is built once per request for the page, its counts and the export."""
-
-    def filtered_queryset(self):
-        if not hasattr(self, "_filtered"):
-            self._filtered = super().filtered_queryset()
-        return self._filtered
+    """The export carries the table's ``export_columns`` (more than fits on a phone)."""
 
     def export(self, fmt: str):
         queryset = self.filtered_queryset()
