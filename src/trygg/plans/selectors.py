@@ -204,7 +204,8 @@ def rollup_of(
             value = measure.effective_progress
             if value is not None:
                 own.append(value)
-            for target in measure.targets.all():
+            targets = getattr(measure, "target_list", None)  # plan_view's plain list
+            for target in measure.targets.all() if targets is None else targets:
                 rollup.targets += 1
                 if states is None:
                     state = fulfilment(target, user)
