@@ -106,7 +106,9 @@ class ForumListView(RestrictedListView):
     export_name = "forum"
 
     def count_year(self) -> int:
-        return ForumFilter(self.request.GET or None, user=self.request.user).count_year
+        # The page's own filter form (built first by filtered_queryset), not a second one.
+        filterset = getattr(self, "filterset", None) or self.get_filterset()
+        return filterset.count_year
 
     def base_queryset(self):
         year = self.count_year()
