@@ -93,6 +93,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's form templates, with the select widget (hundreds of options) written in Python.
+FORM_RENDERER = "trygg.core.renderers.Renderer"
 
 DATABASES = {"default": env.database("TRYGG_DATABASE_URL", VAR_DIR / "trygg.sqlite3")}
 if ENVIRONMENT == "test" and env.string("TRYGG_TEST_SQLITE_FILE", ""):

@@ -101,15 +101,24 @@ def can_use_cases(user) -> bool:
     user_id = _user_id(user)
     if user_id is None:
         return False
-    # One query for both (the navigation asks on every page).
+    # Asked by the two-factor check and the navigation on every page: the answer is kept on
+    # the user object, which lives for one request (as core.access keeps the scope;
+    # core.access.forget_scope drops it).
+    cached = getattr(user, "_trygg_can_use_cases", None)
+    if cached is not None:
+        return cached
+    # One query for both.
     role = CaseRole.objects.filter(user_id=OuterRef("pk"))
     participant = CaseParticipant.objects.filter(user_id=OuterRef("pk"), removed_at__isnull=True)
-    return (
+    answer = (
         get_user_model()
         .objects.filter(pk=user_id)
         .filter(Exists(role) | Exists(participant))
         .exists()
     )
+    if getattr(user, "pk", None) is not None:
+        user._trygg_can_use_cases = answer
+    return answer
 
 
 def user_needs_two_factor(user) -> bool:

@@ -22,6 +22,7 @@ from trygg.cases.choices import (
     Satisfaction,
 )
 from trygg.core.choices import AreaKind
+from trygg.core.forms import area_choices
 from trygg.core.models import Area, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -74,8 +75,8 @@ class CaseForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        self.fields["home_area"].queryset = Area.objects.filter(
-            organisation__in=organisations, kind=AreaKind.KOMMUNDEL
+        self.fields["home_area"].queryset = area_choices(
+            Area.objects.filter(organisation__in=organisations, kind=AreaKind.KOMMUNDEL)
         )
         self.fields["coordinator"].queryset = (
             get_user_model()
@@ -106,8 +107,8 @@ class CaseEditForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["home_area"].queryset = Area.objects.filter(
-            organisation_id=case.organisation_id, kind=AreaKind.KOMMUNDEL
+        self.fields["home_area"].queryset = area_choices(
+            Area.objects.filter(organisation_id=case.organisation_id, kind=AreaKind.KOMMUNDEL)
         )
         self.fields["coordinator"].queryset = (
             get_user_model()
@@ -214,8 +215,8 @@ class ConsentForm(forms.Form):
             pk__in=case.organisation.partnerships.values("partner")
         )
         self.fields["organisations"].queryset = (own | partners).distinct().order_by("name")
-        self.fields["kommuner"].queryset = Area.objects.filter(kind=AreaKind.KOMMUN).order_by(
-            "name"
+        self.fields["kommuner"].queryset = area_choices(
+            Area.objects.filter(kind=AreaKind.KOMMUN).order_by("name")
         )
 
 

@@ -65,6 +65,18 @@ class Scope:
     user_id: int | None
     is_superuser: bool = False
     grants: list[Grant] = field(default_factory=list)
+    _partners: tuple[int, frozenset[int]] | None = field(default=None, repr=False, compare=False)
+
+    def partner_ids(self) -> frozenset[int]:
+        """The current partners of the organisations the user may view, read once per scope
+        (a request) unless a partnership is written meanwhile: every table shared through
+        partnerships asks for them."""
+        from trygg.core.models import Partnership
+
+        if self._partners is None or self._partners[0] != Partnership.generation:
+            found = Partnership.partner_ids(self.organisation_ids(VIEW))
+            self._partners = (Partnership.generation, found)
+        return self._partners[1]
 
     def grants_for(self, action: str) -> list[Grant]:
         return [g for g in self.grants if action in ROLE_ACTIONS.get(g.role, frozenset())]
@@ -168,12 +180,20 @@ class Scope:
         return q
 
 
-def _descendants(organisation_ids: Iterable[int]) -> frozenset[int]:
+def _organisation_children() -> dict[int | None, list[int]]:
     from trygg.core.models import Organisation
 
     children: dict[int | None, list[int]] = {}
-    for org_id, parent_id in Organisation.objects.values_list("id", "parent_id"):
+    for org_id, parent_id in Organisation.objects.order_by().values_list("id", "parent_id"):
         children.setdefault(parent_id, []).append(org_id)
+    return children
+
+
+def _descendants(
+    organisation_ids: Iterable[int], children: dict[int | None, list[int]] | None = None
+) -> frozenset[int]:
+    if children is None:
+        children = _organisation_children()
     result: set[int] = set()
     stack = list(organisation_ids)
     while stack:
@@ -191,7 +211,9 @@ def _area_descendants(area_ids: Iterable[int]) -> frozenset[int]:
     result: set[int] = set(area_ids)
     frontier = set(result)
     while frontier:
-        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier = set(
+            Area.objects.filter(parent_id__in=frontier).order_by().values_list("id", flat=True)
+        )
         frontier -= result
         result |= frontier
     return frozenset(result)
@@ -206,15 +228,25 @@ def scope_for(user: Viewer | None) -> Scope:
         return cached
     from trygg.core.models import Membership
 
+    # One query for the memberships and their area limits (a row per area, or one with None).
+    memberships: dict[int, tuple[int, str, list[int]]] = {}
+    rows = (
+        Membership.objects.filter(user=user, is_active=True)
+        .order_by("pk")
+        .values_list("pk", "organisation_id", "role", "areas__id")
+    )
+    for pk, organisation_id, role, area_id in rows:
+        entry = memberships.setdefault(pk, (organisation_id, role, []))
+        if area_id is not None:
+            entry[2].append(area_id)
     grants = []
-    memberships = Membership.objects.filter(user=user, is_active=True).prefetch_related("areas")
-    for membership in memberships:
-        area_ids = [a.id for a in membership.areas.all()]
+    children = _organisation_children() if memberships else {}  # one read for all of them
+    for organisation_id, role, area_ids in memberships.values():
         grants.append(
             Grant(
-                organisation_ids=_descendants([membership.organisation_id]),
+                organisation_ids=_descendants([organisation_id], children),
                 area_ids=_area_descendants(area_ids) if area_ids else None,
-                role=membership.role,
+                role=role,
             )
         )
     scope = Scope(user_id=user.pk, is_superuser=user.is_superuser, grants=grants)
@@ -228,6 +260,8 @@ def forget_scope(user: Viewer | None) -> None:
         delattr(user, "_trygg_scope")
     if hasattr(user, "_trygg_must_verify"):  # core.twofactor.must_verify follows the roles
         delattr(user, "_trygg_must_verify")
+    if hasattr(user, "_trygg_can_use_cases"):  # cases.access.can_use_cases
+        delattr(user, "_trygg_can_use_cases")
 
 
 class RestrictedQuerySet(models.QuerySet[_M]):

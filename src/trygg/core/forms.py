@@ -14,6 +14,12 @@ from trygg.core.choices import AreaKind, OrganisationKind, Role
 from trygg.core.models import Area, Organisation
 
 
+def area_choices(queryset):
+    """Areas to choose from, without their boundaries: a choice shows only the name, and a
+    few hundred GeoJSON boundaries decoded for a select cost more than the rest of the page."""
+    return queryset.defer("geometry")
+
+
 class OrganisationChoiceMixin:
     """Limits organisation and area choices to what the user may change."""
 
@@ -21,12 +27,12 @@ class OrganisationChoiceMixin:
         if "organisation" in self.fields:
             self.fields["organisation"].queryset = Organisation.objects.restrict(user, CHANGE)
         if "area" in self.fields:
-            self.fields["area"].queryset = Area.objects.restrict(user, VIEW).exclude(
-                kind=AreaKind.LAN
+            self.fields["area"].queryset = area_choices(
+                Area.objects.restrict(user, VIEW).exclude(kind=AreaKind.LAN)
             )
         if "parent" in self.fields:
-            self.fields["parent"].queryset = Area.objects.restrict(user, VIEW).exclude(
-                kind=AreaKind.LAN
+            self.fields["parent"].queryset = area_choices(
+                Area.objects.restrict(user, VIEW).exclude(kind=AreaKind.LAN)
             )
 
 
@@ -244,7 +250,7 @@ class PartnershipRenewForm(forms.Form):
 class AreaLimitMixin:
     def limit_areas(self, organisation: Organisation | None) -> None:
         self.fields["areas"].queryset = (
-            Area.objects.filter(organisation=organisation).order_by("name")
+            area_choices(Area.objects.filter(organisation=organisation).order_by("name"))
             if organisation is not None
             else Area.objects.none()
         )
@@ -276,8 +282,8 @@ class InvitationForm(AreaLimitMixin, forms.Form):
         organisations = administered_organisations(user)
         offer_organisations(self, "organisation", organisations)
         # Area limits are the chosen organisation's own areas (kommundelar).
-        self.fields["areas"].queryset = Area.objects.filter(
-            organisation__in=organisations
+        self.fields["areas"].queryset = area_choices(
+            Area.objects.filter(organisation__in=organisations).select_related("organisation")
         ).order_by("organisation__name", "name")
         self.fields["areas"].label_from_instance = lambda a: f"{a.name} ({a.organisation})"
 

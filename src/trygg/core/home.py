@@ -32,6 +32,13 @@ class HomePanel:
     empty: str = ""
 
 
+def first_and_total(queryset) -> tuple[list, int]:
+    """The first PANEL_ITEMS rows and the number of all: counted only when the rows fill
+    the panel (most panels hold fewer, and then the rows are the count)."""
+    rows = list(queryset[:PANEL_ITEMS])
+    return rows, (len(rows) if len(rows) < PANEL_ITEMS else queryset.count())
+
+
 def panels(request) -> list[HomePanel]:
     result = []
     for path in HOME_PANELS:

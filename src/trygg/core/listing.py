@@ -18,6 +18,15 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+def rows_by_keys(queryset, page_slice) -> list:
+    """The rows of ``page_slice`` (a slice of ``queryset``), read by their keys in order."""
+    keys = list(page_slice.values_list("pk", flat=True))
+    if not keys:
+        return []
+    found = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
+    return [found[key] for key in keys if key in found]
+
+
 class RestrictedListView(LoginRequiredMixin, TemplateView):
     """A list of ``model`` narrowed by ``restrict(user, "view")`` then by ``filterset_class``.
 
@@ -34,6 +43,11 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
     export_name = "export"
     create_url: str | None = None
     create_label: StrOrPromise = ""
+    #: Fetch a page in two steps: the keys of its rows in order (the sort needs only the sort
+    #: key of every filtered row), then those rows with everything shown. For querysets whose
+    #: rows carry costly annotations (the blurred values of incident reports), which a single
+    #: query would compute for every filtered row before sorting.
+    keys_first = False
     #: What an empty list says when no filter is set: what to do first (a new organisation
     #: meets every list empty). The create link and the page's other actions follow it.
     empty_text: StrOrPromise = ""
@@ -45,6 +59,12 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
         return self.filterset_class(self.request.GET or None, user=self.request.user)
 
     def filtered_queryset(self):
+        """Built once per request: the page, its counts and its export all read it."""
+        if not hasattr(self, "_filtered_queryset"):
+            self._filtered_queryset = self._build_filtered_queryset()
+        return self._filtered_queryset
+
+    def _build_filtered_queryset(self):
         self.filterset = self.get_filterset()
         queryset = self.filterset.filter_queryset(self.base_queryset())
         self.table = self.table_class()
@@ -72,11 +92,20 @@ class RestrictedListView(LoginRequiredMixin, TemplateView):
             [str(c.label) for c in columns], rows, fmt, self.export_name, request=self.request
         )
 
+    def total(self, queryset) -> int | None:
+        """The number of filtered rows when the view knows it already (None: count them)."""
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         queryset = self.filtered_queryset()
         paginator = Paginator(queryset, self.paginate_by)
+        total = self.total(queryset)
+        if total is not None:
+            paginator.count = total  # type: ignore[misc]  # a cached_property, set ahead
         page = paginator.get_page(self.request.GET.get("page"))
+        if self.keys_first:
+            page.object_list = rows_by_keys(queryset, page.object_list)
         query = self.request.GET.copy()
         query.pop("page", None)
         sort_query = query.copy()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -115,8 +116,7 @@ class Organisation(models.Model):
             return Q(id__in=own) | stewarded
         if action != VIEW:
             return Q(id__in=own)
-        partners = Partnership.partner_ids(own)
-        return Q(id__in=own | partners) | stewarded
+        return Q(id__in=own | scope.partner_ids()) | stewarded
 
 
 class Partnership(models.Model):
@@ -158,8 +158,22 @@ class Partnership(models.Model):
             ),
         ]
 
+    #: Bumped by every partnership written in this process: a scope that has read the
+    #: partners (core.access.Scope.partner_ids) reads them again after a change.
+    generation = 0
+
     def __str__(self) -> str:
         return self.name or f"{self.organisation} – {self.partner}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        Partnership.generation += 1
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        try:
+            return super().delete(*args, **kwargs)
+        finally:
+            Partnership.generation += 1
 
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
@@ -175,14 +189,19 @@ class Partnership(models.Model):
         if not organisation_ids:
             return frozenset()
         today = timezone.localdate()
-        current = Partnership.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        forward = current.filter(organisation_id__in=organisation_ids).values_list(
-            "partner_id", flat=True
+        given = set(organisation_ids)
+        pairs = (
+            Partnership.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .filter(Q(organisation_id__in=given) | Q(partner_id__in=given))
+            .values_list("organisation_id", "partner_id")
         )
-        backward = current.filter(partner_id__in=organisation_ids).values_list(
-            "organisation_id", flat=True
-        )
-        return frozenset(forward) | frozenset(backward)
+        found: set[int] = set()
+        for organisation_id, partner_id in pairs:  # one query for both directions
+            if organisation_id in given:
+                found.add(partner_id)
+            if partner_id in given:
+                found.add(organisation_id)
+        return frozenset(found)
 
 
 class Area(models.Model):

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,7 +44,7 @@ def home(request):
     memberships = (
         request.user.memberships.filter(is_active=True)
         .select_related("organisation")
-        .prefetch_related("areas")
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.defer("geometry")))
     )
     sections = []
     from trygg.core.context_processors import nav_items
@@ -225,7 +225,13 @@ class AreaListView(RestrictedListView):
     create_label = gettext_lazy("New area")
 
     def base_queryset(self):
-        return super().base_queryset().select_related("parent", "organisation")
+        # The table and its export show names and codes, never the boundaries.
+        return (
+            super()
+            .base_queryset()
+            .select_related("parent", "organisation")
+            .defer("geometry", "parent__geometry")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

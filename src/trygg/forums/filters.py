@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
+from trygg.core.forms import area_choices
 from trygg.core.models import Area, Organisation
 from trygg.forums.choices import DecisionStatus, ForumKind, MeetingStatus
 from trygg.forums.models import Forum
@@ -34,8 +35,10 @@ class ForumFilter(FilterSet):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.restrict(self.user, VIEW)
         # The areas that the user's forums are tied to.
-        self.fields["area"].queryset = Area.objects.restrict(self.user, VIEW).filter(
-            pk__in=Forum.objects.restrict(self.user, VIEW).values("area")
+        self.fields["area"].queryset = area_choices(
+            Area.objects.restrict(self.user, VIEW).filter(
+                pk__in=Forum.objects.restrict(self.user, VIEW).values("area")
+            )
         )
         self.fields["year"].widget.attrs["placeholder"] = str(timezone.localdate().year)
 

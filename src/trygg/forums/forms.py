@@ -116,21 +116,25 @@ class ForumForm(forms.Form):
             user, VIEW
         ).filter(pk__in=partner_ids)
         model_choice_field(self, "area").queryset = (
-            Area.objects.restrict(user, VIEW)
-            .filter(
-                kind__in=[
-                    AreaKind.KOMMUN,
-                    AreaKind.KOMMUNDEL,
-                    AreaKind.STADSDELSOMRADE,
-                    AreaKind.STADSDEL,
-                    AreaKind.OMRADE,
-                ]
+            (
+                Area.objects.restrict(user, VIEW)
+                .filter(
+                    kind__in=[
+                        AreaKind.KOMMUN,
+                        AreaKind.KOMMUNDEL,
+                        AreaKind.STADSDELSOMRADE,
+                        AreaKind.STADSDEL,
+                        AreaKind.OMRADE,
+                    ]
+                )
+                .filter(organisation__in=owner_ids)
+                | Area.objects.filter(
+                    pk__in=Organisation.objects.filter(pk__in=owner_ids).values("area")
+                )
             )
-            .filter(organisation__in=owner_ids)
-            | Area.objects.filter(
-                pk__in=Organisation.objects.filter(pk__in=owner_ids).values("area")
-            )
-        ).order_by("name")
+            .order_by("name")
+            .defer("geometry")
+        )  # the names only (core.forms.area_choices)
         model_choice_field(self, "members").queryset = eligible_people(set(owner_ids) | partner_ids)
         if forum is not None:
             self.fields["organisation"].disabled = True

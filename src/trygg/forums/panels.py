@@ -28,7 +28,7 @@ def home_decisions(request):
     from django.utils.text import Truncator
     from django.utils.translation import gettext as _
 
-    from trygg.core.home import PANEL_ITEMS, HomePanel
+    from trygg.core.home import HomePanel, first_and_total
     from trygg.forums.choices import DecisionStatus
 
     queryset = (
@@ -37,7 +37,7 @@ def home_decisions(request):
         .order_by("due_date", "pk")
     )
     today = timezone.localdate()
-    total = queryset.count()
+    rows, total = first_and_total(queryset)
     items = [
         (
             Truncator(d.text).chars(90),
@@ -45,7 +45,7 @@ def home_decisions(request):
             (_("overdue since %(date)s") if d.due_date < today else _("due %(date)s"))
             % {"date": d.due_date.isoformat()},
         )
-        for d in queryset[:PANEL_ITEMS]
+        for d in rows
     ]
     return HomePanel(
         key="decisions",

@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 
 
 def forums(user: Viewer, action: str = VIEW) -> QuerySet[Forum]:
-    return Forum.objects.restrict(user, action).select_related("organisation", "area")
+    return (
+        Forum.objects.restrict(user, action)
+        .select_related("organisation", "area")
+        .defer("area__geometry")  # a forum shows its area's name, never its boundary
+    )
 
 
 def meetings(user: Viewer, action: str = VIEW) -> QuerySet[Meeting]:

@@ -106,11 +106,15 @@ class ForumListView(RestrictedListView):
     export_name = "forum"
 
     def count_year(self) -> int:
-        return ForumFilter(self.request.GET or None, user=self.request.user).count_year
+        # The page's own filter form (built first by filtered_queryset), not a second one.
+        filterset = getattr(self, "filterset", None) or self.get_filterset()
+        return filterset.count_year
 
     def base_queryset(self):
         year = self.count_year()
-        queryset = super().base_queryset().select_related("organisation", "area")
+        queryset = (
+            super().base_queryset().select_related("organisation", "area").defer("area__geometry")
+        )
         return selectors.annotate_year_counts(queryset, year).annotate(
             count_year=Value(year, output_field=IntegerField())
         )
@@ -198,6 +202,7 @@ def forum_detail(request, pk):
     forum = get_object_or_404(
         Forum.objects.restrict(request.user, VIEW)
         .select_related("organisation", "area")
+        .defer("area__geometry")
         .prefetch_related("member_organisations", "members"),
         pk=pk,
     )
@@ -445,6 +450,7 @@ def meeting_detail(request, pk):
     meeting = get_object_or_404(
         Meeting.objects.restrict(request.user, VIEW)
         .select_related("forum", "forum__organisation", "forum__area", "created_by")
+        .defer("forum__area__geometry")
         .prefetch_related("participants", "represented_organisations", "attachments"),
         pk=pk,
     )

@@ -14,7 +14,7 @@ from trygg.core.choices import AreaKind
 from trygg.core.filters import FilterSet
 from trygg.core.models import Area, Organisation, Place
 from trygg.incidents.choices import Assessment, CategoryGroup, ReportStatus, Resolution
-from trygg.incidents.models import IncidentCategory, PoliceEvent
+from trygg.incidents.models import IncidentCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,6 +32,32 @@ def _descendant_ids(area: Area) -> set[int]:
         frontier -= ids
         ids |= frontier
     return ids
+
+
+def report_organisations(user) -> list[int] | None:
+    """The organisations whose reports ``user`` may see (None: all, for a superuser).
+
+    Every visible report belongs to one of them (see IncidentReport.access_q): the user's
+    own organisations, their current partners and the organisations of the user's own
+    reports; a report's category and area belong to its organisation (the area may be the
+    organisation's kommun).
+    """
+    from trygg.core.access import scope_for
+    from trygg.incidents.models import IncidentReport
+
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return None
+    if scope.user_id is None:
+        return []
+    own = scope.organisation_ids(VIEW)
+    mine = (
+        IncidentReport.objects.filter(reporter_id=scope.user_id)
+        .order_by()
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
+    return sorted(own | scope.partner_ids() | set(mine))
 
 
 class ReportFilter(FilterSet):
@@ -52,30 +78,29 @@ class ReportFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from trygg.incidents.selectors import reports_visible
-
-        visible = reports_visible(self.user).order_by()
-        self.fields["category"].queryset = (
-            (
-                IncidentCategory.objects.filter(pk__in=visible.values("category_id"))
-                | IncidentCategory.objects.restrict(self.user, "report")
+        # The choices follow the organisations whose reports the user may see, read from the
+        # scope and the (small) category and area tables: never from the reports themselves,
+        # which would be a scan of every visible report on every view.
+        organisations = report_organisations(self.user)
+        categories = IncidentCategory.objects.restrict(self.user, "report")
+        areas = Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
+        if organisations is None:  # a superuser sees every report
+            categories = IncidentCategory.objects.all()
+            areas = Area.objects.filter(
+                Q(organisation__isnull=False) | Q(pk__in=Organisation.objects.values("area_id"))
             )
-            .order_by("group", "order", "name")
-            .distinct()
-        )
-        own_areas = Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
-        kommuner = Organisation.objects.filter(pk__in=visible.values("organisation_id")).values(
-            "area_id"
-        )
-        self.fields["area"].queryset = (
-            Area.objects.filter(
-                Q(pk__in=visible.values("area_id"))
-                | Q(pk__in=own_areas.values("pk"))
+        else:
+            categories = IncidentCategory.objects.filter(
+                Q(organisation_id__in=organisations) | Q(pk__in=categories.values("pk"))
+            )
+            kommuner = Organisation.objects.filter(pk__in=organisations).values("area_id")
+            areas = Area.objects.filter(
+                Q(organisation_id__in=organisations)
                 | Q(pk__in=kommuner)
+                | Q(pk__in=areas.values("pk"))
             )
-            .only("pk", "name")
-            .order_by("kind", "name")
-        )
+        self.fields["category"].queryset = categories.order_by("group", "order", "name")
+        self.fields["area"].queryset = areas.only("pk", "name").order_by("kind", "name")
         self.fields["place"].queryset = (
             Place.objects.restrict(self.user, VIEW).only("pk", "name").order_by("name")
         )
@@ -155,12 +180,9 @@ class PoliceEventFilter(FilterSet):
         self.fields["kommun"].queryset = (
             Area.objects.filter(kind=AreaKind.KOMMUN).only("pk", "name").order_by("name")
         )
-        types = (
-            PoliceEvent.objects.restrict(self.user, VIEW)
-            .order_by("event_type")
-            .values_list("event_type", flat=True)
-            .distinct()
-        )
+        from trygg.incidents.selectors import police_event_types
+
+        types = police_event_types(self.user)
         self.fields["event_type"].choices = [("", "—"), *((t, t) for t in types)]
 
     def filter_q(self, queryset, value):

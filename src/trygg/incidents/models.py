@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import CHANGE, REPORT, VIEW, RestrictedManager, Scope
-from trygg.core.models import OrganisationOwned, Partnership
+from trygg.core.models import OrganisationOwned
 from trygg.incidents.choices import Assessment, CategoryGroup, ReportStatus, Resolution
 
 
@@ -50,9 +50,7 @@ class IncidentCategory(OrganisationOwned):
             # Reporters (REPORT only) must see the categories they file under, and partners
             # the names of the categories of the reports they see.
             own = scope.organisation_ids(VIEW) | scope.organisation_ids(REPORT)
-            return Q(
-                organisation_id__in=own | Partnership.partner_ids(scope.organisation_ids(VIEW))
-            )
+            return Q(organisation_id__in=own | scope.partner_ids())
         if action == REPORT:
             return scope.owned_q(REPORT)
         # The list of categories is organisation-wide: only members without area limits
@@ -233,7 +231,7 @@ class IncidentReport(OrganisationOwned):
         if action == VIEW:
             own = scope.owned_q(VIEW, area_field=cls.area_field)
             mine = Q(reporter_id=scope.user_id) if scope.user_id else Q(pk__in=[])
-            partners = Partnership.partner_ids(scope.organisation_ids(VIEW))
+            partners = scope.partner_ids()
             return own | mine | Q(organisation_id__in=partners)
         if action == REPORT:
             return scope.owned_q(REPORT, area_field=cls.area_field)

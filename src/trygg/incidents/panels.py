@@ -14,7 +14,7 @@ from trygg.incidents.models import IncidentReport
 
 def home_reviews(request):
     """Start page: new incident reports waiting for review that the person may review."""
-    from trygg.core.home import PANEL_ITEMS, HomePanel
+    from trygg.core.home import HomePanel, first_and_total
 
     scope = scope_for(request.user)
     if scope.user_id is None:
@@ -25,14 +25,14 @@ def home_reviews(request):
             return None  # reporters and readers review nothing: no panel
         queryset = queryset.filter(IncidentReport.review_q(scope))
     queryset = queryset.select_related("category").order_by("-occurred_at", "-pk")
-    total = queryset.count()
+    rows, total = first_and_total(queryset)
     items = [
         (
             str(r.category) if r.category_id else _("Incident report"),
             reverse("incidents:report_detail", args=[r.pk]),
             date_format(timezone.localtime(r.occurred_at), "SHORT_DATETIME_FORMAT"),
         )
-        for r in queryset[:PANEL_ITEMS]
+        for r in rows
     ]
     return HomePanel(
         key="reviews",

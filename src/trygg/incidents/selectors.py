@@ -297,6 +297,33 @@ def police_events_visible(user: Viewer) -> QuerySet[PoliceEvent]:
     return PoliceEvent.objects.restrict(user, VIEW)
 
 
+def police_event_types(user: Viewer) -> list[str]:
+    """The event types (Stöld, Trafikolycka …) of the events the user may see, in order.
+
+    Read by skipping through the (event_type, occurred_at) index, one step per type (some
+    hundred), rather than by reading every event's type: SELECT DISTINCT scans all of them.
+    """
+    from django.db import connection
+
+    visible = police_events_visible(user)
+    if visible.query.is_empty():
+        return []
+    if visible.query.where:  # a narrower rule of access than all or nothing (none today)
+        return list(visible.order_by("event_type").values_list("event_type", flat=True).distinct())
+    table = connection.ops.quote_name(PoliceEvent._meta.db_table)
+    column = connection.ops.quote_name(PoliceEvent._meta.get_field("event_type").column)
+    sql = (
+        f"WITH RECURSIVE types(value) AS ("  # noqa: S608 - names from the model, no input
+        f" SELECT MIN({column}) FROM {table}"
+        f" UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > types.value)"
+        f" FROM types WHERE types.value IS NOT NULL"
+        f") SELECT value FROM types WHERE value IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [value for (value,) in cursor.fetchall()]
+
+
 def police_event_list(user: Viewer) -> QuerySet[PoliceEvent]:
     """police_events_visible with the kommun and län names, without their boundaries."""
     return (

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
-from trygg.core.forms import model_choice_field
+from trygg.core.forms import area_choices, model_choice_field
 from trygg.core.models import Area, Organisation
 from trygg.plans.choices import PlanKind, PlanState, PreventionType, StatusCategory
 from trygg.plans.models import Activity, FocusArea, Plan
@@ -60,7 +60,9 @@ class MeasureFilter(FilterSet):
 
     def __init__(self, *args, plan: Plan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        areas = Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
+        areas = area_choices(
+            Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
+        )
         model_choice_field(self, "area").queryset = areas
         model_choice_field(self, "plan").queryset = Plan.objects.restrict(self.user, VIEW)
         focus_areas = FocusArea.objects.restrict(self.user, VIEW)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import ADD, VIEW, organisations_for
-from trygg.core.forms import model_choice_field
+from trygg.core.forms import area_choices, model_choice_field
 from trygg.core.models import Area, Organisation, Partnership, Place
 from trygg.plans.choices import PlanKind
 from trygg.plans.models import (
@@ -129,8 +129,8 @@ class MeasureForm(forms.ModelForm):
         model_choice_field(self, "status").queryset = MeasureStatus.objects.filter(
             organisation_id=plan.organisation_id
         )
-        model_choice_field(self, "areas").queryset = Area.objects.restrict(user, VIEW).filter(
-            organisation_id=plan.organisation_id
+        model_choice_field(self, "areas").queryset = area_choices(
+            Area.objects.restrict(user, VIEW).filter(organisation_id=plan.organisation_id)
         )
         model_choice_field(self, "places").queryset = Place.objects.restrict(user, VIEW).filter(
             organisation_id=plan.organisation_id
@@ -236,8 +236,8 @@ class TargetForm(forms.ModelForm):
             .filter(Q(organisation_id=organisation_id) | Q(is_public=True))
             .order_by("name")
         )
-        model_choice_field(self, "area").queryset = Area.objects.restrict(user, VIEW).filter(
-            organisation_id=organisation_id
+        model_choice_field(self, "area").queryset = area_choices(
+            Area.objects.restrict(user, VIEW).filter(organisation_id=organisation_id)
         )
         model_choice_field(self, "report_category").queryset = IncidentCategory.objects.filter(
             organisation_id=organisation_id

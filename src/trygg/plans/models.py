@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from trygg.core.access import CHANGE, DELETE, VIEW, Scope
-from trygg.core.models import OrganisationOwned, Partnership
+from trygg.core.models import OrganisationOwned
 from trygg.plans.choices import (
     Comparison,
     PlanKind,
@@ -108,7 +108,7 @@ class MeasureStatus(OrganisationOwned):
         own = scope.organisation_ids(action)
         if action == VIEW:
             # Partners report status on shared plans, so they must see the owner's statuses.
-            return Q(organisation_id__in=own | Partnership.partner_ids(own))
+            return Q(organisation_id__in=own | scope.partner_ids())
         # Statuses are configuration: only the roles that may also delete (samordnare,
         # administrator), without area limits, change them.
         return Q(organisation_id__in=scope.unlimited_organisation_ids(DELETE))

@@ -49,7 +49,7 @@ def home_measures(request):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from trygg.core.home import PANEL_ITEMS, HomePanel
+    from trygg.core.home import HomePanel, first_and_total
     from trygg.plans.choices import StatusCategory
     from trygg.plans.models import Measure
 
@@ -60,16 +60,16 @@ def home_measures(request):
         return None
     queryset = (
         Measure.objects.restrict(request.user, "view")
-        .filter(responsibles__organisation_ref__in=own)
+        # By key, not by a join and DISTINCT over every column of every measure.
+        .filter(pk__in=Measure.objects.filter(responsibles__organisation_ref__in=own).values("pk"))
         .exclude(status__category__in=[StatusCategory.DONE, StatusCategory.CANCELLED])
         .select_related("status", "plan")
-        .distinct()
         .order_by(F("ends_on").asc(nulls_last=True), "plan__title", "order", "pk")
     )
-    total = queryset.count()
+    rows, total = first_and_total(queryset)
     items = [
         (m.title, reverse("plans:measure_detail", args=[m.pk]), f"{m.status} · {m.plan.title}")
-        for m in queryset[:PANEL_ITEMS]
+        for m in rows
     ]
     return HomePanel(
         key="measures",

@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from trygg.core.access import CHANGE, DELETE, VIEW
 from trygg.core.actors import Viewer
+from trygg.core.models import Area
 from trygg.plans.choices import Fulfilment, StatusCategory
 from trygg.plans.models import (
     STATUS,
@@ -175,8 +176,16 @@ def _summary(head: str, counts: dict[str, int]) -> str:
     return _("%(head)s: %(parts)s") % {"head": head, "parts": parts}
 
 
-def rollup_of(activity_measures: dict[object, list[Measure]], user: Viewer | None = None) -> Rollup:
-    """Roll up measures grouped by activity (key None or the measure for those without)."""
+def rollup_of(
+    activity_measures: dict[object, list[Measure]],
+    user: Viewer | None = None,
+    states: dict[int, str] | None = None,
+) -> Rollup:
+    """Roll up measures grouped by activity (key None or the measure for those without).
+
+    ``states`` holds the fulfilment of targets already decided (by target id): the plan page
+    rolls the same measures up per activity, focus area and plan, and decides each once.
+    """
     rollup = Rollup(
         measure_counts={c.value: 0 for c in CATEGORIES},
         activity_counts={c.value: 0 for c in CATEGORIES},
@@ -195,9 +204,15 @@ def rollup_of(activity_measures: dict[object, list[Measure]], user: Viewer | Non
             value = measure.effective_progress
             if value is not None:
                 own.append(value)
-            for target in measure.targets.all():
+            targets = getattr(measure, "target_list", None)  # plan_view's plain list
+            for target in measure.targets.all() if targets is None else targets:
                 rollup.targets += 1
-                state = fulfilment(target, user)
+                if states is None:
+                    state = fulfilment(target, user)
+                elif target.pk in states:
+                    state = states[target.pk]
+                else:
+                    state = states[target.pk] = fulfilment(target, user)
                 if state == Fulfilment.MET:
                     rollup.targets_met += 1
                 elif state == Fulfilment.NOT_MET:
@@ -221,9 +236,12 @@ def _group(measures: list[Measure]) -> dict[object, list[Measure]]:
 
 
 # What a target's outcome is computed from (plans.targets), fetched with the target.
-TARGETS: QuerySet[Target] = Target.objects.select_related(
-    "series", "area", "report_category", "organisation__area"
-).prefetch_related("outcomes")
+# Without the areas' boundaries: a target reads an area's id and name, never its GeoJSON.
+TARGETS: QuerySet[Target] = (
+    Target.objects.select_related("series", "area", "report_category", "organisation__area")
+    .defer("area__geometry", "organisation__area__geometry")
+    .prefetch_related("outcomes")
+)
 
 
 def measures_queryset(user: Viewer, action: str = VIEW) -> QuerySet[Measure]:
@@ -236,10 +254,10 @@ def measures_queryset(user: Viewer, action: str = VIEW) -> QuerySet[Measure]:
                 "responsibles",
                 queryset=MeasureResponsible.objects.select_related("organisation_ref"),
             ),
-            "areas",
             "places",
             Prefetch("targets", queryset=TARGETS),
         )
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.defer("geometry")))
         .order_by("order", "pk")
     )
 
@@ -296,6 +314,17 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     if filters is not None:
         measures_qs = filters.filter_queryset(measures_qs)
     measures = list(measures_qs)
+    for measure in measures:
+        # What each card shows, as plain lists: the template reads them several times, and
+        # every ``.all`` on a prefetched relation builds a new queryset.
+        for name, related in [
+            ("responsible_list", measure.responsibles),
+            ("area_list", measure.areas),
+            ("place_list", measure.places),
+            ("target_list", measure.targets),
+        ]:
+            setattr(measure, name, list(related.all()))
+    states: dict[int, str] = {}  # each target's fulfilment, decided once for every roll-up
     focus_areas = list(
         FocusArea.objects.restrict(user, VIEW).filter(plan=plan).order_by("order", "pk")
     )
@@ -316,7 +345,7 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
         if filtering and not own:
             continue
         view = ActivityView(
-            activity, own, rollup_of({activity.pk: own}, user), activity_category(own)
+            activity, own, rollup_of({activity.pk: own}, user, states), activity_category(own)
         )
         by_focus.setdefault(activity.focus_area_id, []).append(view)
     focus_views = []
@@ -326,13 +355,17 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
             continue
         focus_views.append(
             FocusAreaView(
-                focus_area, views, rollup_of({v.activity.pk: v.measures for v in views}, user)
+                focus_area,
+                views,
+                rollup_of({v.activity.pk: v.measures for v in views}, user, states),
             )
         )
     if by_focus.get(None):
         views = by_focus[None]
         focus_views.append(
-            FocusAreaView(None, views, rollup_of({v.activity.pk: v.measures for v in views}, user))
+            FocusAreaView(
+                None, views, rollup_of({v.activity.pk: v.measures for v in views}, user, states)
+            )
         )
     # The measures whose status the user may report (owners and responsible partners).
     changeable = set(
@@ -347,7 +380,7 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
         plan=plan,
         focus_areas=focus_views,
         loose_measures=loose,
-        rollup=rollup_of(_group(measures), user),
+        rollup=rollup_of(_group(measures), user, states),
         changeable_measure_ids=changeable,
         can_change_plan=can_change_plan,
         can_delete=can_delete,

@@ -432,6 +432,7 @@ def targets_for_measure(*, user: Viewer, measure: Measure) -> list[TargetResult]
         Target.objects.restrict(user, VIEW)
         .filter(measure=measure)
         .select_related("measure__plan", "series", "area", "report_category", "organisation__area")
+        .defer("area__geometry", "organisation__area__geometry")  # names only, no boundaries
         .prefetch_related("outcomes")
         .order_by("order", "pk")
     )

@@ -316,7 +316,7 @@ def measure_detail(request, pk):
             "plan": measure.plan,
             "title": measure.title,
             "responsibles": measure.responsibles.select_related("organisation_ref"),
-            "areas": measure.areas.all(),
+            "areas": measure.areas.defer("geometry"),  # names only
             "places": measure.places.all(),
             "timeline": selectors.timeline(request.user, measure),
             "targets": selectors.targets_with_fulfilment(request.user, measure),

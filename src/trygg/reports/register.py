@@ -48,6 +48,7 @@ from trygg.budget.choices import FundingSource, MeasureTagKind
 from trygg.budget.models import MeasureFunding, MeasureTag
 from trygg.core.access import VIEW, organisations_for
 from trygg.core.filters import FilterSet
+from trygg.core.forms import area_choices
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Area, Organisation, Place
 from trygg.core.tables import Column, Table
@@ -125,10 +126,12 @@ class RegisterFilter(FilterSet):
         own_areas = Area.objects.filter(
             organisation__in=organisations_for(user, VIEW, whole_organisation=False)
         )
-        self.fields["area"].queryset = Area.objects.restrict(user, VIEW).filter(
-            Q(id__in=own_areas.values("id"))
-            | Q(id__in=own_areas.values("parent_id"))
-            | Q(id__in=measures.values("areas"))
+        self.fields["area"].queryset = area_choices(
+            Area.objects.restrict(user, VIEW).filter(
+                Q(id__in=own_areas.values("id"))
+                | Q(id__in=own_areas.values("parent_id"))
+                | Q(id__in=measures.values("areas"))
+            )
         )
         self.fields["place"].queryset = Place.objects.restrict(user, VIEW)
         self.fields["prevention_type"].choices = [
@@ -218,8 +221,8 @@ def register_queryset(user):
     return with_collaboration(
         Measure.objects.restrict(user, VIEW)
         .select_related("plan", "status", "organisation")
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.defer("geometry")))
         .prefetch_related(
-            "areas",
             "places",
             Prefetch(
                 "responsibles",

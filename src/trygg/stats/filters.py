@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
+from trygg.core.forms import area_choices
 from trygg.core.models import Area, Organisation
 from trygg.stats.choices import MeasureType, SeriesKind, Unit
 
@@ -57,7 +58,7 @@ class ObservationFilter(FilterSet):
 
     def __init__(self, *args, series=None, **kwargs):
         super().__init__(*args, **kwargs)
-        areas = Area.objects.restrict(self.user, VIEW)
+        areas = area_choices(Area.objects.restrict(self.user, VIEW))
         if series is not None:
             areas = areas.filter(pk__in=series.observations.values("area_id"))
         self.fields["area"].queryset = areas.order_by("name")

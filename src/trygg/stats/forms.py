@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import ADD, VIEW, organisations_for
 from trygg.core.choices import AreaKind
-from trygg.core.forms import choice_field, model_choice_field
+from trygg.core.forms import area_choices, choice_field, model_choice_field
 from trygg.core.models import Area, Organisation
 from trygg.stats.choices import MeasureType, SeriesKind, Unit
 
@@ -33,7 +33,9 @@ def writable_organisations(user, action=ADD):
 
 
 def _areas(user):
-    return Area.objects.restrict(user, VIEW).exclude(kind=AreaKind.LAN).order_by("kind", "name")
+    return area_choices(
+        Area.objects.restrict(user, VIEW).exclude(kind=AreaKind.LAN).order_by("kind", "name")
+    )
 
 
 class OrganisationForm(forms.Form):

@@ -177,7 +177,12 @@ def area_of_series(user: Viewer, series: IndicatorSeries, area_id: int | str) ->
 
 def areas_of(user: Viewer, series: IndicatorSeries) -> list[Area]:
     ids = observations_for(user, series).values("area_id")
-    return list(Area.objects.filter(pk__in=ids).select_related("parent").order_by("name"))
+    return list(
+        Area.objects.filter(pk__in=ids)
+        .select_related("parent")
+        .defer("geometry", "parent__geometry")
+        .order_by("name")
+    )
 
 
 @dataclass
