@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,7 @@ from trygg.core.exports import EXPORT_FORMATS
 from trygg.core.filters import FilterSet
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Organisation
-from trygg.situation import charts, selectors, services
+from trygg.situation import charts, fragments, selectors, services
 from trygg.situation import tables as t
 from trygg.situation.choices import PictureState, ProblemStatus
 from trygg.situation.filters import AnalysisFilter, WeeklyFilter
@@ -107,15 +108,10 @@ def _comparable(user, organisation, period, headline, areas) -> None:
             row.change = no_comparison()
 
 
-@login_required
-def overview(request):
-    """Lägesbild: every analysis of one organisation on one page."""
-    form = _filters(request, AnalysisFilter)
-    choice = form.choices()
-    user, organisation, period = request.user, choice["organisation"], choice["period"]
-    category, area = choice["category"], choice["area"]
-    analysis = form.analysis()
-    detail = analysis.detail
+def _overview_tables(request, analysis) -> tuple[dict, dict]:
+    """The overview's analyses (everything but the user's own problems and statistics):
+    their objects for the page and the tables for the page and the exports."""
+    user, organisation, period = request.user, analysis.organisation, analysis.period
     # One scan per period for the totals, areas, places and trend below.
     selectors.prepare(analysis)
     headline = selectors.headline(analysis)
@@ -127,13 +123,6 @@ def overview(request):
     police = selectors.police_summary(user, organisation, end=period.end)
     week_start = selectors.last_complete_week(min(period.end, selectors.today()))
     weekly = selectors.weekly_picture(analysis, week_start)
-    picture = selectors.current_picture(user, organisation)
-    problems = [
-        p
-        for p in (selectors.problems_of(user, picture) if picture else [])
-        if p.problem.status != ProblemStatus.LOST
-    ]
-    statistics = selectors.statistics(user, organisation)
     area_source = tow.source
     tables = {
         "areas": _table("areas", _area_table(areas), areas, _("Reports per area"), area_source),
@@ -153,38 +142,88 @@ def overview(request):
         tables["places"] = _table(
             "places", t.PlaceTable(), places, _("Places with most reports"), area_source
         )
-    response = _export_or_none(request, tables, "lagesbild")
-    if response is not None:
-        return response
+    objects = {
+        "headline": headline,
+        "tow": tow,
+        "weekly": weekly,
+        "police": police,
+        "areas": areas,
+        "trend": trend,
+    }
+    return objects, tables
+
+
+@login_required
+def overview(request):
+    """Lägesbild: every analysis of one organisation on one page."""
+    form = _filters(request, AnalysisFilter)
+    choice = form.choices()
+    user, organisation, period = request.user, choice["organisation"], choice["period"]
+    category, area = choice["category"], choice["area"]
+    analysis = form.analysis()
+    detail = analysis.detail
+    query = _query(request)
+    if request.GET.get("export"):
+        _objects, tables = _overview_tables(request, analysis)
+        response = _export_or_none(request, tables, "lagesbild")
+        if response is not None:
+            return response
+
+    def compute() -> dict:
+        objects, tables = _overview_tables(request, analysis)
+        tow, areas = objects["tow"], objects["areas"]
+        context = {
+            **objects,
+            "organisation": organisation,
+            "tables": tables,
+            "query": query,
+            "charts": {
+                "heatmap": charts.heatmap(tow),
+                "police_heatmap": charts.heatmap(tow, layer="police"),
+                "trend": charts.trend(objects["trend"]),
+                "areas": charts.area_bars(areas),
+            },
+            "map_data": selectors.map_data(analysis, rows=areas),
+            **_notices(detail, objects["headline"].generated),
+        }
+        return {
+            "html": {
+                "figures": render_to_string("situation/fragments/overview_figures.html", context),
+                "analysis": render_to_string(
+                    "situation/fragments/overview_analysis.html", context
+                ),
+            },
+            "generated": objects["headline"].generated,
+            "context": context,
+        }
+
+    parts = fragments.remembered(fragments.key("overview", analysis, query), compute)
+    picture = selectors.current_picture(user, organisation)
+    problems = [
+        p
+        for p in (selectors.problems_of(user, picture) if picture else [])
+        if p.problem.status != ProblemStatus.LOST
+    ]
     return render(
         request,
         "situation/overview.html",
         {
+            **parts.get("context", {}),
             "title": _("Situation picture – %(organisation)s") % {"organisation": organisation},
             "filterset": form,
             "organisation": organisation,
             "period": period,
             "category": category,
             "area": area,
-            "headline": headline,
-            "tow": tow,
-            "weekly": weekly,
-            "police": police,
+            "fragments": parts["html"],
             "picture": picture,
             "problems": problems,
             "problems_without_measure": sum(1 for p in problems if not p.has_measure),
-            "statistics": statistics,
-            "tables": tables,
-            "query": _query(request),
-            "charts": {
-                "heatmap": charts.heatmap(tow),
-                "police_heatmap": charts.heatmap(tow, layer="police"),
-                "trend": charts.trend(trend),
-                "areas": charts.area_bars(areas),
-            },
-            "map_data": selectors.map_data(analysis, rows=areas),
-            "can_add_picture": picture_organisations(user).filter(pk=organisation.pk).exists(),
-            **_notices(detail, headline.generated),
+            "statistics": selectors.statistics(user, organisation),
+            "query": query,
+            "can_add_picture": picture is None
+            and picture_organisations(user).filter(pk=organisation.pk).exists(),
+            **_notices(detail, parts["generated"]),
         },
     )
 
