@@ -228,15 +228,7 @@ def overview(request):
     )
 
 
-@login_required
-def weekly(request):
-    """Veckobild (EST): last week against the usual level, and where to be next week."""
-    form = _filters(request, WeeklyFilter)
-    choice = form.choices()
-    organisation = choice["organisation"]
-    picture = selectors.weekly_picture(form.analysis(), choice["week_start"])
-    previous = picture.week_start - dt.timedelta(days=7)
-    following = picture.week_start + dt.timedelta(days=7)
+def _weekly_tables(picture, organisation) -> dict:
     tables = {
         "deviations": _table(
             "deviations",
@@ -286,48 +278,79 @@ def weekly(request):
                 "period": picture.quarter,
             },
         )
-    response = _export_or_none(
-        request, tables, f"veckobild-{selectors.week_param(picture.week_start)}"
-    )
-    if response is not None:
-        return response
-    query = request.GET.copy()
+    return tables
+
+
+@login_required
+def weekly(request):
+    """Veckobild (EST): last week against the usual level, and where to be next week."""
+    form = _filters(request, WeeklyFilter)
+    choice = form.choices()
+    organisation, week_start = choice["organisation"], choice["week_start"]
+    analysis = form.analysis()
+    if request.GET.get("export"):
+        picture = selectors.weekly_picture(analysis, week_start)
+        response = _export_or_none(
+            request,
+            _weekly_tables(picture, organisation),
+            f"veckobild-{selectors.week_param(picture.week_start)}",
+        )
+        if response is not None:
+            return response
+    query = _query(request)
+
+    def compute() -> dict:
+        picture = selectors.weekly_picture(analysis, week_start)
+        context = {
+            "organisation": organisation,
+            "picture": picture,
+            "tables": _weekly_tables(picture, organisation),
+            "query": query,
+            "charts": {
+                "areas": charts.weekly_areas(picture.area_rows),
+                "heatmap": charts.heatmap(picture.time_of_week),
+            },
+            **_notices(picture.detail, picture.generated),
+        }
+        return {
+            "html": {
+                "lead": render_to_string("situation/fragments/weekly_lead.html", context),
+                "main": render_to_string("situation/fragments/weekly_main.html", context),
+            },
+            "generated": picture.generated,
+            "context": context,
+        }
+
+    parts = fragments.remembered(fragments.key("weekly", analysis, week_start, query), compute)
+    previous = week_start - dt.timedelta(days=7)
+    following = week_start + dt.timedelta(days=7)
+    links = request.GET.copy()
     for key in ("export", "format", "week"):
-        query.pop(key, None)
-    base = query.urlencode()
+        links.pop(key, None)
+    base = links.urlencode()
     return render(
         request,
         "situation/weekly.html",
         {
+            **parts.get("context", {}),
             "title": _("Weekly picture %(week)s – %(organisation)s")
-            % {"week": picture.label, "organisation": organisation},
+            % {"week": selectors.week_label(week_start), "organisation": organisation},
             "filterset": form,
             "organisation": organisation,
-            "picture": picture,
-            "tables": tables,
-            "query": _query(request),
+            "fragments": parts["html"],
+            "query": query,
             "previous_url": f"?{base}&week={selectors.week_param(previous)}".replace("?&", "?"),
             "next_url": (
                 f"?{base}&week={selectors.week_param(following)}".replace("?&", "?")
                 if following <= selectors.last_complete_week()
                 else None
             ),
-            "charts": {
-                "areas": charts.weekly_areas(picture.area_rows),
-                "heatmap": charts.heatmap(picture.time_of_week),
-            },
-            **_notices(picture.detail, picture.generated),
+            **_notices(analysis.detail, parts["generated"]),
         },
     )
 
 
-@login_required
-def time_of_week(request):
-    """Tid på veckan: reports and police events per weekday and hour."""
-    form = _filters(request, AnalysisFilter)
-    choice = form.choices()
-    organisation, period = choice["organisation"], choice["period"]
-    tow = selectors.time_of_week(form.analysis())
+def _time_of_week_tables(tow) -> dict:
     tables = {
         "reports": _table(
             "reports",
@@ -345,38 +368,65 @@ def time_of_week(request):
             _("Police events per weekday and hour"),
             tow.police_source,
         )
-    response = _export_or_none(request, tables, "tid-pa-veckan")
-    if response is not None:
-        return response
-    return render(
-        request,
-        "situation/time_of_week.html",
-        {
-            "title": _("Time of week – %(organisation)s") % {"organisation": organisation},
-            "filterset": form,
+    return tables
+
+
+@login_required
+def time_of_week(request):
+    """Tid på veckan: reports and police events per weekday and hour."""
+    form = _filters(request, AnalysisFilter)
+    choice = form.choices()
+    organisation, period = choice["organisation"], choice["period"]
+    analysis = form.analysis()
+    if request.GET.get("export"):
+        tables = _time_of_week_tables(selectors.time_of_week(analysis))
+        response = _export_or_none(request, tables, "tid-pa-veckan")
+        if response is not None:
+            return response
+    query = _query(request)
+
+    def compute() -> dict:
+        tow = selectors.time_of_week(analysis)
+        context = {
             "organisation": organisation,
             "period": period,
             "tow": tow,
             "peak": selectors.peak_label(tow.peak) if tow.detail or tow.total.value else "–",
-            "tables": tables,
-            "query": _query(request),
+            "tables": _time_of_week_tables(tow),
+            "query": query,
             "charts": {
                 "reports": charts.heatmap(tow),
                 "police": charts.heatmap(tow, layer="police"),
             },
             **_notices(tow.detail, tow.generated),
+        }
+        return {
+            "html": {
+                "main": render_to_string("situation/fragments/time_of_week_main.html", context)
+            },
+            "generated": tow.generated,
+            "context": context,
+        }
+
+    parts = fragments.remembered(fragments.key("time_of_week", analysis, query), compute)
+    return render(
+        request,
+        "situation/time_of_week.html",
+        {
+            **parts.get("context", {}),
+            "title": _("Time of week – %(organisation)s") % {"organisation": organisation},
+            "filterset": form,
+            "organisation": organisation,
+            "period": period,
+            "fragments": parts["html"],
+            "query": query,
+            **_notices(analysis.detail, parts["generated"]),
         },
     )
 
 
-@login_required
-def places(request):
-    """Platser och områden: counts and rates per area on a map, and the top places."""
-    form = _filters(request, AnalysisFilter)
-    choice = form.choices()
-    organisation, period = choice["organisation"], choice["period"]
-    analysis = form.analysis(area=None)
-    detail = analysis.detail
+def _places_tables(analysis) -> tuple[dict, dict]:
+    organisation, period = analysis.organisation, analysis.period
     selectors.prepare(analysis)
     areas = selectors.area_counts(analysis)
     top = selectors.top_places(analysis, limit=20)
@@ -387,24 +437,56 @@ def places(request):
         tables["places"] = _table(
             "places", t.PlaceTable(), top, _("Places with most reports"), source
         )
-    response = _export_or_none(request, tables, "platser")
-    if response is not None:
-        return response
+    return {"areas": areas, "headline": headline, "source": source}, tables
+
+
+@login_required
+def places(request):
+    """Platser och områden: counts and rates per area on a map, and the top places."""
+    form = _filters(request, AnalysisFilter)
+    choice = form.choices()
+    organisation, period = choice["organisation"], choice["period"]
+    analysis = form.analysis(area=None)
+    if request.GET.get("export"):
+        _objects, tables = _places_tables(analysis)
+        response = _export_or_none(request, tables, "platser")
+        if response is not None:
+            return response
+    query = _query(request)
+
+    def compute() -> dict:
+        objects, tables = _places_tables(analysis)
+        areas, headline = objects["areas"], objects["headline"]
+        context = {
+            "organisation": organisation,
+            "period": period,
+            "tables": tables,
+            "query": query,
+            "charts": {"areas": charts.area_bars(areas)},
+            "has_population": any(row.population for row in areas),
+            "map_data": selectors.map_data(analysis, rows=areas),
+            "source": objects["source"],
+            **_notices(analysis.detail, headline.generated),
+        }
+        return {
+            "html": {"main": render_to_string("situation/fragments/places_main.html", context)},
+            "generated": headline.generated,
+            "context": context,
+        }
+
+    parts = fragments.remembered(fragments.key("places", analysis, query), compute)
     return render(
         request,
         "situation/places.html",
         {
+            **parts.get("context", {}),
             "title": _("Areas and places – %(organisation)s") % {"organisation": organisation},
             "filterset": form,
             "organisation": organisation,
             "period": period,
-            "tables": tables,
-            "query": _query(request),
-            "charts": {"areas": charts.area_bars(areas)},
-            "has_population": any(row.population for row in areas),
-            "map_data": selectors.map_data(analysis, rows=areas),
-            "source": source,
-            **_notices(detail, headline.generated),
+            "fragments": parts["html"],
+            "query": query,
+            **_notices(analysis.detail, parts["generated"]),
         },
     )
 
