@@ -32,6 +32,7 @@ from trygg.core.formatting import format_change, format_date, format_number, for
 from trygg.core.models import Area, Organisation, Place
 from trygg.core.provenance import Figure, figure
 from trygg.situation.choices import FishboneCategory, ProblemStatus, SourceKind
+from trygg.situation.selectors import ProblemView
 from trygg.situation.models import (
     CauseAnalysis,
     PictureSource,
@@ -484,9 +485,19 @@ def _cause_view(analysis: CauseAnalysis | None) -> CauseView | None:
 
 def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
     """The picture's problems, active and monitored first by priority, then the solved."""
+    return picture_problems(user=user, picture=picture)[0]
+
+
+def picture_problems(
+    *, user, picture: SituationPicture, problem_id: int | None = None
+) -> tuple[list[ProblemItem], list[ProblemView]]:
+    """The picture's problems read once, as the documents' items (:func:`problem_items`)
+    and as the pages' views (``selectors.problems_of``: by priority, the linked measures
+    with their plan and status, and how many the user may not see). ``problem_id``: only
+    that problem."""
     from trygg.plans.models import Measure
 
-    problems = list(
+    problems_queryset = (
         Problem.objects.restrict(user, VIEW)
         .filter(situation_picture=picture)
         .prefetch_related(
@@ -496,6 +507,9 @@ def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
         )
         .order_by("priority", "id")
     )
+    if problem_id is not None:
+        problems_queryset = problems_queryset.filter(pk=problem_id)
+    problems = list(problems_queryset)
     history: dict[int, list[ProblemStatusChange]] = defaultdict(list)
     for step in (
         ProblemStatusChange.objects.restrict(user, VIEW)
@@ -504,19 +518,39 @@ def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
         .order_by("on", "id")
     ):
         history[step.problem_id].append(step)
-    visible = Measure.objects.restrict(user, VIEW).values("pk")
-    measures: dict[int, list[str]] = defaultdict(list)
-    for link in (
+    links = list(
         ProblemMeasure.objects.restrict(user, VIEW)
-        .filter(problem__in=problems, measure__in=visible)
-        .select_related("measure")
-        .order_by("measure__order", "measure_id")
-    ):
-        measures[link.problem_id].append(link.measure.title)
+        .filter(problem__in=problems)
+        .select_related("measure", "measure__status", "measure__plan")
+        .order_by("measure__plan__title", "measure__order", "measure_id")
+    )
+    visible = set(
+        Measure.objects.restrict(user, VIEW)
+        .filter(pk__in=[link.measure_id for link in links])
+        .values_list("pk", flat=True)
+    )
+    by_problem: dict[int, list[ProblemMeasure]] = defaultdict(list)
+    for link in links:
+        by_problem[link.problem_id].append(link)
     labels = dict(ProblemStatus.choices)
     items = []
+    views = []
     for problem in problems:
         analyses = list(problem.cause_analyses.all())
+        areas = list(problem.areas.all())
+        places = list(problem.places.all())
+        own = by_problem[problem.pk]
+        shown = [link for link in own if link.measure_id in visible]
+        views.append(
+            ProblemView(
+                problem=problem,
+                analysis=analyses[0] if analyses else None,
+                measures=shown,
+                hidden_measures=len(own) - len(shown),
+                areas=areas,
+                places=places,
+            )
+        )
         items.append(
             ProblemItem(
                 problem=problem,
@@ -526,10 +560,13 @@ def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
                 status=problem.status,
                 status_label=str(labels.get(problem.status, problem.status)),
                 status_since=problem.status_since,
-                areas=tuple(a.name for a in problem.areas.all()),
-                places=tuple(p.name for p in problem.places.all()),
+                areas=tuple(a.name for a in areas),
+                places=tuple(p.name for p in places),
                 analysis=_cause_view(analyses[0] if analyses else None),
-                measures=tuple(measures[problem.pk]),
+                measures=tuple(
+                    link.measure.title
+                    for link in sorted(shown, key=lambda k: (k.measure.order, k.measure_id))
+                ),
                 history=tuple(
                     StatusStep(
                         on=step.on,
@@ -550,7 +587,7 @@ def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
         )
     order = {ProblemStatus.AKTIVT: 0, ProblemStatus.BEVAKAS: 1, ProblemStatus.LOST: 2}
     items.sort(key=lambda i: (order.get(i.status, 3), i.priority, i.problem.pk))
-    return items
+    return items, views
 
 
 @dataclass(frozen=True)

@@ -539,12 +539,8 @@ def picture_detail(request, pk):
     from trygg.situation import chain
 
     picture = _picture(request, pk)
-    problems = [
-        p
-        for p in selectors.problems_of(request.user, picture)
-        if p.problem.status != ProblemStatus.LOST
-    ]
-    items = chain.problem_items(user=request.user, picture=picture)
+    items, views = chain.picture_problems(user=request.user, picture=picture)
+    problems = [p for p in views if p.problem.status != ProblemStatus.LOST]
     return render(
         request,
         "situation/picture_detail.html",
@@ -670,13 +666,10 @@ def problem_detail(request, pk):
     from trygg.situation.forms import ProblemStatusForm
 
     problem = _problem(request, pk)
-    view = selectors.problem_view(request.user, problem)
-    can_change = Problem.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
-    item = next(
-        i
-        for i in chain.problem_items(user=request.user, picture=problem.situation_picture)
-        if i.problem.pk == problem.pk
+    (item,), (view,) = chain.picture_problems(
+        user=request.user, picture=problem.situation_picture, problem_id=problem.pk
     )
+    can_change = Problem.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
     return render(
         request,
         "situation/problem_detail.html",
