@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from collections.abc import Iterator, Sequence
+from typing import Any
+
 from django import forms
+from django.forms.models import ModelChoiceIterator
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.filters import FilterSet
@@ -23,26 +29,95 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _attrs(attrs: dict[str, Any]) -> SafeString:
+    """A widget's attributes as Django's attrs.html writes them."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class Select(forms.Select):
+    """Django's select, written in Python: the same HTML as its select.html and
+    select_option.html, without a template include per option (the filters of the
+    lägesbild list every category and area on every view)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>',
+                        str(option["value"]),
+                        _attrs(option["attrs"]),
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
+
+
+class _ListedChoices(ModelChoiceIterator):
+    """The choices from the objects the form already read (``field.listed``), instead of
+    a query of the queryset at every rendering."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.field.listed) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.listed)
+
+
+def _choose_from(form: forms.BaseForm, name: str, queryset, listed: Sequence[Any]) -> None:
+    """The field validates against ``queryset`` and offers ``listed`` (its objects, read
+    once for the form)."""
+    field = model_choice_field(form, name)
+    field.queryset = queryset
+    field.listed = list(listed)  # type: ignore[attr-defined]
+    field.iterator = _ListedChoices
+    field.widget.choices = field.choices  # type: ignore[attr-defined]
+
+
 class _ChoicesFollowOrganisation(FilterSet):
     """The choices follow the chosen organisation: its categories and the areas whose
     reports the user sees. A value outside them (a forged id) is a form error, not a 500."""
 
     def __init__(self, data=None, *, user=None, **kwargs):
         super().__init__(data, user=user, **kwargs)
-        organisations = list(selectors.organisations_for(user))
-        model_choice_field(self, "organisation").queryset = selectors.organisations_for(user)
+        queryset = selectors.organisations_for(user)  # restricted once, read once
+        organisations = list(queryset)
+        _choose_from(self, "organisation", queryset, organisations)
         self.organisation = self._chosen(organisations)
         self.areas: list[Area] = []
         if self.organisation is None:
             return
-        model_choice_field(self, "category").queryset = selectors.analysis_categories(
-            user, self.organisation
-        )
+        categories = selectors.analysis_categories(user, self.organisation)
+        _choose_from(self, "category", categories, categories)
         self.areas = selectors.analysis_areas(user, self.organisation)
         if "area" in self.fields:
             areas = [a.pk for a in self.areas]
-            model_choice_field(self, "area").queryset = Area.objects.filter(pk__in=areas).order_by(
-                "name"
+            _choose_from(
+                self,
+                "area",
+                Area.objects.filter(pk__in=areas).order_by("name"),
+                self.areas,  # analysis_areas() reads them by name
             )
 
     def _chosen(self, organisations) -> Organisation | None:
@@ -69,13 +144,19 @@ class _ChoicesFollowOrganisation(FilterSet):
 
 def _organisation_field():
     return forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label=_("Organisation"), empty_label=None
+        queryset=Organisation.objects.none(),
+        label=_("Organisation"),
+        empty_label=None,
+        widget=Select(),
     )
 
 
 def _category_field():
     return forms.ModelChoiceField(
-        queryset=IncidentCategory.objects.none(), label=_("Category"), empty_label=_("All")
+        queryset=IncidentCategory.objects.none(),
+        label=_("Category"),
+        empty_label=_("All"),
+        widget=Select(),
     )
 
 
@@ -87,7 +168,10 @@ class AnalysisFilter(_ChoicesFollowOrganisation):
     end = forms.DateField(label=_("To"), widget=DateInput())
     category = _category_field()
     area = forms.ModelChoiceField(
-        queryset=Area.objects.none(), label=_("Area"), empty_label=_("Whole municipality")
+        queryset=Area.objects.none(),
+        label=_("Area"),
+        empty_label=_("Whole municipality"),
+        widget=Select(),
     )
 
     def clean(self):
