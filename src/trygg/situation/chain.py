@@ -32,7 +32,6 @@ from trygg.core.formatting import format_change, format_date, format_number, for
 from trygg.core.models import Area, Organisation, Place
 from trygg.core.provenance import Figure, figure
 from trygg.situation.choices import FishboneCategory, ProblemStatus, SourceKind
-from trygg.situation.selectors import ProblemView
 from trygg.situation.models import (
     CauseAnalysis,
     PictureSource,
@@ -41,6 +40,7 @@ from trygg.situation.models import (
     ProblemStatusChange,
     SituationPicture,
 )
+from trygg.situation.selectors import ProblemView
 
 # Common parts
 

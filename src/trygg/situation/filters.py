@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.filters import FilterSet
@@ -18,6 +15,7 @@ from trygg.core.forms import model_choice_field
 from trygg.core.models import Area, Organisation
 from trygg.incidents.models import IncidentCategory
 from trygg.situation import selectors
+from trygg.situation.widgets import Select
 
 MAX_DAYS = 3 * 366 + 1
 
@@ -27,45 +25,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _attrs(attrs: dict[str, Any]) -> SafeString:
-    """A widget's attributes as Django's attrs.html writes them."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
-
-
-class Select(forms.Select):
-    """Django's select, written in Python: the same HTML as its select.html and
-    select_option.html, without a template include per option (the filters of the
-    lägesbild list every category and area on every view)."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                parts.append(
-                    format_html(
-                        '\n  <option value="{}"{}>{}</option>',
-                        str(option["value"]),
-                        _attrs(option["attrs"]),
-                        option["label"],
-                    )
-                )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
 
 
 class _ListedChoices(ModelChoiceIterator):

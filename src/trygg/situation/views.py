@@ -189,9 +189,7 @@ def overview(request):
         return {
             "html": {
                 "figures": render_to_string("situation/fragments/overview_figures.html", context),
-                "analysis": render_to_string(
-                    "situation/fragments/overview_analysis.html", context
-                ),
+                "analysis": render_to_string("situation/fragments/overview_analysis.html", context),
             },
             "generated": objects["headline"].generated,
             "context": context,
