@@ -116,11 +116,18 @@ def kommun_areas(organisation: Organisation) -> list[Area]:
     return list(areas.order_by("name"))
 
 
-def area_coverage(*, user, picture: SituationPicture, checked: bool = False) -> list[AreaCoverage]:
+def area_coverage(
+    *,
+    user,
+    picture: SituationPicture,
+    checked: bool = False,
+    problems: list[ProblemView] | None = None,
+) -> list[AreaCoverage]:
     """Which sources cover each area of the kommun in the picture's period: incident
     reports placed in the area, observations of a statistics series for the area, and the
     picture's problems located there. An area with none is not covered; the picture then
-    has to state why (``coverage_note``)."""
+    has to state why (``coverage_note``). ``problems``: the picture's problems as the page
+    already read them for the user (:func:`picture_problems`), all of them."""
     from trygg.incidents.models import IncidentReport
     from trygg.stats.models import Observation
 
@@ -134,6 +141,7 @@ def area_coverage(*, user, picture: SituationPicture, checked: bool = False) -> 
     report_areas = set(
         IncidentReport.objects.restrict(user, VIEW)
         .filter(organisation=organisation, occurred_at__gte=begin, occurred_at__lt=stop)
+        .order_by()  # the default ordering would make every report a distinct row
         .values_list("area_id", flat=True)
         .distinct()
     )
@@ -142,15 +150,19 @@ def area_coverage(*, user, picture: SituationPicture, checked: bool = False) -> 
         Observation.objects.restrict(user, VIEW)
         .filter(series__organisation=organisation, area__in=areas)
         .filter(period_start__lte=end, period_end__gte=start)
+        .order_by()
         .values_list("area_id", "series__name")
         .distinct()
     ):
         series_areas[area_id].add(name)
-    problem_areas = set(
-        Problem.objects.restrict(user, VIEW)
-        .filter(situation_picture=picture)
-        .values_list("areas", flat=True)
-    )
+    if problems is not None:
+        problem_areas = {area.pk for view in problems for area in view.areas}
+    else:
+        problem_areas = set(
+            Problem.objects.restrict(user, VIEW)
+            .filter(situation_picture=picture)
+            .values_list("areas", flat=True)
+        )
     result = []
     for area in areas:
         sources: list[str] = []

@@ -549,7 +549,9 @@ def picture_detail(request, pk):
             "plan": Plan.objects.restrict(request.user, VIEW).filter(pk=picture.plan_id).first()
             if picture.plan_id
             else None,
-            "coverage": chain.area_coverage(user=request.user, picture=picture, checked=True),
+            "coverage": chain.area_coverage(
+                user=request.user, picture=picture, checked=True, problems=views
+            ),
             "sources": chain.picture_sources(user=request.user, picture=picture),
             "places": chain.places_of(items),
             "solved": [i for i in items if i.status == ProblemStatus.LOST],
