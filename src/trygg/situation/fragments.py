@@ -17,8 +17,9 @@ fragment is made of:
   behind the rates), and the police's events of the kommun (inserted only, so their number
   and highest id say whether any came);
 - the period, category, area, week, the query of the page's links, the language, today's
-  date (the default period and week move with it), and a digest of the code and templates
-  that render the fragment.
+  date (the default period and week move with it), the settings the fragments show (the
+  small-count threshold, the map tiles), and a digest of the code and templates that
+  render the fragment.
 
 The parts that are the user's own (the filter form, the prioritised problems and their
 measures, the statistics block) are rendered on every view.
@@ -32,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max
@@ -136,6 +138,8 @@ def key(name: str, a: Analysis, *extra: object) -> str:
         getattr(a.area, "pk", ""),
         get_language(),
         today(),
+        settings.SMALL_COUNT_THRESHOLD,
+        settings.MAP_TILE_URL,
         *extra,
     )
     text = ":".join(str(part) for part in parts)
