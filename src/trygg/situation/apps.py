@@ -11,7 +11,7 @@ class SituationConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from trygg.incidents.models import IncidentReport
-        from trygg.situation import rollup
+        from trygg.situation import fragments, rollup
 
         # Keeps the pre-computed counts equal to the reports (see situation.rollup).
         pre_save.connect(
@@ -21,3 +21,5 @@ class SituationConfig(AppConfig):
         post_delete.connect(
             rollup.report_deleted, sender=IncidentReport, dispatch_uid="situation_d"
         )
+        # The lägesbild's rendered fragments show names beside the counts (situation.fragments).
+        fragments.connect()

@@ -40,6 +40,7 @@ from trygg.situation.models import (
     ProblemStatusChange,
     SituationPicture,
 )
+from trygg.situation.selectors import ProblemView
 
 # Common parts
 
@@ -115,11 +116,18 @@ def kommun_areas(organisation: Organisation) -> list[Area]:
     return list(areas.order_by("name"))
 
 
-def area_coverage(*, user, picture: SituationPicture, checked: bool = False) -> list[AreaCoverage]:
+def area_coverage(
+    *,
+    user,
+    picture: SituationPicture,
+    checked: bool = False,
+    problems: list[ProblemView] | None = None,
+) -> list[AreaCoverage]:
     """Which sources cover each area of the kommun in the picture's period: incident
     reports placed in the area, observations of a statistics series for the area, and the
     picture's problems located there. An area with none is not covered; the picture then
-    has to state why (``coverage_note``)."""
+    has to state why (``coverage_note``). ``problems``: the picture's problems as the page
+    already read them for the user (:func:`picture_problems`), all of them."""
     from trygg.incidents.models import IncidentReport
     from trygg.stats.models import Observation
 
@@ -133,6 +141,7 @@ def area_coverage(*, user, picture: SituationPicture, checked: bool = False) -> 
     report_areas = set(
         IncidentReport.objects.restrict(user, VIEW)
         .filter(organisation=organisation, occurred_at__gte=begin, occurred_at__lt=stop)
+        .order_by()  # the default ordering would make every report a distinct row
         .values_list("area_id", flat=True)
         .distinct()
     )
@@ -141,15 +150,19 @@ def area_coverage(*, user, picture: SituationPicture, checked: bool = False) -> 
         Observation.objects.restrict(user, VIEW)
         .filter(series__organisation=organisation, area__in=areas)
         .filter(period_start__lte=end, period_end__gte=start)
+        .order_by()
         .values_list("area_id", "series__name")
         .distinct()
     ):
         series_areas[area_id].add(name)
-    problem_areas = set(
-        Problem.objects.restrict(user, VIEW)
-        .filter(situation_picture=picture)
-        .values_list("areas", flat=True)
-    )
+    if problems is not None:
+        problem_areas = {area.pk for view in problems for area in view.areas}
+    else:
+        problem_areas = set(
+            Problem.objects.restrict(user, VIEW)
+            .filter(situation_picture=picture)
+            .values_list("areas", flat=True)
+        )
     result = []
     for area in areas:
         sources: list[str] = []
@@ -484,9 +497,19 @@ def _cause_view(analysis: CauseAnalysis | None) -> CauseView | None:
 
 def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
     """The picture's problems, active and monitored first by priority, then the solved."""
+    return picture_problems(user=user, picture=picture)[0]
+
+
+def picture_problems(
+    *, user, picture: SituationPicture, problem_id: int | None = None
+) -> tuple[list[ProblemItem], list[ProblemView]]:
+    """The picture's problems read once, as the documents' items (:func:`problem_items`)
+    and as the pages' views (``selectors.problems_of``: by priority, the linked measures
+    with their plan and status, and how many the user may not see). ``problem_id``: only
+    that problem."""
     from trygg.plans.models import Measure
 
-    problems = list(
+    problems_queryset = (
         Problem.objects.restrict(user, VIEW)
         .filter(situation_picture=picture)
         .prefetch_related(
@@ -496,6 +519,9 @@ def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
         )
         .order_by("priority", "id")
     )
+    if problem_id is not None:
+        problems_queryset = problems_queryset.filter(pk=problem_id)
+    problems = list(problems_queryset)
     history: dict[int, list[ProblemStatusChange]] = defaultdict(list)
     for step in (
         ProblemStatusChange.objects.restrict(user, VIEW)
@@ -504,19 +530,39 @@ def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
         .order_by("on", "id")
     ):
         history[step.problem_id].append(step)
-    visible = Measure.objects.restrict(user, VIEW).values("pk")
-    measures: dict[int, list[str]] = defaultdict(list)
-    for link in (
+    links = list(
         ProblemMeasure.objects.restrict(user, VIEW)
-        .filter(problem__in=problems, measure__in=visible)
-        .select_related("measure")
-        .order_by("measure__order", "measure_id")
-    ):
-        measures[link.problem_id].append(link.measure.title)
+        .filter(problem__in=problems)
+        .select_related("measure", "measure__status", "measure__plan")
+        .order_by("measure__plan__title", "measure__order", "measure_id")
+    )
+    visible = set(
+        Measure.objects.restrict(user, VIEW)
+        .filter(pk__in=[link.measure_id for link in links])
+        .values_list("pk", flat=True)
+    )
+    by_problem: dict[int, list[ProblemMeasure]] = defaultdict(list)
+    for link in links:
+        by_problem[link.problem_id].append(link)
     labels = dict(ProblemStatus.choices)
     items = []
+    views = []
     for problem in problems:
         analyses = list(problem.cause_analyses.all())
+        areas = list(problem.areas.all())
+        places = list(problem.places.all())
+        own = by_problem[problem.pk]
+        shown = [link for link in own if link.measure_id in visible]
+        views.append(
+            ProblemView(
+                problem=problem,
+                analysis=analyses[0] if analyses else None,
+                measures=shown,
+                hidden_measures=len(own) - len(shown),
+                areas=areas,
+                places=places,
+            )
+        )
         items.append(
             ProblemItem(
                 problem=problem,
@@ -526,10 +572,13 @@ def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
                 status=problem.status,
                 status_label=str(labels.get(problem.status, problem.status)),
                 status_since=problem.status_since,
-                areas=tuple(a.name for a in problem.areas.all()),
-                places=tuple(p.name for p in problem.places.all()),
+                areas=tuple(a.name for a in areas),
+                places=tuple(p.name for p in places),
                 analysis=_cause_view(analyses[0] if analyses else None),
-                measures=tuple(measures[problem.pk]),
+                measures=tuple(
+                    link.measure.title
+                    for link in sorted(shown, key=lambda k: (k.measure.order, k.measure_id))
+                ),
                 history=tuple(
                     StatusStep(
                         on=step.on,
@@ -550,7 +599,7 @@ def problem_items(*, user, picture: SituationPicture) -> list[ProblemItem]:
         )
     order = {ProblemStatus.AKTIVT: 0, ProblemStatus.BEVAKAS: 1, ProblemStatus.LOST: 2}
     items.sort(key=lambda i: (order.get(i.status, 3), i.priority, i.problem.pk))
-    return items
+    return items, views
 
 
 @dataclass(frozen=True)

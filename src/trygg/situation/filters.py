@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.filters import FilterSet
@@ -12,6 +15,7 @@ from trygg.core.forms import model_choice_field
 from trygg.core.models import Area, Organisation
 from trygg.incidents.models import IncidentCategory
 from trygg.situation import selectors
+from trygg.situation.widgets import Select
 
 MAX_DAYS = 3 * 366 + 1
 
@@ -23,26 +27,56 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class _ListedChoices(ModelChoiceIterator):
+    """The choices from the objects the form already read (``field.listed``), instead of
+    a query of the queryset at every rendering."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.field.listed) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.listed)
+
+
+def _choose_from(form: forms.BaseForm, name: str, queryset, listed: Sequence[Any]) -> None:
+    """The field validates against ``queryset`` and offers ``listed`` (its objects, read
+    once for the form)."""
+    field = model_choice_field(form, name)
+    field.queryset = queryset
+    field.listed = list(listed)  # type: ignore[attr-defined]
+    field.iterator = _ListedChoices
+    field.widget.choices = field.choices  # type: ignore[attr-defined]
+
+
 class _ChoicesFollowOrganisation(FilterSet):
     """The choices follow the chosen organisation: its categories and the areas whose
     reports the user sees. A value outside them (a forged id) is a form error, not a 500."""
 
     def __init__(self, data=None, *, user=None, **kwargs):
         super().__init__(data, user=user, **kwargs)
-        organisations = list(selectors.organisations_for(user))
-        model_choice_field(self, "organisation").queryset = selectors.organisations_for(user)
+        queryset = selectors.organisations_for(user)  # restricted once, read once
+        organisations = list(queryset)
+        _choose_from(self, "organisation", queryset, organisations)
         self.organisation = self._chosen(organisations)
         self.areas: list[Area] = []
         if self.organisation is None:
             return
-        model_choice_field(self, "category").queryset = selectors.analysis_categories(
-            user, self.organisation
-        )
+        categories = selectors.analysis_categories(user, self.organisation)
+        _choose_from(self, "category", categories, categories)
         self.areas = selectors.analysis_areas(user, self.organisation)
         if "area" in self.fields:
             areas = [a.pk for a in self.areas]
-            model_choice_field(self, "area").queryset = Area.objects.filter(pk__in=areas).order_by(
-                "name"
+            _choose_from(
+                self,
+                "area",
+                Area.objects.filter(pk__in=areas).order_by("name"),
+                self.areas,  # analysis_areas() reads them by name
             )
 
     def _chosen(self, organisations) -> Organisation | None:
@@ -69,13 +103,19 @@ class _ChoicesFollowOrganisation(FilterSet):
 
 def _organisation_field():
     return forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label=_("Organisation"), empty_label=None
+        queryset=Organisation.objects.none(),
+        label=_("Organisation"),
+        empty_label=None,
+        widget=Select(),
     )
 
 
 def _category_field():
     return forms.ModelChoiceField(
-        queryset=IncidentCategory.objects.none(), label=_("Category"), empty_label=_("All")
+        queryset=IncidentCategory.objects.none(),
+        label=_("Category"),
+        empty_label=_("All"),
+        widget=Select(),
     )
 
 
@@ -87,7 +127,10 @@ class AnalysisFilter(_ChoicesFollowOrganisation):
     end = forms.DateField(label=_("To"), widget=DateInput())
     category = _category_field()
     area = forms.ModelChoiceField(
-        queryset=Area.objects.none(), label=_("Area"), empty_label=_("Whole municipality")
+        queryset=Area.objects.none(),
+        label=_("Area"),
+        empty_label=_("Whole municipality"),
+        widget=Select(),
     )
 
     def clean(self):

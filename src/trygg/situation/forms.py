@@ -13,6 +13,7 @@ from trygg.core.access import ADD, VIEW
 from trygg.core.models import Area, Organisation, Place
 from trygg.plans.forms import DateInput
 from trygg.situation.choices import FishboneCategory, PictureState, ProblemStatus, SourceKind
+from trygg.situation.widgets import Select
 
 
 def picture_organisations(user):
@@ -150,7 +151,9 @@ class SourceForm(forms.Form):
 
 
 class ProblemStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=ProblemStatus.choices)
+    status = forms.ChoiceField(
+        label=_("New status"), choices=ProblemStatus.choices, widget=Select()
+    )
     on = forms.DateField(label=_("Date"), widget=DateInput())
     note = forms.CharField(
         label=_("Why"),
@@ -304,10 +307,11 @@ class CauseAnalysisForm(forms.Form):
 
 
 class MeasureLinkForm(forms.Form):
-    measure = forms.ModelChoiceField(queryset=None, label=_("Measure"))
+    measure = forms.ModelChoiceField(queryset=None, label=_("Measure"), widget=Select())
     cause = forms.ChoiceField(
         label=_("Cause addressed"),
         required=False,
+        widget=Select(),
         choices=[("", _("The problem as a whole")), *FishboneCategory.choices],
         help_text=_("The bone of the cause analysis the measure works on."),
     )

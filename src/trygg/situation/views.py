@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,7 @@ from trygg.core.exports import EXPORT_FORMATS
 from trygg.core.filters import FilterSet
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Organisation
-from trygg.situation import charts, selectors, services
+from trygg.situation import charts, fragments, selectors, services
 from trygg.situation import tables as t
 from trygg.situation.choices import PictureState, ProblemStatus
 from trygg.situation.filters import AnalysisFilter, WeeklyFilter
@@ -107,15 +108,10 @@ def _comparable(user, organisation, period, headline, areas) -> None:
             row.change = no_comparison()
 
 
-@login_required
-def overview(request):
-    """Lägesbild: every analysis of one organisation on one page."""
-    form = _filters(request, AnalysisFilter)
-    choice = form.choices()
-    user, organisation, period = request.user, choice["organisation"], choice["period"]
-    category, area = choice["category"], choice["area"]
-    analysis = form.analysis()
-    detail = analysis.detail
+def _overview_tables(request, analysis) -> tuple[dict, dict]:
+    """The overview's analyses (everything but the user's own problems and statistics):
+    their objects for the page and the tables for the page and the exports."""
+    user, organisation, period = request.user, analysis.organisation, analysis.period
     # One scan per period for the totals, areas, places and trend below.
     selectors.prepare(analysis)
     headline = selectors.headline(analysis)
@@ -127,13 +123,6 @@ def overview(request):
     police = selectors.police_summary(user, organisation, end=period.end)
     week_start = selectors.last_complete_week(min(period.end, selectors.today()))
     weekly = selectors.weekly_picture(analysis, week_start)
-    picture = selectors.current_picture(user, organisation)
-    problems = [
-        p
-        for p in (selectors.problems_of(user, picture) if picture else [])
-        if p.problem.status != ProblemStatus.LOST
-    ]
-    statistics = selectors.statistics(user, organisation)
     area_source = tow.source
     tables = {
         "areas": _table("areas", _area_table(areas), areas, _("Reports per area"), area_source),
@@ -153,51 +142,91 @@ def overview(request):
         tables["places"] = _table(
             "places", t.PlaceTable(), places, _("Places with most reports"), area_source
         )
-    response = _export_or_none(request, tables, "lagesbild")
-    if response is not None:
-        return response
+    objects = {
+        "headline": headline,
+        "tow": tow,
+        "weekly": weekly,
+        "police": police,
+        "areas": areas,
+        "trend": trend,
+    }
+    return objects, tables
+
+
+@login_required
+def overview(request):
+    """Lägesbild: every analysis of one organisation on one page."""
+    form = _filters(request, AnalysisFilter)
+    choice = form.choices()
+    user, organisation, period = request.user, choice["organisation"], choice["period"]
+    category, area = choice["category"], choice["area"]
+    analysis = form.analysis()
+    detail = analysis.detail
+    query = _query(request)
+    if request.GET.get("export"):
+        _objects, tables = _overview_tables(request, analysis)
+        response = _export_or_none(request, tables, "lagesbild")
+        if response is not None:
+            return response
+
+    def compute() -> dict:
+        objects, tables = _overview_tables(request, analysis)
+        tow, areas = objects["tow"], objects["areas"]
+        context = {
+            **objects,
+            "organisation": organisation,
+            "tables": tables,
+            "query": query,
+            "charts": {
+                "heatmap": charts.heatmap(tow),
+                "police_heatmap": charts.heatmap(tow, layer="police"),
+                "trend": charts.trend(objects["trend"]),
+                "areas": charts.area_bars(areas),
+            },
+            "map_data": selectors.map_data(analysis, rows=areas),
+            **_notices(detail, objects["headline"].generated),
+        }
+        return {
+            "html": {
+                "figures": render_to_string("situation/fragments/overview_figures.html", context),
+                "analysis": render_to_string("situation/fragments/overview_analysis.html", context),
+            },
+            "generated": objects["headline"].generated,
+            "context": context,
+        }
+
+    parts = fragments.remembered(fragments.key("overview", analysis, query), compute)
+    picture = selectors.current_picture(user, organisation)
+    problems = [
+        p
+        for p in (selectors.problems_of(user, picture) if picture else [])
+        if p.problem.status != ProblemStatus.LOST
+    ]
     return render(
         request,
         "situation/overview.html",
         {
+            **parts.get("context", {}),
             "title": _("Situation picture – %(organisation)s") % {"organisation": organisation},
             "filterset": form,
             "organisation": organisation,
             "period": period,
             "category": category,
             "area": area,
-            "headline": headline,
-            "tow": tow,
-            "weekly": weekly,
-            "police": police,
+            "fragments": parts["html"],
             "picture": picture,
             "problems": problems,
             "problems_without_measure": sum(1 for p in problems if not p.has_measure),
-            "statistics": statistics,
-            "tables": tables,
-            "query": _query(request),
-            "charts": {
-                "heatmap": charts.heatmap(tow),
-                "police_heatmap": charts.heatmap(tow, layer="police"),
-                "trend": charts.trend(trend),
-                "areas": charts.area_bars(areas),
-            },
-            "map_data": selectors.map_data(analysis, rows=areas),
-            "can_add_picture": picture_organisations(user).filter(pk=organisation.pk).exists(),
-            **_notices(detail, headline.generated),
+            "statistics": selectors.statistics(user, organisation),
+            "query": query,
+            "can_add_picture": picture is None
+            and picture_organisations(user).filter(pk=organisation.pk).exists(),
+            **_notices(detail, parts["generated"]),
         },
     )
 
 
-@login_required
-def weekly(request):
-    """Veckobild (EST): last week against the usual level, and where to be next week."""
-    form = _filters(request, WeeklyFilter)
-    choice = form.choices()
-    organisation = choice["organisation"]
-    picture = selectors.weekly_picture(form.analysis(), choice["week_start"])
-    previous = picture.week_start - dt.timedelta(days=7)
-    following = picture.week_start + dt.timedelta(days=7)
+def _weekly_tables(picture, organisation) -> dict:
     tables = {
         "deviations": _table(
             "deviations",
@@ -247,48 +276,79 @@ def weekly(request):
                 "period": picture.quarter,
             },
         )
-    response = _export_or_none(
-        request, tables, f"veckobild-{selectors.week_param(picture.week_start)}"
-    )
-    if response is not None:
-        return response
-    query = request.GET.copy()
+    return tables
+
+
+@login_required
+def weekly(request):
+    """Veckobild (EST): last week against the usual level, and where to be next week."""
+    form = _filters(request, WeeklyFilter)
+    choice = form.choices()
+    organisation, week_start = choice["organisation"], choice["week_start"]
+    analysis = form.analysis()
+    if request.GET.get("export"):
+        picture = selectors.weekly_picture(analysis, week_start)
+        response = _export_or_none(
+            request,
+            _weekly_tables(picture, organisation),
+            f"veckobild-{selectors.week_param(picture.week_start)}",
+        )
+        if response is not None:
+            return response
+    query = _query(request)
+
+    def compute() -> dict:
+        picture = selectors.weekly_picture(analysis, week_start)
+        context = {
+            "organisation": organisation,
+            "picture": picture,
+            "tables": _weekly_tables(picture, organisation),
+            "query": query,
+            "charts": {
+                "areas": charts.weekly_areas(picture.area_rows),
+                "heatmap": charts.heatmap(picture.time_of_week),
+            },
+            **_notices(picture.detail, picture.generated),
+        }
+        return {
+            "html": {
+                "lead": render_to_string("situation/fragments/weekly_lead.html", context),
+                "main": render_to_string("situation/fragments/weekly_main.html", context),
+            },
+            "generated": picture.generated,
+            "context": context,
+        }
+
+    parts = fragments.remembered(fragments.key("weekly", analysis, week_start, query), compute)
+    previous = week_start - dt.timedelta(days=7)
+    following = week_start + dt.timedelta(days=7)
+    links = request.GET.copy()
     for key in ("export", "format", "week"):
-        query.pop(key, None)
-    base = query.urlencode()
+        links.pop(key, None)
+    base = links.urlencode()
     return render(
         request,
         "situation/weekly.html",
         {
+            **parts.get("context", {}),
             "title": _("Weekly picture %(week)s – %(organisation)s")
-            % {"week": picture.label, "organisation": organisation},
+            % {"week": selectors.week_label(week_start), "organisation": organisation},
             "filterset": form,
             "organisation": organisation,
-            "picture": picture,
-            "tables": tables,
-            "query": _query(request),
+            "fragments": parts["html"],
+            "query": query,
             "previous_url": f"?{base}&week={selectors.week_param(previous)}".replace("?&", "?"),
             "next_url": (
                 f"?{base}&week={selectors.week_param(following)}".replace("?&", "?")
                 if following <= selectors.last_complete_week()
                 else None
             ),
-            "charts": {
-                "areas": charts.weekly_areas(picture.area_rows),
-                "heatmap": charts.heatmap(picture.time_of_week),
-            },
-            **_notices(picture.detail, picture.generated),
+            **_notices(analysis.detail, parts["generated"]),
         },
     )
 
 
-@login_required
-def time_of_week(request):
-    """Tid på veckan: reports and police events per weekday and hour."""
-    form = _filters(request, AnalysisFilter)
-    choice = form.choices()
-    organisation, period = choice["organisation"], choice["period"]
-    tow = selectors.time_of_week(form.analysis())
+def _time_of_week_tables(tow) -> dict:
     tables = {
         "reports": _table(
             "reports",
@@ -306,38 +366,65 @@ def time_of_week(request):
             _("Police events per weekday and hour"),
             tow.police_source,
         )
-    response = _export_or_none(request, tables, "tid-pa-veckan")
-    if response is not None:
-        return response
-    return render(
-        request,
-        "situation/time_of_week.html",
-        {
-            "title": _("Time of week – %(organisation)s") % {"organisation": organisation},
-            "filterset": form,
+    return tables
+
+
+@login_required
+def time_of_week(request):
+    """Tid på veckan: reports and police events per weekday and hour."""
+    form = _filters(request, AnalysisFilter)
+    choice = form.choices()
+    organisation, period = choice["organisation"], choice["period"]
+    analysis = form.analysis()
+    if request.GET.get("export"):
+        tables = _time_of_week_tables(selectors.time_of_week(analysis))
+        response = _export_or_none(request, tables, "tid-pa-veckan")
+        if response is not None:
+            return response
+    query = _query(request)
+
+    def compute() -> dict:
+        tow = selectors.time_of_week(analysis)
+        context = {
             "organisation": organisation,
             "period": period,
             "tow": tow,
             "peak": selectors.peak_label(tow.peak) if tow.detail or tow.total.value else "–",
-            "tables": tables,
-            "query": _query(request),
+            "tables": _time_of_week_tables(tow),
+            "query": query,
             "charts": {
                 "reports": charts.heatmap(tow),
                 "police": charts.heatmap(tow, layer="police"),
             },
             **_notices(tow.detail, tow.generated),
+        }
+        return {
+            "html": {
+                "main": render_to_string("situation/fragments/time_of_week_main.html", context)
+            },
+            "generated": tow.generated,
+            "context": context,
+        }
+
+    parts = fragments.remembered(fragments.key("time_of_week", analysis, query), compute)
+    return render(
+        request,
+        "situation/time_of_week.html",
+        {
+            **parts.get("context", {}),
+            "title": _("Time of week – %(organisation)s") % {"organisation": organisation},
+            "filterset": form,
+            "organisation": organisation,
+            "period": period,
+            "fragments": parts["html"],
+            "query": query,
+            **_notices(analysis.detail, parts["generated"]),
         },
     )
 
 
-@login_required
-def places(request):
-    """Platser och områden: counts and rates per area on a map, and the top places."""
-    form = _filters(request, AnalysisFilter)
-    choice = form.choices()
-    organisation, period = choice["organisation"], choice["period"]
-    analysis = form.analysis(area=None)
-    detail = analysis.detail
+def _places_tables(analysis) -> tuple[dict, dict]:
+    organisation, period = analysis.organisation, analysis.period
     selectors.prepare(analysis)
     areas = selectors.area_counts(analysis)
     top = selectors.top_places(analysis, limit=20)
@@ -348,24 +435,56 @@ def places(request):
         tables["places"] = _table(
             "places", t.PlaceTable(), top, _("Places with most reports"), source
         )
-    response = _export_or_none(request, tables, "platser")
-    if response is not None:
-        return response
+    return {"areas": areas, "headline": headline, "source": source}, tables
+
+
+@login_required
+def places(request):
+    """Platser och områden: counts and rates per area on a map, and the top places."""
+    form = _filters(request, AnalysisFilter)
+    choice = form.choices()
+    organisation, period = choice["organisation"], choice["period"]
+    analysis = form.analysis(area=None)
+    if request.GET.get("export"):
+        _objects, tables = _places_tables(analysis)
+        response = _export_or_none(request, tables, "platser")
+        if response is not None:
+            return response
+    query = _query(request)
+
+    def compute() -> dict:
+        objects, tables = _places_tables(analysis)
+        areas, headline = objects["areas"], objects["headline"]
+        context = {
+            "organisation": organisation,
+            "period": period,
+            "tables": tables,
+            "query": query,
+            "charts": {"areas": charts.area_bars(areas)},
+            "has_population": any(row.population for row in areas),
+            "map_data": selectors.map_data(analysis, rows=areas),
+            "source": objects["source"],
+            **_notices(analysis.detail, headline.generated),
+        }
+        return {
+            "html": {"main": render_to_string("situation/fragments/places_main.html", context)},
+            "generated": headline.generated,
+            "context": context,
+        }
+
+    parts = fragments.remembered(fragments.key("places", analysis, query), compute)
     return render(
         request,
         "situation/places.html",
         {
+            **parts.get("context", {}),
             "title": _("Areas and places – %(organisation)s") % {"organisation": organisation},
             "filterset": form,
             "organisation": organisation,
             "period": period,
-            "tables": tables,
-            "query": _query(request),
-            "charts": {"areas": charts.area_bars(areas)},
-            "has_population": any(row.population for row in areas),
-            "map_data": selectors.map_data(analysis, rows=areas),
-            "source": source,
-            **_notices(detail, headline.generated),
+            "fragments": parts["html"],
+            "query": query,
+            **_notices(analysis.detail, parts["generated"]),
         },
     )
 
@@ -418,12 +537,8 @@ def picture_detail(request, pk):
     from trygg.situation import chain
 
     picture = _picture(request, pk)
-    problems = [
-        p
-        for p in selectors.problems_of(request.user, picture)
-        if p.problem.status != ProblemStatus.LOST
-    ]
-    items = chain.problem_items(user=request.user, picture=picture)
+    items, views = chain.picture_problems(user=request.user, picture=picture)
+    problems = [p for p in views if p.problem.status != ProblemStatus.LOST]
     return render(
         request,
         "situation/picture_detail.html",
@@ -434,7 +549,9 @@ def picture_detail(request, pk):
             "plan": Plan.objects.restrict(request.user, VIEW).filter(pk=picture.plan_id).first()
             if picture.plan_id
             else None,
-            "coverage": chain.area_coverage(user=request.user, picture=picture, checked=True),
+            "coverage": chain.area_coverage(
+                user=request.user, picture=picture, checked=True, problems=views
+            ),
             "sources": chain.picture_sources(user=request.user, picture=picture),
             "places": chain.places_of(items),
             "solved": [i for i in items if i.status == ProblemStatus.LOST],
@@ -549,13 +666,10 @@ def problem_detail(request, pk):
     from trygg.situation.forms import ProblemStatusForm
 
     problem = _problem(request, pk)
-    view = selectors.problem_view(request.user, problem)
-    can_change = Problem.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
-    item = next(
-        i
-        for i in chain.problem_items(user=request.user, picture=problem.situation_picture)
-        if i.problem.pk == problem.pk
+    (item,), (view,) = chain.picture_problems(
+        user=request.user, picture=problem.situation_picture, problem_id=problem.pk
     )
+    can_change = Problem.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
     return render(
         request,
         "situation/problem_detail.html",
