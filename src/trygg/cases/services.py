@@ -47,7 +47,7 @@ from trygg.cases.models import (
     SatisfactionAnswer,
 )
 from trygg.core.access import MANAGE as CORE_MANAGE
-from trygg.core.access import require
+from trygg.core.access import forget_scope, require
 from trygg.core.actors import Actor, User
 from trygg.core.audit import actor_fields, diff, snapshot
 from trygg.core.choices import AuditAction
@@ -433,6 +433,7 @@ def participant_add(
         case=case, user=user, function=function, organisation=organisation
     )
     _save(participant)
+    forget_scope(user)  # what the person may do, and whether they must verify, changed
     _audit(
         actor=actor,
         case=case,
@@ -625,6 +626,7 @@ def case_role_grant(
     case_role.full_clean()
     case_role.save()
     case_role.staff.set(list(staff))
+    forget_scope(user)  # what the person may do, and whether they must verify, changed
     from trygg.core.audit import record_change
 
     record_change(

@@ -42,7 +42,7 @@ def report_organisations(user) -> list[int] | None:
     reports; a report's category and area belong to its organisation (the area may be the
     organisation's kommun).
     """
-    from trygg.core.access import scope_for
+    from trygg.core.access import member_organisation_ids, scope_for
     from trygg.incidents.models import IncidentReport
 
     scope = scope_for(user)
@@ -50,7 +50,7 @@ def report_organisations(user) -> list[int] | None:
         return None
     if scope.user_id is None:
         return []
-    own = scope.organisation_ids(VIEW)
+    own = member_organisation_ids(user, VIEW)
     mine = (
         IncidentReport.objects.filter(reporter_id=scope.user_id)
         .order_by()
