@@ -28,18 +28,17 @@ measures, the statistics block) are rendered on every view.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from trygg.core import versioning as cache_versions
 from trygg.situation.selectors import Analysis, today
 
 CACHE_SECONDS = 6 * 3600
@@ -69,20 +68,12 @@ CODE = _code_digest()
 
 def reference_version() -> int:
     """The version of the names and shapes the fragments show beside the counts."""
-    return int(cache.get(REFERENCE_KEY) or 0)
+    return cache_versions.current(REFERENCE_KEY)
 
 
 def reference_changed(**_kwargs: Any) -> None:
     """Bump the reference version now (the transaction's own reads) and at the commit."""
-
-    def bump() -> None:
-        try:
-            cache.incr(REFERENCE_KEY)
-        except ValueError:  # not in the cache (or evicted): start from a fresh number
-            cache.set(REFERENCE_KEY, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    cache_versions.bump(REFERENCE_KEY)
 
 
 def connect() -> None:
@@ -114,7 +105,7 @@ def key(name: str, a: Analysis, *extra: object) -> str:
     """The cache key of page ``name``'s fragments for the analysis ``a`` (see above)."""
     from trygg.situation import rollup
     from trygg.situation.selectors.counts import _scope_tag
-    from trygg.stats import versioning
+    from trygg.stats import versioning as stats_versions
 
     scope = _scope_tag(a)
     # An area-limited member also sees the reports they made themselves outside their
@@ -130,7 +121,7 @@ def key(name: str, a: Analysis, *extra: object) -> str:
         int(a.detail),
         viewer,
         reference_version(),
-        versioning.version(),
+        stats_versions.version(),
         _police_mark(a),
         a.period.start,
         a.period.end,

@@ -32,16 +32,16 @@ never recount the same day at once (on PostgreSQL they would both insert their c
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
+
+from trygg.core import versioning
 
 LOCAL = ZoneInfo(settings.TIME_ZONE)
 CHUNK = 20_000
@@ -370,7 +370,7 @@ def _recount(organisation_id: int, days: Iterable[dt.date]) -> None:
 
 def version(organisation_id: int) -> int:
     """The version of an organisation's counts: changes whenever they change."""
-    return int(cache.get(_version_key(organisation_id)) or 0)
+    return versioning.current(_version_key(organisation_id))
 
 
 def _version_key(organisation_id: int) -> str:
@@ -379,18 +379,7 @@ def _version_key(organisation_id: int) -> str:
 
 def _changed(organisation_id: int) -> None:
     """Bump the organisation's version of the counts."""
-
-    def bump() -> None:
-        key = _version_key(organisation_id)
-        try:
-            cache.incr(key)
-        except ValueError:  # not in the cache (or evicted): start from a fresh number
-            cache.set(key, time.time_ns(), None)
-
-    # Now, so that this transaction's own reads do not meet the old aggregates, and again
-    # at the commit, so that nothing read before the commit is kept.
-    bump()
-    transaction.on_commit(bump)
+    versioning.bump(_version_key(organisation_id))
 
 
 @transaction.atomic

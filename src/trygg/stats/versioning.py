@@ -9,29 +9,18 @@ the import's bulk writes bump it themselves (``changed()``), since ``bulk_create
 
 from __future__ import annotations
 
-import time
-
-from django.core.cache import cache
-from django.db import transaction
+from trygg.core import versioning
 
 KEY = "trygg:stats:version"
 
 
 def version() -> int:
-    return int(cache.get(KEY) or 0)
+    return versioning.current(KEY)
 
 
 def changed(**_kwargs) -> None:
     """Bump the version now (the transaction's own reads) and again at the commit."""
-
-    def bump() -> None:
-        try:
-            cache.incr(KEY)
-        except ValueError:  # not in the cache (or evicted): start from a fresh number
-            cache.set(KEY, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    versioning.bump(KEY)
 
 
 def connect() -> None:

@@ -1,0 +1,34 @@
+"""Version numbers in the cache (versionsnummer): a number under a key that changes whenever
+the data it stands for is written, so that what is computed from that data can be kept in
+the cache under the number and is never read again after a change.
+
+Used for the lägesbild's counts (situation.rollup), the statistics (stats.versioning) and
+the names and shapes the lägesbild's fragments show (situation.fragments).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+def current(key: str) -> int:
+    """The version under ``key`` (0 before the first change)."""
+    return int(cache.get(key) or 0)
+
+
+def bump(key: str) -> None:
+    """Change the version under ``key`` now, so that the transaction's own reads do not meet
+    what was kept under the old one, and again at the commit, so that nothing read before the
+    commit is kept."""
+
+    def step() -> None:
+        try:
+            cache.incr(key)
+        except ValueError:  # not in the cache (or evicted): start from a fresh number
+            cache.set(key, time.time_ns(), None)
+
+    step()
+    transaction.on_commit(step)
