@@ -53,3 +53,22 @@ def action_blocks(text: str) -> list[dict]:
         else:
             blocks.append({"kind": "text", "text": line})
     return blocks
+
+
+@register.simple_tag(takes_context=True)
+def measure_cards(context, measures):
+    """The plan page's measure cards (plans.cards) of one activity (or of those without
+    one), with the page's status choices, the measures the viewer may set a status on and
+    the URL to come back to; the writer is set up once per page."""
+    from trygg.plans.cards import CardWriter
+
+    writer = context.render_context.get("plans.cards")
+    if writer is None:
+        view = context.get("view")
+        writer = context.render_context["plans.cards"] = CardWriter(
+            changeable=getattr(view, "changeable_measure_ids", ()),
+            statuses=getattr(view, "statuses", ()),
+            next_url=context.get("next_url", ""),
+            csrf_token=str(context.get("csrf_token", "")),
+        )
+    return writer.write(measures, several=len(measures) > 1)
