@@ -302,13 +302,12 @@ class PlanView:
     rollup: Rollup
     changeable_measure_ids: set[int]
     can_change_plan: bool
-    statuses: list[MeasureStatus]
+    target_states: dict[int, str]  # each target's fulfilment, as the roll-ups counted it
 
 
 def _attach_lists(plan: Plan, measures: list[Measure]) -> None:
-    """Give each measure what its card shows as plain lists: ``responsible_list``,
-    ``area_list``, ``place_list`` (names only, no boundaries) and ``target_list`` (with
-    their outcomes and what a computed target needs).
+    """Give each measure what the plan page shows of it as plain lists: ``responsible_list``
+    and ``target_list`` (with their outcomes and what a computed target needs).
 
     Read per plan and handed out by measure id, rather than by ``prefetch_related``: these
     are the same rows, but a prefetch builds a related manager and a queryset per measure
@@ -318,8 +317,6 @@ def _attach_lists(plan: Plan, measures: list[Measure]) -> None:
     by_id = {m.pk: m for m in measures}
     for measure in measures:
         measure.responsible_list = []
-        measure.area_list = []
-        measure.place_list = []
         measure.target_list = []
     if not measures:
         return
@@ -328,21 +325,6 @@ def _attach_lists(plan: Plan, measures: list[Measure]) -> None:
     ):
         if responsible.measure_id in by_id:
             by_id[responsible.measure_id].responsible_list.append(responsible)
-    for field_name, model, related in [
-        ("area_list", Measure.areas.through, "area"),
-        ("place_list", Measure.places.through, "place"),
-    ]:
-        links = (
-            model.objects.filter(measure__plan=plan)
-            .select_related(related)
-            .order_by(f"{related}__name", f"{related}__pk")
-        )
-        if related == "area":
-            links = links.defer("area__geometry")  # names only
-        for link in links:
-            measure = by_id.get(link.measure_id)
-            if measure is not None:
-                getattr(measure, field_name).append(getattr(link, related))
     for target in TARGETS.filter(measure__plan=plan).order_by("measure_id", "order", "pk"):
         measure = by_id.get(target.measure_id)
         if measure is not None:
@@ -414,12 +396,6 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
         Measure.objects.restrict(user, STATUS).filter(plan=plan).values_list("pk", flat=True)
     )
     can_change_plan = Plan.objects.restrict(user, CHANGE).filter(pk=plan.pk).exists()
-    # The quick status form's choices, read only for a viewer who gets the form.
-    statuses = (
-        list(MeasureStatus.objects.filter(organisation_id=plan.organisation_id))
-        if changeable
-        else []
-    )
     return PlanView(
         plan=plan,
         focus_areas=focus_views,
@@ -427,7 +403,7 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
         rollup=rollup_of(_group(measures), user, states),
         changeable_measure_ids=changeable,
         can_change_plan=can_change_plan,
-        statuses=statuses,
+        target_states=states,
     )
 
 

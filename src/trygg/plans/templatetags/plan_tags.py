@@ -55,20 +55,27 @@ def action_blocks(text: str) -> list[dict]:
     return blocks
 
 
-@register.simple_tag(takes_context=True)
-def measure_cards(context, measures):
-    """The plan page's measure cards (plans.cards) of one activity (or of those without
-    one), with the page's status choices, the measures the viewer may set a status on and
-    the URL to come back to; the writer is set up once per page."""
-    from trygg.plans.cards import CardWriter
+def _writer(context):
+    """The overview's row writer (plans.overview), set up once per page."""
+    from trygg.plans.overview import RowWriter
 
-    writer = context.render_context.get("plans.cards")
+    writer = context.render_context.get("plans.rows")
     if writer is None:
         view = context.get("view")
-        writer = context.render_context["plans.cards"] = CardWriter(
-            changeable=getattr(view, "changeable_measure_ids", ()),
-            statuses=getattr(view, "statuses", ()),
-            next_url=context.get("next_url", ""),
-            csrf_token=str(context.get("csrf_token", "")),
+        writer = context.render_context["plans.rows"] = RowWriter(
+            states=getattr(view, "target_states", {}),
+            can_change_plan=getattr(view, "can_change_plan", False),
         )
-    return writer.write(measures, several=len(measures) > 1)
+    return writer
+
+
+@register.simple_tag(takes_context=True)
+def measure_rows(context, activities):
+    """The plan page's table rows of one focus area's activities and their measures."""
+    return _writer(context).rows(activities)
+
+
+@register.simple_tag(takes_context=True)
+def loose_measure_rows(context, measures):
+    """The plan page's table rows of the measures without an activity."""
+    return _writer(context).loose(measures)

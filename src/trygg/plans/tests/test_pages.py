@@ -1,12 +1,15 @@
-"""The plan pages: roll-up, demo notice, quick status change, forms and query counts."""
+"""The plan pages: roll-up, demo notice, the overview of measures, status change, forms and
+query counts."""
 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
+from trygg.core.access import VIEW
 from trygg.core.models import AuditEntry
 from trygg.plans import demo
 from trygg.plans.choices import StatusCategory
@@ -72,7 +75,58 @@ def test_the_plan_list_makes_few_queries(plan, login, count_queries):
     assert plan.title in response.content.decode()
 
 
-def test_the_quick_status_form_changes_the_rollup_and_writes_history(plan, login, world):
+def _measure_rows(html: str) -> dict[int, str]:
+    """The overview's rows: measure id → the row's markup."""
+    return {
+        int(pk): row
+        for pk, row in re.findall(r'<tr id="measure-(\d+)"[^>]*>(.*?)</tr>', html, flags=re.S)
+    }
+
+
+def test_the_overview_has_a_table_per_focus_area_with_headers(plan, login):
+    html = login("samordnare").get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert html.count('<table class="data stack measure-table">') == 5
+    for header in ["Åtgärd", "Status", "Ansvarig", "Tidsram", "Mål"]:
+        assert html.count(f'<th scope="col">{header}</th>') == 5
+    assert (
+        '<caption class="visually-hidden">Åtgärder i Unga i risk för kriminalitet</caption>' in html
+    )
+    measure = plan.measures.get(activity__title="Krogkontroller")
+    row = _measure_rows(html)[measure.pk]
+    link = reverse("plans:measure_detail", args=[measure.pk])
+    assert f'<th scope="row"><a href="{link}">Krogkontroller</a>' in row
+    assert 'data-testid="measure-status">Slutförd</span>' in row
+    assert "100\xa0% genomfört" in row
+    assert '<span class="party">Polis</span>, <span class="party">Kommun/Alkoholhandläggare' in row
+    assert f"{measure.starts_on:%Y-%m-%d}" in row and f"{measure.ends_on:%Y-%m-%d}" in row
+    assert "Minst 2 krogkontroller per år" in row
+    assert "Uppfyllt" in row
+    # The details are on the measure's own page, reached by the row's link.
+    assert measure.challenge and measure.challenge[:40] not in html
+
+
+def test_the_overview_shows_each_visible_measure_and_no_other(plan, login, world):
+    """An area-limited member sees a row for each measure in their areas, and none of the
+    plan's other measures: neither a row nor a link. (The activities are the plan's and
+    visible to every member; one whose measures are all hidden shows "Inga åtgärder.")"""
+    user = world.users["arbetsgrupp"]
+    html = login("arbetsgrupp").get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    visible = set(
+        Measure.objects.restrict(user, VIEW).filter(plan=plan).values_list("pk", flat=True)
+    )
+    hidden = set(plan.measures.values_list("pk", flat=True)) - visible
+    assert visible and hidden  # the member is limited to some areas
+    rows = _measure_rows(html)
+    assert set(rows) == visible
+    for pk in visible:
+        assert f'href="{reverse("plans:measure_detail", args=[pk])}"' in rows[pk]
+    for measure in Measure.objects.filter(pk__in=hidden):
+        assert reverse("plans:measure_detail", args=[measure.pk]) not in html
+        assert f'id="measure-{measure.pk}"' not in html
+    assert "Inga åtgärder." in html
+
+
+def test_a_status_change_changes_the_rollup_and_writes_history(plan, login, world):
     client = login("samordnare")
     measure = plan.measures.get(activity__title="Öppen narkotikahandel")
     done = MeasureStatus.objects.get(organisation=plan.organisation, category="done")
@@ -95,7 +149,7 @@ def test_the_quick_status_form_changes_the_rollup_and_writes_history(plan, login
     assert "Sara Samordnare" in detail
 
 
-def test_the_quick_status_form_refuses_a_status_of_another_organisation(plan, login, world):
+def test_the_status_form_refuses_a_status_of_another_organisation(plan, login, world):
     from trygg.plans import services
 
     other = services.statuses_ensure_defaults(world.organisations["varmdo"])[2]

@@ -1,0 +1,142 @@
+"""The plan page's overview of measures: per focus area a table with a row per measure.
+
+A plan has dozens of measures (the demo's has 28 and 54 in all plans). The page used to show
+a card per measure with its challenge, action, areas and a status form; that card, as a
+template included once per measure, cost more than everything else on the page. The
+overview now gives what a plan's overview is read for – what the measure is (a link to its
+page, where the challenge, the action, the places, the timeline and the status form are),
+its status and progress, who is responsible, its time frame and how its targets stand –
+and ``RowWriter`` writes the rows in Python, with the labels and URLs looked up once per
+page. Every value is escaped here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.urls import reverse
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from trygg.core.formatting import format_percent
+from trygg.plans.choices import Fulfilment
+from trygg.plans.models import Measure, Target
+from trygg.plans.templatetags.plan_tags import BADGE
+
+_PK = 2_147_483_647  # a placeholder id, replaced by each row's
+
+FULFILMENT_BADGE = {
+    Fulfilment.MET: "badge--done",
+    Fulfilment.NOT_MET: "badge--cancelled",
+    Fulfilment.NO_OUTCOME: "",
+}
+
+
+class _Url:
+    """A URL pattern reversed once and filled in per row."""
+
+    def __init__(self, name: str) -> None:
+        self.head, _sep, self.tail = reverse(name, args=[_PK]).partition(str(_PK))
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.head}{pk}{self.tail}"
+
+
+def _date(day: dt.date | None) -> str:
+    return day.isoformat() if day else "…"
+
+
+class RowWriter:
+    """Writes the rows of the overview's tables (see the module docstring).
+
+    ``states``: each target's fulfilment as the plan's roll-ups counted it (by target id);
+    ``can_change_plan``: the viewer may edit activities, so each activity gets its link.
+    """
+
+    def __init__(self, *, states: Mapping[int, str], can_change_plan: bool = False) -> None:
+        self.states = states
+        self.can_change_plan = can_change_plan
+        self.label_measure = esc(_("Measure"))
+        self.label_status = esc(_("Status"))
+        self.label_responsible = esc(_("Responsible"))
+        self.label_time = esc(_("Time frame"))
+        self.label_targets = esc(_("Targets"))
+        self.label_edit_activity = esc(_("Edit activity"))
+        self.label_no_measures = esc(_("No measures."))
+        self.fulfilment = {state: esc(state.label) for state in Fulfilment}
+        self.detail_url = _Url("plans:measure_detail")
+        self.activity_url = _Url("plans:activity_edit")
+
+    def rows(self, activities) -> SafeString:
+        """The rows of one focus area: its activities' measures in order (``ActivityView``s)."""
+        parts = []
+        for view in activities:
+            activity = view.activity
+            edit = ""
+            if self.can_change_plan:
+                edit = (
+                    f'<a class="measure-table__edit small" href="{self.activity_url(activity.pk)}">'
+                    f"{self.label_edit_activity}"
+                    f'<span class="visually-hidden"> {esc(activity.title)}</span></a>'
+                )
+            if not view.measures:
+                parts.append(
+                    f'<tr><th scope="row">{esc(activity.title)}{edit}</th>'
+                    f'<td colspan="4" class="muted">{self.label_no_measures}</td></tr>'
+                )
+                continue
+            several = len(view.measures) > 1
+            for counter, measure in enumerate(view.measures, start=1):
+                parts.append(self.row(measure, counter if several else 0, edit))
+                edit = ""  # once per activity, on its first row
+        return mark_safe("".join(parts))  # noqa: S308 - every value escaped in row()
+
+    def loose(self, measures) -> SafeString:
+        """The rows of the measures without an activity."""
+        return mark_safe("".join(self.row(m, 0, "") for m in measures))  # noqa: S308
+
+    def row(self, m: Measure, counter: int, edit: str) -> str:
+        pk = m.pk
+        title = esc(m.title)
+        if counter:  # several measures share the activity (and mostly its title)
+            title = f'{title} <span class="muted">({self.label_measure.lower()} {counter})</span>'
+        status = m.status
+        progress = ""
+        p = m.effective_progress
+        if p is not None:
+            done = _("%(percent)s complete") % {"percent": format_percent(p, 0)}
+            progress = f' <span class="measure-row__progress">{esc(done)}</span>'
+        responsible = ", ".join(
+            f'<span class="party">{esc(r.display)}</span>' for r in m.responsible_list
+        )
+        if m.starts_on or m.ends_on:
+            time = (
+                f'<span class="nowrap">{_date(m.starts_on)} –</span> '
+                f'<span class="nowrap">{_date(m.ends_on)}</span>'
+            )
+        else:
+            time = "–"
+        targets = "".join(self.target(t) for t in m.target_list)
+        if targets:
+            targets = f'<ul class="measure-table__targets">{targets}</ul>'
+        return (
+            f'<tr id="measure-{pk}" class="measure-row measure-row--{esc(status.category)}">'
+            f'<th scope="row"><a href="{self.detail_url(pk)}">{title}</a>{edit}</th>'
+            f'<td data-label="{self.label_status}"><div><span class="badge '
+            f'{BADGE.get(status.category, "")}" data-testid="measure-status">'
+            f"{esc(status.name)}</span>{progress}</div></td>"
+            f'<td data-label="{self.label_responsible}"><div>{responsible or "–"}</div></td>'
+            f'<td data-label="{self.label_time}"><div>{time}</div></td>'
+            f'<td data-label="{self.label_targets}"><div>{targets or "–"}</div></td>'
+            f"</tr>"
+        )
+
+    def target(self, target: Target) -> str:
+        state = self.states.get(target.pk, Fulfilment.NO_OUTCOME)
+        badge = FULFILMENT_BADGE.get(state, "")
+        return (
+            f"<li>{esc(target.description)} "
+            f'<span class="badge {badge}">{self.fulfilment.get(state, "")}</span></li>'
+        )
