@@ -354,6 +354,9 @@ class Measure(OrganisationOwned):
 
     area_field = "areas"
     access_q_is_multivalued = True
+    # The plan page's plain lists (plans.selectors.plan_view), set on the instances it reads.
+    responsible_list: list[MeasureResponsible]
+    target_list: list[Target]
 
     class Meta:
         verbose_name = _("measure")

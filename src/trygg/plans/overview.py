@@ -27,11 +27,12 @@ from trygg.plans.templatetags.plan_tags import BADGE
 
 _PK = 2_147_483_647  # a placeholder id, replaced by each row's
 
-FULFILMENT_BADGE = {
-    Fulfilment.MET: "badge--done",
-    Fulfilment.NOT_MET: "badge--cancelled",
-    Fulfilment.NO_OUTCOME: "",
+FULFILMENT_BADGE: dict[str, str] = {
+    Fulfilment.MET.value: "badge--done",
+    Fulfilment.NOT_MET.value: "badge--cancelled",
+    Fulfilment.NO_OUTCOME.value: "",
 }
+STATUS_BADGE: dict[str, str] = {category.value: css for category, css in BADGE.items()}
 
 
 class _Url:
@@ -65,7 +66,7 @@ class RowWriter:
         self.label_targets = esc(_("Targets"))
         self.label_edit_activity = esc(_("Edit activity"))
         self.label_no_measures = esc(_("No measures."))
-        self.fulfilment = {state: esc(state.label) for state in Fulfilment}
+        self.fulfilment: dict[str, str] = {state.value: esc(state.label) for state in Fulfilment}
         self.detail_url = _Url("plans:measure_detail")
         self.activity_url = _Url("plans:activity_edit")
 
@@ -99,17 +100,19 @@ class RowWriter:
 
     def row(self, m: Measure, counter: int, edit: str) -> str:
         pk = m.pk
-        title = esc(m.title)
+        title = str(esc(m.title))
         if counter:  # several measures share the activity (and mostly its title)
-            title = f'{title} <span class="muted">({self.label_measure.lower()} {counter})</span>'
+            title += f' <span class="muted">({self.label_measure.lower()} {counter})</span>'
         status = m.status
         progress = ""
         p = m.effective_progress
         if p is not None:
             done = _("%(percent)s complete") % {"percent": format_percent(p, 0)}
             progress = f' <span class="measure-row__progress">{esc(done)}</span>'
-        responsible = ", ".join(
-            f'<span class="party">{esc(r.display)}</span>' for r in m.responsible_list
+        names = [esc(r.display) for r in m.responsible_list]
+        responsible = " ".join(  # the comma stays with its name when the line breaks
+            f'<span class="party">{name}{"," if i < len(names) else ""}</span>'
+            for i, name in enumerate(names, start=1)
         )
         if m.starts_on or m.ends_on:
             time = (
@@ -125,7 +128,7 @@ class RowWriter:
             f'<tr id="measure-{pk}" class="measure-row measure-row--{esc(status.category)}">'
             f'<th scope="row"><a href="{self.detail_url(pk)}">{title}</a>{edit}</th>'
             f'<td data-label="{self.label_status}"><div><span class="badge '
-            f'{BADGE.get(status.category, "")}" data-testid="measure-status">'
+            f'{STATUS_BADGE.get(status.category, "")}" data-testid="measure-status">'
             f"{esc(status.name)}</span>{progress}</div></td>"
             f'<td data-label="{self.label_responsible}"><div>{responsible or "–"}</div></td>'
             f'<td data-label="{self.label_time}"><div>{time}</div></td>'
@@ -134,7 +137,7 @@ class RowWriter:
         )
 
     def target(self, target: Target) -> str:
-        state = self.states.get(target.pk, Fulfilment.NO_OUTCOME)
+        state = str(self.states.get(target.pk, Fulfilment.NO_OUTCOME.value))
         badge = FULFILMENT_BADGE.get(state, "")
         return (
             f"<li>{esc(target.description)} "

@@ -326,10 +326,10 @@ def _attach_lists(plan: Plan, measures: list[Measure]) -> None:
         if responsible.measure_id in by_id:
             by_id[responsible.measure_id].responsible_list.append(responsible)
     for target in TARGETS.filter(measure__plan=plan).order_by("measure_id", "order", "pk"):
-        measure = by_id.get(target.measure_id)
-        if measure is not None:
-            target.measure = measure  # what a computed target's periods are read from
-            measure.target_list.append(target)
+        owner = by_id.get(target.measure_id)
+        if owner is not None:
+            target.measure = owner  # what a computed target's periods are read from
+            owner.target_list.append(target)
 
 
 def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None) -> PlanView:

@@ -34,24 +34,26 @@ def test_the_coordinator_completes_a_measure_and_sees_the_rollup_change(browser_
     axe_check(page)
     screenshot(page, f"plans-detail-{width}")
 
-    measure = page.locator("article.measure").filter(has_text="narkotikahandel").first
-    expect(measure.get_by_test_id("measure-status")).to_have_text("Pågående")
-    measure.get_by_label("Status").select_option(label="Slutförd")
-    measure.get_by_role("button", name="Spara status").click()
-    expect(page.get_by_role("status")).to_contain_text("är nu slutförd")
-    expect(summary).to_have_text("27 aktiviteter: 17 slutförda, 10 pågående, 0 ej påbörjade")
-    measure = page.locator("article.measure").filter(has_text="narkotikahandel").first
-    expect(measure.get_by_test_id("measure-status")).to_have_text("Slutförd")
-    axe_check(page)
-
-    measure.get_by_role("link").first.click()
+    row = page.locator("tr.measure-row").filter(has_text="narkotikahandel").first
+    expect(row.get_by_test_id("measure-status")).to_have_text("Pågående")
+    row.get_by_role("link", name="Öppen narkotikahandel", exact=True).click()
     page.wait_for_url("**/planer/atgarder/*/")
+    page.locator("#id_status").select_option(label="Slutförd")  # the "Rapportera status" form
+    page.get_by_role("button", name="Spara status").click()
+    expect(page.get_by_role("status")).to_contain_text("är nu slutförd")
     timeline = page.locator(".timeline")
     expect(timeline).to_contain_text("Pågående")
     expect(timeline).to_contain_text("Slutförd")
     expect(timeline).to_contain_text("Sara Samordnare")
     axe_check(page)
     screenshot(page, f"plans-measure-{width}")
+
+    page.get_by_role("link", name="Plan för samverkan Nacka kommun / polisen").first.click()
+    expect(summary).to_have_text("27 aktiviteter: 17 slutförda, 10 pågående, 0 ej påbörjade")
+    row = page.locator("tr.measure-row").filter(has_text="narkotikahandel").first
+    expect(row.get_by_test_id("measure-status")).to_have_text("Slutförd")
+    axe_check(page)
+    page.get_by_role("link", name="Öppen narkotikahandel", exact=True).click()
 
     # "Edit" reads "Ändra" across the whole product now (the core catalogue's wording).
     page.get_by_role("link", name="Ändra", exact=True).click()
