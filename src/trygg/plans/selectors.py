@@ -341,12 +341,14 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     measures_qs = (
         Measure.objects.restrict(user, VIEW)
         .filter(plan=plan)
-        .select_related("status", "activity", "plan")
+        .select_related("status", "activity")
         .order_by("order", "pk")
     )
     if filters is not None:
         measures_qs = filters.filter_queryset(measures_qs)
     measures = list(measures_qs)
+    for measure in measures:
+        measure.plan = plan  # the plan read above, rather than a copy per measure
     _attach_lists(plan, measures)
     states: dict[int, str] = {}  # each target's fulfilment, decided once for every roll-up
     focus_areas = list(
