@@ -25,7 +25,14 @@ from trygg.core.editing import (
     submit,
 )
 from trygg.core.filters import FilterSet
-from trygg.core.forms import ApiTokenForm, AreaForm, AreaImportForm, PlaceForm
+from trygg.core.forms import (
+    ApiTokenForm,
+    AreaForm,
+    AreaImportForm,
+    PlaceForm,
+    area_choices,
+    choose_by_label,
+)
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import ApiToken, Area, AuditEntry, Organisation, Place
 from trygg.core.tables import Column, Table
@@ -331,11 +338,16 @@ class PlaceFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = (
-            Area.objects.restrict(self.user, VIEW)
-            .exclude(kind__in=["lan"])
-            .filter(places__isnull=False)
-            .distinct()
+        # By name: neither a model object per option nor a boundary compared by DISTINCT.
+        choose_by_label(
+            self,
+            "area",
+            area_choices(
+                Area.objects.restrict(self.user, VIEW)
+                .exclude(kind__in=["lan"])
+                .filter(places__isnull=False)
+                .distinct()
+            ),
         )
 
     def filter_area(self, queryset, area):
@@ -376,7 +388,10 @@ class PlaceListView(RestrictedListView):
     create_label = gettext_lazy("New place")
 
     def base_queryset(self):
-        return super().base_queryset().select_related("area", "organisation")
+        # The area's name, never its boundary.
+        return (
+            super().base_queryset().select_related("area", "organisation").defer("area__geometry")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -54,14 +54,16 @@ class GenerateForm(forms.Form):
         self.fields["year"].initial = default_year("")
         choose_by_label(self, "plan", Plan.objects.restrict(user, VIEW).order_by("title"), "title")
         choose_by_label(self, "forum", Forum.objects.restrict(user, VIEW).order_by("name"))
+        # An organisation's area (the kommun) is never needed here with its boundary.
+        choices = organisations_for(user).defer("area__geometry")
         if self.is_bound:  # validation reads the chosen organisation only
-            self.fields["organisation"].queryset = organisations_for(user)
+            self.fields["organisation"].queryset = choices
             return
         # The page: the organisations read once, for the choices and the preselected one.
         from trygg.situation import selectors
 
-        organisations = list(organisations_for(user))
-        choose_from_listed(self, "organisation", organisations_for(user), organisations)
+        organisations = list(choices.select_related(None))
+        choose_from_listed(self, "organisation", choices, organisations)
         if organisations:
             self.fields["organisation"].initial = selectors.default_organisation(
                 user, organisations

@@ -39,6 +39,9 @@ def test_the_start_page_has_few_queries(world, login, count_queries):
         "register:index",
         "forums:forum_list",
         "stats:population_set",
+        "stats:survey_value_set",
+        "core:place_list",
+        "reports:index",  # the organisations with their kommun's area
     ],
 )
 def test_pages_that_name_areas_read_no_boundaries(world, login, name):
