@@ -215,9 +215,9 @@ def job_create(request):
                 "kinds": kinds.all_kinds(),
                 "jobs": selectors.jobs_for(request.user)[:10],
                 # The list shows names and dates: not the figures and drafts each version keeps.
-            "versions": selectors.versions_for(request.user).defer(
-                "parameters", "figures", "drafts"
-            )[:20],
+                "versions": selectors.versions_for(request.user).defer(
+                    "parameters", "figures", "drafts"
+                )[:20],
             },
             status=400,
         )
