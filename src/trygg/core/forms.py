@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,6 +20,63 @@ def area_choices(queryset):
     """Areas to choose from, without their boundaries: a choice shows only the name, and a
     few hundred GeoJSON boundaries decoded for a select cost more than the rest of the page."""
     return queryset.defer("geometry")
+
+
+class LabelChoiceIterator(ModelChoiceIterator):
+    """The options of a model choice as (pk, label) read straight from the rows
+    (``field.label_field``), without a model object per option: a few hundred objects built
+    only to print their name were a large part of a form page's time. Validation still goes
+    through the field's queryset."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, label in self.queryset.values_list("pk", self.field.label_field):
+            yield (ModelChoiceIteratorValue(pk, None), label)
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The options from the objects the page already read (``field.listed``), instead of
+    a query of the queryset at every rendering."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.field.listed) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.listed)
+
+
+def _labelled_by_str(field: forms.ModelChoiceField[Any], name: str) -> None:
+    if type(field).label_from_instance is not forms.ModelChoiceField.label_from_instance:
+        raise TypeError(f"{name} labels its options itself")
+
+
+def choose_by_label(form: forms.BaseForm, name: str, queryset, label: str = "name") -> None:
+    """The model choice field ``name`` validates against ``queryset`` and offers its rows by
+    the column ``label``, which must be what ``str()`` of the model gives (areas,
+    organisations and forums by name, plans by title)."""
+    field = model_choice_field(form, name)
+    _labelled_by_str(field, name)
+    field.queryset = queryset
+    field.label_field = label  # type: ignore[attr-defined]
+    field.iterator = LabelChoiceIterator
+    field.widget.choices = field.choices  # type: ignore[attr-defined]
+
+
+def choose_from_listed(form: forms.BaseForm, name: str, queryset, listed) -> None:
+    """The model choice field ``name`` validates against ``queryset`` and offers ``listed``
+    (its objects, already read for the page)."""
+    field = model_choice_field(form, name)
+    field.queryset = queryset
+    field.listed = list(listed)  # type: ignore[attr-defined]
+    field.iterator = ListedChoiceIterator
+    field.widget.choices = field.choices  # type: ignore[attr-defined]
 
 
 class OrganisationChoiceMixin:

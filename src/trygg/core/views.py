@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +25,14 @@ from trygg.core.editing import (
     submit,
 )
 from trygg.core.filters import FilterSet
-from trygg.core.forms import ApiTokenForm, AreaForm, AreaImportForm, PlaceForm
+from trygg.core.forms import (
+    ApiTokenForm,
+    AreaForm,
+    AreaImportForm,
+    PlaceForm,
+    area_choices,
+    choose_by_label,
+)
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import ApiToken, Area, AuditEntry, Organisation, Place
 from trygg.core.tables import Column, Table
@@ -35,35 +42,46 @@ from trygg.core.uploads import read_upload
 @login_required
 def home(request):
     """Startsida: the user's organisations and shortcuts into the work."""
+    from trygg.core.administration import is_administrator
+    from trygg.core.home import panels
     from trygg.situation import law  # the law checklist lives with the lägesbild it checks
 
     scope = scope_for(request.user)
-    organisations = Organisation.objects.restrict(request.user, VIEW).filter(
-        id__in=scope.organisation_ids(VIEW) | scope.organisation_ids("report")
-    )
-    memberships = (
+    memberships = list(
         request.user.memberships.filter(is_active=True)
         .select_related("organisation")
-        .prefetch_related(Prefetch("areas", queryset=Area.objects.defer("geometry")))
+        .order_by("pk")
     )
-    sections = []
-    from trygg.core.context_processors import nav_items
-
-    for item in nav_items(request):
-        if item["key"] != "home":
-            sections.append(item)
-    from trygg.core.administration import is_administrator
-    from trygg.core.home import panels
-
+    # The kommundelar a membership is limited to, by name: read only when the scope (read
+    # once for the request) has a membership limited to areas, and never their boundaries.
+    limited = any(grant.area_ids is not None for grant in scope.grants)
+    if limited:
+        prefetch_related_objects(
+            memberships, Prefetch("areas", queryset=Area.objects.only("id", "name"))
+        )
+    # Which of the person's own organisations they may open: those they view through a
+    # role need no query; only another (a reporter's, say) is asked of restrict().
+    own_view = scope.organisation_ids(VIEW)
+    listed = scope.organisation_ids(VIEW) | scope.organisation_ids("report")
+    member_ids = {m.organisation_id for m in memberships}
+    viewable = member_ids & own_view
+    unknown = (member_ids - own_view) & listed
+    if unknown:
+        viewable |= set(
+            Organisation.objects.restrict(request.user, VIEW)
+            .filter(id__in=unknown)
+            .values_list("pk", flat=True)
+        )
+    rows = [
+        (m, m.organisation_id in viewable, list(m.areas.all()) if limited else [])
+        for m in memberships
+    ]
     return render(
         request,
         "core/home.html",
         {
-            "organisations": organisations,
-            "viewable_organisation_ids": set(organisations.values_list("pk", flat=True)),
             "can_report": bool(scope.organisation_ids("report")),
-            "memberships": memberships,
-            "sections": sections,
+            "memberships": rows,
             "panels": panels(request),
             "is_administrator": is_administrator(request.user),
             # The law checklist (lag 2023:196) of each kommun a säkerhetsstrateg runs.
@@ -320,11 +338,16 @@ class PlaceFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = (
-            Area.objects.restrict(self.user, VIEW)
-            .exclude(kind__in=["lan"])
-            .filter(places__isnull=False)
-            .distinct()
+        # By name: neither a model object per option nor a boundary compared by DISTINCT.
+        choose_by_label(
+            self,
+            "area",
+            area_choices(
+                Area.objects.restrict(self.user, VIEW)
+                .exclude(kind__in=["lan"])
+                .filter(places__isnull=False)
+                .distinct()
+            ),
         )
 
     def filter_area(self, queryset, area):
@@ -365,7 +388,10 @@ class PlaceListView(RestrictedListView):
     create_label = gettext_lazy("New place")
 
     def base_queryset(self):
-        return super().base_queryset().select_related("area", "organisation")
+        # The area's name, never its boundary.
+        return (
+            super().base_queryset().select_related("area", "organisation").defer("area__geometry")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

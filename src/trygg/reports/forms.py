@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
+from trygg.core.forms import choose_by_label, choose_from_listed
 from trygg.reports import kinds, render
 
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
@@ -50,15 +51,23 @@ class GenerateForm(forms.Form):
         from trygg.reports.generation import default_year, organisations_for
 
         self.fields["kind"].choices = [(k.name, k.label) for k in kinds.all_kinds()]
-        self.fields["organisation"].queryset = organisations_for(user)
-        self.fields["plan"].queryset = Plan.objects.restrict(user, VIEW).order_by("title")
-        self.fields["forum"].queryset = Forum.objects.restrict(user, VIEW).order_by("name")
         self.fields["year"].initial = default_year("")
-        organisations = list(self.fields["organisation"].queryset[:2])
-        if len(organisations) >= 1 and not self.is_bound:
-            from trygg.situation import selectors
+        choose_by_label(self, "plan", Plan.objects.restrict(user, VIEW).order_by("title"), "title")
+        choose_by_label(self, "forum", Forum.objects.restrict(user, VIEW).order_by("name"))
+        # An organisation's area (the kommun) is never needed here with its boundary.
+        choices = organisations_for(user).defer("area__geometry")
+        if self.is_bound:  # validation reads the chosen organisation only
+            self.fields["organisation"].queryset = choices
+            return
+        # The page: the organisations read once, for the choices and the preselected one.
+        from trygg.situation import selectors
 
-            self.fields["organisation"].initial = selectors.default_organisation(user)
+        organisations = list(choices.select_related(None))
+        choose_from_listed(self, "organisation", choices, organisations)
+        if organisations:
+            self.fields["organisation"].initial = selectors.default_organisation(
+                user, organisations
+            )
 
     def clean_week(self) -> str:
         week = self.cleaned_data.get("week", "").strip().upper()

@@ -70,7 +70,9 @@ def documents_for(user: Viewer) -> list[tuple[str, list[Document]]]:
                 if url
             ],
         )
-        for plan in Plan.objects.restrict(user, VIEW).order_by("-starts_on", "title")[:50]
+        for plan in Plan.objects.restrict(user, VIEW)
+        .only("pk", "organisation_id", "title")
+        .order_by("-starts_on", "title")[:50]
     ]
     if plans:
         groups.append((str(_("Plans")), plans))
@@ -101,7 +103,7 @@ def documents_for(user: Viewer) -> list[tuple[str, list[Document]]]:
         groups.append((str(_("Safety budget")), budgets))
     other = []
     skrivelse = _url("register:skrivelse")
-    if skrivelse and Plan.objects.restrict(user, VIEW).exists():
+    if skrivelse and plans:  # the plans above: any plan the user can see
         other.append(
             Document(
                 title=str(_("Answer to a written question (skrivelse)")),

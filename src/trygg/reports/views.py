@@ -41,7 +41,10 @@ def index(request):
             "kinds": kinds.all_kinds(),
             "groups": selectors.documents_for(request.user),
             "jobs": selectors.jobs_for(request.user)[:10],
-            "versions": selectors.versions_for(request.user)[:20],
+            # The list shows names and dates: not the figures and drafts each version keeps.
+            "versions": selectors.versions_for(request.user).defer(
+                "parameters", "figures", "drafts"
+            )[:20],
         },
     )
 
@@ -211,7 +214,10 @@ def job_create(request):
                 "form": form,
                 "kinds": kinds.all_kinds(),
                 "jobs": selectors.jobs_for(request.user)[:10],
-                "versions": selectors.versions_for(request.user)[:20],
+                # The list shows names and dates: not the figures and drafts each version keeps.
+                "versions": selectors.versions_for(request.user).defer(
+                    "parameters", "figures", "drafts"
+                )[:20],
             },
             status=400,
         )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import ADD, VIEW, organisations_for
 from trygg.core.choices import AreaKind
-from trygg.core.forms import area_choices, choice_field, model_choice_field
+from trygg.core.forms import area_choices, choice_field, choose_by_label
 from trygg.core.models import Area, Organisation
 from trygg.stats.choices import MeasureType, SeriesKind, Unit
 
@@ -50,9 +50,11 @@ class OrganisationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         choices = writable_organisations(user)
-        model_choice_field(self, "organisation").queryset = choices
-        if choices.count() == 1 and not self.is_bound:
-            self.fields["organisation"].initial = choices.first()
+        choose_by_label(self, "organisation", choices)
+        if not self.is_bound:
+            first_two = list(choices.values_list("pk", flat=True)[:2])
+            if len(first_two) == 1:
+                self.fields["organisation"].initial = first_two[0]
 
 
 class SeriesForm(OrganisationForm):
@@ -103,7 +105,7 @@ class YearField(forms.IntegerField):
 
 class AreaFormMixin:
     def limit_areas(self, user):
-        model_choice_field(self, "area").queryset = _areas(user)
+        choose_by_label(self, "area", _areas(user))
 
 
 class PopulationForm(AreaFormMixin, OrganisationForm):

@@ -124,3 +124,20 @@ def test_the_start_page_reads_a_bounded_number_of_queries(work, django_assert_ma
     client.force_login(get_user_model().objects.get(username="samordnare"))
     with django_assert_max_num_queries(40):
         assert client.get("/").status_code == 200
+
+
+def test_my_organisations_link_only_where_i_may_look_and_name_my_area_limits(world):
+    from django.urls import reverse
+
+    detail = reverse("core:organisation_detail", args=[world.organisations["nacka"].pk])
+    # A member limited to Älta: the organisation opens, the limit is named.
+    limited = page("arbetsgrupp")
+    assert f'href="{detail}"' in limited
+    assert "begränsad till Älta" in limited
+    # A reporter files reports for the kommun but may not open its page: named, no link.
+    reporter = page("rapportor")
+    assert "Nacka kommun" in reporter
+    assert f'href="{detail}"' not in reporter
+    assert "begränsad till" not in reporter
+    # A samordnare's membership has no area limit.
+    assert "begränsad till" not in page("samordnare")

@@ -30,6 +30,16 @@ def test_the_start_page_has_few_queries(world, login, count_queries):
 
 
 @pytest.mark.parametrize(
+    "name", ["reports:index", "stats:survey_value_set", "stats:population_set", "stats:series_list"]
+)
+def test_report_and_statistics_pages_have_few_queries(world, login, count_queries, name):
+    # Their selects are read once each, as names; the reports page reads the organisations
+    # once for the choices and the preselected one.
+    client = login("samordnare")
+    count_queries(name.replace(":", "."), lambda: client.get(reverse(name)))
+
+
+@pytest.mark.parametrize(
     "name",
     [
         "core:area_list",
@@ -39,6 +49,9 @@ def test_the_start_page_has_few_queries(world, login, count_queries):
         "register:index",
         "forums:forum_list",
         "stats:population_set",
+        "stats:survey_value_set",
+        "core:place_list",
+        "reports:index",  # the organisations with their kommun's area
     ],
 )
 def test_pages_that_name_areas_read_no_boundaries(world, login, name):
