@@ -23,7 +23,7 @@ def default_year(user, filters: QueryDict | dict, today: dt.date | None = None) 
     selection without its year, rather than filtering the register once per year."""
     from django.db.models.functions import Coalesce
 
-    from trygg.reports.register import filtered_measures
+    from trygg.reports.register import RegisterFilter, register_measures
 
     today = today or timezone.localdate()
     first_year, last_year = today.year - 10, today.year - 1
@@ -31,7 +31,7 @@ def default_year(user, filters: QueryDict | dict, today: dt.date | None = None) 
     for key, value in dict(filters).items():
         if key not in {"year", "as_of", "format"}:
             query.setlist(key, value if isinstance(value, list) else [value])
-    _filterset, measures = filtered_measures(user, query)
+    measures = RegisterFilter(query or None, user=user).filter_queryset(register_measures(user))
     periods = (
         measures.order_by()
         .annotate(
