@@ -33,6 +33,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -44,7 +45,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
@@ -346,6 +347,18 @@ def register_queryset(user):
     return with_register_details(register_measures(user), user)
 
 
+class Party(NamedTuple):
+    """A responsible party read as values, shown as the model shows it."""
+
+    label: str
+    unit: str
+    organisation_ref_id: int | None
+
+    @property
+    def display(self) -> str:
+        return MeasureResponsible.display.fget(self)  # type: ignore[attr-defined]
+
+
 def attach_details(measures: list, user, *, tags: bool = True) -> list:
     """What the register shows of each of ``measures`` (a list already read), attached in one
     plain query per relation: area and place names, responsible parties, the fundings and
@@ -368,12 +381,12 @@ def attach_details(measures: list, user, *, tags: bool = True) -> list:
     ):
         names[measure_id].append(name)
     responsibles: dict[int, list] = {pk: [] for pk in keys}
-    for responsible in (
+    for measure_id, organisation_ref_id, label, unit in (
         MeasureResponsible.objects.filter(measure_id__in=keys)
-        .only("id", "measure_id", "organisation_ref_id", "label", "unit")
         .order_by("order", "id")
+        .values_list("measure_id", "organisation_ref_id", "label", "unit")
     ):
-        responsibles[responsible.measure_id].append(responsible)
+        responsibles[measure_id].append(Party(label, unit, organisation_ref_id))
     fundings: dict[int, list] = {pk: [] for pk in keys}
     for funding in (
         MeasureFunding.objects.restrict(user, VIEW)
@@ -504,6 +517,20 @@ class AnswerItem:
     measure: Measure
     title: str
     details: list[str]
+
+    @property
+    def html(self) -> str:
+        """The item as the page lists it, written here rather than by the template language
+        (an answer lists every measure of the year)."""
+        details = (
+            format_html(
+                ' <span class="meta">– {}</span>',
+                format_html_join("; ", "{}", ((detail,) for detail in self.details)),
+            )
+            if self.details
+            else ""
+        )
+        return format_html("<strong>{}</strong>{}", self.title, details)
 
 
 @dataclass
@@ -804,25 +831,30 @@ def _text(value) -> str:
     return str(conditional_escape(formats.localize(value)))
 
 
-def _cell_html(table, column, value, link) -> str:
-    """One cell as ``budget/_table.html`` writes it (same markup, same escaping)."""
+def _cell_opening(column) -> str:
     classes = f"col-{_text(column.key)}" + (" num" if column.numeric else "")
+    return f'<td class="{classes}" data-label="{_text(column.label)}">'
+
+
+def _cell_inner(table, column, value, link) -> str:
+    """A cell's content as ``budget/_table.html`` writes it (same markup, same escaping)."""
     if column.key in table.money_keys:
-        inner = "–" if value is None else _text(money(value, table.money_style))
-    elif link:
-        inner = f'<a href="{_text(link)}">{_text("–" if value is None else value)}</a>'
-    else:
-        inner = _text("–" if value is None or not value else value)
-    return f'<td class="{classes}" data-label="{_text(column.label)}">{inner}</td>'
+        return "–" if value is None else _text(money(value, table.money_style))
+    if link:
+        return f'<a href="{_text(link)}">{_text("–" if value is None else value)}</a>'
+    return _text("–" if value is None or not value else value)
 
 
 def rows_html(table, rows: list[dict]) -> list[dict]:
     """Each row's cells written in Python, once: up to a hundred rows of seven cells through
     the template language cost more than the rest of the page."""
+    openings = {column.key: _cell_opening(column) for column in table.columns}
     for row in rows:
-        row["html"] = mark_safe(  # noqa: S308 - every value escaped in _cell_html
+        row["html"] = mark_safe(  # noqa: S308 - every value escaped in _cell_inner
             "".join(
-                _cell_html(table, cell["column"], cell["value"], cell["link"])
+                openings[cell["column"].key]
+                + _cell_inner(table, cell["column"], cell["value"], cell["link"])
+                + "</td>"
                 for cell in row["cells"]
             )
         )
@@ -914,11 +946,26 @@ class SkrivelseForm(forms.Form):
     )
 
 
+def _period_of(measure) -> tuple[dt.date | None, dt.date | None]:
+    """The measure's period as the year filter takes it: its own dates, else its plan's."""
+    return (measure.starts_on or measure.plan.starts_on, measure.ends_on or measure.plan.ends_on)
+
+
+def _overlaps(measure, year: int) -> bool:
+    """``overlapping_year`` for a measure already read."""
+    starts, ends = _period_of(measure)
+    return (starts is None or starts <= dt.date(year, 12, 31)) and (
+        ends is None or ends >= dt.date(year, 1, 1)
+    )
+
+
 def skrivelse_context_for(user, params) -> dict:
     """The answers for the selection in ``params`` (the register's filters, year, as of).
 
-    Without a year, the last complete year with measures in the selection, stated."""
-    from trygg.reports.kinds.skrivelse import default_year
+    Without a year, the last complete year with measures in the selection, stated: the
+    selection is then read once without its year, the year found in it and the measures of
+    that year kept, instead of asking the database twice."""
+    from trygg.reports.kinds.skrivelse import last_complete_year
 
     params = params.copy() if hasattr(params, "copy") else dict(params)
     if not isinstance(params, QueryDict):
@@ -928,8 +975,18 @@ def skrivelse_context_for(user, params) -> dict:
         params = query
     today = timezone.localdate()
     period_note = ""
+    every_year = None  # the selection without a year, when no year is asked for
     if not params.get("year"):
-        year = default_year(user, params)
+        selection = params.copy()
+        for key in ("year", "as_of", "format"):
+            selection.pop(key, None)
+        every_year = list(
+            RegisterFilter(selection or None, user=user)
+            .filter_queryset(register_measures(user))
+            .select_related("plan", "status", "organisation")
+            .order_by("plan__title", "order", "pk")
+        )
+        year = last_complete_year((_period_of(m) for m in every_year), today)
         if year is None:
             year = today.year - 1
             period_note = _(
@@ -951,14 +1008,15 @@ def skrivelse_context_for(user, params) -> dict:
     filters.pop("format", None)
     filters["year"] = str(year)
     filterset = RegisterFilter(filters, user=user)
-    measures = attach_details(
-        list(
+    if every_year is not None:
+        measures = [m for m in every_year if _overlaps(m, year)]
+    else:
+        measures = list(
             filterset.filter_queryset(register_measures(user))
             .select_related("plan", "status", "organisation")
             .order_by("plan__title", "order", "pk")
-        ),
-        user,
-    )
+        )
+    attach_details(measures, user)
     answers = skrivelse_answers(measures, year=year, as_of=as_of)
     query = filters.urlencode()
     return {

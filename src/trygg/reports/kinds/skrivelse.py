@@ -26,7 +26,6 @@ def default_year(user, filters: QueryDict | dict, today: dt.date | None = None) 
     from trygg.reports.register import RegisterFilter, register_measures
 
     today = today or timezone.localdate()
-    first_year, last_year = today.year - 10, today.year - 1
     query = QueryDict(mutable=True)
     for key, value in dict(filters).items():
         if key not in {"year", "as_of", "format"}:
@@ -41,6 +40,13 @@ def default_year(user, filters: QueryDict | dict, today: dt.date | None = None) 
         .values_list("period_first", "period_last")
         .distinct()
     )
+    return last_complete_year(periods, today)
+
+
+def last_complete_year(periods, today: dt.date) -> int | None:
+    """The last complete year (of the ten before ``today``'s) that one of the
+    ``(start, end)`` periods overlaps; an open end runs on. None: no period does."""
+    first_year, last_year = today.year - 10, today.year - 1
     found = None
     for starts, ends in periods:
         low = max(first_year, starts.year) if starts else first_year
