@@ -30,14 +30,12 @@ The answer to a skrivelse (seed 004) is built from the selection as follows:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
@@ -53,16 +51,15 @@ from django.views.generic import TemplateView
 
 from trygg.budget.choices import FundingSource, MeasureTagKind
 from trygg.budget.models import MeasureFunding, MeasureTag
-from trygg.core import versioning
-from trygg.core.access import VIEW, organisations_for, scope_for
+from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
-from trygg.core.forms import area_choices
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Area, Organisation, Place
 from trygg.core.tables import Column, Table
 from trygg.core.templatetags.trygg import money
 from trygg.plans.choices import PreventionType, StatusCategory
 from trygg.plans.models import Measure, MeasureResponsible, Plan
+from trygg.reports.register_choices import choice_lists, choice_queryset
 
 OWN = "own"
 COLLABORATION = "collaboration"
@@ -96,113 +93,6 @@ def overlapping_year(queryset, year: int):
         Q(period_start__isnull=True) | Q(period_start__lte=dt.date(year, 12, 31)),
         Q(period_end__isnull=True) | Q(period_end__gte=dt.date(year, 1, 1)),
     )
-
-
-def choice_queryset(user, name: str):
-    """What the user may choose in the filter ``name`` (organisation, plan, area, place,
-    partner): only what they may see, and only what has measures where that is the point."""
-    measures = Measure.objects.restrict(user, VIEW)
-    if name == "organisation":
-        return Organisation.objects.filter(id__in=measures.values("organisation_id"))
-    if name == "plan":
-        return Plan.objects.restrict(user, VIEW).order_by("title")
-    if name == "area":
-        own_areas = Area.objects.filter(
-            organisation__in=organisations_for(user, VIEW, whole_organisation=False)
-        )
-        return area_choices(
-            Area.objects.restrict(user, VIEW).filter(
-                Q(id__in=own_areas.values("id"))
-                | Q(id__in=own_areas.values("parent_id"))
-                | Q(id__in=measures.values("areas"))
-            )
-        )
-    if name == "place":
-        return Place.objects.restrict(user, VIEW)
-    if name == "partner":
-        return Organisation.objects.filter(
-            id__in=MeasureResponsible.objects.restrict(user, VIEW).values("organisation_ref")
-        )
-    raise ValueError(name)
-
-
-#: The filters whose options are the user's own data, with the field each option shows.
-CHOICE_FIELDS = {
-    "organisation": "name",
-    "plan": "title",
-    "area": "name",
-    "place": "name",
-    "partner": "name",
-}
-CHOICES_VERSION = "register-choices"
-#: Bounds how long options stay after a change that sends no signal (a bulk update).
-CHOICES_TIMEOUT = 600
-
-
-def _scope_digest(user) -> str:
-    """Everything that decides what ``restrict(user, VIEW)`` lets through for the models the
-    options come from: the user, their memberships with the organisations and areas they
-    reach, and the current partners of those organisations."""
-    scope = scope_for(user)
-    grants = sorted(
-        (
-            grant.role,
-            tuple(sorted(grant.organisation_ids)),
-            None if grant.area_ids is None else tuple(sorted(grant.area_ids)),
-        )
-        for grant in scope.grants
-    )
-    partners = tuple(sorted(scope.partner_ids())) if scope.grants else ()
-    text = repr((scope.user_id, scope.is_superuser, grants, partners))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def choice_lists(user) -> dict[str, list[tuple[int, str]]]:
-    """The options of the filters that list the user's data, as ``(pk, label)``.
-
-    Five restricted queries, kept in the cache under the version of the data they are read
-    from (bumped by every save and delete of it, see :func:`connect`) and under the viewer's
-    scope, so that no one is shown another's options and a change shows at once."""
-    if scope_for(user).user_id is None:
-        return {name: [] for name in CHOICE_FIELDS}
-    key = f"{CHOICES_VERSION}:{versioning.current(CHOICES_VERSION)}:{_scope_digest(user)}"
-    found = cache.get(key)
-    if found is None:
-        found = {
-            name: [
-                (pk, str(label))
-                for pk, label in choice_queryset(user, name).values_list("pk", label_field)
-            ]
-            for name, label_field in CHOICE_FIELDS.items()
-        }
-        cache.set(key, found, CHOICES_TIMEOUT)
-    return found
-
-
-def choices_changed(**_kwargs) -> None:
-    versioning.bump(CHOICES_VERSION)
-
-
-def connect() -> None:
-    """Saves and deletes of what the filters' options are read from, and of what decides who
-    sees it (partnerships, a plan's partners, a measure's areas), bump the options' version.
-    Memberships are not here: they change the viewer's scope, which is in the key."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from trygg.core.models import Partnership
-
-    for model in (Organisation, Area, Place, Partnership, Plan, Measure, MeasureResponsible):
-        name = model._meta.label_lower
-        post_save.connect(choices_changed, sender=model, dispatch_uid=f"register-save-{name}")
-        post_delete.connect(choices_changed, sender=model, dispatch_uid=f"register-del-{name}")
-    for through in (
-        Measure.areas.through,
-        Measure.places.through,
-        Plan.partner_organisations.through,
-    ):
-        m2m_changed.connect(
-            choices_changed, sender=through, dispatch_uid=f"register-m2m-{through._meta.label}"
-        )
 
 
 class RegisterFilter(FilterSet):
