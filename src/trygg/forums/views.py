@@ -23,7 +23,7 @@ from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
 from trygg.core.editing import form_page, next_url, submit
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
-from trygg.forums import selectors, services
+from trygg.forums import followup, selectors, services
 from trygg.forums.choices import DecisionStatus, MeetingStatus
 from trygg.forums.filters import DecisionFilter, ForumFilter
 from trygg.forums.forms import (
@@ -777,4 +777,5 @@ class FollowupView(RestrictedListView):
             .filter(pk__in=[row["object"].pk for row in context["rows"]])
             .values_list("pk", flat=True)
         )
+        followup.rows_html(self.request, context["rows"], context["status_ids"])
         return context
