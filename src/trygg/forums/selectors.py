@@ -253,6 +253,8 @@ class FollowupGroup:
     url: str
     open: int
     overdue: int
+    #: Every decision of the group, whatever its status (counted per forum only).
+    total: int = 0
 
 
 def followup_groups(
@@ -270,7 +272,11 @@ def followup_groups(
         base.values("meeting__forum", "meeting__forum__name")
         # Rows of values() are dicts: "overdue" does not shadow Decision.overdue, whatever
         # the plugin, which checks annotations against the model, says.
-        .annotate(open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q))  # type: ignore[no-redef]
+        .annotate(  # type: ignore[no-redef]
+            open=Count("pk", filter=open_q),
+            overdue=Count("pk", filter=overdue_q),
+            total=Count("pk"),
+        )
         .order_by("meeting__forum__name")
     )
     forums = [
@@ -280,6 +286,7 @@ def followup_groups(
             reverse("forums:forum_detail", args=[row["meeting__forum"]]),
             row["open"],
             row["overdue"],
+            row["total"],
         )
         for row in per_forum
     ]
