@@ -119,6 +119,18 @@ class ForumListView(RestrictedListView):
             count_year=Value(year, output_field=IntegerField())
         )
 
+    def total(self, queryset) -> int:
+        # The summary per kind reads one row per filtered forum: their number is the count.
+        rows = selectors.kind_rows(
+            self.request.user,
+            self.filterset.count_year,
+            queryset=self.filterset.filter_queryset(
+                Forum.objects.restrict(self.request.user, VIEW)
+            ),
+        )
+        self.kinds = selectors.kind_summaries(rows, self.filterset.count_year)
+        return len(rows)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.filterset.count_year
@@ -130,13 +142,7 @@ class ForumListView(RestrictedListView):
             (reverse("forums:calendar_feeds"), _("My calendar subscriptions")),
         ]
         context["year"] = year
-        context["kinds"] = selectors.meetings_by_kind(
-            self.request.user,
-            year,
-            queryset=self.filterset.filter_queryset(
-                Forum.objects.restrict(self.request.user, VIEW)
-            ),
-        )
+        context["kinds"] = self.kinds
         return context
 
 
