@@ -849,6 +849,22 @@ def _overlaps(measure, year: int) -> bool:
     )
 
 
+#: What the answers read of a measure (the organisation is read for a document's heading).
+ANSWER_FIELDS = (
+    "id",
+    "title",
+    "organisation",
+    "prevention_type",
+    "starts_on",
+    "ends_on",
+    "status__name",
+    "status__category",
+    "plan__title",
+    "plan__starts_on",
+    "plan__ends_on",
+)
+
+
 def skrivelse_context_for(user, params) -> dict:
     """The answers for the selection in ``params`` (the register's filters, year, as of).
 
@@ -873,7 +889,8 @@ def skrivelse_context_for(user, params) -> dict:
         every_year = list(
             RegisterFilter(selection or None, user=user)
             .filter_queryset(register_measures(user))
-            .select_related("plan", "status", "organisation")
+            .select_related("plan", "status")
+            .only(*ANSWER_FIELDS)
             .order_by("plan__title", "order", "pk")
         )
         year = last_complete_year((_period_of(m) for m in every_year), today)
@@ -903,7 +920,8 @@ def skrivelse_context_for(user, params) -> dict:
     else:
         measures = list(
             filterset.filter_queryset(register_measures(user))
-            .select_related("plan", "status", "organisation")
+            .select_related("plan", "status")
+            .only(*ANSWER_FIELDS)
             .order_by("plan__title", "order", "pk")
         )
     attach_details(measures, user)
