@@ -27,8 +27,9 @@ def _dash(value) -> object:
     return value if value else "–"
 
 
-def _cell(cell, decision, overdue: bool) -> SafeString:
+def _cell(cell, decision, overdue: bool) -> str:
     key = cell["column"].key
+    inner: str
     value = cell["value"]
     nowrap = mark_safe(' class="nowrap"') if key in {"due", "meeting"} else ""  # noqa: S308
     if key == "due":

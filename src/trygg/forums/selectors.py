@@ -207,7 +207,9 @@ def meetings_by_kind(
     return kind_summaries(kind_rows(user, year, queryset), year)
 
 
-def kind_rows(user: Viewer, year: int, queryset: QuerySet[Forum] | None = None) -> list[tuple]:
+def kind_rows(
+    user: Viewer, year: int, queryset: QuerySet[Forum] | None = None
+) -> list[tuple[Any, ...]]:
     """One row per forum (of ``queryset``, else every forum the user sees) with what
     :func:`kind_summaries` adds up."""
     queryset = queryset if queryset is not None else Forum.objects.restrict(user, VIEW)
@@ -224,7 +226,7 @@ def kind_rows(user: Viewer, year: int, queryset: QuerySet[Forum] | None = None) 
     )
 
 
-def kind_summaries(rows: list[tuple], year: int) -> list[KindSummary]:
+def kind_summaries(rows: list[tuple[Any, ...]], year: int) -> list[KindSummary]:
     """The rows of :func:`kind_rows` per kind of forum."""
     totals: dict[str, _KindTotals] = {}
     for _pk, kind, c_kind, c_count, c_weekday, held, first in rows:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -237,7 +236,8 @@ def register_queryset(user):
     return with_register_details(register_measures(user), user)
 
 
-class Party(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Party:
     """A responsible party read as values, shown as the model shows it."""
 
     label: str
