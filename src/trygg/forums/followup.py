@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext
@@ -22,45 +22,31 @@ def _day(value) -> str:
     return f"{value:%Y-%m-%d}" if value else ""
 
 
-def _dash(value) -> object:
-    """``{{ value|default:"–" }}``."""
-    return value if value else "–"
+def _e(value) -> str:
+    """``{{ value }}`` of a text: escaped unless already safe."""
+    return str(conditional_escape(value))
 
 
-def _cell(cell, decision, overdue: bool) -> str:
+def _cell(cell, decision, overdue_badge: str) -> str:
+    """One cell of ``forums/followup.html`` (``overdue_badge``: empty unless overdue)."""
     key = cell["column"].key
-    inner: str
     value = cell["value"]
-    nowrap = mark_safe(' class="nowrap"') if key in {"due", "meeting"} else ""  # noqa: S308
     if key == "due":
-        inner = format_html(
-            '<time datetime="{}">{}</time>{}',
-            _day(decision.due_date),
-            _day(decision.due_date),
-            format_html(
-                '<br><span class="badge badge--overdue">{}</span>',
-                pgettext("decision", "Overdue"),
-            )
-            if overdue
-            else "",
-        )
+        day = _day(decision.due_date)
+        inner = f'<time datetime="{day}">{day}</time>{overdue_badge}'
     elif key == "status":
-        inner = format_html(
-            '<span class="badge badge--decision-{}">{}</span>', decision.status, value
-        )
+        inner = f'<span class="badge badge--decision-{_e(decision.status)}">{_e(value)}</span>'
     elif key == "measures":
-        inner = format_html_join("; ", "{}", ((title,) for title in value)) if value else "–"
+        inner = "; ".join(_e(title) for title in value) if value else "–"
     elif key == "meeting":
-        inner = format_html(
-            '<a href="{}">{}</a>',
-            reverse("forums:meeting_detail", args=[decision.meeting_id]),
-            _day(value),
-        )
+        url = reverse("forums:meeting_detail", args=[decision.meeting_id])
+        inner = f'<a href="{_e(url)}">{_day(value)}</a>'
     elif cell["link"]:
-        inner = format_html('<a href="{}">{}</a>', cell["link"], _dash(value))
+        inner = f'<a href="{_e(cell["link"])}">{_e(value or "–")}</a>'
     else:
-        inner = format_html("{}", _dash(value))
-    return format_html('<td data-label="{}"{}>{}</td>', cell["column"].label, nowrap, inner)
+        inner = _e(value or "–")
+    nowrap = ' class="nowrap"' if key in {"due", "meeting"} else ""
+    return f'<td data-label="{_e(cell["column"].label)}"{nowrap}>{inner}</td>'
 
 
 def _status_buttons(decision, token: str, next_url: str) -> SafeString:
@@ -102,22 +88,18 @@ def rows_html(request, rows: list[dict], status_ids: set[int]) -> list[dict]:
     token = get_token(request) if status_ids else ""
     next_url = request.get_full_path()
     actions = gettext("Actions")
+    badge = f'<br><span class="badge badge--overdue">{_e(pgettext("decision", "Overdue"))}</span>'
     for row in rows:
         decision = row["object"]
         overdue = decision.is_overdue()
-        cells = mark_safe(  # noqa: S308 - each cell is built by format_html
-            "".join(
-                _cell(cell, decision, overdue)
-                for cell in row["cells"]
-                if cell["column"].key != "overdue"
-            )
+        cells = "".join(
+            _cell(cell, decision, badge if overdue else "")
+            for cell in row["cells"]
+            if cell["column"].key != "overdue"
         )
         buttons = _status_buttons(decision, token, next_url) if decision.pk in status_ids else ""
-        row["html"] = format_html(
-            '<tr{}>{}<td data-label="{}">{}</td></tr>',
-            mark_safe(' class="is-overdue"') if overdue else "",  # noqa: S308
-            cells,
-            actions,
-            buttons,
+        marked = ' class="is-overdue"' if overdue else ""
+        row["html"] = mark_safe(  # noqa: S308 - every value escaped in _cell and format_html
+            f"<tr{marked}>{cells}" + f'<td data-label="{_e(actions)}">{buttons}</td></tr>'
         )
     return rows
