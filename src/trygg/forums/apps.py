@@ -6,3 +6,8 @@ class ForumsConfig(AppConfig):
     name = "trygg.forums"
     label = "forums"
     verbose_name = _("Forums")
+
+    def ready(self) -> None:
+        from trygg.forums import filters
+
+        filters.connect()

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trygg.core import choice_cache
 from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
 from trygg.core.forms import area_choices
@@ -21,7 +22,64 @@ def _with_empty(choices):
     return [("", "—"), *choices]
 
 
-class ForumFilter(FilterSet):
+#: The version of what the forum filters' options are read from (see connect()).
+OPTIONS_VERSION = "forum-choices"
+
+
+class CachedOptions:
+    """Options of the model-choice filters kept in the cache (core.choice_cache), per viewer
+    scope and data version: a list page does not read them on every view. A field's
+    restricted queryset is built only when the request chooses in it, to check the choice."""
+
+    option_fields: tuple[str, ...] = ()
+
+    def option_queryset(self, name: str):
+        raise NotImplementedError
+
+    def use_cached_options(self) -> None:
+        fields = self.fields  # type: ignore[attr-defined]
+        data = self.data  # type: ignore[attr-defined]
+
+        def compute() -> dict[str, list[tuple[int, str]]]:
+            return {
+                name: [
+                    (obj.pk, str(fields[name].label_from_instance(obj)))
+                    for obj in self.option_queryset(name)
+                ]
+                for name in self.option_fields
+            }
+
+        user = self.user  # type: ignore[attr-defined]
+        options = choice_cache.remembered(OPTIONS_VERSION, user, compute, name=type(self).__name__)
+        for name, choices in options.items():
+            field = fields[name]
+            if data.get(name) not in (None, ""):
+                field.queryset = self.option_queryset(name)
+            field.choices = [("", field.empty_label), *choices]
+
+
+def connect() -> None:
+    """Saves and deletes of what the options are read from, or of what decides who sees it
+    (a forum's area and member organisations, a decision's meeting), bump their version."""
+    from trygg.core.models import Partnership
+    from trygg.forums.models import Decision, Meeting
+
+    choice_cache.bump_on_change(
+        OPTIONS_VERSION,
+        [
+            Forum,
+            Forum.member_organisations.through,
+            Meeting,
+            Decision,
+            Organisation,
+            Partnership,
+            Area,
+            get_user_model(),
+        ],
+    )
+
+
+class ForumFilter(CachedOptions, FilterSet):
     q = forms.CharField(label=_("Search"))
     kind = forms.ChoiceField(label=_("Kind"), choices=_with_empty(ForumKind.choices))
     organisation = forms.ModelChoiceField(
@@ -31,16 +89,22 @@ class ForumFilter(FilterSet):
     year = forms.IntegerField(label=_("Count meetings in year"), min_value=2000, max_value=2100)
     lookups = {"q": "name__icontains", "kind": "kind", "organisation": "organisation"}
 
+    option_fields = ("organisation", "area")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.restrict(self.user, VIEW)
+        self.use_cached_options()
+        self.fields["year"].widget.attrs["placeholder"] = str(timezone.localdate().year)
+
+    def option_queryset(self, name: str):
+        if name == "organisation":
+            return Organisation.objects.restrict(self.user, VIEW)
         # The areas that the user's forums are tied to.
-        self.fields["area"].queryset = area_choices(
+        return area_choices(
             Area.objects.restrict(self.user, VIEW).filter(
                 pk__in=Forum.objects.restrict(self.user, VIEW).values("area")
             )
         )
-        self.fields["year"].widget.attrs["placeholder"] = str(timezone.localdate().year)
 
     def filter_area(self, queryset, area):
         return queryset.filter(area=area)
@@ -85,7 +149,7 @@ class MeetingFilter(FilterSet):
 SHOW_ALL = "all"
 
 
-class DecisionFilter(FilterSet):
+class DecisionFilter(CachedOptions, FilterSet):
     """Open decisions unless another status is chosen ("all" shows every status)."""
 
     forum = forms.ModelChoiceField(queryset=Forum.objects.none(), empty_label="—", label=_("Forum"))
@@ -115,20 +179,25 @@ class DecisionFilter(FilterSet):
         "q": "text__icontains",
     }
 
+    option_fields = ("forum", "owner_organisation", "owner_user")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["forum"].queryset = Forum.objects.restrict(self.user, VIEW)
-        self.fields["owner_organisation"].queryset = Organisation.objects.restrict(self.user, VIEW)
+        self.fields["owner_user"].label_from_instance = lambda u: (
+            u.get_full_name() or u.get_username()
+        )
+        self.use_cached_options()
+
+    def option_queryset(self, name: str):
+        if name == "forum":
+            return Forum.objects.restrict(self.user, VIEW)
+        if name == "owner_organisation":
+            return Organisation.objects.restrict(self.user, VIEW)
         # People responsible for a decision the user can see.
         from trygg.forums.models import Decision
 
         owners = Decision.objects.restrict(self.user, VIEW).values("owner_user")
-        self.fields["owner_user"].queryset = (
-            get_user_model().objects.filter(pk__in=owners).order_by("first_name", "last_name")
-        )
-        self.fields["owner_user"].label_from_instance = lambda u: (
-            u.get_full_name() or u.get_username()
-        )
+        return get_user_model().objects.filter(pk__in=owners).order_by("first_name", "last_name")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

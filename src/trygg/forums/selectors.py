@@ -204,16 +204,30 @@ def meetings_by_kind(
     user: Viewer, year: int, queryset: QuerySet[Forum] | None = None
 ) -> list[KindSummary]:
     """Meetings held in the year per kind of forum: "the four working groups met 24 times"."""
+    return kind_summaries(kind_rows(user, year, queryset), year)
+
+
+def kind_rows(
+    user: Viewer, year: int, queryset: QuerySet[Forum] | None = None
+) -> list[tuple[Any, ...]]:
+    """One row per forum (of ``queryset``, else every forum the user sees) with what
+    :func:`kind_summaries` adds up."""
     queryset = queryset if queryset is not None else Forum.objects.restrict(user, VIEW)
-    rows = annotate_year_counts(queryset.order_by(), year).values_list(
-        "pk",
-        "kind",
-        "cadence_kind",
-        "cadence_count",
-        "cadence_weekday",
-        "held_in_year",
-        "first_meeting_at",
+    return list(
+        annotate_year_counts(queryset.order_by(), year).values_list(
+            "pk",
+            "kind",
+            "cadence_kind",
+            "cadence_count",
+            "cadence_weekday",
+            "held_in_year",
+            "first_meeting_at",
+        )
     )
+
+
+def kind_summaries(rows: list[tuple[Any, ...]], year: int) -> list[KindSummary]:
+    """The rows of :func:`kind_rows` per kind of forum."""
     totals: dict[str, _KindTotals] = {}
     for _pk, kind, c_kind, c_count, c_weekday, held, first in rows:
         entry = totals.setdefault(kind, {"forums": 0, "held": 0, "expected": 0, "followed": 0})
@@ -253,6 +267,8 @@ class FollowupGroup:
     url: str
     open: int
     overdue: int
+    #: Every decision of the group, whatever its status (counted per forum only).
+    total: int = 0
 
 
 def followup_groups(
@@ -270,7 +286,11 @@ def followup_groups(
         base.values("meeting__forum", "meeting__forum__name")
         # Rows of values() are dicts: "overdue" does not shadow Decision.overdue, whatever
         # the plugin, which checks annotations against the model, says.
-        .annotate(open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q))  # type: ignore[no-redef]
+        .annotate(  # type: ignore[no-redef]
+            open=Count("pk", filter=open_q),
+            overdue=Count("pk", filter=overdue_q),
+            total=Count("pk"),
+        )
         .order_by("meeting__forum__name")
     )
     forums = [
@@ -280,6 +300,7 @@ def followup_groups(
             reverse("forums:forum_detail", args=[row["meeting__forum"]]),
             row["open"],
             row["overdue"],
+            row["total"],
         )
         for row in per_forum
     ]

@@ -23,7 +23,7 @@ from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
 from trygg.core.editing import form_page, next_url, submit
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
-from trygg.forums import selectors, services
+from trygg.forums import followup, selectors, services
 from trygg.forums.choices import DecisionStatus, MeetingStatus
 from trygg.forums.filters import DecisionFilter, ForumFilter
 from trygg.forums.forms import (
@@ -119,6 +119,18 @@ class ForumListView(RestrictedListView):
             count_year=Value(year, output_field=IntegerField())
         )
 
+    def total(self, queryset) -> int:
+        # The summary per kind reads one row per filtered forum: their number is the count.
+        rows = selectors.kind_rows(
+            self.request.user,
+            self.filterset.count_year,
+            queryset=self.filterset.filter_queryset(
+                Forum.objects.restrict(self.request.user, VIEW)
+            ),
+        )
+        self.kinds = selectors.kind_summaries(rows, self.filterset.count_year)
+        return len(rows)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.filterset.count_year
@@ -130,13 +142,7 @@ class ForumListView(RestrictedListView):
             (reverse("forums:calendar_feeds"), _("My calendar subscriptions")),
         ]
         context["year"] = year
-        context["kinds"] = selectors.meetings_by_kind(
-            self.request.user,
-            year,
-            queryset=self.filterset.filter_queryset(
-                Forum.objects.restrict(self.request.user, VIEW)
-            ),
-        )
+        context["kinds"] = self.kinds
         return context
 
 
@@ -725,12 +731,23 @@ class DecisionTable(Table):
         Column("due", gettext_lazy("Due date"), lambda d: d.due_date, sort="due_date"),
         Column("status", gettext_lazy("Status"), lambda d: d.get_status_display(), sort="status"),
         Column("overdue", pgettext_lazy("decision", "Overdue"), lambda d: d.is_overdue()),
-        Column(
-            "measures",
-            gettext_lazy("Measures"),
-            lambda d: [m.title for m in d.measures.all()],
-        ),
+        Column("measures", gettext_lazy("Measures"), lambda d: d.measure_titles),
     ]
+
+    def prepare(self, objects) -> list:
+        """The decisions, each with the titles of its measures (one query for all)."""
+        decisions = list(objects)
+        titles: dict[int, list[str]] = {d.pk: [] for d in decisions}
+        if titles:
+            for decision_id, title in (
+                Decision.measures.through.objects.filter(decision_id__in=list(titles))
+                .order_by("measure__plan", "measure__order", "measure__id")
+                .values_list("decision_id", "measure__title")
+            ):
+                titles[decision_id].append(title)
+        for decision in decisions:
+            decision.measure_titles = titles[decision.pk]
+        return decisions
 
 
 class FollowupView(RestrictedListView):
@@ -751,8 +768,12 @@ class FollowupView(RestrictedListView):
             super()
             .base_queryset()
             .select_related("meeting__forum", "owner_user", "owner_organisation")
-            .prefetch_related("measures")
         )
+
+    def total(self, queryset) -> int:
+        # Every decision is in one forum: the count per forum adds up to the list's count.
+        self.groups = selectors.followup_groups(queryset)
+        return sum(group.total for group in self.groups[0])
 
     def filtered_queryset(self):
         queryset = super().filtered_queryset()
@@ -770,11 +791,12 @@ class FollowupView(RestrictedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        forums, owners = selectors.followup_groups(self.filtered_queryset())
+        forums, owners = self.groups
         context.update(by_forum=forums, by_owner=owners, today=timezone.localdate())
         context["status_ids"] = set(
             Decision.objects.restrict(self.request.user, STATUS)
             .filter(pk__in=[row["object"].pk for row in context["rows"]])
             .values_list("pk", flat=True)
         )
+        followup.rows_html(self.request, context["rows"], context["status_ids"])
         return context

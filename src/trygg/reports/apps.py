@@ -9,6 +9,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from trygg.core.retention import Rule, add_rule
+        from trygg.reports import register_choices
+
+        register_choices.connect()
 
         def days() -> int:
             from django.conf import settings

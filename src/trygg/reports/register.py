@@ -35,25 +35,30 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.views.generic import TemplateView
 
 from trygg.budget.choices import FundingSource, MeasureTagKind
 from trygg.budget.models import MeasureFunding, MeasureTag
-from trygg.core.access import VIEW, organisations_for
+from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
-from trygg.core.forms import area_choices
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Area, Organisation, Place
 from trygg.core.tables import Column, Table
+from trygg.core.templatetags.trygg import money
 from trygg.plans.choices import PreventionType, StatusCategory
 from trygg.plans.models import Measure, MeasureResponsible, Plan
+from trygg.reports.register_choices import choice_lists, choice_queryset
 
 OWN = "own"
 COLLABORATION = "collaboration"
@@ -117,23 +122,13 @@ class RegisterFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = self.user
-        measures = Measure.objects.restrict(user, VIEW)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            id__in=measures.values("organisation_id")
-        )
-        self.fields["plan"].queryset = Plan.objects.restrict(user, VIEW).order_by("title")
-        own_areas = Area.objects.filter(
-            organisation__in=organisations_for(user, VIEW, whole_organisation=False)
-        )
-        self.fields["area"].queryset = area_choices(
-            Area.objects.restrict(user, VIEW).filter(
-                Q(id__in=own_areas.values("id"))
-                | Q(id__in=own_areas.values("parent_id"))
-                | Q(id__in=measures.values("areas"))
-            )
-        )
-        self.fields["place"].queryset = Place.objects.restrict(user, VIEW)
+        # The options shown come from choice_lists (kept in the cache); a field's queryset is
+        # built only when the request chooses in it, to check the choice and filter by it.
+        for name, choices in choice_lists(self.user).items():
+            field_ = self.fields[name]
+            if self.data.get(name) not in (None, ""):
+                field_.queryset = choice_queryset(self.user, name)
+            field_.choices = [("", field_.empty_label), *choices]
         self.fields["prevention_type"].choices = [
             ("", "—"),
             (PreventionType.SOCIAL, PreventionType.SOCIAL.label),
@@ -144,9 +139,6 @@ class RegisterFilter(FilterSet):
             (OWN, gettext_lazy("Own work")),
             (COLLABORATION, gettext_lazy("In collaboration")),
         ]
-        self.fields["partner"].queryset = Organisation.objects.filter(
-            id__in=MeasureResponsible.objects.restrict(user, VIEW).values("organisation_ref")
-        )
         self.fields["source"].choices = [("", "—"), *FundingSource.choices]
         self.fields["status"].choices = [("", "—"), *StatusCategory.choices]
         self.fields["category"].choices = [("", "—"), *MeasureTagKind.choices]
@@ -216,28 +208,98 @@ class RegisterFilter(FilterSet):
 # Selectors
 
 
+def register_measures(user):
+    """Every measure the user may see, with ``in_collaboration``: what the filters, the sort
+    and the counts read, without the rows' details."""
+    return with_collaboration(Measure.objects.restrict(user, VIEW))
+
+
+def with_register_details(queryset, user):
+    """What the register shows of each measure, prefetched (for a queryset read whole, as the
+    API reads it). Areas without their boundaries; fundings and tags through ``restrict()``:
+    a partner who sees a shared measure does not see its money."""
+    return queryset.select_related("plan", "status", "organisation").prefetch_related(
+        Prefetch("areas", queryset=Area.objects.defer("geometry")),
+        "places",
+        "responsibles",
+        Prefetch(
+            "fundings",
+            queryset=MeasureFunding.objects.restrict(user, VIEW).select_related("budget_line"),
+            to_attr="visible_fundings",
+        ),
+        Prefetch("tags", queryset=MeasureTag.objects.restrict(user, VIEW), to_attr="visible_tags"),
+    )
+
+
 def register_queryset(user):
     """Every measure the user may see, with what the register shows, fetched up front."""
-    return with_collaboration(
-        Measure.objects.restrict(user, VIEW)
-        .select_related("plan", "status", "organisation")
-        .prefetch_related(Prefetch("areas", queryset=Area.objects.defer("geometry")))
-        .prefetch_related(
-            "places",
-            Prefetch(
-                "responsibles",
-                queryset=MeasureResponsible.objects.select_related("organisation_ref"),
-            ),
-            Prefetch(
-                "fundings",
-                queryset=MeasureFunding.objects.restrict(user, VIEW).select_related("budget_line"),
-                to_attr="visible_fundings",
-            ),
-            Prefetch(
-                "tags", queryset=MeasureTag.objects.restrict(user, VIEW), to_attr="visible_tags"
-            ),
-        )
-    )
+    return with_register_details(register_measures(user), user)
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A responsible party read as values, shown as the model shows it."""
+
+    label: str
+    unit: str
+    organisation_ref_id: int | None
+
+    @property
+    def display(self) -> str:
+        return MeasureResponsible.display.fget(self)  # type: ignore[attr-defined]
+
+
+def attach_details(measures: list, user, *, tags: bool = True) -> list:
+    """What the register shows of each of ``measures`` (a list already read), attached in one
+    plain query per relation: area and place names, responsible parties, the fundings and
+    tags the user may see. Cheaper than ``prefetch_related``, which builds a queryset for
+    every row. Returns ``measures``."""
+    if not measures:
+        return measures
+    keys = [m.pk for m in measures]
+    names: dict[int, list[str]] = {pk: [] for pk in keys}
+    for measure_id, name in (
+        Measure.areas.through.objects.filter(measure_id__in=keys)
+        .order_by("area__name")
+        .values_list("measure_id", "area__name")
+    ):
+        names[measure_id].append(name)
+    for measure_id, name in (
+        Measure.places.through.objects.filter(measure_id__in=keys)
+        .order_by("place__name")
+        .values_list("measure_id", "place__name")
+    ):
+        names[measure_id].append(name)
+    responsibles: dict[int, list] = {pk: [] for pk in keys}
+    for measure_id, organisation_ref_id, label, unit in (
+        MeasureResponsible.objects.filter(measure_id__in=keys)
+        .order_by("order", "id")
+        .values_list("measure_id", "organisation_ref_id", "label", "unit")
+    ):
+        responsibles[measure_id].append(Party(label, unit, organisation_ref_id))
+    fundings: dict[int, list] = {pk: [] for pk in keys}
+    for funding in (
+        MeasureFunding.objects.restrict(user, VIEW)
+        .filter(measure_id__in=keys)
+        .select_related("budget_line")
+        .order_by("year", "source", "id")
+    ):
+        fundings[funding.measure_id].append(funding)
+    found_tags: dict[int, list] = {pk: [] for pk in keys}
+    if tags:
+        for tag in (
+            MeasureTag.objects.restrict(user, VIEW)
+            .filter(measure_id__in=keys)
+            .order_by("kind", "id")
+        ):
+            found_tags[tag.measure_id].append(tag)
+    for measure in measures:
+        measure.area_names = names[measure.pk]
+        measure.responsible_list = responsibles[measure.pk]
+        measure.visible_fundings = fundings[measure.pk]
+        if tags:
+            measure.visible_tags = found_tags[measure.pk]
+    return measures
 
 
 def filtered_measures(user, params):
@@ -246,20 +308,26 @@ def filtered_measures(user, params):
     return form, form.filter_queryset(register_queryset(user))
 
 
+def _responsibles(measure) -> list:
+    found = getattr(measure, "responsible_list", None)
+    return found if found is not None else list(measure.responsibles.all())
+
+
 def areas_of(measure) -> list[str]:
-    names = [a.name for a in measure.areas.all()]
-    names += [p.name for p in measure.places.all()]
-    return names
+    found = getattr(measure, "area_names", None)
+    if found is not None:
+        return found
+    return [a.name for a in measure.areas.all()] + [p.name for p in measure.places.all()]
 
 
 def parties_of(measure) -> list[str]:
-    return [r.display for r in measure.responsibles.all()]
+    return [r.display for r in _responsibles(measure)]
 
 
 def other_parties_of(measure) -> list[str]:
     return [
         r.display
-        for r in measure.responsibles.all()
+        for r in _responsibles(measure)
         if r.organisation_ref_id is None or r.organisation_ref_id != measure.organisation_id
     ]
 
@@ -306,38 +374,19 @@ class RegisterSummary:
     by_status: list[tuple[str, str, int]]
     own: int
     collaboration: int
-    by_source: list[tuple[str, int]]
 
 
-def register_summary(user, measures) -> RegisterSummary:
-    """Counts over the filtered measures (a restricted queryset), for the top of the page.
-
-    Counted by the database (two grouped queries), not by reading every measure."""
-    from django.db.models import Count
-
-    from trygg.budget.models import MeasureFunding
-
-    cells = (
-        measures.order_by()
-        .values("status__category", "in_collaboration")
-        .annotate(n=Count("pk", distinct=True))
-    )
+def register_summary(cells) -> RegisterSummary:
+    """Counts over every filtered measure, for the top of the page, from one
+    ``(pk, status category, in collaboration)`` row per measure (the page reads those rows
+    anyway to count and page them)."""
     per_status: dict[str, int] = {}
-    count = collaboration = 0
-    for cell in cells:
-        per_status[cell["status__category"]] = (
-            per_status.get(cell["status__category"], 0) + cell["n"]
-        )
-        count += cell["n"]
-        if cell["in_collaboration"]:
-            collaboration += cell["n"]
-    sources = dict(
-        MeasureFunding.objects.restrict(user, VIEW)
-        .filter(measure__in=measures.order_by().values("pk"))
-        .values("source")
-        .annotate(n=Count("measure", distinct=True))
-        .values_list("source", "n")
-    )
+    collaboration = 0
+    for _pk, category, in_collaboration in cells:
+        per_status[category] = per_status.get(category, 0) + 1
+        if in_collaboration:
+            collaboration += 1
+    count = len(cells)
     return RegisterSummary(
         count=count,
         by_status=[
@@ -347,11 +396,6 @@ def register_summary(user, measures) -> RegisterSummary:
         ],
         own=count - collaboration,
         collaboration=collaboration,
-        by_source=[
-            (str(label), sources[value])
-            for value, label in FundingSource.choices
-            if sources.get(value)
-        ],
     )
 
 
@@ -363,6 +407,20 @@ class AnswerItem:
     measure: Measure
     title: str
     details: list[str]
+
+    @property
+    def html(self) -> str:
+        """The item as the page lists it, written here rather than by the template language
+        (an answer lists every measure of the year)."""
+        details = (
+            format_html(
+                ' <span class="meta">– {}</span>',
+                format_html_join("; ", "{}", ((detail,) for detail in self.details)),
+            )
+            if self.details
+            else ""
+        )
+        return format_html("<strong>{}</strong>{}", self.title, details)
 
 
 @dataclass
@@ -641,11 +699,56 @@ class RegisterTable(Table):
             sort="organisation__name",
         ),
     ]
+    #: Set for the export: prepare() attaches the rows' details for this user.
+    user = None
+
+    def prepare(self, objects) -> list:
+        if self.user is None:
+            return list(objects)
+        if hasattr(objects, "select_related"):
+            objects = objects.select_related("plan", "status", "organisation")
+        return attach_details(list(objects), self.user, tags=False)
+
     columns = [
         *(column for column in export_columns if column.key in PAGE_COLUMNS[:3]),
         Column("period", gettext_lazy("Period"), _period, sort="starts_on"),
         *(column for column in export_columns if column.key in PAGE_COLUMNS[4:]),
     ]
+
+
+def _text(value) -> str:
+    """``{{ value }}`` in a template: localized, then escaped unless already safe."""
+    return str(conditional_escape(formats.localize(value)))
+
+
+def _cell_opening(column) -> str:
+    classes = f"col-{_text(column.key)}" + (" num" if column.numeric else "")
+    return f'<td class="{classes}" data-label="{_text(column.label)}">'
+
+
+def _cell_inner(table, column, value, link) -> str:
+    """A cell's content as ``budget/_table.html`` writes it (same markup, same escaping)."""
+    if column.key in table.money_keys:
+        return "–" if value is None else _text(money(value, table.money_style))
+    if link:
+        return f'<a href="{_text(link)}">{_text("–" if value is None else value)}</a>'
+    return _text("–" if value is None or not value else value)
+
+
+def rows_html(table, rows: list[dict]) -> list[dict]:
+    """Each row's cells written in Python, once: up to a hundred rows of seven cells through
+    the template language cost more than the rest of the page."""
+    openings = {column.key: _cell_opening(column) for column in table.columns}
+    for row in rows:
+        row["html"] = mark_safe(  # noqa: S308 - every value escaped in _cell_inner
+            "".join(
+                openings[cell["column"].key]
+                + _cell_inner(table, cell["column"], cell["value"], cell["link"])
+                + "</td>"
+                for cell in row["cells"]
+            )
+        )
+    return rows
 
 
 class RegisterView(RestrictedListView):
@@ -660,14 +763,67 @@ class RegisterView(RestrictedListView):
     paginate_by = 100
 
     def base_queryset(self):
-        return register_queryset(self.request.user)
+        # The rows' details are fetched for the page's rows only (_page_measures), or for
+        # every row by the export.
+        return register_measures(self.request.user)
+
+    def export(self, fmt: str):
+        self.filtered_queryset()
+        self.table.user = self.request.user  # the export's rows are read by prepare()
+        return super().export(fmt)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # Over every filtered row, not only this page.
-        context["summary"] = register_summary(self.request.user, context["paginator"].object_list)
-        context["skrivelse_query"] = context["query"]
+        """The page in three steps: every filtered measure's key, status and collaboration in
+        the order of the sort (one query: the count, the summary and the page's keys), then
+        the page's measures by their keys with what the columns show."""
+        context = TemplateView.get_context_data(self, **kwargs)
+        queryset = self.filtered_queryset()
+        cells = list(queryset.values_list("pk", "status__category", "in_collaboration"))
+        paginator = Paginator(cells, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = self._page_measures(page.object_list)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        context.update(
+            title=self.title,
+            filterset=self.filterset,
+            table=self.table,
+            rows=rows_html(self.table, self.table.rows(page.object_list)),
+            page_obj=page,
+            paginator=paginator,
+            sort=self.sort,
+            query=query.urlencode(),
+            sort_query=sort_query.urlencode(),
+            create_url=self.create_url,
+            create_label=self.create_label,
+            empty_text=self.empty_text,
+            # Over every filtered row, not only this page.
+            summary=register_summary(cells),
+            skrivelse_query=query.urlencode(),
+        )
         return context
+
+    def _page_measures(self, cells) -> list:
+        """The measures of one page, in the order of ``cells``. Read by key: the keys come
+        from the restricted, filtered query, and the fundings shown are restricted again."""
+        collaboration = {pk: in_collaboration for pk, _category, in_collaboration in cells}
+        if not collaboration:
+            return []
+        found = {
+            measure.pk: measure
+            for measure in Measure.objects.filter(pk__in=list(collaboration))
+            .order_by()
+            .select_related("status")
+            .only("id", "title", "status", "starts_on", "ends_on", "plan", "organisation")
+        }
+        measures = []
+        for pk, in_collaboration in collaboration.items():
+            if pk in found:
+                found[pk].in_collaboration = in_collaboration
+                measures.append(found[pk])
+        return attach_details(measures, self.request.user, tags=False)
 
 
 class SkrivelseForm(forms.Form):
@@ -680,11 +836,42 @@ class SkrivelseForm(forms.Form):
     )
 
 
+def _period_of(measure) -> tuple[dt.date | None, dt.date | None]:
+    """The measure's period as the year filter takes it: its own dates, else its plan's."""
+    return (measure.starts_on or measure.plan.starts_on, measure.ends_on or measure.plan.ends_on)
+
+
+def _overlaps(measure, year: int) -> bool:
+    """``overlapping_year`` for a measure already read."""
+    starts, ends = _period_of(measure)
+    return (starts is None or starts <= dt.date(year, 12, 31)) and (
+        ends is None or ends >= dt.date(year, 1, 1)
+    )
+
+
+#: What the answers read of a measure (the organisation is read for a document's heading).
+ANSWER_FIELDS = (
+    "id",
+    "title",
+    "organisation",
+    "prevention_type",
+    "starts_on",
+    "ends_on",
+    "status__name",
+    "status__category",
+    "plan__title",
+    "plan__starts_on",
+    "plan__ends_on",
+)
+
+
 def skrivelse_context_for(user, params) -> dict:
     """The answers for the selection in ``params`` (the register's filters, year, as of).
 
-    Without a year, the last complete year with measures in the selection, stated."""
-    from trygg.reports.kinds.skrivelse import default_year
+    Without a year, the last complete year with measures in the selection, stated: the
+    selection is then read once without its year, the year found in it and the measures of
+    that year kept, instead of asking the database twice."""
+    from trygg.reports.kinds.skrivelse import last_complete_year
 
     params = params.copy() if hasattr(params, "copy") else dict(params)
     if not isinstance(params, QueryDict):
@@ -694,8 +881,19 @@ def skrivelse_context_for(user, params) -> dict:
         params = query
     today = timezone.localdate()
     period_note = ""
+    every_year = None  # the selection without a year, when no year is asked for
     if not params.get("year"):
-        year = default_year(user, params)
+        selection = params.copy()
+        for key in ("year", "as_of", "format"):
+            selection.pop(key, None)
+        every_year = list(
+            RegisterFilter(selection or None, user=user)
+            .filter_queryset(register_measures(user))
+            .select_related("plan", "status")
+            .only(*ANSWER_FIELDS)
+            .order_by("plan__title", "order", "pk")
+        )
+        year = last_complete_year((_period_of(m) for m in every_year), today)
         if year is None:
             year = today.year - 1
             period_note = _(
@@ -716,8 +914,17 @@ def skrivelse_context_for(user, params) -> dict:
     filters.pop("as_of", None)
     filters.pop("format", None)
     filters["year"] = str(year)
-    filterset, queryset = filtered_measures(user, filters)
-    measures = list(queryset.order_by("plan__title", "order", "pk"))
+    filterset = RegisterFilter(filters, user=user)
+    if every_year is not None:
+        measures = [m for m in every_year if _overlaps(m, year)]
+    else:
+        measures = list(
+            filterset.filter_queryset(register_measures(user))
+            .select_related("plan", "status")
+            .only(*ANSWER_FIELDS)
+            .order_by("plan__title", "order", "pk")
+        )
+    attach_details(measures, user)
     answers = skrivelse_answers(measures, year=year, as_of=as_of)
     query = filters.urlencode()
     return {

@@ -287,6 +287,28 @@ def test_the_alta_member_sees_only_the_alta_decisions_in_the_follow_up(data, log
     assert "Polisen genomför" in body and "Kartlägga mötesplatser" not in body
 
 
+def _forum_options(body: str) -> list[str]:
+    import re
+
+    select = re.search(r'<select name="forum"[^>]*>(.*?)</select>', body, flags=re.S)
+    assert select
+    return re.findall(r"<option[^>]*>(.*?)</option>", select.group(1))
+
+
+def test_the_follow_up_filter_offers_each_viewer_their_forums_and_a_new_one_at_once(data, login):
+    everything = _forum_options(
+        login("samordnare").get(reverse("forums:followup")).content.decode()
+    )
+    alta = _forum_options(login("arbetsgrupp").get(reverse("forums:followup")).content.decode())
+    assert data.boo.name in everything and data.boo.name not in alta
+    assert data.alta.name in alta
+    services.forum_create(
+        actor=None, organisation=data.nacka, name="Trygg och säker Saltsjöbaden", kind="arbetsgrupp"
+    )
+    body = login("samordnare").get(reverse("forums:followup")).content.decode()
+    assert "Trygg och säker Saltsjöbaden" in _forum_options(body)
+
+
 def _many(data, n=6):
     for i in range(n):
         forum = services.forum_create(

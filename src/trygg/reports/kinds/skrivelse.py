@@ -23,15 +23,14 @@ def default_year(user, filters: QueryDict | dict, today: dt.date | None = None) 
     selection without its year, rather than filtering the register once per year."""
     from django.db.models.functions import Coalesce
 
-    from trygg.reports.register import filtered_measures
+    from trygg.reports.register import RegisterFilter, register_measures
 
     today = today or timezone.localdate()
-    first_year, last_year = today.year - 10, today.year - 1
     query = QueryDict(mutable=True)
     for key, value in dict(filters).items():
         if key not in {"year", "as_of", "format"}:
             query.setlist(key, value if isinstance(value, list) else [value])
-    _filterset, measures = filtered_measures(user, query)
+    measures = RegisterFilter(query or None, user=user).filter_queryset(register_measures(user))
     periods = (
         measures.order_by()
         .annotate(
@@ -41,6 +40,13 @@ def default_year(user, filters: QueryDict | dict, today: dt.date | None = None) 
         .values_list("period_first", "period_last")
         .distinct()
     )
+    return last_complete_year(periods, today)
+
+
+def last_complete_year(periods, today: dt.date) -> int | None:
+    """The last complete year (of the ten before ``today``'s) that one of the
+    ``(start, end)`` periods overlaps; an open end runs on. None: no period does."""
+    first_year, last_year = today.year - 10, today.year - 1
     found = None
     for starts, ends in periods:
         low = max(first_year, starts.year) if starts else first_year

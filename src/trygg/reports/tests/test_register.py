@@ -326,3 +326,52 @@ def test_the_register_page_has_no_n_plus_one(hagersten, login, count_queries):
         "plans.register", lambda: client.get(reverse("register:index"), {"year": 2024})
     )
     assert len(_page_rows(response)) == len(demo.HAGERSTEN_MEASURES)
+
+
+def _options(response, name: str) -> list[str]:
+    body = response.content.decode()
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, flags=re.S)
+    assert select, name
+    return [
+        re.sub(r"\s+", " ", o).strip()
+        for o in re.findall(r"<option[^>]*>(.*?)</option>", select.group(1), flags=re.S)
+    ]
+
+
+def test_the_filter_options_kept_in_the_cache_follow_the_viewer_and_the_data(
+    hagersten, world, login
+):
+    from trygg.core.models import Membership
+    from trygg.plans import services as plan_services
+
+    own = login("hagersten").get(reverse("register:index"))
+    assert hagersten.plan.title in _options(own, "plan")
+    # Another kommun's viewer, right after: none of Hägersten's plans, areas or places.
+    other = login("samordnare").get(reverse("register:index"))
+    assert hagersten.plan.title not in _options(other, "plan")
+    assert not set(_options(own, "area")[1:]) & set(_options(other, "area")[1:])
+    assert "Älta" in _options(other, "area")
+    # A new plan is among the options at the next view, not after the cache's timeout.
+    plan_services.plan_create(
+        actor=None, organisation=hagersten.organisation, title="Ny plan för Hägersten 2025"
+    )
+    assert "Ny plan för Hägersten 2025" in _options(
+        login("hagersten").get(reverse("register:index")), "plan"
+    )
+    # A viewer limited to an area sees other options at once: the scope is part of the key.
+    membership = Membership.objects.get(user__username="samordnare")
+    membership.areas.set([world.areas["Älta"]])
+    limited = login("samordnare").get(reverse("register:index"))
+    assert _options(limited, "place") != _options(other, "place")
+    # Whatever the order of the views, each shows what it would without the cache.
+    from django.contrib.auth import get_user_model
+
+    from trygg.reports.register_choices import CHOICE_FIELDS, choice_queryset
+
+    for username, response in [("samordnare", limited), ("hagersten", own)]:
+        user = get_user_model().objects.get(username=username)
+        for name, label in CHOICE_FIELDS.items():
+            fresh = [str(v) for v in choice_queryset(user, name).values_list(label, flat=True)]
+            if username == "hagersten" and name == "plan":
+                fresh.remove("Ny plan för Hägersten 2025")  # created after that view
+            assert _options(response, name)[1:] == fresh, (username, name)

@@ -1,0 +1,73 @@
+"""Options of a filter form kept in the cache (the organisations, plans, areas, forums … a
+user may choose from), so that a list page does not read them again on every view.
+
+What a user may choose is what ``restrict(user, VIEW)`` lets through, so the options are kept
+under :func:`scope_key` (the user, their memberships with the organisations and areas they
+reach, their organisations' current partners) and under a version of the data they are read
+from (core.versioning), which the caller bumps on every save and delete of that data through
+:func:`bump_on_change`. A change that sends no signal (a bulk update) shows after
+``TIMEOUT`` at the latest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+
+from trygg.core import versioning
+from trygg.core.access import scope_for
+
+T = TypeVar("T")
+
+TIMEOUT = 600
+
+
+def scope_key(user: Any) -> str | None:
+    """Everything ``restrict(user, …)`` decides by, as a digest; None for no one."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return None
+    grants = sorted(
+        (
+            grant.role,
+            tuple(sorted(grant.organisation_ids)),
+            None if grant.area_ids is None else tuple(sorted(grant.area_ids)),
+        )
+        for grant in scope.grants
+    )
+    partners = tuple(sorted(scope.partner_ids())) if scope.grants else ()
+    text = repr((scope.user_id, scope.is_superuser, grants, partners))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def remembered(version_key: str, user: Any, compute: Callable[[], T], *, name: str = "") -> T:
+    """``compute()`` (the options of the form ``name``) for this user, from the cache while
+    neither their scope nor the data under ``version_key`` has changed. Not kept for an
+    anonymous viewer."""
+    digest = scope_key(user)
+    if digest is None:
+        return compute()
+    key = f"choices:{version_key}:{name}:{versioning.current(version_key)}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, TIMEOUT)
+    return found
+
+
+def bump_on_change(version_key: str, models: Iterable[Any]) -> None:
+    """Every save and delete of ``models`` (and every change of a many-to-many relation
+    whose ``through`` model is among them) bumps ``version_key``."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    def changed(**_kwargs: Any) -> None:
+        versioning.bump(version_key)
+
+    for model in models:
+        uid = f"choices-{version_key}-{model._meta.label_lower}"
+        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+        m2m_changed.connect(changed, sender=model, dispatch_uid=f"{uid}-m2m", weak=False)
