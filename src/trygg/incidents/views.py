@@ -37,14 +37,18 @@ def _can_manage_categories(user) -> bool:
 
 
 class ExportColumnsMixin:
-    """The export carries the table's ``export_columns`` (more than fits on a phone)."""
+    """The export carries the table's ``export_columns`` (more than fits on a phone), read as
+    values() rows (see tables.ValuesTable)."""
 
     def export(self, fmt: str):
         queryset = self.filtered_queryset()
         columns = getattr(self.table, "export_columns", self.table.columns)
-        rows = ([c.value(obj) for c in columns] for obj in queryset.iterator(chunk_size=2000))
         return export_rows(
-            [str(c.label) for c in columns], rows, fmt, self.export_name, request=self.request
+            [str(c.label) for c in columns],
+            self.table.export_rows(queryset),
+            fmt,
+            self.export_name,
+            request=self.request,
         )
 
 
@@ -63,7 +67,6 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
         "There are no incident reports yet. File the first one from the field, or import a file."
     )
     export_name = "handelserapporter"
-    keys_first = True  # each row carries a dozen blurred values: compute them for 50 rows
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not (
@@ -75,10 +78,17 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
     def base_queryset(self):
         return selectors.report_list(self.request.user)
 
+    def filtered_queryset(self):
+        queryset = super().filtered_queryset()
+        # Each row carries a dozen blurred values: the page reads its 50 keys first, then
+        # those rows (tables.ValuesTable.prepare), rather than compute them for every row.
+        self.table.source = queryset
+        return queryset
+
     def status_counts(self) -> dict[str, int]:
-        if not hasattr(self, "_status_counts"):
-            self._status_counts = selectors.report_status_counts(self.filtered_queryset())
-        return self._status_counts
+        """The filtered reports per status, counted by the filter (see without_small_counts)."""
+        self.filtered_queryset()
+        return self.filterset.status_counts
 
     def total(self, queryset) -> int:
         return sum(self.status_counts().values())  # every report has a status
