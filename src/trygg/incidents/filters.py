@@ -93,6 +93,8 @@ class ReportFilter(FilterSet):
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *ReportStatus.choices])
     assessment = forms.ChoiceField(label=_("Assessment"), choices=[("", "—"), *Assessment.choices])
     lookups = {"status": "status", "assessment": "assessment", "category": "category"}
+    #: The blurred values (selectors.reports_visible) the filters read.
+    shown = frozenset({"shown_description", "shown_address", "shown_place_name", "shown_place_id"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

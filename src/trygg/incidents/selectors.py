@@ -19,8 +19,8 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypedDict
+from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import (
@@ -116,11 +116,15 @@ def _blurred(
     )
 
 
-def reports_visible(user: Viewer, *, action: str = VIEW) -> QuerySet[ShownReport]:
+def reports_visible(
+    user: Viewer, *, action: str = VIEW, shown: Collection[str] | None = None
+) -> QuerySet[ShownReport]:
     """Reports the user may see, each with ``detail`` (bool) and blurred ``shown_*`` values.
 
     Readers must use ``shown_occurred_at``, ``shown_place_name``, ``shown_lat`` … and never
-    the raw fields, which are still on the model for the services.
+    the raw fields, which are still on the model for the services. ``shown`` names the
+    ``shown_*`` values to add (all of them by default): a list page that reads a few need not
+    build the others.
     """
     scope = scope_for(user)
     queryset = IncidentReport.objects.restrict(user, action)
@@ -133,26 +137,32 @@ def reports_visible(user: Viewer, *, action: str = VIEW) -> QuerySet[ShownReport
             default=Value(False),
             output_field=BooleanField(),
         )
-    return queryset.annotate(detail=detail).annotate(
-        shown_occurred_at=_blurred(
+    values: dict[str, Callable[[], Case]] = {
+        "shown_occurred_at": lambda: _blurred(
             F("occurred_at"),
             HourFloor("occurred_at"),
             IncidentReport._meta.get_field("occurred_at"),
         ),
-        shown_occurred_until=_blurred(
+        "shown_occurred_until": lambda: _blurred(
             F("occurred_until"),
             HourFloor("occurred_until"),
             IncidentReport._meta.get_field("occurred_until"),
         ),
-        shown_place_id=_blurred(F("place_id"), Value(None), IntegerField()),
-        shown_place_name=_blurred(F("place__name"), Value(""), CharField()),
-        shown_lat=_blurred(F("lat"), Value(None), FloatField()),
-        shown_lon=_blurred(F("lon"), Value(None), FloatField()),
-        shown_address=_blurred(F("address"), Value(""), CharField()),
-        shown_description=_blurred(F("description"), Value(""), TextField()),
-        shown_review_note=_blurred(F("review_note"), Value(""), TextField()),
-        shown_external_ref=_blurred(F("external_ref"), Value(""), CharField()),
-    )
+        "shown_place_id": lambda: _blurred(F("place_id"), Value(None), IntegerField()),
+        "shown_place_name": lambda: _blurred(F("place__name"), Value(""), CharField()),
+        "shown_lat": lambda: _blurred(F("lat"), Value(None), FloatField()),
+        "shown_lon": lambda: _blurred(F("lon"), Value(None), FloatField()),
+        "shown_address": lambda: _blurred(F("address"), Value(""), CharField()),
+        "shown_description": lambda: _blurred(F("description"), Value(""), TextField()),
+        "shown_review_note": lambda: _blurred(F("review_note"), Value(""), TextField()),
+        "shown_external_ref": lambda: _blurred(F("external_ref"), Value(""), CharField()),
+    }
+    if shown is not None:
+        unknown = set(shown) - set(values)
+        if unknown:
+            raise ValueError(f"No such shown values: {sorted(unknown)}")
+    annotations = {name: make() for name, make in values.items() if shown is None or name in shown}
+    return cast("QuerySet[ShownReport]", queryset.annotate(detail=detail, **annotations))
 
 
 def report_list(user: Viewer) -> QuerySet[ShownReport]:
