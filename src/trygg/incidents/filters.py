@@ -128,12 +128,14 @@ class ReportFilter(FilterSet):
     #: Set by filter_queryset: the blurred rows still listed, and the listed rows per status.
     blurred_count = 0
     status_counts: dict[str, int] = {}
+    organisation_counts: dict[int, int] = {}
 
     def filter_queryset(self, queryset):
         from trygg.incidents.selectors import without_small_counts
 
         counts = without_small_counts(super().filter_queryset(queryset))
         self.blurred_count, self.status_counts = counts.blurred, counts.statuses
+        self.organisation_counts = counts.organisations
         return counts.queryset
 
     def filter_q(self, queryset, value):

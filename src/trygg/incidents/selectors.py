@@ -207,11 +207,12 @@ def report_can_review(user: Viewer, report: IncidentReport) -> bool:
 
 class ReportCounts(NamedTuple):
     """What :func:`without_small_counts` found: the reports still listed, how many of them the
-    viewer sees blurred, and how many have each status."""
+    viewer sees blurred, how many have each status and how many each organisation owns."""
 
     queryset: QuerySet[ShownReport]
     blurred: int
     statuses: dict[str, int]
+    organisations: dict[int, int]
 
 
 def without_small_counts(queryset: QuerySet[ShownReport]) -> ReportCounts:
@@ -223,25 +224,62 @@ def without_small_counts(queryset: QuerySet[ShownReport]) -> ReportCounts:
     status counts and its export then hold only the rows the viewer may see in detail.
     Applied by ``ReportFilter``, which the list page, its export and the API all use.
 
-    One query counts the filtered rows per status and detail; from it come the number of
-    blurred rows still listed and the status counts of what is listed (every report has a
-    status, so their sum is the list's total).
+    One query counts the filtered rows per status, detail and organisation; from it come the
+    number of blurred rows still listed, the status counts of what is listed (every report
+    has a status, so their sum is the list's total) and the rows per organisation (see
+    :func:`newest_first_bound`).
     """
     counts = (
         queryset.order_by()
-        .values_list("detail", "status")
+        .values_list("detail", "status", "organisation_id")
         .annotate(n=Count("pk"))
-        .values_list("detail", "status", "n")
+        .values_list("detail", "status", "organisation_id", "n")
     )
-    rows = [(bool(detail), status, n) for detail, status, n in counts]
-    blurred = sum(n for detail, _status, n in rows if not detail)
+    rows = [(bool(detail), status, org, n) for detail, status, org, n in counts]
+    blurred = sum(n for detail, _status, _org, n in rows if not detail)
     if 0 < blurred < settings.SMALL_COUNT_THRESHOLD:
         queryset, blurred = queryset.filter(detail=True), 0
         rows = [row for row in rows if row[0]]
     statuses: dict[str, int] = {}
-    for _detail, status, n in rows:
+    organisations: dict[int, int] = {}
+    for _detail, status, org, n in rows:
         statuses[status] = statuses.get(status, 0) + n
-    return ReportCounts(queryset, blurred, statuses)
+        organisations[org] = organisations.get(org, 0) + n
+    return ReportCounts(queryset, blurred, statuses, organisations)
+
+
+def shown_time_window(
+    queryset: QuerySet[ShownReport],
+    organisations: dict[int, int],
+    rows: int,
+    *,
+    descending: bool,
+) -> Q | None:
+    """A condition on ``occurred_at`` that keeps the first ``rows`` reports of ``queryset`` in
+    the order of their shown (blurred) time, or None when none is found cheaply.
+
+    Sorting by the shown time needs the blurred time of every listed report. But a shown time
+    lies within the hour that starts at the floor of the exact time: so if one organisation's
+    reports alone hold ``rows`` reports from ``t`` on (newest first), the first ``rows`` of all
+    lie at or after the floor of ``t``'s hour; oldest first, before the end of that hour. One
+    organisation's ``rows``-th report is read through its (organisation, occurred_at) index.
+    """
+    if rows <= 0 or not organisations:
+        return None
+    organisation, count = max(organisations.items(), key=lambda item: item[1])
+    if count < rows:
+        return None
+    found = list(
+        queryset.filter(organisation_id=organisation)
+        .order_by("-occurred_at" if descending else "occurred_at")
+        .values_list("occurred_at", flat=True)[rows - 1 : rows]
+    )
+    if not found:
+        return None
+    hour = found[0].astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    if descending:
+        return Q(occurred_at__gte=hour)
+    return Q(occurred_at__lt=hour + dt.timedelta(hours=1))
 
 
 def next_report_to_review(

@@ -63,7 +63,7 @@ class ValuesTable(Table):
             return list(objects)
         if self.source is None:
             return list(objects.values(*self.fields))
-        keys = list(objects.values_list("pk", flat=True))
+        keys = self.page_keys(objects)
         if not keys:
             return []
         found = {
@@ -71,6 +71,10 @@ class ValuesTable(Table):
             for row in self.source.order_by().filter(pk__in=keys).values(*self.fields)
         }
         return [found[key] for key in keys if key in found]
+
+    def page_keys(self, objects: QuerySet[Any]) -> list[Any]:
+        """The keys of a page's rows (``objects``: a slice of ``source``), in order."""
+        return list(objects.values_list("pk", flat=True))
 
     def export_rows(self, queryset: QuerySet[Any]):
         """The export's values, row by row, in the queryset's order."""
@@ -152,6 +156,31 @@ class ReportTable(ValuesTable):
         "organisation__name",
     )
     links = {"occurred_at": "incidents:report_detail"}
+    #: Set by the view: the listed reports per organisation (ReportFilter.organisation_counts).
+    organisation_counts: dict[int, int] = {}
+
+    def page_keys(self, objects: QuerySet[Any]) -> list[Any]:
+        """Sorted by time (the default), a page's keys are read among the reports near it in
+        time (selectors.shown_time_window), rather than by sorting every listed report by
+        its blurred time."""
+        from trygg.incidents.selectors import shown_time_window
+
+        low, high = objects.query.low_mark, objects.query.high_mark
+        first = objects.query.order_by[0] if objects.query.order_by else None
+        if self.source is None or high is None:
+            return super().page_keys(objects)
+        if first not in ("-shown_occurred_at", "shown_occurred_at"):
+            return super().page_keys(objects)
+        window = shown_time_window(
+            self.source,
+            self.organisation_counts,
+            high,
+            descending=first == "-shown_occurred_at",
+        )
+        if window is None:
+            return super().page_keys(objects)
+        return list(self.source.filter(window).values_list("pk", flat=True)[low:high])
+
     columns = [
         Column(
             "occurred_at",

@@ -87,6 +87,7 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
         # Each row carries a dozen blurred values: the page reads its 50 keys first, then
         # those rows (tables.ValuesTable.prepare), rather than compute them for every row.
         self.table.source = queryset
+        self.table.organisation_counts = self.filterset.organisation_counts
         return queryset
 
     def status_counts(self) -> dict[str, int]:

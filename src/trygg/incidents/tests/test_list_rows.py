@@ -92,3 +92,33 @@ def test_the_partner_sees_the_list_in_order_of_the_blurred_hour_then_by_key(worl
     hour = timezone.localtime(made[2].occurred_at).replace(minute=0)
     assert f'/{made[2].pk}/">{hour:%Y-%m-%d %H:%M}</a>' in page
     assert ":59</a>" not in page and ":30</a>" not in page
+
+
+@pytest.mark.parametrize("persona", ["samordnare", "polis"])
+@pytest.mark.parametrize("sort", ["-shown_occurred_at", "shown_occurred_at"])
+def test_a_page_read_near_its_time_holds_the_keys_of_a_full_sort(world, reports, persona, sort):
+    nacka = world.organisations["nacka"]
+    category = reports["alta"].category
+    # Several reports in the same hours, filed out of time order.
+    for i in range(24):
+        services.report_create(
+            actor=None,
+            organisation=nacka,
+            category=category,
+            occurred_at=when(6 + i % 3, 10 + i % 2, (37 * i) % 60),
+            assessment=1,
+        )
+    user = world.users[persona]
+    filters = ReportFilter(None, user=user)
+    queryset = filters.filter_queryset(selectors.report_list(user)).order_by(sort, "pk")
+    table = ReportTable()
+    table.source, table.organisation_counts = queryset, filters.organisation_counts
+    everything = list(queryset.values_list("pk", flat=True))
+    assert len(everything) == 27
+    for start in range(0, 30, 4):
+        page = queryset[start : start + 4]
+        assert table.page_keys(page) == everything[start : start + 4]
+    # The window is used: a page's keys come from the reports near its time.
+    assert selectors.shown_time_window(
+        queryset, filters.organisation_counts, 4, descending=sort.startswith("-")
+    )
