@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,23 @@ def report_organisations(user) -> list[int] | None:
     return sorted(own | scope.partner_ids() | set(mine))
 
 
+class _Names(ModelChoiceIterator):
+    """The options of a choice of areas, places, categories or kommuner as (key, name), read
+    with values_list: a select shows names, so no model instance is made per option (the
+    field still checks a chosen key against its queryset)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options are the objects' names (their ``str()``)."""
+
+    iterator = _Names
+
+
 class ReportFilter(FilterSet):
     """Filters on what the user is shown: text and place match the blurred values (``shown_*``),
     so a partner cannot find a report by a description or place that is withheld from them."""
@@ -67,14 +85,16 @@ class ReportFilter(FilterSet):
     q = forms.CharField(label=_("Search"), max_length=200)
     since = forms.DateField(label=_("From"), widget=DATE)
     until = forms.DateField(label=_("To"), widget=DATE)
-    category = forms.ModelChoiceField(
+    category = NameChoiceField(
         queryset=IncidentCategory.objects.none(), label=_("Category"), empty_label="—"
     )
-    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Area"), empty_label="—")
-    place = forms.ModelChoiceField(queryset=Place.objects.none(), label=_("Place"), empty_label="—")
+    area = NameChoiceField(queryset=Area.objects.none(), label=_("Area"), empty_label="—")
+    place = NameChoiceField(queryset=Place.objects.none(), label=_("Place"), empty_label="—")
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *ReportStatus.choices])
     assessment = forms.ChoiceField(label=_("Assessment"), choices=[("", "—"), *Assessment.choices])
     lookups = {"status": "status", "assessment": "assessment", "category": "category"}
+    #: The blurred values (selectors.reports_visible) the filters read.
+    shown = frozenset({"shown_description", "shown_address", "shown_place_name", "shown_place_id"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,13 +125,18 @@ class ReportFilter(FilterSet):
             Place.objects.restrict(self.user, VIEW).only("pk", "name").order_by("name")
         )
 
+    #: Set by filter_queryset: the blurred rows still listed, and the listed rows per status.
     blurred_count = 0
+    status_counts: dict[str, int] = {}
+    organisation_counts: dict[int, int] = {}
 
     def filter_queryset(self, queryset):
         from trygg.incidents.selectors import without_small_counts
 
-        queryset, self.blurred_count = without_small_counts(super().filter_queryset(queryset))
-        return queryset
+        counts = without_small_counts(super().filter_queryset(queryset))
+        self.blurred_count, self.status_counts = counts.blurred, counts.statuses
+        self.organisation_counts = counts.organisations
+        return counts.queryset
 
     def filter_q(self, queryset, value):
         return queryset.filter(
@@ -165,7 +190,7 @@ SUMMARY_CHOICES = [
 
 class PoliceEventFilter(FilterSet):
     q = forms.CharField(label=_("Search"))
-    kommun = forms.ModelChoiceField(
+    kommun = NameChoiceField(
         queryset=Area.objects.none(), label=_("Municipality"), empty_label=_("The whole country")
     )
     event_type = forms.ChoiceField(label=_("Type"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, organisations_for
 from trygg.core.models import Area, Organisation, Place
 from trygg.incidents.choices import Assessment, CategoryGroup, ReportStatus
+from trygg.incidents.filters import NameChoiceField
 
 
 def _organisations_for(user, *actions: str):
@@ -38,10 +39,10 @@ class ReportForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("A time earlier than the start means the next day."),
     )
-    place = forms.ModelChoiceField(
+    place = NameChoiceField(
         queryset=Place.objects.none(), label=_("Place"), required=False, empty_label="—"
     )
-    area = forms.ModelChoiceField(
+    area = NameChoiceField(
         queryset=Area.objects.none(),
         label=_("Area"),
         required=False,

@@ -19,8 +19,8 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
+from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import (
@@ -93,6 +93,21 @@ if TYPE_CHECKING:
 # time inside a CASE would be read back as UTC and shift by the offset).
 
 
+class HourFloor(TruncHour):
+    """``TruncHour`` in UTC. On SQLite it is written in SQL: a time is stored there as UTC text
+    (``YYYY-MM-DD HH:MM:SS[.ffffff]``), so its hour is its first 13 characters. Django's own
+    truncation calls a Python function for every row, and the report list sorts every visible
+    report by its blurred time: for a partner, who sees them all blurred, that call was most
+    of the page."""
+
+    def __init__(self, expression: str) -> None:
+        super().__init__(expression, tzinfo=dt.UTC)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.lhs)
+        return f"(SUBSTR({sql}, 1, 13) || ':00:00')", params
+
+
 def _blurred(
     detail_value: Expression | F, blurred_value: Expression, output_field: Field[Any, Any]
 ) -> Case:
@@ -101,11 +116,15 @@ def _blurred(
     )
 
 
-def reports_visible(user: Viewer, *, action: str = VIEW) -> QuerySet[ShownReport]:
+def reports_visible(
+    user: Viewer, *, action: str = VIEW, shown: Collection[str] | None = None
+) -> QuerySet[ShownReport]:
     """Reports the user may see, each with ``detail`` (bool) and blurred ``shown_*`` values.
 
     Readers must use ``shown_occurred_at``, ``shown_place_name``, ``shown_lat`` … and never
-    the raw fields, which are still on the model for the services.
+    the raw fields, which are still on the model for the services. ``shown`` names the
+    ``shown_*`` values to add (all of them by default): a list page that reads a few need not
+    build the others.
     """
     scope = scope_for(user)
     queryset = IncidentReport.objects.restrict(user, action)
@@ -118,26 +137,32 @@ def reports_visible(user: Viewer, *, action: str = VIEW) -> QuerySet[ShownReport
             default=Value(False),
             output_field=BooleanField(),
         )
-    return queryset.annotate(detail=detail).annotate(
-        shown_occurred_at=_blurred(
+    values: dict[str, Callable[[], Case]] = {
+        "shown_occurred_at": lambda: _blurred(
             F("occurred_at"),
-            TruncHour("occurred_at", tzinfo=dt.UTC),
+            HourFloor("occurred_at"),
             IncidentReport._meta.get_field("occurred_at"),
         ),
-        shown_occurred_until=_blurred(
+        "shown_occurred_until": lambda: _blurred(
             F("occurred_until"),
-            TruncHour("occurred_until", tzinfo=dt.UTC),
+            HourFloor("occurred_until"),
             IncidentReport._meta.get_field("occurred_until"),
         ),
-        shown_place_id=_blurred(F("place_id"), Value(None), IntegerField()),
-        shown_place_name=_blurred(F("place__name"), Value(""), CharField()),
-        shown_lat=_blurred(F("lat"), Value(None), FloatField()),
-        shown_lon=_blurred(F("lon"), Value(None), FloatField()),
-        shown_address=_blurred(F("address"), Value(""), CharField()),
-        shown_description=_blurred(F("description"), Value(""), TextField()),
-        shown_review_note=_blurred(F("review_note"), Value(""), TextField()),
-        shown_external_ref=_blurred(F("external_ref"), Value(""), CharField()),
-    )
+        "shown_place_id": lambda: _blurred(F("place_id"), Value(None), IntegerField()),
+        "shown_place_name": lambda: _blurred(F("place__name"), Value(""), CharField()),
+        "shown_lat": lambda: _blurred(F("lat"), Value(None), FloatField()),
+        "shown_lon": lambda: _blurred(F("lon"), Value(None), FloatField()),
+        "shown_address": lambda: _blurred(F("address"), Value(""), CharField()),
+        "shown_description": lambda: _blurred(F("description"), Value(""), TextField()),
+        "shown_review_note": lambda: _blurred(F("review_note"), Value(""), TextField()),
+        "shown_external_ref": lambda: _blurred(F("external_ref"), Value(""), CharField()),
+    }
+    if shown is not None:
+        unknown = set(shown) - set(values)
+        if unknown:
+            raise ValueError(f"No such shown values: {sorted(unknown)}")
+    annotations = {name: make() for name, make in values.items() if shown is None or name in shown}
+    return cast("QuerySet[ShownReport]", queryset.annotate(detail=detail, **annotations))
 
 
 def report_list(user: Viewer) -> QuerySet[ShownReport]:
@@ -180,9 +205,17 @@ def report_can_review(user: Viewer, report: IncidentReport) -> bool:
     )
 
 
-def without_small_counts(
-    queryset: QuerySet[ShownReport],
-) -> tuple[QuerySet[ShownReport], int]:
+class ReportCounts(NamedTuple):
+    """What :func:`without_small_counts` found: the reports still listed, how many of them the
+    viewer sees blurred, how many have each status and how many each organisation owns."""
+
+    queryset: QuerySet[ShownReport]
+    blurred: int
+    statuses: dict[str, int]
+    organisations: dict[int, int]
+
+
+def without_small_counts(queryset: QuerySet[ShownReport]) -> ReportCounts:
     """Small-count suppression for the rows a viewer sees only blurred (a partner's view).
 
     The lägesbild shows "<5" where fewer than ``SMALL_COUNT_THRESHOLD`` reports match; a list
@@ -190,12 +223,63 @@ def without_small_counts(
     reports than the threshold (but some), none of them are listed: the list, its total, its
     status counts and its export then hold only the rows the viewer may see in detail.
     Applied by ``ReportFilter``, which the list page, its export and the API all use.
-    Returns the queryset and the number of blurred rows it still holds.
+
+    One query counts the filtered rows per status, detail and organisation; from it come the
+    number of blurred rows still listed, the status counts of what is listed (every report
+    has a status, so their sum is the list's total) and the rows per organisation (see
+    :func:`newest_first_bound`).
     """
-    blurred = queryset.filter(detail=False).count()
+    counts = (
+        queryset.order_by()
+        .values_list("detail", "status", "organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("detail", "status", "organisation_id", "n")
+    )
+    rows = [(bool(detail), status, org, n) for detail, status, org, n in counts]
+    blurred = sum(n for detail, _status, _org, n in rows if not detail)
     if 0 < blurred < settings.SMALL_COUNT_THRESHOLD:
-        return queryset.filter(detail=True), 0
-    return queryset, blurred
+        queryset, blurred = queryset.filter(detail=True), 0
+        rows = [row for row in rows if row[0]]
+    statuses: dict[str, int] = {}
+    organisations: dict[int, int] = {}
+    for _detail, status, org, n in rows:
+        statuses[status] = statuses.get(status, 0) + n
+        organisations[org] = organisations.get(org, 0) + n
+    return ReportCounts(queryset, blurred, statuses, organisations)
+
+
+def shown_time_window(
+    queryset: QuerySet[ShownReport],
+    organisations: dict[int, int],
+    rows: int,
+    *,
+    descending: bool,
+) -> Q | None:
+    """A condition on ``occurred_at`` that keeps the first ``rows`` reports of ``queryset`` in
+    the order of their shown (blurred) time, or None when none is found cheaply.
+
+    Sorting by the shown time needs the blurred time of every listed report. But a shown time
+    lies within the hour that starts at the floor of the exact time: so if one organisation's
+    reports alone hold ``rows`` reports from ``t`` on (newest first), the first ``rows`` of all
+    lie at or after the floor of ``t``'s hour; oldest first, before the end of that hour. One
+    organisation's ``rows``-th report is read through its (organisation, occurred_at) index.
+    """
+    if rows <= 0 or not organisations:
+        return None
+    organisation, count = max(organisations.items(), key=lambda item: item[1])
+    if count < rows:
+        return None
+    found = list(
+        queryset.filter(organisation_id=organisation)
+        .order_by("-occurred_at" if descending else "occurred_at")
+        .values_list("occurred_at", flat=True)[rows - 1 : rows]
+    )
+    if not found:
+        return None
+    hour = found[0].astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    if descending:
+        return Q(occurred_at__gte=hour)
+    return Q(occurred_at__lt=hour + dt.timedelta(hours=1))
 
 
 def next_report_to_review(
@@ -239,14 +323,6 @@ def report_map(report: ShownReport) -> dict[str, Any] | None:
         "point": point,
         "tiles": settings.MAP_TILE_URL or None,
     }
-
-
-def report_status_counts(queryset: QuerySet[IncidentReport]) -> dict[str, int]:
-    """How many of the (already restricted and filtered) reports have each status."""
-    counts = dict(
-        queryset.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
-    return counts
 
 
 def categories_for_reporting(user: Viewer) -> QuerySet[IncidentCategory]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from trygg.core.access import ADD, CHANGE, REPORT, VIEW, may, organisations_for
 from trygg.core.editing import form_page, form_post, submit
-from trygg.core.exports import export_rows
+from trygg.core.exports import EXPORT_FORMATS, export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import ImportBatch
 from trygg.core.uploads import read_upload
@@ -37,14 +37,18 @@ def _can_manage_categories(user) -> bool:
 
 
 class ExportColumnsMixin:
-    """The export carries the table's ``export_columns`` (more than fits on a phone)."""
+    """The export carries the table's ``export_columns`` (more than fits on a phone), read as
+    values() rows (see tables.ValuesTable)."""
 
     def export(self, fmt: str):
         queryset = self.filtered_queryset()
         columns = getattr(self.table, "export_columns", self.table.columns)
-        rows = ([c.value(obj) for c in columns] for obj in queryset.iterator(chunk_size=2000))
         return export_rows(
-            [str(c.label) for c in columns], rows, fmt, self.export_name, request=self.request
+            [str(c.label) for c in columns],
+            self.table.export_rows(queryset),
+            fmt,
+            self.export_name,
+            request=self.request,
         )
 
 
@@ -63,7 +67,6 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
         "There are no incident reports yet. File the first one from the field, or import a file."
     )
     export_name = "handelserapporter"
-    keys_first = True  # each row carries a dozen blurred values: compute them for 50 rows
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not (
@@ -73,12 +76,24 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self):
-        return selectors.report_list(self.request.user)
+        if self.request.GET.get("format") in EXPORT_FORMATS:
+            return selectors.report_list(self.request.user)
+        # The page shows and filters by a few of the blurred values: build only those.
+        shown = {f for f in ReportTable.fields if f.startswith("shown_")}
+        return selectors.reports_visible(self.request.user, shown=shown | ReportFilter.shown)
+
+    def filtered_queryset(self):
+        queryset = super().filtered_queryset()
+        # Each row carries a dozen blurred values: the page reads its 50 keys first, then
+        # those rows (tables.ValuesTable.prepare), rather than compute them for every row.
+        self.table.source = queryset
+        self.table.organisation_counts = self.filterset.organisation_counts
+        return queryset
 
     def status_counts(self) -> dict[str, int]:
-        if not hasattr(self, "_status_counts"):
-            self._status_counts = selectors.report_status_counts(self.filtered_queryset())
-        return self._status_counts
+        """The filtered reports per status, counted by the filter (see without_small_counts)."""
+        self.filtered_queryset()
+        return self.filterset.status_counts
 
     def total(self, queryset) -> int:
         return sum(self.status_counts().values())  # every report has a status
