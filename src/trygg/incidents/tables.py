@@ -87,7 +87,7 @@ class ValuesTable(Table):
         ``table_cells`` tag writes them ({{ value }} localized and escaped, "–" for none, a link
         where the column has one), written here in one pass for the page: the labels are
         translated once, times formatted with the page's format, links made from one reversed
-        address (incidents/_table.html)."""
+        address (core/_table.html, whose table_cells tag writes a row's html as it is)."""
         from django.utils.safestring import mark_safe
 
         local_text = _datetime_text()
