@@ -15,8 +15,14 @@ from django.db import transaction
 
 
 def current(key: str) -> int:
-    """The version under ``key`` (0 before the first change)."""
-    return int(cache.get(key) or 0)
+    """The version under ``key``. A key not in the cache (never bumped, or evicted when the
+    cache was full) starts from a fresh number, never from one used before: what was kept
+    under an earlier number is then never read again."""
+    found = cache.get(key)
+    if found is None:
+        cache.add(key, time.time_ns(), None)
+        found = cache.get(key, 0)
+    return int(found)
 
 
 def bump(key: str) -> None:
