@@ -5,14 +5,14 @@ What a user may choose is what ``restrict(user, VIEW)`` lets through, so the opt
 under :func:`scope_key` (the user, their memberships with the organisations and areas they
 reach, their organisations' current partners) and under a version of the data they are read
 from (core.versioning), which the caller bumps on every save and delete of that data through
-:func:`bump_on_change`. A change that sends no signal (a bulk update) shows after
+:func:`trygg.core.versioning.bump_on_change`. A change that sends no signal (a bulk update) shows after
 ``TIMEOUT`` at the latest.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -56,18 +56,3 @@ def remembered(version_key: str, user: Any, compute: Callable[[], T], *, name: s
         found = compute()
         cache.set(key, found, TIMEOUT)
     return found
-
-
-def bump_on_change(version_key: str, models: Iterable[Any]) -> None:
-    """Every save and delete of ``models`` (and every change of a many-to-many relation
-    whose ``through`` model is among them) bumps ``version_key``."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    def changed(**_kwargs: Any) -> None:
-        versioning.bump(version_key)
-
-    for model in models:
-        uid = f"choices-{version_key}-{model._meta.label_lower}"
-        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save", weak=False)
-        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
-        m2m_changed.connect(changed, sender=model, dispatch_uid=f"{uid}-m2m", weak=False)

@@ -9,6 +9,8 @@ the names and shapes the lägesbild's fragments show (situation.fragments).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -38,3 +40,27 @@ def bump(key: str) -> None:
 
     step()
     transaction.on_commit(step)
+
+
+def _signal_bumps(key: str, *, update_fields: Any = None, **_kwargs: Any) -> None:
+    """A signal's handler: bump ``key``, except for a save that changed only a user's
+    last_login (every sign-in writes it; nothing kept under a version shows it)."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    bump(key)
+
+
+def bump_on_change(key: str, models: Iterable[Any]) -> None:
+    """Every save and delete of ``models`` (and every change of a many-to-many relation
+    whose ``through`` model is among them) bumps ``key``. Writes that send no signal
+    (QuerySet.update(), bulk_create()) must bump it themselves."""
+    from functools import partial
+
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    changed = partial(_signal_bumps, key)
+    for model in models:
+        uid = f"version-{key}-{model._meta.label_lower}"
+        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+        m2m_changed.connect(changed, sender=model, dispatch_uid=f"{uid}-m2m", weak=False)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.core import choice_cache
+from trygg.core import choice_cache, versioning
 from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
 from trygg.core.forms import area_choices
@@ -64,7 +64,7 @@ def connect() -> None:
     from trygg.core.models import Partnership
     from trygg.forums.models import Decision, Meeting
 
-    choice_cache.bump_on_change(
+    versioning.bump_on_change(
         OPTIONS_VERSION,
         [
             Forum,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from trygg.core import choice_cache
+from trygg.core import choice_cache, versioning
 from trygg.core.access import VIEW, organisations_for
 from trygg.core.forms import area_choices
 from trygg.core.models import Area, Organisation, Partnership, Place
@@ -72,7 +72,7 @@ def connect() -> None:
     """Saves and deletes of what the options are read from, and of what decides who sees it
     (partnerships, a plan's partners, a measure's areas), bump the options' version.
     Memberships are not here: they change the viewer's scope, which is in the key."""
-    choice_cache.bump_on_change(
+    versioning.bump_on_change(
         VERSION,
         [
             Organisation,

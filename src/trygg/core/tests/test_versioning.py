@@ -30,3 +30,23 @@ def test_a_lost_key_starts_from_a_number_not_used_before():
     cache.delete(KEY)  # culled
     assert versioning.current(KEY) not in seen
     assert versioning.current(KEY) != 0
+
+
+def test_saves_and_deletes_bump_but_a_sign_in_does_not():
+    from django.contrib.auth import get_user_model
+
+    from trygg.core.models import Organisation
+
+    key = "trygg:test:watched"
+    versioning.bump_on_change(key, [get_user_model(), Organisation])
+    user = get_user_model().objects.create_user("versioning-test", password="x")
+    before = versioning.current(key)
+    user.last_login = user.date_joined
+    user.save(update_fields=["last_login"])  # what every sign-in writes
+    assert versioning.current(key) == before
+    user.first_name = "Ny"
+    user.save()
+    renamed = versioning.current(key)
+    assert renamed != before
+    user.delete()
+    assert versioning.current(key) != renamed
