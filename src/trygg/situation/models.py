@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW, Scope
-from trygg.core.models import OrganisationOwned, Partnership
+from trygg.core.models import OrganisationOwned
 from trygg.plans.models import diarienummer_validator
 from trygg.situation.choices import FishboneCategory, PictureState, ProblemStatus, SourceKind
 
@@ -28,13 +28,11 @@ def partner_ids(scope: Scope) -> frozenset[int]:
     """The partners of the user's organisations, looked up once per request.
 
     The scope object lives for the request (see core.access.scope_for); a page that reads
-    several of these tables would otherwise ask for the partnerships each time.
+    several of these tables would otherwise ask for the partnerships each time. The same
+    reading as the scope's own (``Scope.partner_ids``, which the tables of the other apps
+    ask), so that a page asks for the partnerships once.
     """
-    cached = getattr(scope, "_situation_partner_ids", None)
-    if cached is None:
-        cached = Partnership.partner_ids(scope.organisation_ids(VIEW))
-        scope._situation_partner_ids = cached
-    return cached
+    return scope.partner_ids()
 
 
 def _shared_q(scope: Scope, action: str, path: str = "", area_field: str | None = None) -> Q:

@@ -199,7 +199,7 @@ def overview(request):
     picture = selectors.current_picture(user, organisation)
     problems = [
         p
-        for p in (selectors.problems_of(user, picture) if picture else [])
+        for p in (selectors.problems_of(user, picture, analyses=False) if picture else [])
         if p.problem.status != ProblemStatus.LOST
     ]
     return render(
