@@ -114,26 +114,43 @@ def kommun_areas(organisation: Organisation) -> list[Area]:
     return list(areas.order_by("name"))
 
 
-def area_coverage(
-    *,
-    user,
-    picture: SituationPicture,
-    checked: bool = False,
-    problems: list[ProblemView] | None = None,
-) -> list[AreaCoverage]:
-    """Which sources cover each area of the kommun in the picture's period: incident
-    reports placed in the area, observations of a statistics series for the area, and the
-    picture's problems located there. An area with none is not covered; the picture then
-    has to state why (``coverage_note``). ``problems``: the picture's problems as the page
-    already read them for the user (:func:`picture_problems`), all of them."""
+def _covering_sources(
+    user, organisation: Organisation, areas: list[Area], start: dt.date, end: dt.date
+) -> tuple[set[int | None], dict[int, set[str]]]:
+    """The areas with incident reports the user may see in the period, and the names of the
+    statistics series with values the user may see per area.
+
+    Kept in the cache under everything they are read from: the user themself (a reporter
+    sees their own reports), what their restriction follows (selectors.problems.restriction),
+    the organisation's counts version (situation.rollup, bumped by every change of its
+    reports), the statistics version, the reference version (the areas), the organisation,
+    its areas and the period.
+    """
+    from django.core.cache import cache
+
     from trygg.incidents.models import IncidentReport
+    from trygg.situation import fragments, rollup
+    from trygg.situation.selectors import problems as problem_selectors
+    from trygg.stats import versioning as stats_versions
     from trygg.stats.models import Observation
 
-    if not checked:
-        picture = _visible_picture(user, picture)
-    organisation = picture.organisation
-    areas = kommun_areas(organisation)
-    start, end = picture_period(picture)
+    key = "trygg:lb-coverage:" + ":".join(
+        str(part)
+        for part in (
+            getattr(user, "pk", ""),
+            problem_selectors.restriction(user),
+            rollup.version(organisation.pk),
+            stats_versions.version(),
+            fragments.reference_version(),
+            organisation.pk,
+            start,
+            end,
+            "-".join(str(area.pk) for area in areas),
+        )
+    )
+    found: tuple[set[int | None], dict[int, set[str]]] | None = cache.get(key)
+    if found is not None:
+        return found
     begin = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     stop = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     report_areas = set(
@@ -153,14 +170,34 @@ def area_coverage(
         .distinct()
     ):
         series_areas[area_id].add(name)
-    if problems is not None:
-        problem_areas = {area.pk for view in problems for area in view.areas}
-    else:
-        problem_areas = set(
-            Problem.objects.restrict(user, VIEW)
-            .filter(situation_picture=picture)
-            .values_list("areas", flat=True)
-        )
+    found = (report_areas, dict(series_areas))
+    cache.set(key, found, 6 * 3600)
+    return found
+
+
+def area_coverage(
+    *,
+    user,
+    picture: SituationPicture,
+    checked: bool = False,
+    problems: list[ProblemView] | None = None,
+) -> list[AreaCoverage]:
+    """Which sources cover each area of the kommun in the picture's period: incident
+    reports placed in the area, observations of a statistics series for the area, and the
+    picture's problems located there. An area with none is not covered; the picture then
+    has to state why (``coverage_note``). ``problems``: the picture's problems as the page
+    already read them for the user (:func:`picture_problems`), all of them."""
+    if not checked:
+        picture = _visible_picture(user, picture)
+    organisation = picture.organisation
+    areas = kommun_areas(organisation)
+    start, end = picture_period(picture)
+    report_areas, series_areas = _covering_sources(user, organisation, areas, start, end)
+    if problems is None:
+        from trygg.situation.selectors.problems import problems_of
+
+        problems = problems_of(user, picture, analyses=False)
+    problem_areas = {area.pk for view in problems for area in view.areas}
     result = []
     for area in areas:
         sources: list[str] = []

@@ -140,6 +140,16 @@ class SituationPicture(OrganisationOwned):
             return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
         return _shared_q(scope, action)
 
+    def allows(self, scope: Scope, action: str) -> bool:
+        """Whether ``access_q(scope, action)`` lets this picture through, for an action
+        other than viewing, without a query (restrict() lets a superuser do everything)."""
+        if action == VIEW:
+            raise ValueError("viewing follows the partnerships: ask restrict()")
+        return scope.is_superuser or (
+            scope.user_id is not None
+            and self.organisation_id in scope.unlimited_organisation_ids(action)
+        )
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 

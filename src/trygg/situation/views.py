@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may, scope_for
 from trygg.core.editing import form_page, form_post
 from trygg.core.exports import EXPORT_FORMATS
 from trygg.core.filters import FilterSet
@@ -557,12 +557,8 @@ def picture_detail(request, pk):
             "solved": [i for i in items if i.status == ProblemStatus.LOST],
             "problems": problems,
             "problems_without_measure": sum(1 for p in problems if not p.has_measure),
-            "can_change": SituationPicture.objects.restrict(request.user, CHANGE)
-            .filter(pk=pk)
-            .exists(),
-            "can_delete": SituationPicture.objects.restrict(request.user, DELETE)
-            .filter(pk=pk)
-            .exists(),
+            "can_change": picture.allows(scope_for(request.user), CHANGE),
+            "can_delete": picture.allows(scope_for(request.user), DELETE),
             "can_add_problem": may(request.user, ADD, picture.organisation_id),
         },
     )
