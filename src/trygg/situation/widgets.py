@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -50,7 +50,7 @@ class Select(forms.Select):
                 '\n  <option value="'
                 + conditional_escape(text)
                 + ('" selected>' if selected else '">')
-                + conditional_escape(label)
+                + conditional_escape(cast(str, label))
                 + "</option>"
             )
         parts.append("\n</select>")

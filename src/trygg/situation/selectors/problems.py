@@ -118,7 +118,7 @@ class ProblemReading:
         result = []
         for problem in self.problems:
             own = self.links.get(problem.pk, [])
-            shown = [link for link in own if link.measure_visible]
+            shown = [link for link in own if getattr(link, "measure_visible", False)]
             result.append(
                 ProblemView(
                     problem=problem,
@@ -298,7 +298,7 @@ def _read(
     from trygg.plans.models import Measure
     from trygg.situation.models import CauseAnalysis, ProblemStatusChange
 
-    queryset = (
+    queryset: QuerySet[Any] = (
         Problem.objects.restrict(user, VIEW)
         .filter(situation_picture=picture)
         .order_by("priority", "id")

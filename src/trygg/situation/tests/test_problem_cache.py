@@ -94,9 +94,7 @@ def test_a_measure_shared_with_the_police_shows_on_the_next_view(world, picture,
     assert view.hidden_measures == hidden - 1
 
 
-def test_a_renamed_measure_and_a_new_analysis_show_on_the_next_view(
-    world, picture, linked, login
-):
+def test_a_renamed_measure_and_a_new_analysis_show_on_the_next_view(world, picture, linked, login):
     _plan, measure, problem = linked
     client = login("samordnare")
     assert "Trygghetsvandringar" in client.get(reverse("situation:overview")).content.decode()
