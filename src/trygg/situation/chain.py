@@ -107,8 +107,9 @@ class AreaCoverage:
 
 
 def kommun_areas(organisation: Organisation) -> list[Area]:
-    """The parts of the kommun's geographic area (kommundelar), the kommun itself excluded."""
-    areas = Area.objects.filter(organisation=organisation)
+    """The parts of the kommun's geographic area (kommundelar), the kommun itself excluded
+    (without their boundaries, which no list of areas shows)."""
+    areas = Area.objects.filter(organisation=organisation).defer("geometry")
     if organisation.area_id:
         areas = areas.exclude(pk=organisation.area_id)
     return list(areas.order_by("name"))

@@ -129,7 +129,7 @@ def law_checklist(*, user, organisation: Organisation, today: dt.date | None = N
     pictures = SituationPicture.objects.restrict(user, VIEW).filter(organisation=organisation)
     if not visible and not pictures.exists():
         raise Http404
-    picture = pictures.select_related("plan").order_by("-year", "-pk").first()
+    picture = pictures.select_related("plan", "organisation").order_by("-year", "-pk").first()
     plan = None
     if picture is not None and picture.plan_id:
         plan = Plan.objects.restrict(user, VIEW).filter(pk=picture.plan_id).first()
