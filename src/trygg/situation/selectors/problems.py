@@ -31,7 +31,7 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from trygg.core import versioning
-from trygg.core.access import VIEW, scope_for
+from trygg.core.access import VIEW, limited_area_ids, organisation_ids_for, scope_for
 from trygg.core.actors import Viewer
 from trygg.core.models import Organisation
 from trygg.situation.models import Problem, ProblemMeasure, SituationPicture
@@ -215,23 +215,25 @@ def _fields() -> str:
 
 def restriction(user: Viewer) -> str:
     """What the user's restriction of the problems, links, status changes and measures
-    follows: the organisations and areas of the memberships that allow viewing and the
-    current partners of those organisations (or everything, for a superuser). A digest,
-    for the keys of what is kept in the cache per restriction (also the statistics block)."""
+    follows: per organisation they may view for, the whole of it or the areas their
+    memberships are limited to, and the current partners of those organisations (or
+    everything, for a superuser). Their access rules read nothing else of the user (the
+    incident reports' do: a reporter sees their own reports).
+    A digest, for the keys of what is kept in the cache per restriction (also the
+    statistics block)."""
     scope = scope_for(user)
     if scope.user_id is None:
         return "none"  # not signed in (or inactive): restrict() lets nothing through
-    if scope.is_superuser:
+    organisations = organisation_ids_for(user, VIEW, whole_organisation=False)
+    if organisations is None:
         return "all"
-    grants = sorted(
-        (
-            sorted(grant.organisation_ids),
-            None if grant.area_ids is None else sorted(grant.area_ids),
-        )
-        for grant in scope.grants_for(VIEW)
-    )
-    partners = sorted(scope.partner_ids()) if grants else []
-    return hashlib.sha256(repr((grants, partners)).encode()).hexdigest()
+    areas = [
+        (pk, None if limited is None else sorted(limited))
+        for pk in sorted(organisations)
+        for limited in [limited_area_ids(user, VIEW, pk)]
+    ]
+    partners = sorted(scope.partner_ids()) if areas else []
+    return hashlib.sha256(repr((areas, partners)).encode()).hexdigest()
 
 
 def _key(
