@@ -11,6 +11,8 @@ from the same picture. Partners may view it; only the owner changes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -348,6 +350,19 @@ class Problem(OrganisationOwned):
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
         return _shared_q(scope, action, area_field=cls.area_field)
+
+    def allows(self, scope: Scope, action: str, area_ids: Iterable[int]) -> bool:
+        """Whether ``access_q(scope, action)`` lets this problem, in the areas ``area_ids``
+        (its own, as read), through for an action other than viewing, without a query: a
+        membership of the whole organisation, or an area-limited one sharing one of the
+        problem's areas (a problem in no area is the whole organisation's)."""
+        if action == VIEW:
+            raise ValueError("viewing follows the partnerships: ask restrict()")
+        if scope.is_superuser:
+            return True
+        if scope.user_id is None:
+            return False
+        return scope.allows(action, self.organisation_id, area_ids=area_ids, any_area=True)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -665,7 +665,8 @@ def problem_detail(request, pk):
     (item,), (view,) = chain.picture_problems(
         user=request.user, picture=problem.situation_picture, problem_id=problem.pk
     )
-    can_change = Problem.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    scope, areas = scope_for(request.user), [area.pk for area in view.areas]
+    can_change = problem.allows(scope, CHANGE, areas)
     return render(
         request,
         "situation/problem_detail.html",
@@ -676,7 +677,7 @@ def problem_detail(request, pk):
             "item": item,
             "status_form": ProblemStatusForm(problem=problem) if can_change else None,
             "can_change": can_change,
-            "can_delete": Problem.objects.restrict(request.user, DELETE).filter(pk=pk).exists(),
+            "can_delete": problem.allows(scope, DELETE, areas),
             "link_form": MeasureLinkForm(measures=selectors.measures_to_link(request.user, problem))
             if can_change
             else None,

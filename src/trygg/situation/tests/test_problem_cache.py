@@ -142,3 +142,18 @@ def test_the_pictures_own_answer_is_the_restrictions(world, picture, name):
     for action in (CHANGE, DELETE):
         restricted = SituationPicture.objects.restrict(user, action).filter(pk=picture.pk)
         assert picture.allows(scope_for(user), action) == restricted.exists(), action
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_the_problems_own_answer_is_the_restrictions(world, picture, name):
+    user = _user(name)
+    problems = list(Problem.objects.filter(situation_picture=picture).prefetch_related("areas"))
+    assert any(p.areas.all() for p in problems) and any(not p.areas.all() for p in problems)
+    for problem in problems:
+        areas = [area.pk for area in problem.areas.all()]
+        for action in (CHANGE, DELETE):
+            restricted = Problem.objects.restrict(user, action).filter(pk=problem.pk)
+            assert problem.allows(scope_for(user), action, areas) == restricted.exists(), (
+                problem.title,
+                action,
+            )
