@@ -12,6 +12,7 @@ class SituationConfig(AppConfig):
 
         from trygg.incidents.models import IncidentReport
         from trygg.situation import fragments, rollup
+        from trygg.situation.selectors import problems
 
         # Keeps the pre-computed counts equal to the reports (see situation.rollup).
         pre_save.connect(
@@ -23,3 +24,5 @@ class SituationConfig(AppConfig):
         )
         # The lägesbild's rendered fragments show names beside the counts (situation.fragments).
         fragments.connect()
+        # The prioritised problems kept in the cache (situation.selectors.problems).
+        problems.connect()

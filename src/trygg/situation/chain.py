@@ -21,7 +21,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from trygg.core.access import VIEW
 from trygg.core.formatting import format_change, format_date, format_number, format_percent
-from trygg.core.models import Area, Organisation, Place
+from trygg.core.models import Area, Organisation
 from trygg.core.provenance import Figure, figure
 from trygg.situation.choices import FishboneCategory, ProblemStatus, SourceKind
 from trygg.situation.models import (
@@ -37,10 +36,9 @@ from trygg.situation.models import (
     PictureSource,
     Problem,
     ProblemMeasure,
-    ProblemStatusChange,
     SituationPicture,
 )
-from trygg.situation.selectors import ProblemView
+from trygg.situation.selectors import Named, ProblemView
 
 # Common parts
 
@@ -109,33 +107,51 @@ class AreaCoverage:
 
 
 def kommun_areas(organisation: Organisation) -> list[Area]:
-    """The parts of the kommun's geographic area (kommundelar), the kommun itself excluded."""
-    areas = Area.objects.filter(organisation=organisation)
+    """The parts of the kommun's geographic area (kommundelar), the kommun itself excluded
+    (without their boundaries, which no list of areas shows)."""
+    areas = Area.objects.filter(organisation=organisation).defer("geometry")
     if organisation.area_id:
         areas = areas.exclude(pk=organisation.area_id)
     return list(areas.order_by("name"))
 
 
-def area_coverage(
-    *,
-    user,
-    picture: SituationPicture,
-    checked: bool = False,
-    problems: list[ProblemView] | None = None,
-) -> list[AreaCoverage]:
-    """Which sources cover each area of the kommun in the picture's period: incident
-    reports placed in the area, observations of a statistics series for the area, and the
-    picture's problems located there. An area with none is not covered; the picture then
-    has to state why (``coverage_note``). ``problems``: the picture's problems as the page
-    already read them for the user (:func:`picture_problems`), all of them."""
+def _covering_sources(
+    user, organisation: Organisation, areas: list[Area], start: dt.date, end: dt.date
+) -> tuple[set[int | None], dict[int, set[str]]]:
+    """The areas with incident reports the user may see in the period, and the names of the
+    statistics series with values the user may see per area.
+
+    Kept in the cache under everything they are read from: the user themself (a reporter
+    sees their own reports), what their restriction follows (selectors.problems.restriction),
+    the organisation's counts version (situation.rollup, bumped by every change of its
+    reports), the statistics version, the reference version (the areas), the organisation,
+    its areas and the period.
+    """
+    from django.core.cache import cache
+
     from trygg.incidents.models import IncidentReport
+    from trygg.situation import fragments, rollup
+    from trygg.situation.selectors import problems as problem_selectors
+    from trygg.stats import versioning as stats_versions
     from trygg.stats.models import Observation
 
-    if not checked:
-        picture = _visible_picture(user, picture)
-    organisation = picture.organisation
-    areas = kommun_areas(organisation)
-    start, end = picture_period(picture)
+    key = "trygg:lb-coverage:" + ":".join(
+        str(part)
+        for part in (
+            getattr(user, "pk", ""),
+            problem_selectors.restriction(user),
+            rollup.version(organisation.pk),
+            stats_versions.version(),
+            fragments.reference_version(),
+            organisation.pk,
+            start,
+            end,
+            "-".join(str(area.pk) for area in areas),
+        )
+    )
+    found: tuple[set[int | None], dict[int, set[str]]] | None = cache.get(key)
+    if found is not None:
+        return found
     begin = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     stop = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     report_areas = set(
@@ -155,14 +171,34 @@ def area_coverage(
         .distinct()
     ):
         series_areas[area_id].add(name)
-    if problems is not None:
-        problem_areas = {area.pk for view in problems for area in view.areas}
-    else:
-        problem_areas = set(
-            Problem.objects.restrict(user, VIEW)
-            .filter(situation_picture=picture)
-            .values_list("areas", flat=True)
-        )
+    found = (report_areas, dict(series_areas))
+    cache.set(key, found, 6 * 3600)
+    return found
+
+
+def area_coverage(
+    *,
+    user,
+    picture: SituationPicture,
+    checked: bool = False,
+    problems: list[ProblemView] | None = None,
+) -> list[AreaCoverage]:
+    """Which sources cover each area of the kommun in the picture's period: incident
+    reports placed in the area, observations of a statistics series for the area, and the
+    picture's problems located there. An area with none is not covered; the picture then
+    has to state why (``coverage_note``). ``problems``: the picture's problems as the page
+    already read them for the user (:func:`picture_problems`), all of them."""
+    if not checked:
+        picture = _visible_picture(user, picture)
+    organisation = picture.organisation
+    areas = kommun_areas(organisation)
+    start, end = picture_period(picture)
+    report_areas, series_areas = _covering_sources(user, organisation, areas, start, end)
+    if problems is None:
+        from trygg.situation.selectors.problems import problems_of
+
+        problems = problems_of(user, picture, analyses=False)
+    problem_areas = {area.pk for view in problems for area in view.areas}
     result = []
     for area in areas:
         sources: list[str] = []
@@ -479,6 +515,7 @@ class ProblemItem:
     measures: tuple[str, ...]  # titles of the linked measures the user may see
     history: tuple[StatusStep, ...]
     url: str
+    located: tuple[Named, ...] = ()  # the places with their areas' names
 
 
 def _cause_view(analysis: CauseAnalysis | None) -> CauseView | None:
@@ -507,62 +544,17 @@ def picture_problems(
     and as the pages' views (``selectors.problems_of``: by priority, the linked measures
     with their plan and status, and how many the user may not see). ``problem_id``: only
     that problem."""
-    from trygg.plans.models import Measure
+    from trygg.situation.selectors.problems import read_problems
 
-    problems_queryset = (
-        Problem.objects.restrict(user, VIEW)
-        .filter(situation_picture=picture)
-        .prefetch_related(
-            "areas",
-            Prefetch("places", queryset=Place.objects.select_related("area")),
-            "cause_analyses",
-        )
-        .order_by("priority", "id")
-    )
-    if problem_id is not None:
-        problems_queryset = problems_queryset.filter(pk=problem_id)
-    problems = list(problems_queryset)
-    history: dict[int, list[ProblemStatusChange]] = defaultdict(list)
-    for step in (
-        ProblemStatusChange.objects.restrict(user, VIEW)
-        .filter(problem__in=problems)
-        .select_related("author")
-        .order_by("on", "id")
-    ):
-        history[step.problem_id].append(step)
-    links = list(
-        ProblemMeasure.objects.restrict(user, VIEW)
-        .filter(problem__in=problems)
-        .select_related("measure", "measure__status", "measure__plan")
-        .order_by("measure__plan__title", "measure__order", "measure_id")
-    )
-    visible = set(
-        Measure.objects.restrict(user, VIEW)
-        .filter(pk__in=[link.measure_id for link in links])
-        .values_list("pk", flat=True)
-    )
-    by_problem: dict[int, list[ProblemMeasure]] = defaultdict(list)
-    for link in links:
-        by_problem[link.problem_id].append(link)
+    reading = read_problems(user, picture, problem_id=problem_id, history=True)
+    problems = reading.problems
+    history = reading.history
     labels = dict(ProblemStatus.choices)
     items = []
-    views = []
-    for problem in problems:
-        analyses = list(problem.cause_analyses.all())
-        areas = list(problem.areas.all())
-        places = list(problem.places.all())
-        own = by_problem[problem.pk]
-        shown = [link for link in own if link.measure_id in visible]
-        views.append(
-            ProblemView(
-                problem=problem,
-                analysis=analyses[0] if analyses else None,
-                measures=shown,
-                hidden_measures=len(own) - len(shown),
-                areas=areas,
-                places=places,
-            )
-        )
+    views = reading.views()
+    for problem, view in zip(problems, views, strict=True):
+        analysis = reading.analyses.get(problem.pk)
+        areas, places, shown = view.areas, view.places, view.measures
         items.append(
             ProblemItem(
                 problem=problem,
@@ -574,7 +566,7 @@ def picture_problems(
                 status_since=problem.status_since,
                 areas=tuple(a.name for a in areas),
                 places=tuple(p.name for p in places),
-                analysis=_cause_view(analyses[0] if analyses else None),
+                analysis=_cause_view(analysis),
                 measures=tuple(
                     link.measure.title
                     for link in sorted(shown, key=lambda k: (k.measure.order, k.measure_id))
@@ -592,9 +584,10 @@ def picture_problems(
                         if step.author
                         else "",
                     )
-                    for step in history[problem.pk]
+                    for step in history.get(problem.pk, ())
                 ),
                 url=problem.get_absolute_url(),
+                located=tuple(places),
             )
         )
     order = {ProblemStatus.AKTIVT: 0, ProblemStatus.BEVAKAS: 1, ProblemStatus.LOST: 2}
@@ -619,15 +612,15 @@ class ProblemPlace:
 def places_of(items: list[ProblemItem]) -> list[ProblemPlace]:
     """The list of problem places from the problems (see problem_places)."""
     by_place: dict[int, list[ProblemItem]] = defaultdict(list)
-    places: dict[int, object] = {}
+    places: dict[int, Named] = {}
     for item in items:
-        for place in item.problem.places.all():
+        for place in item.located:
             by_place[place.pk].append(item)
             places[place.pk] = place
     result = [
         ProblemPlace(
             name=places[pk].name,
-            area=places[pk].area.name if getattr(places[pk], "area", None) else "",
+            area=places[pk].area,
             problems=tuple(found),
         )
         for pk, found in by_place.items()

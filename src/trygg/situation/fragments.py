@@ -22,7 +22,10 @@ fragment is made of:
   render the fragment.
 
 The parts that are the user's own (the filter form, the prioritised problems and their
-measures, the statistics block) are rendered on every view.
+measures, the statistics block) are rendered on every view. The problems and the newest
+lägesbild are read from the cache under the version of their data and what the viewer's
+restriction follows (situation.selectors.problems), the statistics block likewise
+(situation.selectors.statistics).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +39,8 @@ from trygg.core.formatting import format_date
 from trygg.core.models import Organisation
 from trygg.core.provenance import Figure, figure
 from trygg.situation.choices import ProblemStatus
-from trygg.situation.models import CoordinationFunction, Problem, SituationPicture
+from trygg.situation.models import CoordinationFunction, ProblemMeasure, SituationPicture
+from trygg.situation.selectors.problems import problems_of
 
 LAW = "2023:196"
 LAW_TITLE = "Lag (2023:196) om kommuners ansvar för brottsförebyggande arbete"
@@ -127,7 +129,7 @@ def law_checklist(*, user, organisation: Organisation, today: dt.date | None = N
     pictures = SituationPicture.objects.restrict(user, VIEW).filter(organisation=organisation)
     if not visible and not pictures.exists():
         raise Http404
-    picture = pictures.select_related("plan").order_by("-year", "-pk").first()
+    picture = pictures.select_related("plan", "organisation").order_by("-year", "-pk").first()
     plan = None
     if picture is not None and picture.plan_id:
         plan = Plan.objects.restrict(user, VIEW).filter(pk=picture.plan_id).first()
@@ -169,7 +171,15 @@ def law_checklist(*, user, organisation: Organisation, today: dt.date | None = N
             else (),
         )
     )
-    coverage = chain.area_coverage(user=user, picture=picture, checked=True) if picture else []
+    # The picture's problems as the pages read them (kept in the cache, see
+    # situation.selectors.problems): their areas for the coverage, whether each has a
+    # cause analysis.
+    views = problems_of(user, picture, analyses=False) if picture else []
+    coverage = (
+        chain.area_coverage(user=user, picture=picture, checked=True, problems=views)
+        if picture
+        else []
+    )
     uncovered = [c.area.name for c in coverage if not c.covered]
     stated = bool(picture and picture.coverage_note.strip())
     if picture is None:
@@ -207,16 +217,10 @@ def law_checklist(*, user, organisation: Organisation, today: dt.date | None = N
             else (),
         )
     )
-    problems = list(
-        Problem.objects.restrict(user, VIEW)
-        .filter(situation_picture=picture)
-        .exclude(status=ProblemStatus.LOST)
-        .prefetch_related("cause_analyses")
-        .order_by("priority", "pk")
-        if picture
-        else []
-    )
-    without = [p for p in problems if not p.cause_analyses.all()]
+    problems = [v.problem for v in views if v.problem.status != ProblemStatus.LOST]
+    without = [
+        v.problem for v in views if v.problem.status != ProblemStatus.LOST and not v.has_analysis
+    ]
     items.append(
         ChecklistItem(
             key="cause_analysis",
@@ -296,18 +300,16 @@ def law_checklist(*, user, organisation: Organisation, today: dt.date | None = N
         )
     )
     if plan is not None:
+        # The plan's measures with whether any problem links to them, in one query.
         measures = list(
             Measure.objects.restrict(user, VIEW)
             .filter(plan=plan)
             .exclude(status__category=StatusCategory.CANCELLED)
+            .annotate(linked=Exists(ProblemMeasure.objects.filter(measure=OuterRef("pk"))))
             .order_by("order", "pk")
+            .values_list("title", "linked", named=True)
         )
-        linked = set(
-            Measure.objects.restrict(user, VIEW)
-            .filter(plan=plan, problem_links__isnull=False)
-            .values_list("pk", flat=True)
-        )
-        unlinked = [m for m in measures if m.pk not in linked]
+        unlinked = [m for m in measures if not m.linked]
     else:
         measures, unlinked = [], []
     items.append(

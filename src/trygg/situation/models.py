@@ -11,6 +11,8 @@ from the same picture. Partners may view it; only the owner changes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW, Scope
-from trygg.core.models import OrganisationOwned, Partnership
+from trygg.core.models import OrganisationOwned
 from trygg.plans.models import diarienummer_validator
 from trygg.situation.choices import FishboneCategory, PictureState, ProblemStatus, SourceKind
 
@@ -28,13 +30,11 @@ def partner_ids(scope: Scope) -> frozenset[int]:
     """The partners of the user's organisations, looked up once per request.
 
     The scope object lives for the request (see core.access.scope_for); a page that reads
-    several of these tables would otherwise ask for the partnerships each time.
+    several of these tables would otherwise ask for the partnerships each time. The same
+    reading as the scope's own (``Scope.partner_ids``, which the tables of the other apps
+    ask), so that a page asks for the partnerships once.
     """
-    cached = getattr(scope, "_situation_partner_ids", None)
-    if cached is None:
-        cached = Partnership.partner_ids(scope.organisation_ids(VIEW))
-        scope._situation_partner_ids = cached
-    return cached
+    return scope.partner_ids()
 
 
 def _shared_q(scope: Scope, action: str, path: str = "", area_field: str | None = None) -> Q:
@@ -141,6 +141,16 @@ class SituationPicture(OrganisationOwned):
             # problems of their areas, not on the picture itself.
             return Q(organisation_id__in=scope.unlimited_organisation_ids(action))
         return _shared_q(scope, action)
+
+    def allows(self, scope: Scope, action: str) -> bool:
+        """Whether ``access_q(scope, action)`` lets this picture through, for an action
+        other than viewing, without a query (restrict() lets a superuser do everything)."""
+        if action == VIEW:
+            raise ValueError("viewing follows the partnerships: ask restrict()")
+        return scope.is_superuser or (
+            scope.user_id is not None
+            and self.organisation_id in scope.unlimited_organisation_ids(action)
+        )
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -340,6 +350,19 @@ class Problem(OrganisationOwned):
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
         return _shared_q(scope, action, area_field=cls.area_field)
+
+    def allows(self, scope: Scope, action: str, area_ids: Iterable[int]) -> bool:
+        """Whether ``access_q(scope, action)`` lets this problem, in the areas ``area_ids``
+        (its own, as read), through for an action other than viewing, without a query: a
+        membership of the whole organisation, or an area-limited one sharing one of the
+        problem's areas (a problem in no area is the whole organisation's)."""
+        if action == VIEW:
+            raise ValueError("viewing follows the partnerships: ask restrict()")
+        if scope.is_superuser:
+            return True
+        if scope.user_id is None:
+            return False
+        return scope.allows(action, self.organisation_id, area_ids=area_ids, any_area=True)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
+from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may, scope_for
 from trygg.core.editing import form_page, form_post
 from trygg.core.exports import EXPORT_FORMATS
 from trygg.core.filters import FilterSet
@@ -199,7 +199,7 @@ def overview(request):
     picture = selectors.current_picture(user, organisation)
     problems = [
         p
-        for p in (selectors.problems_of(user, picture) if picture else [])
+        for p in (selectors.problems_of(user, picture, analyses=False) if picture else [])
         if p.problem.status != ProblemStatus.LOST
     ]
     return render(
@@ -557,12 +557,8 @@ def picture_detail(request, pk):
             "solved": [i for i in items if i.status == ProblemStatus.LOST],
             "problems": problems,
             "problems_without_measure": sum(1 for p in problems if not p.has_measure),
-            "can_change": SituationPicture.objects.restrict(request.user, CHANGE)
-            .filter(pk=pk)
-            .exists(),
-            "can_delete": SituationPicture.objects.restrict(request.user, DELETE)
-            .filter(pk=pk)
-            .exists(),
+            "can_change": picture.allows(scope_for(request.user), CHANGE),
+            "can_delete": picture.allows(scope_for(request.user), DELETE),
             "can_add_problem": may(request.user, ADD, picture.organisation_id),
         },
     )
@@ -669,7 +665,8 @@ def problem_detail(request, pk):
     (item,), (view,) = chain.picture_problems(
         user=request.user, picture=problem.situation_picture, problem_id=problem.pk
     )
-    can_change = Problem.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    scope, areas = scope_for(request.user), [area.pk for area in view.areas]
+    can_change = problem.allows(scope, CHANGE, areas)
     return render(
         request,
         "situation/problem_detail.html",
@@ -680,7 +677,7 @@ def problem_detail(request, pk):
             "item": item,
             "status_form": ProblemStatusForm(problem=problem) if can_change else None,
             "can_change": can_change,
-            "can_delete": Problem.objects.restrict(request.user, DELETE).filter(pk=pk).exists(),
+            "can_delete": problem.allows(scope, DELETE, areas),
             "link_form": MeasureLinkForm(measures=selectors.measures_to_link(request.user, problem))
             if can_change
             else None,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -28,6 +28,35 @@ class Select(forms.Select):
     lägesbild list every category and area on every view)."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        # A model field's choices are a query each time (and list() would ask len(): a count).
+        choices = list(iter(self.choices))
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return self._render_groups(name, value, attrs)
+        # Without groups, straight from the choices: Django's optgroups() builds a dict of
+        # a dozen entries per option (the measures of every plan on a problem's page).
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        chosen = set(widget["value"])
+        parts: list[str] = [
+            format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))
+        ]
+        has_selected = False
+        for option_value, label in choices:
+            text = "" if option_value is None else str(option_value)
+            selected = (not has_selected or self.allow_multiple_selected) and text in chosen
+            has_selected |= selected
+            parts.append(
+                '\n  <option value="'
+                + conditional_escape(text)
+                + ('" selected>' if selected else '">')
+                + conditional_escape(cast(str, label))
+                + "</option>"
+            )
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - escaped above, and constants
+
+    def _render_groups(self, name, value, attrs=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         parts: list[str] = [
             format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))

@@ -68,12 +68,15 @@ from trygg.situation.selectors.police import (
     police_summary,
 )
 from trygg.situation.selectors.problems import (
+    Named,
+    ProblemReading,
     ProblemView,
     current_picture,
     measures_to_link,
     pictures_for,
     problem_view,
     problems_of,
+    read_problems,
 )
 from trygg.situation.selectors.statistics import StatisticsBlock, StatRow, statistics
 from trygg.situation.selectors.time_of_week import (
@@ -107,10 +110,12 @@ __all__ = [
     "FocusPlace",
     "Headline",
     "MonthRow",
+    "Named",
     "Period",
     "PlaceRow",
     "PoliceRow",
     "PoliceSummary",
+    "ProblemReading",
     "ProblemView",
     "StatRow",
     "StatisticsBlock",
@@ -140,6 +145,7 @@ __all__ = [
     "prepare",
     "problem_view",
     "problems_of",
+    "read_problems",
     "quarter_of",
     "rate_label",
     "shown",

@@ -1,17 +1,43 @@
-"""Situation pictures (lägesbilder) and their prioritised problems with linked measures."""
+"""Situation pictures (lägesbilder) and their prioritised problems with linked measures.
+
+A picture's problems as a user may see them (:func:`read_problems`) are kept in the cache
+under a key of everything they are made of:
+
+- what the viewer's restriction lets through: the organisations and areas of their
+  memberships that allow viewing and their organisations' current partners (read for the
+  request anyway), or that they are a superuser. The problems, the links, the status
+  history and the measures are restricted by these alone (their ``access_q``) and the
+  data below;
+- the version of the problems' data (:data:`VERSION_KEY`), bumped by every save and delete
+  of a lägesbild, a problem, cause analysis, status change, link to a measure, measure, measure status
+  and plan, by the changes of a problem's areas and places and of a plan's partner
+  organisations, and by a change of a user's name (the status history shows its authors);
+- the version of the reference data (the names of areas and places, situation.fragments);
+- the picture, the problem asked for, what was asked to be read, and the models' fields.
+
+The organisation's newest lägesbild the user may see (:func:`current_picture`) is kept the
+same way. So a viewer never gets what another restriction let through, and a change shows
+on the next view.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from trygg.core.access import VIEW
+from trygg.core import versioning
+from trygg.core.access import VIEW, limited_area_ids, organisation_ids_for, scope_for
 from trygg.core.actors import Viewer
 from trygg.core.models import Organisation
 from trygg.situation.models import Problem, ProblemMeasure, SituationPicture
+
+VERSION_KEY = "trygg:lb-problems:version"
+CACHE_SECONDS = 6 * 3600
 
 
 def pictures_for(
@@ -24,72 +50,331 @@ def pictures_for(
 
 
 def current_picture(user: Viewer, organisation: Organisation) -> SituationPicture | None:
-    """The newest lägesbild of the organisation that the user may see."""
-    return pictures_for(user, organisation).first()
+    """The newest lägesbild of the organisation that the user may see (kept in the cache
+    like the problems, see the module's doc)."""
+    from trygg.situation import fragments
+
+    key = "trygg:lb-picture:" + ":".join(
+        str(part)
+        for part in (
+            _fields(),
+            version(),
+            fragments.reference_version(),
+            restriction(user),
+            organisation.pk,
+        )
+    )
+    found: tuple[SituationPicture | None] | None = cache.get(key)
+    if found is None:
+        found = (pictures_for(user, organisation).first(),)
+        cache.set(key, found, CACHE_SECONDS)
+    return found[0]
+
+
+@dataclass(frozen=True)
+class Named:
+    """An area or place of a problem as the pages show it: its key and name (and for a
+    place, the name of its area)."""
+
+    pk: int
+    name: str
+    area: str = ""
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass
 class ProblemView:
     problem: Problem
-    analysis: object | None
+    analysis: object | None  # the cause analysis, when it was read (see read_problems)
     measures: list[Any]  # the linked measures the user may see
     hidden_measures: int  # linked measures the user may not see
-    areas: list[Any]
-    places: list[Any]
+    areas: list[Named]
+    places: list[Named]
+    analysed: bool = False  # whether the problem has a cause analysis
 
     @property
     def has_measure(self) -> bool:
         return bool(self.measures or self.hidden_measures)
 
+    @property
+    def has_analysis(self) -> bool:
+        return self.analysed or self.analysis is not None
 
-def problems_of(user: Viewer, picture: SituationPicture) -> list[ProblemView]:
+
+@dataclass
+class ProblemReading:
+    """A picture's problems as one user may see them, read once (:func:`read_problems`)."""
+
+    problems: list[Problem]
+    areas: dict[int, list[Named]]
+    places: dict[int, list[Named]]
+    analyses: dict[int, Any]  # the first cause analysis of each problem, when read
+    links: dict[int, list[ProblemMeasure]]  # the visible links, each with measure_visible
+    history: dict[int, list[Any]] = field(default_factory=dict)  # status changes, when read
+
+    def views(self) -> list[ProblemView]:
+        result = []
+        for problem in self.problems:
+            own = self.links.get(problem.pk, [])
+            shown = [link for link in own if getattr(link, "measure_visible", False)]
+            result.append(
+                ProblemView(
+                    problem=problem,
+                    analysis=self.analyses.get(problem.pk),
+                    measures=shown,
+                    hidden_measures=len(own) - len(shown),
+                    areas=self.areas.get(problem.pk, []),
+                    places=self.places.get(problem.pk, []),
+                    analysed=bool(getattr(problem, "analysed", False))
+                    or problem.pk in self.analyses,
+                )
+            )
+        return result
+
+
+def version() -> int:
+    """The version of the problems' data (see the module's doc)."""
+    return versioning.current(VERSION_KEY)
+
+
+def changed(**_kwargs: Any) -> None:
+    """Bump the problems' version now (the transaction's own reads) and at the commit."""
+    versioning.bump(VERSION_KEY)
+
+
+def _user_changed(update_fields: Any = None, **kwargs: Any) -> None:
+    """A user's name is shown in the status history; signing in changes only last_login."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    changed(**kwargs)
+
+
+def connect() -> None:
+    """Writes of what the problems are read from bump their version (called from the app's
+    ready())."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from trygg.plans.models import Measure, MeasureStatus, Plan
+    from trygg.situation.models import CauseAnalysis, ProblemStatusChange
+
+    for model in (
+        SituationPicture,
+        Problem,
+        CauseAnalysis,
+        ProblemStatusChange,
+        ProblemMeasure,
+        Measure,
+        MeasureStatus,
+        Plan,
+    ):
+        name = model.__name__
+        post_save.connect(changed, sender=model, dispatch_uid=f"lb-problems-save-{name}")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"lb-problems-del-{name}")
+    for through in (
+        Problem.areas.through,
+        Problem.places.through,
+        Plan.partner_organisations.through,
+    ):
+        name = through.__name__
+        m2m_changed.connect(changed, sender=through, dispatch_uid=f"lb-problems-m2m-{name}")
+    user = get_user_model()
+    post_save.connect(_user_changed, sender=user, dispatch_uid="lb-problems-save-user")
+    post_delete.connect(changed, sender=user, dispatch_uid="lb-problems-del-user")
+
+
+_FIELDS: list[str] = []
+
+
+def _fields() -> str:
+    """A digest of the fields of the models kept in the cache: a changed model never
+    meets instances kept before the change."""
+    if not _FIELDS:
+        from trygg.plans.models import Measure, MeasureStatus, Plan
+        from trygg.situation.models import CauseAnalysis, ProblemStatusChange
+
+        digest = hashlib.sha256()
+        for model in (
+            SituationPicture,
+            Organisation,
+            Problem,
+            CauseAnalysis,
+            ProblemStatusChange,
+            ProblemMeasure,
+            Measure,
+            MeasureStatus,
+            Plan,
+        ):
+            names = ",".join(f.attname for f in model._meta.concrete_fields)
+            digest.update(f"{model._meta.label}:{names};".encode())
+        _FIELDS.append(digest.hexdigest()[:16])
+    return _FIELDS[0]
+
+
+def restriction(user: Viewer) -> str:
+    """What the user's restriction of the problems, links, status changes and measures
+    follows: per organisation they may view for, the whole of it or the areas their
+    memberships are limited to, and the current partners of those organisations (or
+    everything, for a superuser). Their access rules read nothing else of the user (the
+    incident reports' do: a reporter sees their own reports).
+    A digest, for the keys of what is kept in the cache per restriction (also the
+    statistics block)."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return "none"  # not signed in (or inactive): restrict() lets nothing through
+    organisations = organisation_ids_for(user, VIEW, whole_organisation=False)
+    if organisations is None:
+        return "all"
+    areas = [
+        (pk, None if limited is None else sorted(limited))
+        for pk in sorted(organisations)
+        for limited in [limited_area_ids(user, VIEW, pk)]
+    ]
+    partners = sorted(scope.partner_ids()) if areas else []
+    return hashlib.sha256(repr((areas, partners)).encode()).hexdigest()
+
+
+def _key(
+    user: Viewer,
+    picture: SituationPicture,
+    problem_id: int | None,
+    analyses: bool,
+    history: bool,
+) -> str:
+    from trygg.situation import fragments
+
+    parts = (
+        _fields(),
+        version(),
+        fragments.reference_version(),
+        restriction(user),
+        picture.pk,
+        problem_id or "",
+        int(analyses),
+        int(history),
+    )
+    return "trygg:lb-problems:" + ":".join(str(part) for part in parts)
+
+
+def read_problems(
+    user: Viewer,
+    picture: SituationPicture,
+    *,
+    problem_id: int | None = None,
+    analyses: bool = True,
+    history: bool = False,
+) -> ProblemReading:
+    """The picture's problems the user may see, by priority, with their areas, places, cause
+    analyses (``analyses``: the analyses themselves; otherwise only whether there is one),
+    the links to measures the user may see, each link marked ``measure_visible`` when the
+    user may also see the measure (by the measure's plan's sharing, which the link's
+    restriction does not follow), and with ``history`` the status changes with their
+    authors. ``problem_id``: only that problem.
+
+    The one reading behind the lägesbild, the picture, the problem pages and the documents,
+    kept in the cache (see the module's doc).
+    """
+    if scope_for(user).user_id is None:
+        return ProblemReading([], {}, {}, {}, {})
+    key = _key(user, picture, problem_id, analyses, history)
+    reading: ProblemReading | None = cache.get(key)
+    if reading is None:
+        reading = _read(user, picture, problem_id=problem_id, analyses=analyses, history=history)
+        cache.set(key, reading, CACHE_SECONDS)
+    return reading
+
+
+def _read(
+    user: Viewer,
+    picture: SituationPicture,
+    *,
+    problem_id: int | None,
+    analyses: bool,
+    history: bool,
+) -> ProblemReading:
+    """The reading of :func:`read_problems` from the database: the areas and places as
+    names (not as objects with their boundaries), the measures' visibility in the same
+    query as the links."""
+    from trygg.plans.models import Measure
+    from trygg.situation.models import CauseAnalysis, ProblemStatusChange
+
+    queryset: QuerySet[Any] = (
+        Problem.objects.restrict(user, VIEW)
+        .filter(situation_picture=picture)
+        .order_by("priority", "id")
+    )
+    if problem_id is not None:
+        queryset = queryset.filter(pk=problem_id)
+    if not analyses:
+        queryset = queryset.annotate(
+            analysed=Exists(CauseAnalysis.objects.filter(problem=OuterRef("pk")))
+        )
+    problems = list(queryset)
+    if not problems:
+        return ProblemReading([], {}, {}, {}, {})
+    ids = [problem.pk for problem in problems]
+    areas: dict[int, list[Named]] = defaultdict(list)
+    for problem_pk, pk, name in (
+        Problem.areas.through.objects.filter(problem_id__in=ids)
+        .order_by("area__name", "area_id")
+        .values_list("problem_id", "area_id", "area__name")
+    ):
+        areas[problem_pk].append(Named(pk, name))
+    places: dict[int, list[Named]] = defaultdict(list)
+    for problem_pk, pk, name, area in (
+        Problem.places.through.objects.filter(problem_id__in=ids)
+        .order_by("place__name", "place_id")
+        .values_list("problem_id", "place_id", "place__name", "place__area__name")
+    ):
+        places[problem_pk].append(Named(pk, name, area or ""))
+    found: dict[int, Any] = {}
+    if analyses:
+        for analysis in CauseAnalysis.objects.filter(problem_id__in=ids).order_by("problem", "id"):
+            found.setdefault(analysis.problem_id, analysis)
+    links: dict[int, list[ProblemMeasure]] = defaultdict(list)
+    for link in (
+        ProblemMeasure.objects.restrict(user, VIEW)
+        .filter(problem_id__in=ids)
+        .select_related("measure", "measure__status", "measure__plan")
+        .annotate(
+            measure_visible=Exists(
+                Measure.objects.restrict(user, VIEW).filter(pk=OuterRef("measure_id"))
+            )
+        )
+        .order_by("measure__plan__title", "measure__order", "measure_id")
+    ):
+        links[link.problem_id].append(link)
+    steps: dict[int, list[Any]] = defaultdict(list)
+    if history:
+        for step in (
+            ProblemStatusChange.objects.restrict(user, VIEW)
+            .filter(problem_id__in=ids)
+            .select_related("author")
+            .order_by("on", "id")
+        ):
+            steps[step.problem_id].append(step)
+    return ProblemReading(problems, dict(areas), dict(places), found, dict(links), dict(steps))
+
+
+def problems_of(
+    user: Viewer, picture: SituationPicture, *, analyses: bool = True
+) -> list[ProblemView]:
     """The picture's prioritised problems with their analysis and measures, in order.
 
     A problem with no linked measure at all is what Brå warns about (measures not tied to
-    problems); the page flags it.
+    problems); the page flags it. ``analyses``: read the cause analyses themselves (without,
+    a view says only whether there is one: ``has_analysis``).
     """
-    from trygg.plans.models import Measure
-
-    problems = list(
-        Problem.objects.restrict(user, VIEW)
-        .filter(situation_picture=picture)
-        .prefetch_related("areas", "places", "cause_analyses")
-        .order_by("priority", "id")
-    )
-    links = list(
-        ProblemMeasure.objects.restrict(user, VIEW)
-        .filter(problem__in=problems)
-        .select_related("measure", "measure__status", "measure__plan")
-        .order_by("measure__plan__title", "measure__order", "measure_id")
-    )
-    visible = set(
-        Measure.objects.restrict(user, VIEW)
-        .filter(pk__in=[link.measure_id for link in links])
-        .values_list("pk", flat=True)
-    )
-    by_problem: dict[int, list[ProblemMeasure]] = defaultdict(list)
-    for link in links:
-        by_problem[link.problem_id].append(link)
-    result = []
-    for problem in problems:
-        own = by_problem[problem.pk]
-        analyses = list(problem.cause_analyses.all())
-        result.append(
-            ProblemView(
-                problem=problem,
-                analysis=analyses[0] if analyses else None,
-                measures=[link for link in own if link.measure_id in visible],
-                hidden_measures=sum(1 for link in own if link.measure_id not in visible),
-                areas=list(problem.areas.all()),
-                places=list(problem.places.all()),
-            )
-        )
-    return result
+    return read_problems(user, picture, analyses=analyses).views()
 
 
 def problem_view(user: Viewer, problem: Problem) -> ProblemView:
     return next(
-        v for v in problems_of(user, problem.situation_picture) if v.problem.pk == problem.pk
+        v
+        for v in read_problems(user, problem.situation_picture, problem_id=problem.pk).views()
+        if v.problem.pk == problem.pk
     )
 
 

@@ -57,12 +57,42 @@ def statistics(
     before (stats.selectors.trend), for the organisation's kommun area.
 
     Kept in the cache under the statistics version (stats.versioning, bumped by every write
-    of a series or an observation) and what the user's restriction lets through: the series
-    shown and the organisations whose values of the kommun are visible, both read through
-    restrict() on every view. Users who see the same series and values share the block.
+    of a series or an observation, the import's bulk writes included), the reference
+    version (the kommun's name, situation.fragments) and what the user's restriction
+    follows (the organisations and areas of their memberships that allow viewing and the
+    organisations' current partners, see situation.selectors.problems): the series and
+    values a user may see (their ``access_q``) follow from these and the data alone, so a
+    warm view reads nothing. Users with the same restriction share the block.
     """
-    from trygg.stats import selectors as stats
+    from trygg.situation import fragments
+    from trygg.situation.selectors.problems import restriction
     from trygg.stats import versioning
+
+    if organisation.area_id is None:
+        return []
+    key = "trygg:stats-block:" + ":".join(
+        str(part)
+        for part in (
+            versioning.version(),
+            fragments.reference_version(),
+            organisation.area_id,
+            get_language(),
+            limit,
+            rows,
+            restriction(user),
+        )
+    )
+    blocks: list[StatisticsBlock] | None = cache.get(key)
+    if blocks is None:
+        blocks = _read(user, organisation, limit=limit, rows=rows)
+        cache.set(key, blocks, CACHE_SECONDS)
+    return blocks
+
+
+def _read(
+    user: Viewer, organisation: Organisation, *, limit: int, rows: int
+) -> list[StatisticsBlock]:
+    from trygg.stats import selectors as stats
     from trygg.stats.choices import SeriesKind
 
     kommun = organisation.area
@@ -79,31 +109,7 @@ def statistics(
     )
     if not series_list:
         return []
-    visible = sorted(
-        stats.observations_for(user)
-        .filter(area=kommun, series__in=series_list)
-        .order_by()
-        .values_list("organisation_id", flat=True)
-        .distinct()
-    )
-    key = "trygg:stats-block:" + ":".join(
-        str(part)
-        for part in (
-            versioning.version(),
-            kommun.pk,
-            kommun.name,
-            get_language(),
-            limit,
-            rows,
-            "-".join(str(s.pk) for s in series_list),
-            "-".join(map(str, visible)),
-        )
-    )
-    blocks: list[StatisticsBlock] | None = cache.get(key)
-    if blocks is None:
-        blocks = _blocks(user, kommun, series_list, rows)
-        cache.set(key, blocks, CACHE_SECONDS)
-    return blocks
+    return _blocks(user, kommun, series_list, rows)
 
 
 def _blocks(
