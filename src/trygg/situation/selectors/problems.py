@@ -144,45 +144,34 @@ def changed(**_kwargs: Any) -> None:
     versioning.bump(VERSION_KEY)
 
 
-def _user_changed(update_fields: Any = None, **kwargs: Any) -> None:
-    """A user's name is shown in the status history; signing in changes only last_login."""
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
-    changed(**kwargs)
-
-
 def connect() -> None:
     """Writes of what the problems are read from bump their version (called from the app's
-    ready())."""
+    ready()): a measure's areas decide who may see it, a user's name shows in the status
+    history."""
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from trygg.plans.models import Measure, MeasureStatus, Plan
     from trygg.situation.models import CauseAnalysis, ProblemStatusChange
 
-    for model in (
-        SituationPicture,
-        Problem,
-        CauseAnalysis,
-        ProblemStatusChange,
-        ProblemMeasure,
-        Measure,
-        MeasureStatus,
-        Plan,
-    ):
-        name = model.__name__
-        post_save.connect(changed, sender=model, dispatch_uid=f"lb-problems-save-{name}")
-        post_delete.connect(changed, sender=model, dispatch_uid=f"lb-problems-del-{name}")
-    for through in (
-        Problem.areas.through,
-        Problem.places.through,
-        Plan.partner_organisations.through,
-    ):
-        name = through.__name__
-        m2m_changed.connect(changed, sender=through, dispatch_uid=f"lb-problems-m2m-{name}")
-    user = get_user_model()
-    post_save.connect(_user_changed, sender=user, dispatch_uid="lb-problems-save-user")
-    post_delete.connect(changed, sender=user, dispatch_uid="lb-problems-del-user")
+    versioning.bump_on_change(
+        VERSION_KEY,
+        [
+            SituationPicture,
+            Problem,
+            CauseAnalysis,
+            ProblemStatusChange,
+            ProblemMeasure,
+            Measure,
+            MeasureStatus,
+            Plan,
+            Problem.areas.through,
+            Problem.places.through,
+            Measure.areas.through,
+            Measure.places.through,
+            Plan.partner_organisations.through,
+            get_user_model(),
+        ],
+    )
 
 
 _FIELDS: list[str] = []

@@ -157,3 +157,33 @@ def test_the_problems_own_answer_is_the_restrictions(world, picture, name):
                 problem.title,
                 action,
             )
+
+
+def test_a_measure_moved_out_of_the_viewers_areas_leaves_the_next_view(world, picture):
+    """measure_update with only new areas saves no Measure (it changes the relation and
+    updates a timestamp), so the relation's own change must bump the version."""
+    from trygg.plans.models import Measure
+
+    nacka = world.organisations["nacka"]
+    plan = plan_services.plan_create(actor=None, organisation=nacka, title="Egen plan")
+    measure = plan_services.measure_create(
+        actor=None, plan=plan, title="Kameror i Älta centrum", areas=[world.areas["Älta"]]
+    )
+    problem = services.problem_create(
+        actor=None,
+        situation_picture=picture,
+        title="Oro i Älta",
+        priority=9,
+        areas=[world.areas["Älta"]],
+    )
+    services.problem_measure_link(actor=None, problem=problem, measure=measure)
+
+    def titles(user):
+        view = next(v for v in selectors.problems_of(user, picture) if v.problem.pk == problem.pk)
+        return [link.measure.title for link in view.measures]
+
+    assert titles(_user("arbetsgrupp")) == ["Kameror i Älta centrum"]
+    plan_services.measure_update(actor=None, measure=measure, areas=[world.areas["Sicklaön"]])
+    user = _user("arbetsgrupp")
+    assert not Measure.objects.restrict(user, VIEW).filter(pk=measure.pk).exists()
+    assert titles(user) == []
