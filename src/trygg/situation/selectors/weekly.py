@@ -134,9 +134,9 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     )
     weekly_rows: dict[tuple[Any, ...], list[int]] = {}
     for monday, area_id, category_id, _place_id, n, g in week_cells:
-        total = weekly_rows.setdefault((monday, area_id, category_id), [0, 0])
-        total[0] += n
-        total[1] += g or 0
+        sums = weekly_rows.setdefault((monday, area_id, category_id), [0, 0])
+        sums[0] += n
+        sums[1] += g or 0
     for (monday, area_id, category_id), (n, g) in weekly_rows.items():
         key = (area_name(area_id), category_names.get(category_id, ""))
         if monday == week_start:
@@ -246,9 +246,7 @@ def _focus_places(
         a,
         f"place-hours-{chosen_key}",
         span,
-        lambda: grouped(
-            a, IncidentCount, span, ("place_id", "weekday", "hour"), place_ids=chosen
-        ),
+        lambda: grouped(a, IncidentCount, span, ("place_id", "weekday", "hour"), place_ids=chosen),
     ):
         weekday_hours[place_id][(weekday, hour)] = n
     names = a.categories()

@@ -74,9 +74,9 @@ def _from_counts(organisation) -> Counter:
     assert by_month_hour_total == Counter(
         {
             (m, w, h): n
-            for m, w, h, n in MonthHourTotal.objects.filter(
-                organisation=organisation
-            ).values_list("month", "weekday", "hour", "count")
+            for m, w, h, n in MonthHourTotal.objects.filter(organisation=organisation).values_list(
+                "month", "weekday", "hour", "count"
+            )
         }
     )
     assert MonthHourTotal.objects.filter(organisation=organisation).count() == len(
