@@ -148,8 +148,9 @@ def summed(
 
     A viewer who sees every one of the organisation's reports (the scope tag "all", see
     :func:`scope`) is given the same sums from SQL written once per call
-    (:func:`_summed_whole`), without an area limit to apply; every other viewer's parts go
-    through ``restrict()``.
+    (:func:`_summed_whole`), without an area limit to apply, and a partial month that
+    covers most of its month read as the month less the days outside the period
+    (:func:`_pieces`); every other viewer's parts go through ``restrict()``.
     """
     from trygg.situation.models import HourCount, MonthCount, MonthHourCount
 
@@ -241,7 +242,9 @@ def _summed_whole(
     selects: list[str] = []
     params: list[Any] = []
 
-    def part(model: Any, column: str, spans: list[tuple[dt.date, dt.date]]) -> None:
+    def part(model: Any, column: str, spans: list[tuple[dt.date, dt.date]], sign: str) -> None:
+        if not spans:
+            return
         conditions = ['"organisation_id" = %s']
         params.append(a.organisation.pk)
         if a.category is not None:
@@ -257,15 +260,14 @@ def _summed_whole(
             params.extend((adapt(start), adapt(end)))
         # Names from the model and from the fixed fields, every value a parameter.
         selects.append(
-            f'SELECT {columns}, SUM("count"), SUM("generated") FROM "{model._meta.db_table}" '  # noqa: S608
-            f"WHERE {' AND '.join(conditions)} GROUP BY {columns}"
+            f'SELECT {columns}, {sign}SUM("count"), {sign}SUM("generated") '  # noqa: S608
+            f'FROM "{model._meta.db_table}" WHERE {" AND ".join(conditions)} GROUP BY {columns}'
         )
 
-    months, edges = _split(period)
-    if months is not None:
-        part(month_model, "month", [months])
-    if edges:
-        part(day_model, "day", [(edge.start, edge.end) for edge in edges])
+    months, added, subtracted = _pieces(period)
+    part(month_model, "month", months, "")
+    part(day_model, "day", added, "")
+    part(day_model, "day", subtracted, "-")
     # Each part grouped on its own (from its index, in order), the parts added up here:
     # cheaper than one GROUP BY over their union.
     with connection.cursor() as cursor:
@@ -278,7 +280,44 @@ def _summed_whole(
         total = totals.setdefault(tuple(values), [0, 0])
         total[0] += n
         total[1] += g
-    return [(*key, n, g) for key, (n, g) in totals.items()]
+    # A cell whose reports all lie on the days taken away has none in the period.
+    return [(*key, n, g) for key, (n, g) in totals.items() if n > 0]
+
+
+def _pieces(
+    period: Period,
+) -> tuple[
+    list[tuple[dt.date, dt.date]], list[tuple[dt.date, dt.date]], list[tuple[dt.date, dt.date]]
+]:
+    """The period as ranges of months to add, ranges of days to add and ranges of days to
+    take away: its whole months, and each partial month either by its own days or, when it
+    covers most of its month, as the month less the days outside the period (fewer days
+    to read: the last twelve months from the 4th are eleven months and December less its
+    first three days, not twenty-eight days of December)."""
+    months: list[tuple[dt.date, dt.date]] = []
+    added: list[tuple[dt.date, dt.date]] = []
+    subtracted: list[tuple[dt.date, dt.date]] = []
+    whole, edges = _split(period)
+    if whole is not None:
+        months.append(whole)
+    day = dt.timedelta(days=1)
+    for edge in edges:
+        start = edge.start
+        while start <= edge.end:  # one month at a time (a period within no whole month
+            month = rollup.month_of(start)  # may still cross a month's end)
+            month_end = rollup.next_month(month) - day
+            end = min(edge.end, month_end)
+            inside = (end - start).days + 1
+            if inside > (month_end - month).days + 1 - inside:
+                months.append((month, month))
+                if start > month:
+                    subtracted.append((month, start - day))
+                if end < month_end:
+                    subtracted.append((end + day, month_end))
+            else:
+                added.append((start, end))
+            start = end + day
+    return months, added, subtracted
 
 
 GROUPED_FIELDS = frozenset(

@@ -297,12 +297,18 @@ def test_sums_over_whole_and_partial_months_equal_the_reports_in_scope(world, ge
     user = world.users[persona]
     visible = IncidentReport.objects.restrict(user, "view").filter(organisation=nacka)
     end = selectors.default_period().end
+    this_month = end.replace(day=1)
+    previous = (this_month - dt.timedelta(days=1)).replace(day=1)
     periods = [
         selectors.default_period(),  # partial first and last months
         selectors.Period(end.replace(day=1) - dt.timedelta(days=90), end),
         selectors.Period(dt.date(end.year - 1, 1, 1), dt.date(end.year - 1, 12, 31)),  # whole
         selectors.Period(end.replace(day=1), end),  # within one month
         selectors.Period(end - dt.timedelta(days=45), end - dt.timedelta(days=40)),
+        # most of a month (the month less its first two days and its last day), and two
+        # partial months with no whole month between them
+        selectors.Period(previous + dt.timedelta(days=2), this_month - dt.timedelta(days=2)),
+        selectors.Period(previous - dt.timedelta(days=10), previous + dt.timedelta(days=20)),
     ]
     for period in periods:
         start, stop = period.bounds()
@@ -345,6 +351,7 @@ def test_the_whole_organisation_path_gives_what_restrict_gives(
         selectors.default_period(),
         selectors.Period(end - dt.timedelta(days=3 * 365 - 1), end),
         selectors.Period(end - dt.timedelta(days=45), end - dt.timedelta(days=40)),
+        selectors.Period(end - dt.timedelta(days=70), end - dt.timedelta(days=33)),
     ]
 
     def results() -> list:
