@@ -184,9 +184,10 @@ class IncidentReport(OrganisationOwned):
             # watermark), however many reports the other organisations have.
             models.Index(fields=["organisation", "id"], name="incidentreport_org_id"),
             # The links an imported or generated report never has, indexed only where set:
-            # a bulk load then writes no entry in them (a fifth of a million-row import on
-            # PostgreSQL). A lookup by one of them (``reporter_id = x``, Django's SET_NULL
-            # when a user, measure or decision is deleted) implies IS NOT NULL and uses them.
+            # a bulk load writes no entry in them (smaller indexes; the import's time did not
+            # change measurably, see docs/benchmarks.md). A lookup by one of them
+            # (``reporter_id = x``, Django's SET_NULL when a user, measure or decision is
+            # deleted) implies IS NOT NULL and uses them.
             models.Index(
                 fields=["reporter"],
                 condition=Q(reporter__isnull=False),
