@@ -110,6 +110,7 @@ class IncidentReport(OrganisationOwned):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("reported by"),
+        db_index=False,  # a partial index below: most reports have none
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,6 +119,7 @@ class IncidentReport(OrganisationOwned):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("reviewed by"),
+        db_index=False,  # a partial index below: most reports have none
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
@@ -128,6 +130,7 @@ class IncidentReport(OrganisationOwned):
         on_delete=models.SET_NULL,
         related_name="incident_reports",
         verbose_name=_("measure"),
+        db_index=False,  # a partial index below: most reports have none
     )
     decision = models.ForeignKey(
         "forums.Decision",
@@ -136,6 +139,7 @@ class IncidentReport(OrganisationOwned):
         on_delete=models.SET_NULL,
         related_name="incident_reports",
         verbose_name=_("decision"),
+        db_index=False,  # a partial index below: most reports have none
     )
     is_generated = models.BooleanField(
         _("generated"), default=False, help_text=_("Demo or benchmark data, not a real report.")
@@ -179,6 +183,31 @@ class IncidentReport(OrganisationOwned):
             # The highest id of one organisation's reports in one probe (situation.rollup's
             # watermark), however many reports the other organisations have.
             models.Index(fields=["organisation", "id"], name="incidentreport_org_id"),
+            # The links an imported or generated report never has, indexed only where set:
+            # a bulk load writes no entry in them (smaller indexes; the import's time did not
+            # change measurably, see docs/benchmarks.md). A lookup by one of them
+            # (``reporter_id = x``, Django's SET_NULL when a user, measure or decision is
+            # deleted) implies IS NOT NULL and uses them.
+            models.Index(
+                fields=["reporter"],
+                condition=Q(reporter__isnull=False),
+                name="incidentreport_reporter_set",
+            ),
+            models.Index(
+                fields=["reviewed_by"],
+                condition=Q(reviewed_by__isnull=False),
+                name="incidentreport_reviewer_set",
+            ),
+            models.Index(
+                fields=["measure"],
+                condition=Q(measure__isnull=False),
+                name="incidentreport_measure_set",
+            ),
+            models.Index(
+                fields=["decision"],
+                condition=Q(decision__isnull=False),
+                name="incidentreport_decision_set",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -731,7 +731,21 @@ class DayCount(_DerivedCount):
         verbose_name_plural = _("daily incident counts")
         ordering = ["organisation", "day"]
         indexes = [
-            models.Index(fields=["organisation", "day"], name="situation_daycount_org_day"),
+            # Covering: a span of days (the partial months of a period, the weekly picture's
+            # nine weeks) is summed from the index alone, in day order.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "day",
+                    "week_start",
+                    "area",
+                    "category",
+                    "place",
+                    "count",
+                    "generated",
+                ],
+                name="situation_daycount_cover",
+            ),
             models.Index(fields=["organisation", "week_start"], name="situation_daycount_org_week"),
         ]
         constraints = [
@@ -895,6 +909,59 @@ class MonthHourCount(_MonthlyCount):
                 violation_error_message=_("Hour 0–23 and weekday 1–7."),
             ),
         ]
+
+
+class MonthHourTotal(OrganisationOwned):
+    """Förberäknat antal per månad, veckodag och timme för hela organisationen: reports per
+    local month, weekday and hour over all areas (the sum of MonthHourCount over its areas).
+
+    What the time-of-week heatmap reads for a viewer who sees every area: a tenth of the
+    rows of MonthHourCount. Having no area, it cannot honour an area limit, so only viewers
+    who see all of the organisation's reports may read it (members without area limits and
+    partners, see :meth:`access_q`); an area-limited member reads MonthHourCount.
+    """
+
+    month = models.DateField(_("month"))
+    weekday = models.PositiveSmallIntegerField(_("weekday (1 = Monday)"))
+    hour = models.PositiveSmallIntegerField(_("hour"))
+    count = models.PositiveIntegerField(_("count"))
+    generated = models.PositiveIntegerField(_("of which generated"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly hourly incident total")
+        verbose_name_plural = _("monthly hourly incident totals")
+        ordering = ["organisation", "month", "weekday", "hour"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "month", "weekday", "hour", "count", "generated"],
+                name="situation_monthhourtotal_cover",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=1) & Q(generated__lte=models.F("count")),
+                name="monthhourtotal_count_positive",
+                violation_error_message=_("A count is at least 1 and covers the generated ones."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hour__gte=0) & Q(hour__lte=23) & Q(weekday__gte=1) & Q(weekday__lte=7),
+                name="monthhourtotal_hour_and_weekday_valid",
+                violation_error_message=_("Hour 0–23 and weekday 1–7."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.weekday} {self.hour:02d}: {self.count}"
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        if action != VIEW:
+            return Q(pk__in=[])  # derived data: written only by situation.rollup
+        # No area limit can be applied to a row without an area: only whole-organisation
+        # viewers (and partners, who see all of the owner's reports).
+        return Q(organisation_id__in=scope.unlimited_organisation_ids(VIEW)) | Q(
+            organisation_id__in=partner_ids(scope)
+        )
 
 
 class CountWatermark(models.Model):

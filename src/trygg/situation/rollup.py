@@ -1,5 +1,6 @@
-"""Keeps the pre-computed incident counts (IncidentCount, DayCount, HourCount, and their
-monthly sums MonthCount and MonthHourCount) equal to the incident reports.
+"""Keeps the pre-computed incident counts (IncidentCount, DayCount, HourCount, their
+monthly sums MonthCount and MonthHourCount, and MonthHourTotal, the latter's sum over the
+areas) equal to the incident reports.
 
 Why a pre-computed table: the analyses group reports by local weekday and hour. On SQLite,
 Django computes a local hour with a Python function per row (about 6 µs); a year of a large
@@ -112,6 +113,7 @@ MONTH_HOUR_FIELDS = (
     "count",
     "generated",
 )
+MONTH_HOUR_TOTAL_FIELDS = ("organisation_id", "month", "weekday", "hour", "count", "generated")
 
 
 def _models():
@@ -121,9 +123,9 @@ def _models():
 
 
 def _month_models():
-    from trygg.situation.models import MonthCount, MonthHourCount
+    from trygg.situation.models import MonthCount, MonthHourCount, MonthHourTotal
 
-    return MonthCount, MonthHourCount
+    return MonthCount, MonthHourCount, MonthHourTotal
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -144,12 +146,12 @@ def _refresh_months(organisation_id: int, months: Iterable[dt.date]) -> None:
     months = sorted(set(months))
     if not months:
         return
-    month_count, month_hour_count = _month_models()
+    month_count, month_hour_count, month_hour_total = _month_models()
     _incident_count, day_count, hour_count = _models()
     for chunk in range(0, len(months), 500):
         part = months[chunk : chunk + 500]
-        month_count.objects.filter(organisation_id=organisation_id, month__in=part).delete()
-        month_hour_count.objects.filter(organisation_id=organisation_id, month__in=part).delete()
+        for model in (month_count, month_hour_count, month_hour_total):
+            model.objects.filter(organisation_id=organisation_id, month__in=part).delete()
         bulk.insert(
             month_count,
             MONTH_FIELDS,
@@ -179,6 +181,17 @@ def _refresh_months(organisation_id: int, months: Iterable[dt.date]) -> None:
             month_hour_count,
             MONTH_HOUR_FIELDS,
             ((organisation_id, *key, n, made[key]) for key, n in cells.items()),
+        )
+        totals: Counter = Counter()
+        totals_made: Counter = Counter()
+        for (month, weekday, hour, _area_id), n in cells.items():
+            totals[(month, weekday, hour)] += n
+        for (month, weekday, hour, _area_id), g in made.items():
+            totals_made[(month, weekday, hour)] += g
+        bulk.insert(
+            month_hour_total,
+            MONTH_HOUR_TOTAL_FIELDS,
+            ((organisation_id, *key, n, totals_made[key]) for key, n in totals.items()),
         )
 
 

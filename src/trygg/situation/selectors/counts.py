@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -144,26 +145,25 @@ def summed(
     ``fields`` must be kept by both tables (month, category, area, place; or weekday, hour
     and area when ``hourly``). Restricted as every count is; exact, since a month's row is
     the sum of its days'.
+
+    A viewer who sees every one of the organisation's reports (the scope tag "all", see
+    :func:`scope`) is given the same sums from SQL written once per call
+    (:func:`_summed_whole`), without an area limit to apply, and a partial month that
+    covers most of its month read as the month less the days outside the period
+    (:func:`_pieces`); every other viewer's parts go through ``restrict()``.
     """
     from trygg.situation.models import HourCount, MonthCount, MonthHourCount
 
-    day_model, month_model = (HourCount, MonthHourCount) if hourly else (DayCount, MonthCount)
     if not set(fields) <= (MONTHLY_HOUR_FIELDS if hourly else MONTHLY_FIELDS):
         raise ValueError(f"{fields} are not kept per month")
+    if scope(a) == "all":
+        return _summed_whole(a, period, fields, area=area, hourly=hourly)
+    day_model, month_model = (HourCount, MonthHourCount) if hourly else (DayCount, MonthCount)
     parts: list[QuerySet[Any]] = []
-    edges = [period]
-    months = whole_months(period)
+    months, edges = _split(period)
     if months is not None:
         first, last = months
         parts.append(_restricted(a, month_model, area).filter(month__gte=first, month__lte=last))
-        edges = [
-            edge
-            for edge in (
-                Period(period.start, first - dt.timedelta(days=1)),
-                Period(rollup.next_month(last), period.end),
-            )
-            if edge.start <= edge.end
-        ]
     if edges:  # the partial months, both in one part of the query
         spans = Q()
         for edge in edges:
@@ -181,6 +181,213 @@ def summed(
         total[0] += n
         total[1] += g or 0
     return [(*key, n, g) for key, (n, g) in totals.items()]
+
+
+def _split(period: Period) -> tuple[tuple[dt.date, dt.date] | None, list[Period]]:
+    """The period's whole months (first, last), or None, and its partial months."""
+    months = whole_months(period)
+    if months is None:
+        return None, [period]
+    first, last = months
+    edges = [
+        edge
+        for edge in (
+            Period(period.start, first - dt.timedelta(days=1)),
+            Period(rollup.next_month(last), period.end),
+        )
+        if edge.start <= edge.end
+    ]
+    return months, edges
+
+
+def scope(a: Analysis) -> str:
+    """The analysis's scope tag (:func:`_scope_tag`), worked out once per analysis."""
+    if "scope" not in a.memo:
+        a.memo["scope"] = _scope_tag(a)
+    result: str = a.memo["scope"]
+    return result
+
+
+def _summed_whole(
+    a: Analysis,
+    period: Period,
+    fields: tuple[str, ...],
+    *,
+    area: Area | None,
+    hourly: bool,
+) -> list[tuple[Any, ...]]:
+    """:func:`summed` for a viewer who sees all of the organisation's counts (scope "all",
+    checked by the caller): the organisation's rows are exactly what ``restrict()`` would
+    let through, so the parts are filtered by organisation, category and the analysis's
+    area only, and read in one statement built here. Without an area (filter or
+    field), the hourly whole months are read from MonthHourTotal, the sums over the areas.
+    """
+    from trygg.situation.models import HourCount, MonthCount, MonthHourCount, MonthHourTotal
+
+    within = None
+    if area is not None and area.pk != a.organisation.area_id:
+        descendants = a.memo.setdefault("descendants", {})
+        if area.pk not in descendants:
+            descendants[area.pk] = with_descendants(area)
+        within = descendants[area.pk]
+    if hourly:
+        day_model: Any = HourCount
+        month_model: Any = (
+            MonthHourTotal if within is None and "area_id" not in fields else MonthHourCount
+        )
+    else:
+        day_model, month_model = DayCount, MonthCount
+    adapt = connection.ops.adapt_datefield_value
+    columns = ", ".join(f'"{field}"' for field in fields)
+    selects: list[str] = []
+    params: list[Any] = []
+
+    def part(model: Any, column: str, spans: list[tuple[dt.date, dt.date]], sign: str) -> None:
+        if not spans:
+            return
+        conditions = ['"organisation_id" = %s']
+        params.append(a.organisation.pk)
+        if a.category is not None:
+            conditions.append('"category_id" = %s')
+            params.append(a.category.pk)
+        if within is not None:
+            conditions.append('"area_id" IN (' + ", ".join(["%s"] * len(within)) + ")")
+            params.extend(within)
+        conditions.append(
+            "(" + " OR ".join(f'("{column}" >= %s AND "{column}" <= %s)' for _span in spans) + ")"
+        )
+        for start, end in spans:
+            params.extend((adapt(start), adapt(end)))
+        # Names from the model and from the fixed fields, every value a parameter.
+        selects.append(
+            f'SELECT {columns}, {sign}SUM("count"), {sign}SUM("generated") '  # noqa: S608
+            f'FROM "{model._meta.db_table}" WHERE {" AND ".join(conditions)} GROUP BY {columns}'
+        )
+
+    months, added, subtracted = _pieces(period)
+    part(month_model, "month", months, "")
+    part(day_model, "day", added, "")
+    part(day_model, "day", subtracted, "-")
+    # Each part grouped on its own (from its index, in order), the parts added up here:
+    # cheaper than one GROUP BY over their union.
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        rows = _dates(fields, cursor.fetchall())
+    if len(selects) == 1:
+        return rows
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for *values, n, g in rows:
+        total = totals.setdefault(tuple(values), [0, 0])
+        total[0] += n
+        total[1] += g
+    # A cell whose reports all lie on the days taken away has none in the period.
+    return [(*key, n, g) for key, (n, g) in totals.items() if n > 0]
+
+
+def _pieces(
+    period: Period,
+) -> tuple[
+    list[tuple[dt.date, dt.date]], list[tuple[dt.date, dt.date]], list[tuple[dt.date, dt.date]]
+]:
+    """The period as ranges of months to add, ranges of days to add and ranges of days to
+    take away: its whole months, and each partial month either by its own days or, when it
+    covers most of its month, as the month less the days outside the period (fewer days
+    to read: the last twelve months from the 4th are eleven months and December less its
+    first three days, not twenty-eight days of December)."""
+    months: list[tuple[dt.date, dt.date]] = []
+    added: list[tuple[dt.date, dt.date]] = []
+    subtracted: list[tuple[dt.date, dt.date]] = []
+    whole, edges = _split(period)
+    if whole is not None:
+        months.append(whole)
+    day = dt.timedelta(days=1)
+    for edge in edges:
+        start = edge.start
+        while start <= edge.end:  # one month at a time (a period within no whole month
+            month = rollup.month_of(start)  # may still cross a month's end)
+            month_end = rollup.next_month(month) - day
+            end = min(edge.end, month_end)
+            inside = (end - start).days + 1
+            if inside > (month_end - month).days + 1 - inside:
+                months.append((month, month))
+                if start > month:
+                    subtracted.append((month, start - day))
+                if end < month_end:
+                    subtracted.append((end + day, month_end))
+            else:
+                added.append((start, end))
+            start = end + day
+    return months, added, subtracted
+
+
+GROUPED_FIELDS = frozenset(
+    {"day", "week_start", "month", "weekday", "hour", "category_id", "area_id", "place_id"}
+)
+DATE_FIELDS = frozenset({"day", "week_start", "month"})
+
+
+def grouped(
+    a: Analysis,
+    model: Any,
+    period: Period,
+    fields: tuple[str, ...],
+    *,
+    place_ids: list[int] | None = None,
+) -> list[tuple[Any, ...]]:
+    """[(*values of ``fields``, count, generated)] of one daily count table (DayCount,
+    HourCount, IncidentCount) over the period's days, of the analysis's category, as the
+    user may see them (optionally of some places only): ``counts()`` grouped.
+
+    For a viewer who sees all of the organisation's counts (scope "all") the statement is
+    written here, filtered by organisation, which is exactly what ``restrict()`` lets
+    through for them; every other viewer's goes through ``restrict()``.
+    """
+    if not set(fields) <= GROUPED_FIELDS:
+        raise ValueError(f"{fields} cannot be grouped by")
+    if scope(a) != "all":
+        queryset = counts(a, period, model=model)
+        if place_ids is not None:
+            queryset = queryset.filter(place_id__in=place_ids)
+        return [
+            tuple(row)
+            for row in queryset.values_list(*fields).annotate(n=Sum("count"), g=Sum("generated"))
+        ]
+    if place_ids is not None and not place_ids:
+        return []
+    adapt = connection.ops.adapt_datefield_value
+    columns = ", ".join(f'"{field}"' for field in fields)
+    conditions = ['"organisation_id" = %s', '"day" >= %s', '"day" <= %s']
+    params: list[Any] = [a.organisation.pk, adapt(period.start), adapt(period.end)]
+    if a.category is not None:
+        conditions.append('"category_id" = %s')
+        params.append(a.category.pk)
+    if place_ids is not None:
+        conditions.append('"place_id" IN (' + ", ".join(["%s"] * len(place_ids)) + ")")
+        params.extend(place_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names from the model and from the fixed fields, every value a parameter.
+            f'SELECT {columns}, SUM("count"), SUM("generated") FROM "{model._meta.db_table}" '  # noqa: S608
+            f"WHERE {' AND '.join(conditions)} GROUP BY {columns}",
+            params,
+        )
+        rows = cursor.fetchall()
+    return _dates(fields, rows)
+
+
+def _dates(fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows with their date fields as dates (SQLite may give them as text)."""
+    dated = [i for i, field in enumerate(fields) if field in DATE_FIELDS]
+    if not dated or not rows or not any(isinstance(rows[0][i], str) for i in dated):
+        return [tuple(row) for row in rows]
+    result = []
+    for row in rows:
+        values = list(row)
+        for i in dated:
+            if isinstance(values[i], str):
+                values[i] = dt.date.fromisoformat(values[i])
+        result.append(tuple(values))
+    return result
 
 
 @dataclass(frozen=True)
@@ -222,14 +429,13 @@ def remembered(a: Analysis, name: str, period: Period, compute: Callable[[], T])
         return result
     if "version" not in a.memo:
         a.memo["version"] = rollup.version(a.organisation.pk)
-        a.memo["scope"] = _scope_tag(a)
     cache_key = ":".join(
         str(part)
         for part in (
             "trygg:lb",
             a.organisation.pk,
             a.memo["version"],
-            a.memo["scope"],
+            scope(a),
             name,
             period.start,
             period.end,

@@ -176,7 +176,7 @@ def monthly_trend(a: Analysis) -> list[MonthRow]:
     from trygg.incidents.choices import CategoryGroup
 
     detail = a.detail
-    labels = dict(CategoryGroup.choices)
+    labels = {value: str(label) for value, label in CategoryGroup.choices}  # translated once
     groups = {pk: group for pk, (_name, group) in a.categories().items()}
     totals: dict[tuple[dt.date, str], int] = defaultdict(int)
     within = area_ids(a.organisation, a.area)
@@ -185,7 +185,7 @@ def monthly_trend(a: Analysis) -> list[MonthRow]:
         if within is None or key[2] in within:
             totals[(key[0], groups.get(key[1], ""))] += n
     return [
-        MonthRow(month=month, group=str(labels.get(group, group)), count=shown(n, detail))
+        MonthRow(month=month, group=labels.get(group, group), count=shown(n, detail))
         for (month, group), n in sorted(totals.items())
     ]
 

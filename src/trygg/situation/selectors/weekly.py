@@ -21,16 +21,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.core.access import VIEW
 from trygg.core.formatting import format_number
 from trygg.core.models import Organisation
-from trygg.situation.models import IncidentCount
+from trygg.situation.models import DayCount, IncidentCount
 from trygg.situation.selectors.analysis import Analysis
-from trygg.situation.selectors.counts import Count, counts, remembered, shown, source_note
+from trygg.situation.selectors.counts import Count, grouped, remembered, shown, source_note
 from trygg.situation.selectors.periods import (
     PREVIOUS_WEEKS,
     Period,
@@ -111,7 +110,6 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     week = Period(week_start, week_start + dt.timedelta(days=6))
     baseline = Period(week_start - dt.timedelta(weeks=PREVIOUS_WEEKS), week_start - dt.timedelta(1))
     span = Period(baseline.start, week.end)
-    cells = counts(a, span)
     areas = {area.pk: area.name for area in a.areas()}
     kommun_name = organisation.area.name if organisation.area else organisation.name
 
@@ -126,17 +124,20 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     area_before: dict[str, int] = defaultdict(int)
     generated = 0
     category_names = {pk: name for pk, (name, _group) in a.categories().items()}
-    weekly_rows = remembered(
+    # The nine weeks per area, category and place in one query: the rows of the picture, the
+    # places of the focus list and their categories last week are all sums of these.
+    week_cells = remembered(
         a,
-        "weeks",
+        "week-cells",
         span,
-        lambda: list(
-            cells.values_list("week_start", "area_id", "category_id").annotate(
-                n=Sum("count"), g=Sum("generated")
-            )
-        ),
+        lambda: grouped(a, DayCount, span, ("week_start", "area_id", "category_id", "place_id")),
     )
-    for monday, area_id, category_id, n, g in weekly_rows:
+    weekly_rows: dict[tuple[Any, ...], list[int]] = {}
+    for monday, area_id, category_id, _place_id, n, g in week_cells:
+        sums = weekly_rows.setdefault((monday, area_id, category_id), [0, 0])
+        sums[0] += n
+        sums[1] += g or 0
+    for (monday, area_id, category_id), (n, g) in weekly_rows.items():
         key = (area_name(area_id), category_names.get(category_id, ""))
         if monday == week_start:
             this_week[key] += n
@@ -176,7 +177,7 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     quarter = quarter_of(week_start + dt.timedelta(days=3))  # the quarter of its Thursday
     quarter = Period(quarter.start, min(quarter.end, week.end))
     if detail:
-        focus = _focus_places(a, week, baseline)
+        focus = _focus_places(a, week, baseline, week_cells)
         quarter_top = top_places(a.over(quarter), limit=3)
 
     police, police_total = police_by_type(a.user, organisation, week)
@@ -204,22 +205,20 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     )
 
 
-def _focus_places(a: Analysis, week: Period, baseline: Period) -> list[FocusPlace]:
+def _focus_places(
+    a: Analysis, week: Period, baseline: Period, week_cells: list[tuple[Any, ...]]
+) -> list[FocusPlace]:
     """Where to be next week: last week's places with a deviation first, then the busiest,
-    each with the days and hours when its reports come (over the last 9 weeks)."""
+    each with the days and hours when its reports come (over the last 9 weeks).
+    ``week_cells``: (week, area, category, place, count, generated) over the 9 weeks."""
     from trygg.core.models import Place
 
     span = Period(baseline.start, week.end)
-    of_places = counts(a, span).filter(place__isnull=False)
     last: dict[int, int] = defaultdict(int)
     prior: dict[int, int] = defaultdict(int)
-    by_place = remembered(
-        a,
-        "week-places",
-        span,
-        lambda: list(of_places.values_list("place_id", "week_start").annotate(n=Sum("count"))),
-    )
-    for place_id, monday, n in by_place:
+    for monday, _area_id, _category_id, place_id, n, _g in week_cells:
+        if place_id is None:
+            continue
         if monday == week.start:
             last[place_id] += n
         else:
@@ -243,31 +242,19 @@ def _focus_places(a: Analysis, week: Period, baseline: Period) -> list[FocusPlac
         return []
     weekday_hours: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
     chosen_key = "-".join(map(str, chosen))
-    for place_id, weekday, hour, n in remembered(
+    for place_id, weekday, hour, n, _g in remembered(
         a,
-        f"focus-hours-{chosen_key}",
+        f"place-hours-{chosen_key}",
         span,
-        lambda: list(
-            counts(a, span, model=IncidentCount)
-            .filter(place_id__in=chosen)
-            .values_list("place_id", "weekday", "hour")
-            .annotate(n=Sum("count"))
-        ),
+        lambda: grouped(a, IncidentCount, span, ("place_id", "weekday", "hour"), place_ids=chosen),
     ):
         weekday_hours[place_id][(weekday, hour)] = n
     names = a.categories()
     kinds: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for place_id, category_id, n in remembered(
-        a,
-        f"focus-kinds-{chosen_key}",
-        week,
-        lambda: list(
-            of_places.filter(place_id__in=chosen, week_start=week.start)
-            .values_list("place_id", "category_id")
-            .annotate(n=Sum("count"))
-        ),
-    ):
-        kinds[place_id][names.get(category_id, ("", ""))[0]] += n
+    wanted = set(chosen)
+    for monday, _area_id, category_id, place_id, n, _g in week_cells:
+        if place_id in wanted and monday == week.start:
+            kinds[place_id][names.get(category_id, ("", ""))[0]] += n
     result = []
     for place_id in chosen:
         mean = prior[place_id] / PREVIOUS_WEEKS

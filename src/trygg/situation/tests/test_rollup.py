@@ -19,6 +19,7 @@ from trygg.situation.models import (
     IncidentCount,
     MonthCount,
     MonthHourCount,
+    MonthHourTotal,
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -41,6 +42,7 @@ def _from_counts(organisation) -> Counter:
     by_hour = Counter()
     by_month = Counter()
     by_month_hour = Counter()
+    by_month_hour_total = Counter()
     for day, hour, c, a, p, n in detailed.values_list(
         "day", "hour", "category_id", "area_id", "place_id", "count"
     ):
@@ -48,6 +50,7 @@ def _from_counts(organisation) -> Counter:
         by_hour[(day, hour, a)] += n
         by_month[(day.replace(day=1), c, a, p)] += n
         by_month_hour[(day.replace(day=1), day.isoweekday(), hour, a)] += n
+        by_month_hour_total[(day.replace(day=1), day.isoweekday(), hour)] += n
     # The monthly tables are the sums of the days of their months, with no empty rows.
     assert by_month == Counter(
         {
@@ -67,6 +70,18 @@ def _from_counts(organisation) -> Counter:
         }
     )
     assert MonthHourCount.objects.filter(organisation=organisation).count() == len(by_month_hour)
+    # The month × weekday × hour totals are the same sums over every area.
+    assert by_month_hour_total == Counter(
+        {
+            (m, w, h): n
+            for m, w, h, n in MonthHourTotal.objects.filter(organisation=organisation).values_list(
+                "month", "weekday", "hour", "count"
+            )
+        }
+    )
+    assert MonthHourTotal.objects.filter(organisation=organisation).count() == len(
+        by_month_hour_total
+    )
     assert by_day == Counter(
         {
             (day, c, a, p): n
@@ -108,6 +123,8 @@ def test_it_counts_generated_reports_in_local_time(world, nacka):
     assert total == IncidentReport.objects.filter(organisation=nacka).count()
     generated = IncidentCount.objects.filter(organisation=nacka).aggregate(n=Sum("generated"))
     assert generated["n"] == total
+    totals = MonthHourTotal.objects.filter(organisation=nacka)
+    assert totals.aggregate(n=Sum("count"), g=Sum("generated")) == {"n": total, "g": total}
 
 
 def test_it_recounts_after_reports_are_filed_moved_and_deleted(world, nacka):

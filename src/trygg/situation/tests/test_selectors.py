@@ -297,12 +297,18 @@ def test_sums_over_whole_and_partial_months_equal_the_reports_in_scope(world, ge
     user = world.users[persona]
     visible = IncidentReport.objects.restrict(user, "view").filter(organisation=nacka)
     end = selectors.default_period().end
+    this_month = end.replace(day=1)
+    previous = (this_month - dt.timedelta(days=1)).replace(day=1)
     periods = [
         selectors.default_period(),  # partial first and last months
         selectors.Period(end.replace(day=1) - dt.timedelta(days=90), end),
         selectors.Period(dt.date(end.year - 1, 1, 1), dt.date(end.year - 1, 12, 31)),  # whole
         selectors.Period(end.replace(day=1), end),  # within one month
         selectors.Period(end - dt.timedelta(days=45), end - dt.timedelta(days=40)),
+        # most of a month (the month less its first two days and its last day), and two
+        # partial months with no whole month between them
+        selectors.Period(previous + dt.timedelta(days=2), this_month - dt.timedelta(days=2)),
+        selectors.Period(previous - dt.timedelta(days=10), previous + dt.timedelta(days=20)),
     ]
     for period in periods:
         start, stop = period.bounds()
@@ -323,3 +329,62 @@ def test_sums_over_whole_and_partial_months_equal_the_reports_in_scope(world, ge
         assert Counter({row[:3]: row[3] for row in hourly}) == by_hour, period
         assert sum(row[4] for row in hourly) == sum(by_hour.values())  # all generated
     assert persona != "arbetsgrupp" or {k[2] for k in by_cell} <= {world.areas["Älta"].pk, None}
+
+
+@pytest.mark.parametrize("persona", ["samordnare", "arbetsgrupp", "polis"])
+def test_the_whole_organisation_path_gives_what_restrict_gives(
+    world, generated, last_week, persona, monkeypatch
+):
+    """A viewer who sees every area reads the counts through SQL written without
+    ``restrict()`` and the heatmap from the area-less MonthHourTotal; every selector's
+    result is the same as through ``restrict()`` and the per-area tables. An area-limited
+    member never takes that path."""
+    from django.core.cache import cache
+
+    from trygg.situation.models import MonthHourTotal
+    from trygg.situation.selectors import counts
+
+    nacka = world.organisations["nacka"]
+    user = world.users[persona]
+    end = selectors.default_period().end
+    periods = [
+        selectors.default_period(),
+        selectors.Period(end - dt.timedelta(days=3 * 365 - 1), end),
+        selectors.Period(end - dt.timedelta(days=45), end - dt.timedelta(days=40)),
+        selectors.Period(end - dt.timedelta(days=70), end - dt.timedelta(days=33)),
+    ]
+
+    def results() -> list:
+        cache.clear()
+        out = []
+        for period in periods:
+            out += [
+                selectors.time_of_week(analysis(user, nacka, period), police=False).cells,
+                selectors.monthly_trend(analysis(user, nacka, period)),
+                selectors.top_places(analysis(user, nacka, period)),
+                selectors.area_counts(analysis(user, nacka, period)),
+                selectors.time_of_week(
+                    analysis(user, nacka, period, area=world.areas["Älta"]), police=False
+                ).cells,
+            ]
+        picture = selectors.weekly_picture(analysis(user, nacka, periods[0]), last_week)
+        out += [
+            picture.rows,
+            picture.area_rows,
+            picture.focus_places,
+            picture.quarter_top,
+            picture.time_of_week.cells,
+            picture.generated,
+        ]
+        return out
+
+    taken = counts.scope(analysis(user, nacka))
+    assert (taken == "all") == (persona != "arbetsgrupp")
+    new = results()
+    monkeypatch.setattr(counts, "scope", lambda a: "through-restrict")
+    old = results()
+    assert new == old
+    assert any(row.count.value for row in new[-6])  # the week has reports
+    # Only whole-organisation viewers may read the area-less totals.
+    readable = MonthHourTotal.objects.restrict(user, "view").filter(organisation=nacka)
+    assert readable.exists() == (persona != "arbetsgrupp")
