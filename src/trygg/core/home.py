@@ -32,11 +32,14 @@ class HomePanel:
     empty: str = ""
 
 
-def first_and_total(queryset) -> tuple[list, int]:
+def first_and_total(queryset, counted=None) -> tuple[list, int]:
     """The first PANEL_ITEMS rows and the number of all: counted only when the rows fill
-    the panel (most panels hold fewer, and then the rows are the count)."""
+    the panel (most panels hold fewer, and then the rows are the count). ``counted`` is the
+    same rows without the joins that only the shown columns need (``queryset`` by default)."""
     rows = list(queryset[:PANEL_ITEMS])
-    return rows, (len(rows) if len(rows) < PANEL_ITEMS else queryset.count())
+    if len(rows) < PANEL_ITEMS:
+        return rows, len(rows)
+    return rows, (queryset if counted is None else counted).count()
 
 
 def panels(request) -> list[HomePanel]:
