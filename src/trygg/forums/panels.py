@@ -50,17 +50,13 @@ def home_decisions(request):
     from trygg.forums.choices import DecisionStatus
     from trygg.forums.models import Decision
 
-    queryset = (
-        Decision.objects.filter(
-            meeting__forum_id__in=_home_forum_ids(request),
-            owner_user=request.user,
-            status=DecisionStatus.OPEN,
-        )
-        .order_by("due_date", "pk")
-        .values_list("pk", "text", "due_date")
-    )
+    queryset = Decision.objects.filter(
+        meeting__forum_id__in=_home_forum_ids(request),
+        owner_user=request.user,
+        status=DecisionStatus.OPEN,
+    ).order_by("due_date", "pk")
     today = timezone.localdate()
-    rows, total = first_and_total(queryset)
+    rows, total = first_and_total(queryset, "pk", "text", "due_date")
     items = [
         (
             Truncator(text).chars(90),
@@ -88,7 +84,7 @@ def home_meetings(request):
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
-    from trygg.core.home import PANEL_ITEMS, HomePanel
+    from trygg.core.home import HomePanel, first_and_total
     from trygg.forums.choices import MeetingStatus
     from trygg.forums.models import Meeting
 
@@ -105,13 +101,13 @@ def home_meetings(request):
             meeting_id=OuterRef("pk"), user_id=request.user.pk
         )
     )
-    queryset = (
-        base.annotate(mine=mine)
-        .order_by("starts_at", F("mine").desc(), "pk")
-        .values_list("pk", "title", "forum__name", "starts_at")
+    rows, total = first_and_total(
+        base.annotate(mine=mine).order_by("starts_at", F("mine").desc(), "pk"),
+        "pk",
+        "title",
+        "forum__name",
+        "starts_at",
     )
-    rows = list(queryset[:PANEL_ITEMS])
-    total = len(rows) if len(rows) < PANEL_ITEMS else base.count()
     items = [
         (
             title or forum_name,

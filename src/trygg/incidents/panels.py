@@ -26,8 +26,7 @@ def home_reviews(request):
         queryset = queryset.filter(IncidentReport.review_q(scope))
     # Only the columns shown (a category is shown by its name), not whole reports.
     rows, total = first_and_total(
-        queryset.order_by("-occurred_at", "-pk").values_list("pk", "category__name", "occurred_at"),
-        queryset.order_by(),
+        queryset.order_by("-occurred_at", "-pk"), "pk", "category__name", "occurred_at"
     )
     items = [
         (

@@ -65,10 +65,11 @@ def home_measures(request):
     )
     rows, total = first_and_total(
         # Only what the panel shows (a status is shown by its name), not whole measures.
-        queryset.order_by(
-            F("ends_on").asc(nulls_last=True), "plan__title", "order", "pk"
-        ).values_list("pk", "title", "status__name", "plan__title"),
-        queryset,
+        queryset.order_by(F("ends_on").asc(nulls_last=True), "plan__title", "order", "pk"),
+        "pk",
+        "title",
+        "status__name",
+        "plan__title",
     )
     items = [
         (title, reverse("plans:measure_detail", args=[pk]), f"{status} · {plan_title}")
