@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.db.models import Q
@@ -167,7 +168,7 @@ class ReportFilter(FilterSet):
         chosen = [name for name in self.option_fields if self.data.get(name) not in (None, "")]
         querysets = self.option_querysets() if chosen else {}
         for name in self.option_fields:
-            field = self.fields[name]
+            field = cast(forms.ModelChoiceField, self.fields[name])
             if name in querysets:
                 field.queryset = querysets[name]
             field.choices = [("", field.empty_label), *options[name]]
