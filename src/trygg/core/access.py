@@ -56,6 +56,8 @@ class Grant:
     organisation_ids: frozenset[int]
     area_ids: frozenset[int] | None  # None: the whole organisation
     role: str
+    # The organisation the membership itself is in (organisation_ids adds those below it).
+    membership_organisation_id: int | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -247,11 +249,24 @@ def scope_for(user: Viewer | None) -> Scope:
                 organisation_ids=_descendants([organisation_id], children),
                 area_ids=_area_descendants(area_ids) if area_ids else None,
                 role=role,
+                membership_organisation_id=organisation_id,
             )
         )
     scope = Scope(user_id=user.pk, is_superuser=user.is_superuser, grants=grants)
     setattr(user, "_trygg_scope", scope)  # noqa: B010  (no such attribute on User's type)
     return scope
+
+
+def own_organisation_ids(user: Viewer | None) -> list[int]:
+    """The organisations of the user's active memberships themselves (not those below them),
+    from the scope: no query of its own."""
+    return sorted(
+        {
+            g.membership_organisation_id
+            for g in scope_for(user).grants
+            if g.membership_organisation_id is not None
+        }
+    )
 
 
 def forget_scope(user: Viewer | None) -> None:

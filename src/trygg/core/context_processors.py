@@ -33,6 +33,28 @@ ADMIN_NAVIGATION = [
 ]
 
 
+_URLS: dict[tuple[object, ...], str | None] = {}
+
+
+def _url(url_name: str) -> str | None:
+    """The address of a section (None: not built), reversed once per URL configuration and
+    script prefix rather than on every page: the navigation has no argument in its URLs."""
+    from django.conf import settings
+    from django.urls import get_script_prefix, get_urlconf
+
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), url_name)
+    try:
+        return _URLS[key]
+    except KeyError:
+        pass
+    try:
+        url: str | None = reverse(url_name)
+    except NoReverseMatch:
+        url = None  # the section is not built yet
+    _URLS[key] = url
+    return url
+
+
 def _items(request, entries):
     user = request.user
     scope = scope_for(user)
@@ -46,9 +68,8 @@ def _items(request, entries):
                     continue
             except ImportError:
                 continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
+        url = _url(url_name)
+        if url is None:
             continue  # the section is not built yet
         current = request.path == url or (url != "/" and request.path.startswith(url))
         items.append({"key": key, "label": label, "url": url, "current": current})

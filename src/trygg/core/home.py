@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Window
+
 HOME_PANELS = [
     "trygg.forums.panels.home_decisions",
     "trygg.incidents.panels.home_reviews",
@@ -32,11 +34,13 @@ class HomePanel:
     empty: str = ""
 
 
-def first_and_total(queryset) -> tuple[list, int]:
-    """The first PANEL_ITEMS rows and the number of all: counted only when the rows fill
-    the panel (most panels hold fewer, and then the rows are the count)."""
-    rows = list(queryset[:PANEL_ITEMS])
-    return rows, (len(rows) if len(rows) < PANEL_ITEMS else queryset.count())
+def first_and_total(queryset, *fields: str) -> tuple[list[tuple], int]:
+    """The first PANEL_ITEMS rows (tuples of ``fields``) and the number of all, in one
+    query: the number is a window count over every row the queryset selects, taken before
+    the limit."""
+    counted = queryset.annotate(panel_total=Window(Count("*"))).values_list(*fields, "panel_total")
+    rows = list(counted[:PANEL_ITEMS])
+    return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
 
 
 def panels(request) -> list[HomePanel]:

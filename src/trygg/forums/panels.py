@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.template.loader import render_to_string
 
+from trygg.core.access import VIEW
 from trygg.forums import selectors
 
 
@@ -21,6 +23,22 @@ def measure_panel(request, measure) -> str:
     )
 
 
+def _home_forum_ids(request) -> list[int]:
+    """The forums the person may see, read once for the start page's two forum panels: a
+    meeting and a decision are seen exactly when their forum is (Meeting.access_q,
+    Decision.access_q for viewing), so both panels filter by these keys instead of building
+    the restricted subquery each."""
+    from trygg.forums.models import Forum
+
+    ids = getattr(request, "_trygg_home_forum_ids", None)
+    if ids is None:
+        ids = list(
+            Forum.objects.restrict(request.user, VIEW).order_by().values_list("pk", flat=True)
+        )
+        request._trygg_home_forum_ids = ids
+    return ids
+
+
 def home_decisions(request):
     """Start page: open decisions the person owns, soonest due first."""
     from django.urls import reverse
@@ -30,22 +48,23 @@ def home_decisions(request):
 
     from trygg.core.home import HomePanel, first_and_total
     from trygg.forums.choices import DecisionStatus
+    from trygg.forums.models import Decision
 
-    queryset = (
-        selectors.decisions(request.user)
-        .filter(owner_user=request.user, status=DecisionStatus.OPEN)
-        .order_by("due_date", "pk")
-    )
+    queryset = Decision.objects.filter(
+        meeting__forum_id__in=_home_forum_ids(request),
+        owner_user=request.user,
+        status=DecisionStatus.OPEN,
+    ).order_by("due_date", "pk")
     today = timezone.localdate()
-    rows, total = first_and_total(queryset)
+    rows, total = first_and_total(queryset, "pk", "text", "due_date")
     items = [
         (
-            Truncator(d.text).chars(90),
-            reverse("forums:decision_detail", args=[d.pk]),
-            (_("overdue since %(date)s") if d.due_date < today else _("due %(date)s"))
-            % {"date": d.due_date.isoformat()},
+            Truncator(text).chars(90),
+            reverse("forums:decision_detail", args=[pk]),
+            (_("overdue since %(date)s") if due_date < today else _("due %(date)s"))
+            % {"date": due_date.isoformat()},
         )
-        for d in rows
+        for pk, text, due_date in rows
     ]
     return HomePanel(
         key="decisions",
@@ -59,48 +78,49 @@ def home_decisions(request):
 
 def home_meetings(request):
     """Start page: the next planned meetings the person can see, their own first."""
-    from django.db.models import Case, IntegerField, Value, When
+    from django.db.models import Exists, OuterRef
     from django.urls import reverse
     from django.utils import timezone
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
-    from trygg.core.home import PANEL_ITEMS, HomePanel
+    from trygg.core.home import HomePanel, first_and_total
     from trygg.forums.choices import MeetingStatus
+    from trygg.forums.models import Meeting
 
     now = timezone.now()
-    queryset = (
-        selectors.meetings(request.user)
-        .filter(starts_at__gte=now, status=MeetingStatus.PLANNED)
-        .select_related("forum")
-        .annotate(
-            mine=Case(
-                When(participants=request.user, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("starts_at", "mine", "pk")
+    base = Meeting.objects.filter(
+        forum_id__in=_home_forum_ids(request),
+        starts_at__gte=now,
+        status=MeetingStatus.PLANNED,
     )
-    seen, items = set(), []
-    for meeting in queryset[: PANEL_ITEMS * 3]:
-        if meeting.pk in seen:
-            continue
-        seen.add(meeting.pk)
-        items.append(
-            (
-                meeting.title or meeting.forum.name,
-                reverse("forums:meeting_detail", args=[meeting.pk]),
-                date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"),
-            )
+    # Whether the person takes part, as EXISTS: no join over the participants, so a
+    # meeting is one row and the count needs no DISTINCT.
+    mine = Exists(
+        Meeting.participants.through.objects.filter(
+            meeting_id=OuterRef("pk"), user_id=request.user.pk
         )
-        if len(items) == PANEL_ITEMS:
-            break
+    )
+    rows, total = first_and_total(
+        base.annotate(mine=mine).order_by("starts_at", F("mine").desc(), "pk"),
+        "pk",
+        "title",
+        "forum__name",
+        "starts_at",
+    )
+    items = [
+        (
+            title or forum_name,
+            reverse("forums:meeting_detail", args=[pk]),
+            date_format(timezone.localtime(starts_at), "SHORT_DATETIME_FORMAT"),
+        )
+        for pk, title, forum_name, starts_at in rows
+    ]
     return HomePanel(
         key="meetings",
         title=_("Upcoming meetings"),
         items=items,
-        total=queryset.values("pk").distinct().count(),
+        total=total,
         more_url=reverse("forums:forum_list"),
         empty=_("No meetings are planned."),
     )

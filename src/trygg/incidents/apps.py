@@ -9,7 +9,10 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from trygg.core.defaults import register_organisation_defaults
+        from trygg.incidents import filters
         from trygg.incidents.services import categories_create_defaults
 
         # Every new organisation starts with the default incident categories.
         register_organisation_defaults(self.label, categories_create_defaults)
+        # The report list's filter options are kept in the cache under a version.
+        filters.connect()

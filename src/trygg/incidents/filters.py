@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.db.models import Q
@@ -18,6 +19,23 @@ from trygg.incidents.choices import Assessment, CategoryGroup, ReportStatus, Res
 from trygg.incidents.models import IncidentCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+#: The version of what the report filters' options are read from (see connect()).
+OPTIONS_VERSION = "incident-report-choices"
+
+
+def connect() -> None:
+    """Saves and deletes of what the options are read from, or of what decides which of them
+    a viewer gets (a category's or area's organisation, the organisations of a person's own
+    reports, a kommun's area), bump their version. Memberships and partnerships are in the
+    viewer's scope key (core.choice_cache.scope_key)."""
+    from trygg.core import versioning
+    from trygg.incidents.models import IncidentReport
+
+    versioning.bump_on_change(
+        OPTIONS_VERSION, [IncidentCategory, IncidentReport, Area, Place, Organisation]
+    )
 
 
 def _start_of(day):
@@ -96,11 +114,19 @@ class ReportFilter(FilterSet):
     #: The blurred values (selectors.reports_visible) the filters read.
     shown = frozenset({"shown_description", "shown_address", "shown_place_name", "shown_place_id"})
 
+    #: The model-choice filters whose options are kept in the cache (see use_cached_options).
+    option_fields = ("category", "area", "place")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The choices follow the organisations whose reports the user may see, read from the
-        # scope and the (small) category and area tables: never from the reports themselves,
-        # which would be a scan of every visible report on every view.
+        self.use_cached_options()
+
+    def option_querysets(self) -> dict:
+        """The querysets of the category, area and place choices.
+
+        The choices follow the organisations whose reports the user may see, read from the
+        scope and the (small) category and area tables: never from the reports themselves,
+        which would be a scan of every visible report on every view."""
         organisations = report_organisations(self.user)
         categories = IncidentCategory.objects.restrict(self.user, "report")
         areas = Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
@@ -119,11 +145,33 @@ class ReportFilter(FilterSet):
                 | Q(pk__in=kommuner)
                 | Q(pk__in=areas.values("pk"))
             )
-        self.fields["category"].queryset = categories.order_by("group", "order", "name")
-        self.fields["area"].queryset = areas.only("pk", "name").order_by("kind", "name")
-        self.fields["place"].queryset = (
-            Place.objects.restrict(self.user, VIEW).only("pk", "name").order_by("name")
-        )
+        return {
+            "category": categories.order_by("group", "order", "name"),
+            "area": areas.only("pk", "name").order_by("kind", "name"),
+            "place": Place.objects.restrict(self.user, VIEW).only("pk", "name").order_by("name"),
+        }
+
+    def use_cached_options(self) -> None:
+        """The options as (key, name), kept in the cache under the viewer's scope and the
+        version of what they are read from (OPTIONS_VERSION, bumped by connect()'s models):
+        a list view does not read them again. A field's queryset is built only when the
+        request chooses in it, to check the choice."""
+        from trygg.core import choice_cache
+
+        def compute() -> dict[str, list[tuple[int, str]]]:
+            querysets = self.option_querysets()
+            return {
+                name: list(querysets[name].values_list("pk", "name")) for name in self.option_fields
+            }
+
+        options = choice_cache.remembered(OPTIONS_VERSION, self.user, compute, name="reports")
+        chosen = [name for name in self.option_fields if self.data.get(name) not in (None, "")]
+        querysets = self.option_querysets() if chosen else {}
+        for name in self.option_fields:
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            if name in querysets:
+                field.queryset = querysets[name]
+            field.choices = [("", field.empty_label), *options[name]]
 
     #: Set by filter_queryset: the blurred rows still listed, and the listed rows per status.
     blurred_count = 0

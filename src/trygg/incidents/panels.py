@@ -24,15 +24,17 @@ def home_reviews(request):
         if not member_organisation_ids(request.user, "change"):
             return None  # reporters and readers review nothing: no panel
         queryset = queryset.filter(IncidentReport.review_q(scope))
-    queryset = queryset.select_related("category").order_by("-occurred_at", "-pk")
-    rows, total = first_and_total(queryset)
+    # Only the columns shown (a category is shown by its name), not whole reports.
+    rows, total = first_and_total(
+        queryset.order_by("-occurred_at", "-pk"), "pk", "category__name", "occurred_at"
+    )
     items = [
         (
-            str(r.category) if r.category_id else _("Incident report"),
-            reverse("incidents:report_detail", args=[r.pk]),
-            date_format(timezone.localtime(r.occurred_at), "SHORT_DATETIME_FORMAT"),
+            category or _("Incident report"),
+            reverse("incidents:report_detail", args=[pk]),
+            date_format(timezone.localtime(occurred_at), "SHORT_DATETIME_FORMAT"),
         )
-        for r in rows
+        for pk, category, occurred_at in rows
     ]
     return HomePanel(
         key="reviews",

@@ -49,13 +49,12 @@ def home_measures(request):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
+    from trygg.core.access import own_organisation_ids
     from trygg.core.home import HomePanel, first_and_total
     from trygg.plans.choices import StatusCategory
     from trygg.plans.models import Measure
 
-    own = list(
-        request.user.memberships.filter(is_active=True).values_list("organisation_id", flat=True)
-    )
+    own = own_organisation_ids(request.user)  # the active memberships', read with the scope
     if not own:
         return None
     queryset = (
@@ -63,13 +62,18 @@ def home_measures(request):
         # By key, not by a join and DISTINCT over every column of every measure.
         .filter(pk__in=Measure.objects.filter(responsibles__organisation_ref__in=own).values("pk"))
         .exclude(status__category__in=[StatusCategory.DONE, StatusCategory.CANCELLED])
-        .select_related("status", "plan")
-        .order_by(F("ends_on").asc(nulls_last=True), "plan__title", "order", "pk")
     )
-    rows, total = first_and_total(queryset)
+    rows, total = first_and_total(
+        # Only what the panel shows (a status is shown by its name), not whole measures.
+        queryset.order_by(F("ends_on").asc(nulls_last=True), "plan__title", "order", "pk"),
+        "pk",
+        "title",
+        "status__name",
+        "plan__title",
+    )
     items = [
-        (m.title, reverse("plans:measure_detail", args=[m.pk]), f"{m.status} · {m.plan.title}")
-        for m in rows
+        (title, reverse("plans:measure_detail", args=[pk]), f"{status} · {plan_title}")
+        for pk, title, status, plan_title in rows
     ]
     return HomePanel(
         key="measures",

@@ -33,6 +33,8 @@ def test_the_report_list_has_no_n_plus_one(world, many_reports, login, persona, 
     url = reverse("incidents:report_list")
     count_queries(f"incidents.report_list.{persona}", lambda: client.get(url))
     count_queries(f"incidents.report_list.xlsx.{persona}", lambda: client.get(url + "?format=xlsx"))
+    # Viewed again, the filters' options (categories, areas, places) come from the cache.
+    count_queries(f"incidents.report_list.again.{persona}", lambda: client.get(url))
 
 
 def test_the_report_detail_has_few_queries(world, reports, login, count_queries):
@@ -53,3 +55,32 @@ def test_the_police_event_list_has_no_n_plus_one(world, login, count_queries):
     url = reverse("incidents:police_event_list")
     count_queries("incidents.police_event_list", lambda: client.get(url))
     count_queries("incidents.police_event_list.csv", lambda: client.get(url + "?format=csv"))
+
+
+def test_the_kept_filter_options_follow_changes_and_the_viewer(world, login):
+    # The options are kept in the cache per viewer scope and data version: a new category
+    # shows at the next view, and a viewer outside its organisation never gets it.
+    from trygg.incidents.choices import CategoryGroup
+    from trygg.incidents.models import IncidentCategory
+
+    url = reverse("incidents:report_list")
+    samordnare, rapportor = login("samordnare"), login("rapportor")
+    samordnare.get(url)
+    rapportor.get(url)
+    IncidentCategory.objects.create(
+        organisation=world.organisations["varmdo"],
+        name="Värmdös nya kategori",
+        group=CategoryGroup.choices[0][0],
+    )
+    assert "Värmdös nya kategori" not in samordnare.get(url).content.decode()
+    category = IncidentCategory.objects.create(
+        organisation=world.organisations["nacka"],
+        name="Nackas nya kategori",
+        group=CategoryGroup.choices[0][0],
+    )
+    assert "Nackas nya kategori" in samordnare.get(url).content.decode()
+    category.name = "Omdöpt kategori"
+    category.save()
+    page = samordnare.get(url).content.decode()
+    assert "Omdöpt kategori" in page and "Nackas nya kategori" not in page
+    assert "Värmdös nya kategori" not in rapportor.get(url).content.decode()
