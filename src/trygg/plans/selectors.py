@@ -424,9 +424,10 @@ def statuses_for(user: Viewer, organisation_id: int) -> QuerySet[MeasureStatus]:
 
 
 def timeline(user: Viewer, measure: Measure) -> QuerySet[StatusUpdate]:
+    """The measure's status updates. ``measure`` must have been read through the user's
+    restriction: its updates are visible exactly when it is (``_via_measure``)."""
     return (
-        StatusUpdate.objects.restrict(user, VIEW)
-        .filter(measure=measure)
+        StatusUpdate._default_manager.filter(measure=measure)
         .select_related("status", "previous_status", "author")
         .order_by("-on", "-created_at", "-pk")
     )
