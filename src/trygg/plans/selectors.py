@@ -30,7 +30,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trygg.core.access import CHANGE, VIEW
+from trygg.core.access import CHANGE, VIEW, may
 from trygg.core.actors import Viewer
 from trygg.core.models import Area
 from trygg.plans.choices import Fulfilment, StatusCategory
@@ -300,9 +300,10 @@ class PlanView:
     focus_areas: list[FocusAreaView]
     loose_measures: list[Measure]
     rollup: Rollup
-    changeable_measure_ids: set[int]
+    can_report_status: bool  # the user may report the status of some measure of the plan
     can_change_plan: bool
     target_states: dict[int, str]  # each target's fulfilment, as the roll-ups counted it
+    all_focus_areas: list[FocusArea]  # every focus area the user sees, filtered or not
 
 
 def _attach_lists(plan: Plan, measures: list[Measure]) -> None:
@@ -393,19 +394,22 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
                 None, views, rollup_of({v.activity.pk: v.measures for v in views}, user, states)
             )
         )
-    # The measures whose status the user may report (owners and responsible partners).
-    changeable = set(
-        Measure.objects.restrict(user, STATUS).filter(plan=plan).values_list("pk", flat=True)
+    # Plan.access_q for a change: a member of the owner without area limits. Whoever may
+    # change the plan may report every status; otherwise ask whether some measure's status
+    # may be reported (owners in their areas and responsible partners, Measure.access_q).
+    can_change_plan = may(user, CHANGE, plan.organisation_id, whole_organisation=True)
+    can_report_status = (
+        can_change_plan or Measure.objects.restrict(user, STATUS).filter(plan=plan).exists()
     )
-    can_change_plan = Plan.objects.restrict(user, CHANGE).filter(pk=plan.pk).exists()
     return PlanView(
         plan=plan,
         focus_areas=focus_views,
         loose_measures=loose,
         rollup=rollup_of(_group(measures), user, states),
-        changeable_measure_ids=changeable,
+        can_report_status=can_report_status,
         can_change_plan=can_change_plan,
         target_states=states,
+        all_focus_areas=focus_areas,
     )
 
 

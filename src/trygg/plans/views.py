@@ -166,6 +166,7 @@ def plan_detail(request, pk):
     )
     filters = MeasureFilter(request.GET or None, user=request.user, plan=plan)
     view = selectors.plan_view(request.user, plan, filters=filters)
+    filters.offer_focus_areas(view.all_focus_areas)
     can_add_measure = may(request.user, ADD, plan.organisation_id)
     return render(
         request,
