@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 from trygg.core.access import CHANGE, VIEW, may
 from trygg.core.actors import Viewer
 from trygg.core.models import Area
-from trygg.plans.choices import Fulfilment, StatusCategory
+from trygg.plans.choices import Fulfilment, StatusCategory, TargetSource
 from trygg.plans.models import (
     STATUS,
     Activity,
@@ -41,7 +41,9 @@ from trygg.plans.models import (
     Measure,
     MeasureResponsible,
     MeasureStatus,
+    Outcome,
     Plan,
+    ResponsibleName,
     StatusUpdate,
     Target,
 )
@@ -306,31 +308,66 @@ class PlanView:
     all_focus_areas: list[FocusArea]  # every focus area the user sees, filtered or not
 
 
-def _attach_lists(plan: Plan, measures: list[Measure]) -> None:
+def _attach_lists(plan: Plan, measures: list[Measure], states: dict[int, str]) -> None:
     """Give each measure what the plan page shows of it as plain lists: ``responsible_list``
-    and ``target_list`` (with their outcomes and what a computed target needs).
+    (names, as values) and ``target_list``; decide the typed targets' fulfilment into
+    ``states`` from their latest outcome.
 
     Read per plan and handed out by measure id, rather than by ``prefetch_related``: these
     are the same rows, but a prefetch builds a related manager and a queryset per measure
     and relation, which cost more than the rows on a plan of fifty measures. Rows of
-    measures the user may not see are read with the plan's and dropped here.
+    measures the user may not see are read with the plan's and dropped here (what hangs off
+    a measure is visible exactly when the measure is). A target is read with the rows its
+    outcome is computed from only when its source needs them (an indicator series, incident
+    reports); a typed target's outcomes are read as values, the latest deciding.
     """
-    by_id = {m.pk: m for m in measures}
-    for measure in measures:
-        measure.responsible_list = []
-        measure.target_list = []
     if not measures:
         return
-    for responsible in MeasureResponsible.objects.filter(measure__plan=plan).order_by(
-        "measure_id", "order", "pk"
-    ):
-        if responsible.measure_id in by_id:
-            by_id[responsible.measure_id].responsible_list.append(responsible)
-    for target in TARGETS.filter(measure__plan=plan).order_by("measure_id", "order", "pk"):
-        owner = by_id.get(target.measure_id)
-        if owner is not None:
-            target.measure = owner  # what a computed target's periods are read from
-            owner.target_list.append(target)
+    by_id = {m.pk: m for m in measures}
+    responsibles: dict[int, list[ResponsibleName]] = {pk: [] for pk in by_id}
+    for measure in measures:
+        measure.target_list = []
+    rows = (
+        MeasureResponsible._default_manager.filter(measure__plan=plan)
+        .order_by("measure_id", "order", "pk")
+        .values_list("measure_id", "label", "unit", "organisation_ref_id")
+    )
+    for measure_id, label, unit, organisation_id in rows:
+        if measure_id in responsibles:
+            responsibles[measure_id].append(ResponsibleName(label, unit, organisation_id))
+    for measure in measures:
+        measure.responsible_list = responsibles[measure.pk]
+    targets = [
+        t
+        for t in Target._default_manager.filter(measure__plan=plan).order_by(
+            "measure_id", "order", "pk"
+        )
+        if t.measure_id in by_id
+    ]
+    related = [t.pk for t in targets if t.source in (TargetSource.INDICATOR, TargetSource.REPORTS)]
+    if related:
+        full = {t.pk: t for t in TARGETS.filter(pk__in=related)}
+        targets = [full.get(t.pk, t) for t in targets]
+    typed = {t.pk: t for t in targets if not t.is_computed}
+    latest: dict[int, tuple[Any, Any]] = {}
+    if typed:
+        for target_id, period_start, actual in (
+            Outcome._default_manager.filter(target_id__in=list(typed))
+            .order_by()
+            .values_list("target_id", "period_start", "actual")
+        ):
+            if target_id not in latest or period_start > latest[target_id][0]:
+                latest[target_id] = (period_start, actual)
+    for pk, target in typed.items():
+        if pk not in latest:
+            states[pk] = Fulfilment.NO_OUTCOME
+        else:
+            met = target.is_met_by(latest[pk][1])
+            states[pk] = Fulfilment.MET if met else Fulfilment.NOT_MET
+    for target in targets:
+        owner = by_id[target.measure_id]
+        target.measure = owner  # what a computed target's periods are read from
+        owner.target_list.append(target)
 
 
 def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None) -> PlanView:
@@ -350,8 +387,8 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     measures = list(measures_qs)
     for measure in measures:
         measure.plan = plan  # the plan read above, rather than a copy per measure
-    _attach_lists(plan, measures)
     states: dict[int, str] = {}  # each target's fulfilment, decided once for every roll-up
+    _attach_lists(plan, measures, states)
     focus_areas = list(
         FocusArea.objects.restrict(user, VIEW).filter(plan=plan).order_by("order", "pk")
     )
@@ -444,7 +481,7 @@ def targets_with_fulfilment(user: Viewer, measure: Measure) -> list[TargetResult
     return targets_for_measure(user=user, measure=measure)
 
 
-def _responsible_kind(responsible: MeasureResponsible) -> str:
+def _responsible_kind(responsible: MeasureResponsible | ResponsibleName) -> str:
     key = responsible.label.casefold()
     if key in {"kommun", "kommunen"}:
         return KIND_KOMMUN
