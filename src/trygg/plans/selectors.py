@@ -373,6 +373,8 @@ def _attach_lists(plan: Plan, measures: list[Measure], states: dict[int, str]) -
 def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None) -> PlanView:
     """The plan page: focus areas → activities → measures, each with its roll-up.
 
+    ``plan`` must have been read through the user's restriction (every caller does).
+
     ``filters`` (a MeasureFilter) narrows the measures shown; the plan roll-up at the top
     follows the same filter so that the numbers match the list below them.
     """
@@ -389,11 +391,17 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
         measure.plan = plan  # the plan read above, rather than a copy per measure
     states: dict[int, str] = {}  # each target's fulfilment, decided once for every roll-up
     _attach_lists(plan, measures, states)
+    # A plan's focus areas and activities are its organisation's (the services write them
+    # so) and are seen by whoever sees the plan: FocusArea.access_q and Activity.access_q
+    # for a view are Plan.access_q on the same organisation. ``plan`` was read through the
+    # user's restriction, so its own parts are read without building that rule again.
     focus_areas = list(
-        FocusArea.objects.restrict(user, VIEW).filter(plan=plan).order_by("order", "pk")
+        FocusArea._default_manager.filter(plan=plan, organisation_id=plan.organisation_id)
+        .order_by("order", "pk")
     )
     activities = list(
-        Activity.objects.restrict(user, VIEW).filter(plan=plan).order_by("order", "pk")
+        Activity._default_manager.filter(plan=plan, organisation_id=plan.organisation_id)
+        .order_by("order", "pk")
     )
     by_activity: dict[int, list[Measure]] = {}
     loose: list[Measure] = []
