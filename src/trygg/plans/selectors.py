@@ -396,12 +396,14 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     # for a view are Plan.access_q on the same organisation. ``plan`` was read through the
     # user's restriction, so its own parts are read without building that rule again.
     focus_areas = list(
-        FocusArea._default_manager.filter(plan=plan, organisation_id=plan.organisation_id)
-        .order_by("order", "pk")
+        FocusArea._default_manager.filter(plan=plan, organisation_id=plan.organisation_id).order_by(
+            "order", "pk"
+        )
     )
     activities = list(
-        Activity._default_manager.filter(plan=plan, organisation_id=plan.organisation_id)
-        .order_by("order", "pk")
+        Activity._default_manager.filter(plan=plan, organisation_id=plan.organisation_id).order_by(
+            "order", "pk"
+        )
     )
     by_activity: dict[int, list[Measure]] = {}
     loose: list[Measure] = []

@@ -333,8 +333,9 @@ def measure_detail(request, pk):
     # it is read by the measure, which was read through restrict() above. Names only.
     responsibles = [
         (f"{label}/{unit}" if unit else label, organisation_id, organisation)
-        for label, unit, organisation_id, organisation in MeasureResponsible._default_manager
-        .filter(measure=measure)
+        for label, unit, organisation_id, organisation in MeasureResponsible._default_manager.filter(
+            measure=measure
+        )
         .order_by("order", "pk")
         .values_list("label", "unit", "organisation_ref_id", "organisation_ref__name")
     ]

@@ -627,8 +627,8 @@ def test_the_pages_answers_from_the_scope_are_the_restrictions(world, persona):
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
 def test_the_measure_panels_read_what_restrict_lets_through(world, persona):
-    """The budget panel skips its reads for a user outside the measure's organisation and
-    the decisions panel for a measure without decisions: both show what restrict() shows."""
+    """The budget panel skips its reads for a user outside the measure's organisation; it
+    shows exactly the funding restrict() lets through, for every persona."""
     from trygg.budget.models import MeasureFunding
     from trygg.budget.selectors import measure_finance
 
@@ -640,7 +640,7 @@ def test_the_measure_panels_read_what_restrict_lets_through(world, persona):
     user = get_user_model().objects.get(username=persona)
     shown = [f.pk for f in measure_finance(user, measure).fundings]
     assert shown == list(
-        MeasureFunding.objects.restrict(user, "view").filter(measure=measure).values_list(
-            "pk", flat=True
-        )
+        MeasureFunding.objects.restrict(user, "view")
+        .filter(measure=measure)
+        .values_list("pk", flat=True)
     )
