@@ -30,7 +30,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trygg.core.access import CHANGE, VIEW, may
+from trygg.core.access import CHANGE, VIEW, may, scope_for
 from trygg.core.actors import Viewer
 from trygg.core.models import Area
 from trygg.plans.choices import Fulfilment, StatusCategory, TargetSource
@@ -308,7 +308,7 @@ class PlanView:
     all_focus_areas: list[FocusArea]  # every focus area the user sees, filtered or not
 
 
-def _attach_lists(plan: Plan, measures: list[Measure], states: dict[int, str]) -> None:
+def _attach_lists(plan: Plan, measures: list[Measure], states: dict[int, str]) -> set[int] | None:
     """Give each measure what the plan page shows of it as plain lists: ``responsible_list``
     (names, as values) and ``target_list``; decide the typed targets' fulfilment into
     ``states`` from their latest outcome.
@@ -320,9 +320,12 @@ def _attach_lists(plan: Plan, measures: list[Measure], states: dict[int, str]) -
     a measure is visible exactly when the measure is). A target is read with the rows its
     outcome is computed from only when its source needs them (an indicator series, incident
     reports); a typed target's outcomes are read as values, the latest deciding.
+
+    Returns the organisations responsible for any measure of the plan, seen or not (None
+    when nothing was read).
     """
     if not measures:
-        return
+        return None
     by_id = {m.pk: m for m in measures}
     responsibles: dict[int, list[ResponsibleName]] = {pk: [] for pk in by_id}
     for measure in measures:
@@ -332,7 +335,10 @@ def _attach_lists(plan: Plan, measures: list[Measure], states: dict[int, str]) -
         .order_by("measure_id", "order", "pk")
         .values_list("measure_id", "label", "unit", "organisation_ref_id")
     )
+    responsible_organisations: set[int] = set()
     for measure_id, label, unit, organisation_id in rows:
+        if organisation_id is not None:
+            responsible_organisations.add(organisation_id)
         if measure_id in responsibles:
             responsibles[measure_id].append(ResponsibleName(label, unit, organisation_id))
     for measure in measures:
@@ -368,6 +374,28 @@ def _attach_lists(plan: Plan, measures: list[Measure], states: dict[int, str]) -
         owner = by_id[target.measure_id]
         target.measure = owner  # what a computed target's periods are read from
         owner.target_list.append(target)
+    return responsible_organisations
+
+
+def _may_report_some_status(
+    user: Viewer, plan: Plan, responsible_organisations: set[int] | None
+) -> bool:
+    """Whether the user may report the status of some measure of the plan (Measure.access_q
+    for STATUS): a member without area limits, who may change, of an organisation
+    responsible for one of them (``responsible_organisations``: all the plan's, when read),
+    or a member who may change the measure itself – which needs a change right somewhere,
+    and otherwise is asked of the database."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return False
+    if scope.is_superuser:
+        return Measure._default_manager.filter(plan=plan).exists()
+    if responsible_organisations is not None:
+        if responsible_organisations & scope.unlimited_organisation_ids(CHANGE):
+            return True
+        if not scope.organisation_ids(CHANGE):
+            return False
+    return Measure.objects.restrict(user, STATUS).filter(plan=plan).exists()
 
 
 def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None) -> PlanView:
@@ -390,7 +418,7 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     for measure in measures:
         measure.plan = plan  # the plan read above, rather than a copy per measure
     states: dict[int, str] = {}  # each target's fulfilment, decided once for every roll-up
-    _attach_lists(plan, measures, states)
+    responsible_organisations = _attach_lists(plan, measures, states)
     # A plan's focus areas and activities are its organisation's (the services write them
     # so) and are seen by whoever sees the plan: FocusArea.access_q and Activity.access_q
     # for a view are Plan.access_q on the same organisation. ``plan`` was read through the
@@ -445,8 +473,8 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     # change the plan may report every status; otherwise ask whether some measure's status
     # may be reported (owners in their areas and responsible partners, Measure.access_q).
     can_change_plan = may(user, CHANGE, plan.organisation_id, whole_organisation=True)
-    can_report_status = (
-        can_change_plan or Measure.objects.restrict(user, STATUS).filter(plan=plan).exists()
+    can_report_status = can_change_plan or _may_report_some_status(
+        user, plan, responsible_organisations
     )
     return PlanView(
         plan=plan,

@@ -607,6 +607,10 @@ def test_the_pages_answers_from_the_scope_are_the_restrictions(world, persona):
         from trygg.plans.selectors import plan_view
 
         view = plan_view(user, plan)
+        assert view.can_report_status == (
+            view.can_change_plan
+            or Measure.objects.restrict(user, STATUS).filter(plan=plan).exists()
+        )
         assert [f.pk for f in view.all_focus_areas] == list(
             FocusArea.objects.restrict(user, "view").filter(plan=plan).values_list("pk", flat=True)
         )
