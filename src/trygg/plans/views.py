@@ -292,10 +292,10 @@ def measure_create(request, plan_pk):
     )
 
 
-def _measure(request, pk, action=VIEW) -> Measure:
+def _measure(request, pk, action=VIEW, *, related=("plan__organisation",)) -> Measure:
     return get_object_or_404(
         Measure.objects.restrict(request.user, action).select_related(
-            "plan__organisation", "activity__focus_area", "status"
+            *related, "activity__focus_area", "status"
         ),
         pk=pk,
     )
@@ -328,7 +328,7 @@ def measure_permissions(user, measure: Measure, area_ids, responsible_ids) -> di
 
 @login_required
 def measure_detail(request, pk):
-    measure = _measure(request, pk)
+    measure = _measure(request, pk, related=("plan",))  # the page names no organisation
     # What hangs off a measure is visible exactly when the measure is (``_via_measure``):
     # it is read by the measure, which was read through restrict() above. Names only.
     responsibles = [
