@@ -67,6 +67,8 @@ class RowWriter:
         self.label_targets = esc(_("Targets"))
         self.label_edit_activity = esc(_("Edit activity"))
         self.label_no_measures = esc(_("No measures."))
+        self.label_complete = _("%(percent)s complete")
+        self._progress: dict[int, str] = {}
         self.fulfilment: dict[str, str] = {state.value: esc(state.label) for state in Fulfilment}
         self.detail_url = _Url("plans:measure_detail")
         self.activity_url = _Url("plans:activity_edit")
@@ -175,8 +177,10 @@ class RowWriter:
         progress = ""
         p = m.effective_progress
         if p is not None:
-            done = _("%(percent)s complete") % {"percent": format_percent(p, 0)}
-            progress = f' <span class="measure-row__progress">{esc(done)}</span>'
+            if p not in self._progress:  # a handful of values on a page: each written once
+                done = self.label_complete % {"percent": format_percent(p, 0)}
+                self._progress[p] = f' <span class="measure-row__progress">{esc(done)}</span>'
+            progress = self._progress[p]
         names = [esc(r.display) for r in m.responsible_list]
         responsible = " ".join(  # the comma stays with its name when the line breaks
             f'<span class="party">{name}{"," if i < len(names) else ""}</span>'
