@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from trygg.budget.choices import FundingSource, Variance
 from trygg.budget.models import Budget, BudgetLine, MeasureFunding, MeasureTag
-from trygg.core.access import VIEW
+from trygg.core.access import VIEW, scope_for
 from trygg.core.actors import Viewer
 from trygg.core.choices import AreaKind, OrganisationKind
 
@@ -304,16 +304,30 @@ class MeasureFinance:
 
 
 def measure_finance(user: Viewer, measure: Measure) -> MeasureFinance:
+    """The measure's funding and categories as the user may see them.
+
+    Funding and categories belong to the measure's organisation (the services write them
+    so) and are read by anyone in it (``_budget_access_q``): a user outside it, a partner
+    who sees a shared measure, sees no money and nothing is read. Within one measure the
+    models' orderings (which sort by measure, and so join the measure and its plan) are the
+    year, source and kind.
+    """
+    scope = scope_for(user)
+    if scope.user_id is None or (
+        not scope.is_superuser and measure.organisation_id not in scope.organisation_ids(VIEW)
+    ):
+        return MeasureFinance(fundings=[], total=ZERO, by_year={}, tags=[])
     fundings = list(
         MeasureFunding.objects.restrict(user, VIEW)
         .filter(measure=measure)
         .select_related("budget_line", "budget_line__budget")
+        .order_by("year", "source", "id")
     )
     by_year: dict[int, Decimal] = {}
     for funding in fundings:
         if funding.amount is not None:
             by_year[funding.year] = by_year.get(funding.year, ZERO) + funding.amount
-    tags = list(MeasureTag.objects.restrict(user, VIEW).filter(measure=measure))
+    tags = list(MeasureTag.objects.restrict(user, VIEW).filter(measure=measure).order_by("kind"))
     return MeasureFinance(
         fundings=fundings,
         total=_known_sum(f.amount for f in fundings),

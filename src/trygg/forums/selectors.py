@@ -327,8 +327,19 @@ def followup_groups(
 
 
 def measure_decisions(user: Viewer, measure: Measure) -> QuerySet[Decision]:
-    """The decisions linked to a plan measure that the user may see."""
-    return decisions(user).filter(measures=measure).order_by("-meeting__starts_at", "pk")
+    """The decisions linked to a plan measure that the user may see.
+
+    Most measures have none: the links are looked up first (by key, a small read), and the
+    restricted query is built and run only for a measure that has some.
+    """
+    linked = list(
+        Decision.measures.through._default_manager.filter(measure_id=measure.pk).values_list(
+            "decision_id", flat=True
+        )
+    )
+    if not linked:
+        return Decision.objects.none()
+    return decisions(user).filter(pk__in=linked).order_by("-meeting__starts_at", "pk")
 
 
 def can_set_status(user: Viewer, decision: Decision) -> bool:

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.access import VIEW
 from trygg.core.filters import FilterSet
-from trygg.core.forms import area_choices, model_choice_field
+from trygg.core.forms import (
+    area_choices,
+    choose_by_label,
+    choose_from_listed,
+    model_choice_field,
+)
 from trygg.core.models import Area, Organisation
 from trygg.plans.choices import PlanKind, PlanState, PreventionType, StatusCategory
 from trygg.plans.models import Activity, FocusArea, Plan
@@ -63,22 +68,26 @@ class MeasureFilter(FilterSet):
         areas = area_choices(
             Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
         )
+        focus_areas = FocusArea.objects.restrict(self.user, VIEW)
+        if plan is not None:
+            # On a plan's page the plan is given; offer only its own parts. The areas are
+            # offered by name (no Area objects), the focus areas as the page read them
+            # (``offer_focus_areas``).
+            del self.fields["plan"]
+            del self.fields["activity"]
+            choose_by_label(self, "area", areas.filter(organisation_id=plan.organisation_id))
+            model_choice_field(self, "focus_area").queryset = focus_areas.filter(plan=plan)
+            return
         model_choice_field(self, "area").queryset = areas
         model_choice_field(self, "plan").queryset = Plan.objects.restrict(self.user, VIEW)
-        focus_areas = FocusArea.objects.restrict(self.user, VIEW)
-        activities = Activity.objects.restrict(self.user, VIEW)
-        if plan is not None:
-            # On a plan's page the plan is given; offer only its own parts.
-            del self.fields["plan"]
-            model_choice_field(self, "area").queryset = areas.filter(
-                organisation_id=plan.organisation_id
-            )
-            focus_areas = focus_areas.filter(plan=plan)
-            activities = activities.filter(plan=plan)
-            del self.fields["activity"]
         model_choice_field(self, "focus_area").queryset = focus_areas
-        if "activity" in self.fields:
-            model_choice_field(self, "activity").queryset = activities
+        model_choice_field(self, "activity").queryset = Activity.objects.restrict(self.user, VIEW)
+
+    def offer_focus_areas(self, focus_areas) -> None:
+        """Offer these focus areas, already read (all the plan's that the user sees, in
+        order), instead of reading them again when the form is drawn."""
+        field = model_choice_field(self, "focus_area")
+        choose_from_listed(self, "focus_area", field.queryset, focus_areas)
 
     def filter_q(self, queryset, value):
         return queryset.filter(

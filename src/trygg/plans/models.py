@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -355,7 +357,7 @@ class Measure(OrganisationOwned):
     area_field = "areas"
     access_q_is_multivalued = True
     # The plan page's plain lists (plans.selectors.plan_view), set on the instances it reads.
-    responsible_list: list[MeasureResponsible]
+    responsible_list: Sequence[MeasureResponsible | ResponsibleName]
     target_list: list[Target]
 
     class Meta:
@@ -468,6 +470,18 @@ class MeasureResponsible(OrganisationOwned):
     @classmethod
     def access_q(cls, scope: Scope, action: str) -> Q:
         return _via_measure(scope, action, "measure")
+
+
+class ResponsibleName(NamedTuple):
+    """A responsible party as the plan page shows it, read as values (no model object)."""
+
+    label: str
+    unit: str
+    organisation_ref_id: int | None
+
+    @property
+    def display(self) -> str:
+        return f"{self.label}/{self.unit}" if self.unit else self.label
 
 
 def _via_measure(scope: Scope, action: str, path: str) -> Q:

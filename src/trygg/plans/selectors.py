@@ -30,10 +30,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trygg.core.access import CHANGE, VIEW
+from trygg.core.access import CHANGE, VIEW, may, scope_for
 from trygg.core.actors import Viewer
 from trygg.core.models import Area
-from trygg.plans.choices import Fulfilment, StatusCategory
+from trygg.plans.choices import Fulfilment, StatusCategory, TargetSource
 from trygg.plans.models import (
     STATUS,
     Activity,
@@ -41,7 +41,9 @@ from trygg.plans.models import (
     Measure,
     MeasureResponsible,
     MeasureStatus,
+    Outcome,
     Plan,
+    ResponsibleName,
     StatusUpdate,
     Target,
 )
@@ -300,40 +302,106 @@ class PlanView:
     focus_areas: list[FocusAreaView]
     loose_measures: list[Measure]
     rollup: Rollup
-    changeable_measure_ids: set[int]
+    can_report_status: bool  # the user may report the status of some measure of the plan
     can_change_plan: bool
     target_states: dict[int, str]  # each target's fulfilment, as the roll-ups counted it
+    all_focus_areas: list[FocusArea]  # every focus area the user sees, filtered or not
 
 
-def _attach_lists(plan: Plan, measures: list[Measure]) -> None:
+def _attach_lists(plan: Plan, measures: list[Measure], states: dict[int, str]) -> set[int] | None:
     """Give each measure what the plan page shows of it as plain lists: ``responsible_list``
-    and ``target_list`` (with their outcomes and what a computed target needs).
+    (names, as values) and ``target_list``; decide the typed targets' fulfilment into
+    ``states`` from their latest outcome.
 
     Read per plan and handed out by measure id, rather than by ``prefetch_related``: these
     are the same rows, but a prefetch builds a related manager and a queryset per measure
     and relation, which cost more than the rows on a plan of fifty measures. Rows of
-    measures the user may not see are read with the plan's and dropped here.
+    measures the user may not see are read with the plan's and dropped here (what hangs off
+    a measure is visible exactly when the measure is). A target is read with the rows its
+    outcome is computed from only when its source needs them (an indicator series, incident
+    reports); a typed target's outcomes are read as values, the latest deciding.
+
+    Returns the organisations responsible for any measure of the plan, seen or not (None
+    when nothing was read).
     """
-    by_id = {m.pk: m for m in measures}
-    for measure in measures:
-        measure.responsible_list = []
-        measure.target_list = []
     if not measures:
-        return
-    for responsible in MeasureResponsible.objects.filter(measure__plan=plan).order_by(
-        "measure_id", "order", "pk"
-    ):
-        if responsible.measure_id in by_id:
-            by_id[responsible.measure_id].responsible_list.append(responsible)
-    for target in TARGETS.filter(measure__plan=plan).order_by("measure_id", "order", "pk"):
-        owner = by_id.get(target.measure_id)
-        if owner is not None:
-            target.measure = owner  # what a computed target's periods are read from
-            owner.target_list.append(target)
+        return None
+    by_id = {m.pk: m for m in measures}
+    responsibles: dict[int, list[ResponsibleName]] = {pk: [] for pk in by_id}
+    for measure in measures:
+        measure.target_list = []
+    rows = (
+        MeasureResponsible._default_manager.filter(measure__plan=plan)
+        .order_by("measure_id", "order", "pk")
+        .values_list("measure_id", "label", "unit", "organisation_ref_id")
+    )
+    responsible_organisations: set[int] = set()
+    for measure_id, label, unit, organisation_id in rows:
+        if organisation_id is not None:
+            responsible_organisations.add(organisation_id)
+        if measure_id in responsibles:
+            responsibles[measure_id].append(ResponsibleName(label, unit, organisation_id))
+    for measure in measures:
+        measure.responsible_list = responsibles[measure.pk]
+    targets = [
+        t
+        for t in Target._default_manager.filter(measure__plan=plan).order_by(
+            "measure_id", "order", "pk"
+        )
+        if t.measure_id in by_id
+    ]
+    related = [t.pk for t in targets if t.source in (TargetSource.INDICATOR, TargetSource.REPORTS)]
+    if related:
+        full = {t.pk: t for t in TARGETS.filter(pk__in=related)}
+        targets = [full.get(t.pk, t) for t in targets]
+    typed = {t.pk: t for t in targets if not t.is_computed}
+    latest: dict[int, tuple[Any, Any]] = {}
+    if typed:
+        for target_id, period_start, actual in (
+            Outcome._default_manager.filter(target_id__in=list(typed))
+            .order_by()
+            .values_list("target_id", "period_start", "actual")
+        ):
+            if target_id not in latest or period_start > latest[target_id][0]:
+                latest[target_id] = (period_start, actual)
+    for pk, target in typed.items():
+        if pk not in latest:
+            states[pk] = Fulfilment.NO_OUTCOME
+        else:
+            met = target.is_met_by(latest[pk][1])
+            states[pk] = Fulfilment.MET if met else Fulfilment.NOT_MET
+    for target in targets:
+        owner = by_id[target.measure_id]
+        target.measure = owner  # what a computed target's periods are read from
+        owner.target_list.append(target)
+    return responsible_organisations
+
+
+def _may_report_some_status(
+    user: Viewer, plan: Plan, responsible_organisations: set[int] | None
+) -> bool:
+    """Whether the user may report the status of some measure of the plan (Measure.access_q
+    for STATUS): a member without area limits, who may change, of an organisation
+    responsible for one of them (``responsible_organisations``: all the plan's, when read),
+    or a member who may change the measure itself – which needs a change right somewhere,
+    and otherwise is asked of the database."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return False
+    if scope.is_superuser:
+        return Measure._default_manager.filter(plan=plan).exists()
+    if responsible_organisations is not None:
+        if responsible_organisations & scope.unlimited_organisation_ids(CHANGE):
+            return True
+        if not scope.organisation_ids(CHANGE):
+            return False
+    return Measure.objects.restrict(user, STATUS).filter(plan=plan).exists()
 
 
 def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None) -> PlanView:
     """The plan page: focus areas → activities → measures, each with its roll-up.
+
+    ``plan`` must have been read through the user's restriction (every caller does).
 
     ``filters`` (a MeasureFilter) narrows the measures shown; the plan roll-up at the top
     follows the same filter so that the numbers match the list below them.
@@ -349,13 +417,21 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     measures = list(measures_qs)
     for measure in measures:
         measure.plan = plan  # the plan read above, rather than a copy per measure
-    _attach_lists(plan, measures)
     states: dict[int, str] = {}  # each target's fulfilment, decided once for every roll-up
+    responsible_organisations = _attach_lists(plan, measures, states)
+    # A plan's focus areas and activities are its organisation's (the services write them
+    # so) and are seen by whoever sees the plan: FocusArea.access_q and Activity.access_q
+    # for a view are Plan.access_q on the same organisation. ``plan`` was read through the
+    # user's restriction, so its own parts are read without building that rule again.
     focus_areas = list(
-        FocusArea.objects.restrict(user, VIEW).filter(plan=plan).order_by("order", "pk")
+        FocusArea._default_manager.filter(plan=plan, organisation_id=plan.organisation_id).order_by(
+            "order", "pk"
+        )
     )
     activities = list(
-        Activity.objects.restrict(user, VIEW).filter(plan=plan).order_by("order", "pk")
+        Activity._default_manager.filter(plan=plan, organisation_id=plan.organisation_id).order_by(
+            "order", "pk"
+        )
     )
     by_activity: dict[int, list[Measure]] = {}
     loose: list[Measure] = []
@@ -393,19 +469,22 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
                 None, views, rollup_of({v.activity.pk: v.measures for v in views}, user, states)
             )
         )
-    # The measures whose status the user may report (owners and responsible partners).
-    changeable = set(
-        Measure.objects.restrict(user, STATUS).filter(plan=plan).values_list("pk", flat=True)
+    # Plan.access_q for a change: a member of the owner without area limits. Whoever may
+    # change the plan may report every status; otherwise ask whether some measure's status
+    # may be reported (owners in their areas and responsible partners, Measure.access_q).
+    can_change_plan = may(user, CHANGE, plan.organisation_id, whole_organisation=True)
+    can_report_status = can_change_plan or _may_report_some_status(
+        user, plan, responsible_organisations
     )
-    can_change_plan = Plan.objects.restrict(user, CHANGE).filter(pk=plan.pk).exists()
     return PlanView(
         plan=plan,
         focus_areas=focus_views,
         loose_measures=loose,
         rollup=rollup_of(_group(measures), user, states),
-        changeable_measure_ids=changeable,
+        can_report_status=can_report_status,
         can_change_plan=can_change_plan,
         target_states=states,
+        all_focus_areas=focus_areas,
     )
 
 
@@ -424,9 +503,10 @@ def statuses_for(user: Viewer, organisation_id: int) -> QuerySet[MeasureStatus]:
 
 
 def timeline(user: Viewer, measure: Measure) -> QuerySet[StatusUpdate]:
+    """The measure's status updates. ``measure`` must have been read through the user's
+    restriction: its updates are visible exactly when it is (``_via_measure``)."""
     return (
-        StatusUpdate.objects.restrict(user, VIEW)
-        .filter(measure=measure)
+        StatusUpdate._default_manager.filter(measure=measure)
         .select_related("status", "previous_status", "author")
         .order_by("-on", "-created_at", "-pk")
     )
@@ -439,7 +519,7 @@ def targets_with_fulfilment(user: Viewer, measure: Measure) -> list[TargetResult
     return targets_for_measure(user=user, measure=measure)
 
 
-def _responsible_kind(responsible: MeasureResponsible) -> str:
+def _responsible_kind(responsible: MeasureResponsible | ResponsibleName) -> str:
     key = responsible.label.casefold()
     if key in {"kommun", "kommunen"}:
         return KIND_KOMMUN

@@ -430,13 +430,16 @@ def target_result(
 
 
 def targets_for_measure(*, user: Viewer, measure: Measure) -> list[TargetResult]:
-    """The measure's targets the user may see, each with its outcomes."""
-    targets = (
-        Target.objects.restrict(user, VIEW)
-        .filter(measure=measure)
-        .select_related("measure__plan", "series", "area", "report_category", "organisation__area")
+    """The measure's targets, each with its outcomes. ``measure`` must have been read
+    through the user's restriction: its targets are visible exactly when it is (the rule
+    of ``Target.access_q``), so they are read by the measure and given it and its plan."""
+    targets = list(
+        Target._default_manager.filter(measure=measure)
+        .select_related("series", "area", "report_category", "organisation__area")
         .defer("area__geometry", "organisation__area__geometry")  # names only, no boundaries
         .prefetch_related("outcomes")
         .order_by("order", "pk")
     )
+    for target in targets:
+        target.measure = measure
     return [target_result(user=user, target=t) for t in targets]

@@ -76,6 +76,12 @@ def measure_rows(context, activities):
 
 
 @register.simple_tag(takes_context=True)
+def focus_area_sections(context, focus_areas):
+    """The plan page's sections, one per focus area, with their tables of measures."""
+    return _writer(context).sections(focus_areas)
+
+
+@register.simple_tag(takes_context=True)
 def loose_measure_rows(context, measures):
     """The plan page's table rows of the measures without an activity."""
     return _writer(context).loose(measures)

@@ -69,6 +69,33 @@ def test_the_plan_page_makes_few_queries(plan, login, count_queries):
     count_queries("plans.plan_detail", lambda: client.get(url))
 
 
+@pytest.mark.parametrize("persona", ["samordnare", "polis"])
+def test_the_measure_page_makes_few_queries(plan, login, count_queries, persona):
+    """Samordnare sees the budget panel and the status form; the police, a partner, sees
+    neither (the panel's reads are skipped for a user outside the measure's organisation)."""
+    measure = plan.measures.filter(areas__isnull=False).order_by("pk").first()
+    client = login(persona)
+    url = reverse("plans:measure_detail", args=[measure.pk])
+    response = count_queries(f"plans.measure_detail.{persona}", lambda: client.get(url))
+    assert measure.title in response.content.decode()
+
+
+def test_the_plan_and_measure_pages_read_no_boundaries(plan, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    measure = plan.measures.filter(areas__isnull=False).order_by("pk").first()
+    client = login("samordnare")
+    for url in (
+        reverse("plans:plan_detail", args=[plan.pk]),
+        reverse("plans:measure_detail", args=[measure.pk]),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        reading = [q["sql"] for q in queries.captured_queries if '"geometry"' in q["sql"]]
+        assert not reading, reading
+
+
 def test_the_plan_list_makes_few_queries(plan, login, count_queries):
     client = login("samordnare")
     response = count_queries("plans.plan_list", lambda: client.get(reverse("plans:plan_list")))

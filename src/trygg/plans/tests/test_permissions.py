@@ -577,3 +577,74 @@ def test_the_partner_rule_holds_in_the_service_whatever_the_caller(world):
         actor=polis, measure=o["m_alta"], status=o["status"], note="Rapport"
     )
     assert update is not None
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_the_pages_answers_from_the_scope_are_the_restrictions(world, persona):
+    """The measure page's change/status/delete answers and the plan page's "may change the
+    plan" come from the user's scope; they must be what restrict() says, for every persona
+    and for measures in an area, in another area and in none."""
+    from trygg.core.access import CHANGE, DELETE, may
+    from trygg.plans.models import STATUS, Measure, Plan
+    from trygg.plans.views import measure_permissions
+
+    objects = build(world)
+    nowhere = services.measure_create(
+        actor=None,
+        plan=objects["plan"],
+        title="Utan område",
+        responsibles=[("Polis", "")],
+    )
+    lpo = world.organisations["lpo_nacka"]
+    nowhere.responsibles.update(organisation_ref=lpo)
+    user = get_user_model().objects.get(username=persona)
+    plan = objects["plan"]
+    assert may(user, CHANGE, plan.organisation_id, whole_organisation=True) == (
+        Plan.objects.restrict(user, CHANGE).filter(pk=plan.pk).exists()
+    )
+    if Plan.objects.restrict(user, "view").filter(pk=plan.pk).exists():
+        from trygg.plans.models import Activity, FocusArea
+        from trygg.plans.selectors import plan_view
+
+        view = plan_view(user, plan)
+        assert view.can_report_status == (
+            view.can_change_plan
+            or Measure.objects.restrict(user, STATUS).filter(plan=plan).exists()
+        )
+        assert [f.pk for f in view.all_focus_areas] == list(
+            FocusArea.objects.restrict(user, "view").filter(plan=plan).values_list("pk", flat=True)
+        )
+        shown = [a.activity.pk for f in view.focus_areas for a in f.activities]
+        assert shown == list(
+            Activity.objects.restrict(user, "view").filter(plan=plan).values_list("pk", flat=True)
+        )
+    for measure in (objects["m_alta"], objects["m_boo"], nowhere):
+        areas = list(measure.areas.values_list("pk", flat=True))
+        responsible = [
+            r for r in measure.responsibles.values_list("organisation_ref_id", flat=True) if r
+        ]
+        answers = measure_permissions(user, measure, areas, responsible)
+        for action in (CHANGE, STATUS, DELETE):
+            restricted = Measure.objects.restrict(user, action).filter(pk=measure.pk).exists()
+            assert answers[action] == restricted, (measure.title, action)
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_the_measure_panels_read_what_restrict_lets_through(world, persona):
+    """The budget panel skips its reads for a user outside the measure's organisation; it
+    shows exactly the funding restrict() lets through, for every persona."""
+    from trygg.budget.models import MeasureFunding
+    from trygg.budget.selectors import measure_finance
+
+    objects = build(world)
+    measure = objects["m_alta"]
+    MeasureFunding.objects.create(
+        organisation_id=measure.organisation_id, measure=measure, source="bra", year=2024
+    )
+    user = get_user_model().objects.get(username=persona)
+    shown = [f.pk for f in measure_finance(user, measure).fundings]
+    assert shown == list(
+        MeasureFunding.objects.restrict(user, "view")
+        .filter(measure=measure)
+        .values_list("pk", flat=True)
+    )
