@@ -36,6 +36,12 @@ MONEY: _Money = {"max_digits": 14, "decimal_places": 2}
 YEARS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
+def budget_readable(scope: Scope, organisation_id: int) -> bool:
+    """Whether the scope may read an organisation's budget data (as ``_budget_access_q``
+    for VIEW), without a query."""
+    return scope.is_superuser or organisation_id in scope.organisation_ids(VIEW)
+
+
 def _budget_access_q(scope: Scope, action: str) -> Q:
     """Read: anyone in the organisation. Write: only members not limited to an area."""
     if action == VIEW:

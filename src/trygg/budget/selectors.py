@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from trygg.budget.choices import FundingSource, Variance
-from trygg.budget.models import Budget, BudgetLine, MeasureFunding, MeasureTag
+from trygg.budget.models import Budget, BudgetLine, MeasureFunding, MeasureTag, budget_readable
 from trygg.core.access import VIEW, scope_for
 from trygg.core.actors import Viewer
 from trygg.core.choices import AreaKind, OrganisationKind
@@ -313,9 +313,7 @@ def measure_finance(user: Viewer, measure: Measure) -> MeasureFinance:
     year, source and kind.
     """
     scope = scope_for(user)
-    if scope.user_id is None or (
-        not scope.is_superuser and measure.organisation_id not in scope.organisation_ids(VIEW)
-    ):
+    if scope.user_id is None or not budget_readable(scope, measure.organisation_id):
         return MeasureFinance(fundings=[], total=ZERO, by_year={}, tags=[])
     fundings = list(
         MeasureFunding.objects.restrict(user, VIEW)

@@ -397,6 +397,42 @@ class Measure(OrganisationOwned):
             q |= _plan_partner_q(scope, "plan__")
         return q
 
+    @classmethod
+    def allowed(
+        cls,
+        scope: Scope,
+        organisation_id: int,
+        area_ids: Sequence[int],
+        responsible_ids: Sequence[int],
+    ) -> dict[str, bool]:
+        """Whether the scope may change, report the status of and delete one measure (of
+        ``organisation_id``, in ``area_ids``, with the responsible organisations
+        ``responsible_ids``), by the same rule as :meth:`access_q`, without a query."""
+        if scope.user_id is None:
+            return {CHANGE: False, STATUS: False, DELETE: False}
+
+        def allows(action: str) -> bool:
+            return scope.allows(action, organisation_id, area_ids=area_ids, any_area=True)
+
+        can_change = allows(CHANGE)
+        responsible = bool(set(responsible_ids) & scope.unlimited_organisation_ids(CHANGE))
+        return {
+            CHANGE: can_change,
+            STATUS: can_change or scope.is_superuser or responsible,
+            DELETE: allows(DELETE),
+        }
+
+    @classmethod
+    def status_reportable(cls, scope: Scope, responsible_organisations: set[int]) -> bool | None:
+        """Whether the scope may report the status of some measure for which the
+        ``responsible_organisations`` are responsible, when the scope alone answers it (by
+        :meth:`access_q` for STATUS); None when only the measures' areas can tell."""
+        if responsible_organisations & scope.unlimited_organisation_ids(CHANGE):
+            return True
+        if not scope.organisation_ids(CHANGE):
+            return False
+        return None
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 

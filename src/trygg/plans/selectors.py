@@ -391,10 +391,9 @@ def _may_report_some_status(
     if scope.is_superuser:
         return Measure._default_manager.filter(plan=plan).exists()
     if responsible_organisations is not None:
-        if responsible_organisations & scope.unlimited_organisation_ids(CHANGE):
-            return True
-        if not scope.organisation_ids(CHANGE):
-            return False
+        answer = Measure.status_reportable(scope, responsible_organisations)
+        if answer is not None:
+            return answer
     return Measure.objects.restrict(user, STATUS).filter(plan=plan).exists()
 
 

@@ -310,20 +310,7 @@ def measure_permissions(user, measure: Measure, area_ids, responsible_ids) -> di
     least one of their areas; for the status also a member (without area limits, who may
     change) of an organisation responsible for the measure.
     """
-    scope = scope_for(user)
-    if scope.user_id is None:
-        return {CHANGE: False, STATUS: False, DELETE: False}
-
-    def allows(action: str) -> bool:
-        return scope.allows(action, measure.organisation_id, area_ids=area_ids, any_area=True)
-
-    can_change = allows(CHANGE)
-    responsible = bool(set(responsible_ids) & scope.unlimited_organisation_ids(CHANGE))
-    return {
-        CHANGE: can_change,
-        STATUS: can_change or scope.is_superuser or responsible,
-        DELETE: allows(DELETE),
-    }
+    return Measure.allowed(scope_for(user), measure.organisation_id, area_ids, responsible_ids)
 
 
 @login_required
