@@ -121,7 +121,10 @@ def test_small_counts_are_suppressed_for_a_partner(demo, login):
     nacka = Organisation.objects.get(name="Nacka kommun")
     own = generate(users.get(username="samordnare"), "weekly", params_from({"year": 2023}, nacka))
     partner = generate(users.get(username="polis"), "weekly", params_from({"year": 2023}, nacka))
-    small = [f for f in own.figures if f.text in {"1", "2", "3", "4"}]
+    # Counts of reports; the number of deviations is a count of areas and categories (a
+    # deviation is shown to a partner only where its own count is shown, see
+    # situation.selectors.weekly), so it is no count of reports to suppress.
+    small = [f for f in own.figures if f.text in {"1", "2", "3", "4"} and f.key != "weekly.flagged"]
     assert small, "the demo week has small counts"
     shown = partner.figure_map()
     for figure in small:
