@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from typing import Any
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.filters import FilterSet
-from trygg.core.forms import model_choice_field
+from trygg.core.forms import choose_from_listed
 from trygg.core.models import Area, Organisation
 from trygg.incidents.models import IncidentCategory
 from trygg.situation import selectors
@@ -27,33 +24,6 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class _ListedChoices(ModelChoiceIterator):
-    """The choices from the objects the form already read (``field.listed``), instead of
-    a query of the queryset at every rendering."""
-
-    def __iter__(self) -> Iterator[Any]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.field.listed:
-            yield self.choice(obj)
-
-    def __len__(self) -> int:
-        return len(self.field.listed) + (1 if self.field.empty_label is not None else 0)
-
-    def __bool__(self) -> bool:
-        return self.field.empty_label is not None or bool(self.field.listed)
-
-
-def _choose_from(form: forms.BaseForm, name: str, queryset, listed: Sequence[Any]) -> None:
-    """The field validates against ``queryset`` and offers ``listed`` (its objects, read
-    once for the form)."""
-    field = model_choice_field(form, name)
-    field.queryset = queryset
-    field.listed = list(listed)  # type: ignore[attr-defined]
-    field.iterator = _ListedChoices
-    field.widget.choices = field.choices  # type: ignore[attr-defined]
-
-
 class _ChoicesFollowOrganisation(FilterSet):
     """The choices follow the chosen organisation: its categories and the areas whose
     reports the user sees. A value outside them (a forged id) is a form error, not a 500."""
@@ -62,17 +32,17 @@ class _ChoicesFollowOrganisation(FilterSet):
         super().__init__(data, user=user, **kwargs)
         queryset = selectors.organisations_for(user)  # restricted once, read once
         organisations = list(queryset)
-        _choose_from(self, "organisation", queryset, organisations)
+        choose_from_listed(self, "organisation", queryset, organisations)
         self.organisation = self._chosen(organisations)
         self.areas: list[Area] = []
         if self.organisation is None:
             return
         categories = selectors.analysis_categories(user, self.organisation)
-        _choose_from(self, "category", categories, categories)
+        choose_from_listed(self, "category", categories, categories)
         self.areas = selectors.analysis_areas(user, self.organisation)
         if "area" in self.fields:
             areas = [a.pk for a in self.areas]
-            _choose_from(
+            choose_from_listed(
                 self,
                 "area",
                 Area.objects.filter(pk__in=areas).order_by("name"),
