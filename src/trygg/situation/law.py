@@ -476,6 +476,46 @@ def home_checklists(*, user, today: dt.date | None = None) -> list[LawChecklist]
     return _remembered(_cache_key(user, "home", today, None), compute)
 
 
+CHECKLIST_TEMPLATE = "situation/includes/law_checklist.html"
+
+
+def home_checklists_html(*, user, today: dt.date | None = None) -> str:
+    """The start page's checklist panels (:func:`home_checklists`, each written by
+    CHECKLIST_TEMPLATE in its compact form) as HTML, kept in the cache with the same key
+    and the template's digest: the panels are a third of the start page's rendering."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from trygg.core.access import DELETE, organisation_ids_for
+
+    if organisation_ids_for(user, DELETE) is None:
+        return ""
+    today = today or timezone.localdate()
+
+    def compute() -> str:
+        return "".join(
+            render_to_string(CHECKLIST_TEMPLATE, {"checklist": checklist, "compact": True})
+            for checklist in home_checklists(user=user, today=today)
+        )
+
+    key = _cache_key(user, f"home-html-{_template_digest()}", today, None)
+    return mark_safe(_remembered(key, compute))  # noqa: S308 - written by the template
+
+
+_TEMPLATE_DIGEST: list[str] = []
+
+
+def _template_digest() -> str:
+    if not _TEMPLATE_DIGEST:
+        import hashlib
+
+        from django.template.loader import get_template
+
+        source = get_template(CHECKLIST_TEMPLATE).template.source
+        _TEMPLATE_DIGEST.append(hashlib.sha256(source.encode()).hexdigest()[:16])
+    return _TEMPLATE_DIGEST[0]
+
+
 def remembered_checklist(*, user, organisation: Organisation, today: dt.date | None = None):
     """:func:`law_checklist`, kept in the cache (see the module's doc). A checklist the user
     may not see is never kept: ``law_checklist`` raises Http404 for it every time."""

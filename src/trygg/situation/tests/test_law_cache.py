@@ -95,3 +95,28 @@ def test_each_language_and_day_has_its_own(chain_world, world):  # noqa: F811
     assert swedish != english
     later = law.home_checklists(user=user, today=TODAY + dt.timedelta(days=3 * 366))
     assert _reading(later[0]) != swedish[0]  # the follow-up is more than a year old by then
+
+
+def test_the_start_page_shows_the_kept_panels_and_their_changes(chain_world, world, login):  # noqa: F811
+    from django.template.loader import render_to_string
+
+    user = world.users["samordnare"]
+    nacka = world.organisations["nacka"]
+
+    def written() -> str:
+        return "".join(
+            render_to_string(law.CHECKLIST_TEMPLATE, {"checklist": c, "compact": True})
+            for c in law.home_checklists(user=user, today=TODAY)
+        )
+
+    with translation.override("sv"):
+        html = law.home_checklists_html(user=user, today=TODAY)
+        assert html == written() and "2023:196" in html
+        CoordinationFunction.objects.get(organisation=nacka).delete()
+        changed = law.home_checklists_html(user=user, today=TODAY)
+        assert changed != html
+        assert changed == written()
+    assert law.home_checklists_html(user=world.users["polis"]) == ""
+    page = login("samordnare").get("/").content.decode()
+    assert "law-checklist" in page and nacka.name in page
+    assert "law-checklist" not in login("polis").get("/").content.decode()
