@@ -110,6 +110,23 @@ def layout_url(name: str) -> str:
     return address(name)
 
 
+_STATIC: dict[tuple[str, str], str] = {}
+
+
+@register.simple_tag
+def layout_static(path: str) -> str:
+    """``{% static path %}`` for the layout's own files (its style sheet, scripts and
+    icon), found once per script prefix rather than on every page."""
+    from django.templatetags.static import static
+    from django.urls import get_script_prefix
+
+    key = (get_script_prefix(), path)
+    url = _STATIC.get(key)
+    if url is None:
+        url = _STATIC[key] = static(path)
+    return url
+
+
 def _navigation_list(items) -> str:
     from django.utils.html import conditional_escape
 

@@ -1,5 +1,5 @@
 """The layout's header written in Python (core.templatetags.trygg: main_navigation,
-language_buttons, layout_url) gives exactly the markup of the template it replaced
+language_buttons, layout_url, layout_static) gives exactly the markup of the template it replaced
 (assets/base_reference.html, the layout before), for every persona and in both languages."""
 
 from pathlib import Path
