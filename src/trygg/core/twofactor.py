@@ -393,13 +393,16 @@ class TwoFactorMiddleware:
             return None
         if request.path_info.startswith(settings.STATIC_URL):
             return None
+        # Whether the user must verify first (two small queries, asked by the navigation
+        # anyway and kept for the request), then which page this is: most people need no
+        # second factor, and their pages need not be resolved here.
+        if not must_verify(user):
+            return None
         try:
             match = resolve(request.path_info)
         except Resolver404:
             return None
         if match.view_name in _OPEN_URL_NAMES:
-            return None
-        if not must_verify(user):
             return None
         if request.path_info.startswith("/api/"):
             return JsonResponse(

@@ -64,3 +64,43 @@ def test_has_two_factor_follows_confirmed_devices(world):
     device.save()
     assert has_two_factor(user)
     assert not has_two_factor(world.users["polis"])
+
+
+def test_partners_as_the_orm_reads_them(world):
+    import datetime as dt
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from trygg.core.models import Partnership
+
+    def orm(ids):
+        today = timezone.localdate()
+        found = set()
+        for organisation_id, partner_id in Partnership.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+        ).values_list("organisation_id", "partner_id"):
+            if organisation_id in ids:
+                found.add(partner_id)
+            if partner_id in ids:
+                found.add(organisation_id)
+        return frozenset(found)
+
+    organisations = world.organisations
+    today = timezone.localdate()
+    # One that ended yesterday (no longer counts) and one that ends today (still counts).
+    Partnership.objects.create(
+        organisation=organisations["varmdo"],
+        partner=organisations["lpo_nacka"],
+        ends_on=today - dt.timedelta(days=1),
+    )
+    Partnership.objects.create(
+        organisation=organisations["nacka"], partner=organisations["varmdo"], ends_on=today
+    )
+    everyone = [o.pk for o in Organisation.objects.all()]
+    for ids in [[], [organisations["nacka"].pk], [organisations["varmdo"].pk], everyone]:
+        assert Partnership.partner_ids(ids) == orm(set(ids)), ids
+    assert organisations["varmdo"].pk in Partnership.partner_ids([organisations["nacka"].pk])
+    assert organisations["lpo_nacka"].pk not in Partnership.partner_ids(
+        [organisations["varmdo"].pk]
+    )
