@@ -33,9 +33,10 @@ class SessionStore(db.SessionStore):
                 quote(sql.column(model, "expire_date")),
             )
 
+        key = self.session_key
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        found = sql.rows("session", build, [self.session_key, now])
-        if not found:
+        found = sql.rows("session", build, [key, now]) if key is not None else []
+        if key is None or not found:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=found[0][0])
+        return model(session_key=key, session_data=found[0][0])
