@@ -463,7 +463,7 @@ def home_checklists(*, user, today: dt.date | None = None) -> list[LawChecklist]
     from trygg.core.choices import OrganisationKind
 
     ids = organisation_ids_for(user, DELETE)
-    if ids is None:  # a system administrator runs no kommun's work
+    if not ids:  # None: a system administrator runs no kommun's work
         return []
     today = today or timezone.localdate()
 
@@ -488,7 +488,7 @@ def home_checklists_html(*, user, today: dt.date | None = None) -> str:
 
     from trygg.core.access import DELETE, organisation_ids_for
 
-    if organisation_ids_for(user, DELETE) is None:
+    if not organisation_ids_for(user, DELETE):  # runs no kommun's work: nothing to read
         return ""
     today = today or timezone.localdate()
 

@@ -120,3 +120,13 @@ def test_the_start_page_shows_the_kept_panels_and_their_changes(chain_world, wor
     page = login("samordnare").get("/").content.decode()
     assert "law-checklist" in page and nacka.name in page
     assert "law-checklist" not in login("polis").get("/").content.decode()
+
+
+def test_no_reading_for_those_who_run_no_kommun(chain_world, world):  # noqa: F811
+    # Members who may not delete anywhere (the police partner runs LPO Nacka, no kommun: its
+    # reading finds no kommun and is kept like any other).
+    for persona in ["arbetsgrupp", "rapportor"]:
+        with CaptureQueriesContext(connection) as queries:
+            assert law.home_checklists_html(user=world.users[persona], today=TODAY) == ""
+            assert law.home_checklists(user=world.users[persona], today=TODAY) == []
+        assert len(queries) == 0, (persona, [q["sql"] for q in queries])
