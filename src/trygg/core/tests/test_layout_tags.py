@@ -1,7 +1,9 @@
 """The layout's header written in Python (core.templatetags.trygg: main_navigation,
-language_buttons, layout_url, layout_static) gives exactly the markup of the template it replaced
-(assets/base_reference.html, the layout before), for every persona and in both languages."""
+language_buttons, layout_url, layout_static) gives exactly the markup of the template code it
+replaced: the layout is compared, byte for byte, with itself with each tag put back as the
+template code it stands for, for every persona and in both languages."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,41 @@ from trygg.core.context_processors import navigation
 
 pytestmark = pytest.mark.django_db
 
-REFERENCE = (Path(__file__).parent / "assets" / "base_reference.html").read_text(encoding="utf-8")
+LAYOUT = Path(__file__).resolve().parents[1] / "templates" / "base.html"
+# What each tag stands for, as the layout wrote it before.
+NAVIGATION = """{% if user.is_authenticated and nav_items %}
+      <button type="button" class="menu-toggle" aria-expanded="false" aria-controls="main-nav">{% translate "Menu" %}</button>
+      <nav aria-label="{% translate 'Main' %}" class="main-nav" id="main-nav">
+        <ul>
+          {% for item in nav_items %}
+          <li><a href="{{ item.url }}"{% if item.current %} aria-current="page"{% endif %}>{{ item.label }}</a></li>
+          {% endfor %}
+        </ul>
+        <ul class="secondary">
+          {% for item in admin_nav_items %}
+          <li><a href="{{ item.url }}"{% if item.current %} aria-current="page"{% endif %}>{{ item.label }}</a></li>
+          {% endfor %}
+        </ul>
+      </nav>
+      {% endif %}"""
+LANGUAGES = """{% get_available_languages as LANGUAGES %}
+          {% for code, name in LANGUAGES %}{% if code != LANGUAGE_CODE %}
+          <button type="submit" name="language" value="{{ code }}" class="link-button" lang="{{ code }}">{% if code == "sv" %}Svenska{% else %}English{% endif %}</button>
+          {% endif %}{% endfor %}"""
+
+
+def _as_template_code(source: str) -> str:
+    assert source.count("{% main_navigation %}") == 1
+    assert source.count("{% language_buttons %}") == 1
+    source = source.replace("{% main_navigation %}", NAVIGATION)
+    source = source.replace("{% language_buttons %}", LANGUAGES)
+    source = re.sub(r"\{% layout_url ('[^']+') %\}", r"{% url \1 %}", source)
+    source = re.sub(r"\{% layout_static ('[^']+') %\}", r"{% static \1 %}", source)
+    assert "layout_" not in source
+    return source.replace("{% load i18n %}", "{% load i18n static %}", 1)
+
+
+REFERENCE = _as_template_code(LAYOUT.read_text(encoding="utf-8"))
 # A page with blocks of its own, as the layout's children have.
 CHILD = '{%% extends %s %%}{%% block title %%}Sida & "titel"{%% endblock %%}{%% block content %%}<p>innehåll</p>{%% endblock %%}'
 
