@@ -300,6 +300,8 @@ TASKS = {
     }
 }
 
+# Django's sessions in the database, read with one query in SQL (core/sessions.py).
+SESSION_ENGINE = "trygg.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600

@@ -16,7 +16,7 @@ Scope comes from memberships (user ↔ organisation, with a role and optional ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -183,10 +183,19 @@ class Scope:
 
 
 def _organisation_children() -> dict[int | None, list[int]]:
+    from trygg.core import sql
     from trygg.core.models import Organisation
 
+    def build(quote: Callable[[str], str]) -> str:
+        return "SELECT {}, {} FROM {}".format(  # noqa: S608 - names from the model
+            quote(sql.column(Organisation, "pk")),
+            quote(sql.column(Organisation, "parent")),
+            quote(sql.table(Organisation)),
+        )
+
+    # In SQL (core.sql), as the memberships in scope_for: read on every page.
     children: dict[int | None, list[int]] = {}
-    for org_id, parent_id in Organisation.objects.order_by().values_list("id", "parent_id"):
+    for org_id, parent_id in sql.rows("organisation-tree", build):
         children.setdefault(parent_id, []).append(org_id)
     return children
 
@@ -221,6 +230,40 @@ def _area_descendants(area_ids: Iterable[int]) -> frozenset[int]:
     return frozenset(result)
 
 
+def _membership_rows(user_id: int) -> list[tuple[Any, ...]]:
+    """(membership, organisation, role, area or None) of the user's active memberships, by
+    membership: the rows of ``Membership.objects.filter(user=…, is_active=True)
+    .order_by("pk").values_list("pk", "organisation_id", "role", "areas__id")``, in SQL
+    (core.sql): read on every page, where the ORM took longer to build it than to run it."""
+    from trygg.core import sql
+    from trygg.core.models import Membership
+
+    through = Membership._meta.get_field("areas").remote_field.through
+
+    def build(quote: Callable[[str], str]) -> str:
+        def name(model: Any, field: str) -> str:
+            return quote(sql.column(model, field))
+
+        text = (
+            "SELECT m.{pk}, m.{organisation}, m.{role}, a.{area} FROM {membership} m"
+            " LEFT OUTER JOIN {areas} a ON a.{through_membership} = m.{pk}"
+            " WHERE m.{user} = %s AND m.{active} = %s ORDER BY m.{pk}"
+        )
+        return text.format(
+            pk=name(Membership, "pk"),
+            organisation=name(Membership, "organisation"),
+            role=name(Membership, "role"),
+            area=name(through, "area"),
+            membership=quote(sql.table(Membership)),
+            areas=quote(sql.table(through)),
+            through_membership=name(through, "membership"),
+            user=name(Membership, "user"),
+            active=name(Membership, "is_active"),
+        )
+
+    return sql.rows("memberships", build, [user_id, True])
+
+
 def scope_for(user: Viewer | None) -> Scope:
     """The user's scope, cached on the user object for the rest of the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -228,15 +271,9 @@ def scope_for(user: Viewer | None) -> Scope:
     cached = getattr(user, "_trygg_scope", None)
     if cached is not None:
         return cached
-    from trygg.core.models import Membership
-
     # One query for the memberships and their area limits (a row per area, or one with None).
     memberships: dict[int, tuple[int, str, list[int]]] = {}
-    rows = (
-        Membership.objects.filter(user=user, is_active=True)
-        .order_by("pk")
-        .values_list("pk", "organisation_id", "role", "areas__id")
-    )
+    rows = _membership_rows(user.pk)
     for pk, organisation_id, role, area_id in rows:
         entry = memberships.setdefault(pk, (organisation_id, role, []))
         if area_id is not None:

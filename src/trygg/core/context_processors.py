@@ -33,45 +33,68 @@ ADMIN_NAVIGATION = [
 ]
 
 
-_URLS: dict[tuple[object, ...], str | None] = {}
+# The pages the layout (base.html) links to on every page, beside the sections.
+LAYOUT_URLS = ("core:home", "set_language", "logout")
+
+_URLS: dict[tuple[object, ...], dict[str, str | None]] = {}
 
 
-def _url(url_name: str) -> str | None:
-    """The address of a section (None: not built), reversed once per URL configuration and
-    script prefix rather than on every page: the navigation has no argument in its URLs."""
+def _urls() -> dict[str, str | None]:
+    """The addresses of the sections under the current URL configuration and script prefix
+    (None: not built), reversed once for each rather than on every page: the navigation has
+    no argument in its URLs."""
     from django.conf import settings
     from django.urls import get_script_prefix, get_urlconf
 
-    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), url_name)
-    try:
-        return _URLS[key]
-    except KeyError:
-        pass
-    try:
-        url: str | None = reverse(url_name)
-    except NoReverseMatch:
-        url = None  # the section is not built yet
-    _URLS[key] = url
-    return url
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    found = _URLS.get(key)
+    if found is None:
+        found = {}
+        names = [entry[2] for entry in NAVIGATION + ADMIN_NAVIGATION] + list(LAYOUT_URLS)
+        for url_name in names:
+            try:
+                found[url_name] = reverse(url_name)
+            except NoReverseMatch:
+                found[url_name] = None  # the section is not built yet
+        _URLS[key] = found
+    return found
+
+
+def _url(url_name: str) -> str | None:
+    """The address of a section (None: not built), see :func:`_urls`."""
+    return _urls()[url_name]
+
+
+def layout_url(url_name: str) -> str:
+    """The address of a page the layout links to (``LAYOUT_URLS``), as ``{% url %}`` gives
+    it; any other name is reversed."""
+    url = _urls().get(url_name)
+    return url if url is not None else reverse(url_name)
 
 
 def _items(request, entries):
     user = request.user
     scope = scope_for(user)
+    urls = _urls()
+    allowed: dict[str, bool] = {}  # whether the user may do an action anywhere
+    path = request.path
     items = []
     for key, label, url_name, action, check in entries:
-        if action is not None and not (scope.is_superuser or scope.organisation_ids(action)):
-            continue
+        if action is not None and not scope.is_superuser:
+            if action not in allowed:
+                allowed[action] = bool(scope.organisation_ids(action))
+            if not allowed[action]:
+                continue
         if check is not None:
             try:
                 if not import_string(check)(user):
                     continue
             except ImportError:
                 continue
-        url = _url(url_name)
+        url = urls[url_name]
         if url is None:
             continue  # the section is not built yet
-        current = request.path == url or (url != "/" and request.path.startswith(url))
+        current = path == url or (url != "/" and path.startswith(url))
         items.append({"key": key, "label": label, "url": url, "current": current})
     return items
 

@@ -85,7 +85,7 @@ def home(request):
             "panels": panels(request),
             "is_administrator": is_administrator(request.user),
             # The law checklist (lag 2023:196) of each kommun a säkerhetsstrateg runs.
-            "law_checklists": law.home_checklists(user=request.user),
+            "law_checklists_html": law.home_checklists_html(user=request.user),
         },
     )
 

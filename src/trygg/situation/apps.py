@@ -11,7 +11,7 @@ class SituationConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from trygg.incidents.models import IncidentReport
-        from trygg.situation import fragments, rollup
+        from trygg.situation import fragments, law, rollup
         from trygg.situation.selectors import problems
 
         # Keeps the pre-computed counts equal to the reports (see situation.rollup).
@@ -26,3 +26,5 @@ class SituationConfig(AppConfig):
         fragments.connect()
         # The prioritised problems kept in the cache (situation.selectors.problems).
         problems.connect()
+        # The law checklist kept in the cache (situation.law).
+        law.connect()

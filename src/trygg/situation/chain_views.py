@@ -41,7 +41,7 @@ def law_checklist_page(request):
     """Lagkontroll: lag 2023:196 item by item, computed from the data, with evidence."""
     organisations = law.checklist_organisations(request.user)
     organisation = _organisation(request, organisations)
-    checklist = law.law_checklist(user=request.user, organisation=organisation)
+    checklist = law.remembered_checklist(user=request.user, organisation=organisation)
     return render(
         request,
         "situation/law_checklist.html",

@@ -20,6 +20,18 @@ The items and how each is decided:
 10. The next revision is due within the mandate period: the plan's next revision falls
     between today and the end of the current mandate period (four years from 15 October
     of an election year; elections every fourth September since 2014).
+
+The start page and the checklist page keep a checklist in the cache
+(:func:`remembered_checklist`, :func:`home_checklists`) under a key of everything it is made
+of: the viewer's scope (core.choice_cache.scope_key: the user, their roles, organisations,
+area limits and their organisations' partners, which decide what every restricted read
+lets through), the version of the checklist's sources (:data:`VERSION_KEY`, bumped by every
+save and delete of the models :func:`connect` lists), the problems' version
+(situation.selectors.problems), the reference data's (areas and organisations), the
+organisation's counts version (its incident reports, bumped by imports too), the
+statistics version, the day and the language (the texts and dates are written for one day
+in one language). So a change shows on the next view and no viewer gets another scope's
+reading.
 """
 
 from __future__ import annotations
@@ -27,10 +39,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -47,6 +60,8 @@ LAW_TITLE = "Lag (2023:196) om kommuners ansvar för brottsförebyggande arbete"
 CURRENT_YEARS = 2
 FOLLOW_UP_DAYS = 366
 FIRST_ELECTION = 2014
+VERSION_KEY = "trygg:law-checklist:version"
+CACHE_SECONDS = 6 * 3600
 
 
 def mandate_period(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -442,14 +457,182 @@ def checklist_organisations(user):
 
 def home_checklists(*, user, today: dt.date | None = None) -> list[LawChecklist]:
     """The checklists for the start page of a säkerhetsstrateg: one per kommun the user
-    runs in full (the roles that may also delete there: samordnare, administratör)."""
+    runs in full (the roles that may also delete there: samordnare, administratör). Kept in
+    the cache (see the module's doc)."""
     from trygg.core.access import DELETE, organisation_ids_for
     from trygg.core.choices import OrganisationKind
 
     ids = organisation_ids_for(user, DELETE)
-    if ids is None:  # a system administrator runs no kommun's work
+    if not ids:  # None: a system administrator runs no kommun's work
         return []
-    organisations = Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.KOMMUN).order_by(
-        "name"
+    today = today or timezone.localdate()
+
+    def compute() -> list[LawChecklist]:
+        organisations = Organisation.objects.filter(
+            pk__in=ids, kind=OrganisationKind.KOMMUN
+        ).order_by("name")
+        return [law_checklist(user=user, organisation=o, today=today) for o in organisations]
+
+    return _remembered(_cache_key(user, "home", today, None), compute)
+
+
+CHECKLIST_TEMPLATE = "situation/includes/law_checklist.html"
+
+
+def home_checklists_html(*, user, today: dt.date | None = None) -> str:
+    """The start page's checklist panels (:func:`home_checklists`, each written by
+    CHECKLIST_TEMPLATE in its compact form) as HTML, kept in the cache with the same key
+    and the template's digest: the panels are a third of the start page's rendering."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from trygg.core.access import DELETE, organisation_ids_for
+
+    if not organisation_ids_for(user, DELETE):  # runs no kommun's work: nothing to read
+        return ""
+    today = today or timezone.localdate()
+
+    def compute() -> str:
+        return "".join(
+            render_to_string(CHECKLIST_TEMPLATE, {"checklist": checklist, "compact": True})
+            for checklist in home_checklists(user=user, today=today)
+        )
+
+    key = _cache_key(user, f"home-html-{_template_digest()}", today, None)
+    return mark_safe(_remembered(key, compute))  # noqa: S308 - written by the template
+
+
+_TEMPLATE_DIGEST: list[str] = []
+
+
+def _template_digest() -> str:
+    if not _TEMPLATE_DIGEST:
+        import hashlib
+
+        from django.template.loader import get_template
+
+        source = get_template(CHECKLIST_TEMPLATE).template.source
+        _TEMPLATE_DIGEST.append(hashlib.sha256(source.encode()).hexdigest()[:16])
+    return _TEMPLATE_DIGEST[0]
+
+
+def remembered_checklist(*, user, organisation: Organisation, today: dt.date | None = None):
+    """:func:`law_checklist`, kept in the cache (see the module's doc). A checklist the user
+    may not see is never kept: ``law_checklist`` raises Http404 for it every time."""
+    today = today or timezone.localdate()
+    return _remembered(
+        _cache_key(user, "organisation", today, organisation.pk),
+        lambda: law_checklist(user=user, organisation=organisation, today=today),
     )
-    return [law_checklist(user=user, organisation=o, today=today) for o in organisations]
+
+
+def _remembered(key: str | None, compute):
+    if key is None:  # not signed in: nothing is kept
+        return compute()
+    found = cache.get(key)
+    if found is None:
+        found = (compute(),)
+        cache.set(key, found, CACHE_SECONDS)
+    return found[0]
+
+
+_SHAPE: list[str] = []
+
+
+def _shape() -> str:
+    """A digest of the fields of what is kept (the checklist, its items and figures, the
+    picture, plan and organisation it holds): a changed model or class never meets what
+    was kept before the change."""
+    if not _SHAPE:
+        import dataclasses
+        import hashlib
+
+        from trygg.plans.models import Plan
+
+        digest = hashlib.sha256()
+        for model in (SituationPicture, Plan, Organisation):
+            names = ",".join(f.attname for f in model._meta.concrete_fields)
+            digest.update(f"{model._meta.label}:{names};".encode())
+        for cls in (LawChecklist, ChecklistItem, Figure):
+            names = ",".join(f.name for f in dataclasses.fields(cls))
+            digest.update(f"{cls.__name__}:{names};".encode())
+        _SHAPE.append(digest.hexdigest()[:16])
+    return _SHAPE[0]
+
+
+def _cache_key(user, what: str, today: dt.date, organisation_id: int | None) -> str | None:
+    from trygg.core import versioning
+    from trygg.core.choice_cache import scope_key
+    from trygg.situation import fragments, rollup
+    from trygg.situation.selectors import problems
+    from trygg.stats import versioning as stats_versions
+
+    scope = scope_key(user)
+    if scope is None:
+        return None
+    if organisation_id is None:  # the start page: every kommun the user runs
+        from trygg.core.access import DELETE, organisation_ids_for
+
+        counts = ",".join(
+            f"{pk}.{rollup.version(pk)}" for pk in sorted(organisation_ids_for(user, DELETE) or ())
+        )
+    else:
+        counts = f"{organisation_id}.{rollup.version(organisation_id)}"
+    parts = (
+        what,
+        _shape(),
+        versioning.current(VERSION_KEY),
+        problems.version(),
+        fragments.reference_version(),
+        stats_versions.version(),
+        counts,
+        scope,
+        today.isoformat(),
+        translation.get_language(),
+    )
+    text = ":".join(str(part) for part in parts)
+    import hashlib
+
+    return "trygg:law-checklist:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def connect() -> None:
+    """Every save and delete of what a checklist reads bumps :data:`VERSION_KEY` (called
+    from the app's ready()): the organisations and their areas, the lägesbilder, their
+    problems with areas, places, cause analyses, status changes and links to measures, the
+    plans with their partner organisations, the measures with their areas, places and
+    statuses, the samordningsfunktion and the users (its person, the status history's
+    authors). The incident reports and the statistics read for the areas' coverage have
+    versions of their own in the key, which their imports bump too (situation.rollup,
+    stats.versioning)."""
+    from django.contrib.auth import get_user_model
+
+    from trygg.core import versioning
+    from trygg.core.models import Area, Partnership, Place
+    from trygg.plans.models import Measure, MeasureStatus, Plan
+    from trygg.situation.models import CauseAnalysis, Problem, ProblemStatusChange
+
+    versioning.bump_on_change(
+        VERSION_KEY,
+        [
+            Organisation,
+            Area,
+            Place,
+            Partnership,
+            SituationPicture,
+            Problem,
+            Problem.areas.through,
+            Problem.places.through,
+            CauseAnalysis,
+            ProblemStatusChange,
+            ProblemMeasure,
+            Plan,
+            Plan.partner_organisations.through,
+            Measure,
+            Measure.areas.through,
+            Measure.places.through,
+            MeasureStatus,
+            CoordinationFunction,
+            get_user_model(),
+        ],
+    )

@@ -94,3 +94,91 @@ def table_cells(context, row) -> str:
         label = render_value_in_context(column.label, context)
         cells.append(f'<td{css} data-label="{label}">{text}</td>')
     return mark_safe("\n      ".join(cells))  # noqa: S308 - every value escaped above
+
+
+# The layout's header (base.html), written here rather than by template loops: every page has
+# it, and the navigation's loops, conditions and lookups were about a third of rendering a
+# simple page. The markup is exactly the template's (core/tests/test_layout_tags.py).
+
+
+@register.simple_tag
+def layout_url(name: str) -> str:
+    """``{% url name %}`` for an address without arguments that the layout links to,
+    reversed once per URL configuration and script prefix (core.context_processors)."""
+    from trygg.core.context_processors import layout_url as address
+
+    return address(name)
+
+
+_STATIC: dict[tuple[str, str], str] = {}
+
+
+@register.simple_tag
+def layout_static(path: str) -> str:
+    """``{% static path %}`` for the layout's own files (its style sheet, scripts and
+    icon), found once per script prefix rather than on every page."""
+    from django.templatetags.static import static
+    from django.urls import get_script_prefix
+
+    key = (get_script_prefix(), path)
+    url = _STATIC.get(key)
+    if url is None:
+        url = _STATIC[key] = static(path)
+    return url
+
+
+def _navigation_list(items) -> str:
+    from django.utils.html import conditional_escape
+
+    return "".join(
+        f'\n          <li><a href="{conditional_escape(item["url"])}"'
+        + (' aria-current="page"' if item["current"] else "")
+        + f">{conditional_escape(item['label'])}</a></li>\n          "
+        for item in items
+    )
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context) -> str:
+    """The menu button and the main navigation of a signed-in person's page (the context's
+    ``nav_items`` and ``admin_nav_items``, core.context_processors.navigation)."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext
+
+    user = context.get("user")
+    items = context.get("nav_items")
+    if not (user is not None and user.is_authenticated and items):
+        return ""
+    html = (
+        "\n      "
+        '<button type="button" class="menu-toggle" aria-expanded="false"'
+        f' aria-controls="main-nav">{conditional_escape(gettext("Menu"))}</button>\n      '
+        f'<nav aria-label="{conditional_escape(gettext("Main"))}" class="main-nav"'
+        ' id="main-nav">\n        <ul>\n          '
+        f"{_navigation_list(items)}\n        </ul>\n"
+        '        <ul class="secondary">\n          '
+        f"{_navigation_list(context.get('admin_nav_items') or [])}\n        </ul>\n"
+        "      </nav>\n      "
+    )
+    return mark_safe(html)  # noqa: S308 - every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def language_buttons(context) -> str:
+    """The language form's buttons: one for each language other than the page's."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    current = context.get("LANGUAGE_CODE")
+    buttons = []
+    for code, _name in settings.LANGUAGES:
+        if code == current:
+            continue
+        value = conditional_escape(code)
+        label = "Svenska" if code == "sv" else "English"
+        buttons.append(
+            f'\n          <button type="submit" name="language" value="{value}"'
+            f' class="link-button" lang="{value}">{label}</button>\n          '
+        )
+    return mark_safe("\n          " + "".join(buttons))  # noqa: S308 - escaped above
