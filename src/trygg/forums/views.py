@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
 from trygg.core.editing import form_page, next_url, submit
 from trygg.core.listing import RestrictedListView
-from trygg.core.tables import Column, Table
+from trygg.core.tables import Column, Table, row_url
 from trygg.forums import followup, selectors, services
 from trygg.forums.choices import DecisionStatus, MeetingStatus
 from trygg.forums.filters import DecisionFilter, ForumFilter
@@ -733,6 +733,14 @@ class DecisionTable(Table):
         Column("overdue", pgettext_lazy("decision", "Overdue"), lambda d: d.is_overdue()),
         Column("measures", gettext_lazy("Measures"), lambda d: d.measure_titles),
     ]
+
+    def page_links(self):
+        forum_url = row_url("forums:forum_detail")
+        decision_url = row_url("forums:decision_detail")
+        return {
+            "forum": lambda d: forum_url(d.meeting.forum_id),
+            "text": lambda d: decision_url(d.pk),
+        }
 
     def prepare(self, objects) -> list:
         """The decisions, each with the titles of its measures (one query for all)."""
