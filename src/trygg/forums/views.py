@@ -801,10 +801,8 @@ class FollowupView(RestrictedListView):
         context = super().get_context_data(**kwargs)
         forums, owners = self.groups
         context.update(by_forum=forums, by_owner=owners, today=timezone.localdate())
-        context["status_ids"] = set(
-            Decision.objects.restrict(self.request.user, STATUS)
-            .filter(pk__in=[row["object"].pk for row in context["rows"]])
-            .values_list("pk", flat=True)
+        context["status_ids"] = selectors.status_settable(
+            self.request.user, [row["object"] for row in context["rows"]]
         )
         followup.rows_html(self.request, context["rows"], context["status_ids"])
         return context
