@@ -339,6 +339,20 @@ def forum_ids(user: Viewer, action: str) -> set[int]:
     return choice_cache.remembered(OPTIONS_VERSION, user, compute, name=f"forum-ids-{action}")
 
 
+def decisions_visible(user: Viewer) -> QuerySet[Decision]:
+    """The decisions the user may see: those of the forums they may see (Decision.access_q
+    for a view), by the forums' ids kept in the cache (:func:`forum_ids`) rather than by the
+    forums' rule as a subquery in every query of a page."""
+    from trygg.core.access import scope_for
+
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return Decision._default_manager.none()
+    if scope.is_superuser:
+        return Decision._default_manager.all()
+    return Decision._default_manager.filter(meeting__forum__in=sorted(forum_ids(user, VIEW)))
+
+
 def status_settable(user: Viewer, decisions: list[Decision]) -> set[int]:
     """The ids of those of ``decisions`` (read through the user's restriction for a view, with
     their meetings) whose status the user may set, by Decision.access_q for STATUS without

@@ -772,10 +772,8 @@ class FollowupView(RestrictedListView):
     export_name = "beslut-uppfoljning"
 
     def base_queryset(self):
-        return (
-            super()
-            .base_queryset()
-            .select_related("meeting__forum", "owner_user", "owner_organisation")
+        return selectors.decisions_visible(self.request.user).select_related(
+            "meeting__forum", "owner_user", "owner_organisation"
         )
 
     def total(self, queryset) -> int:

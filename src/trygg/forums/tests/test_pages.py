@@ -359,14 +359,14 @@ def test_the_forum_page_does_not_query_per_meeting(data, login, count_queries):
     "persona", ["admin", "samordnare", "arbetsgrupp", "polis", "rapportor", "sspf", "utomstaende"]
 )
 def test_the_follow_ups_status_buttons_are_what_restrict_lets_through(data, login, persona):
-    """The follow-up decides whose status the viewer may set from their scope and the forums
-    they may change (kept in the cache): exactly what restrict() for STATUS says, for every
-    persona, with decisions owned by a person, by the partner and by the kommun, after the
+    """The follow-up reads the decisions of the forums the viewer may see and decides whose
+    status they may set from their scope and the forums they may change (both kept in the
+    cache): exactly what restrict() for a view and for STATUS says, for every persona, with decisions owned by a person, by the partner and by the kommun, after the
     others' views warmed the cache."""
     from django.contrib.auth import get_user_model
 
     from trygg.forums.models import STATUS
-    from trygg.forums.selectors import status_settable
+    from trygg.forums.selectors import decisions_visible, status_settable
 
     _many(data, n=2)  # owned by the police officer in person
     for other in ("samordnare", "polis", "arbetsgrupp"):
@@ -379,6 +379,7 @@ def test_the_follow_ups_status_buttons_are_what_restrict_lets_through(data, logi
         .values_list("pk", flat=True)
     )
     assert status_settable(user, seen) == expected
+    assert set(decisions_visible(user)) == set(seen)  # the follow-up's rows
     page = login(persona).get(reverse("forums:followup"))
     if page.status_code == 200:
         assert page.content.decode().count('class="status-buttons"') == len(expected)
