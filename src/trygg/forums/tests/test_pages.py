@@ -342,7 +342,10 @@ def test_the_forum_list_does_not_query_per_row(data, login, count_queries):
 def test_the_follow_up_does_not_query_per_row(data, login, count_queries):
     _many(data)
     c = login("samordnare")
+    # The first view reads the ids of the forums the viewer may see and change and keeps
+    # them (forums.selectors.forum_ids); the next one finds them in the cache.
     count_queries("forums.followup", lambda: c.get(reverse("forums:followup")))
+    count_queries("forums.followup.warm", lambda: c.get(reverse("forums:followup")))
 
 
 def test_the_forum_page_does_not_query_per_meeting(data, login, count_queries):
