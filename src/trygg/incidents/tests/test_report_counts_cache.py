@@ -36,9 +36,7 @@ def _direct(user):
     return listed.count(), dict(filters.status_counts)
 
 
-def test_every_viewer_gets_their_own_counts_after_the_others_warmed_the_cache(
-    world, categories
-):
+def test_every_viewer_gets_their_own_counts_after_the_others_warmed_the_cache(world, categories):
     _alta_reports(world, categories, 3)
     warm = {persona: _counts(persona) for persona in PERSONAS}  # the widest restriction first
     for persona in PERSONAS:
