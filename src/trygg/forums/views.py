@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
 from trygg.core.editing import form_page, next_url, submit
 from trygg.core.listing import RestrictedListView
-from trygg.core.tables import Column, Table
+from trygg.core.tables import Column, Table, row_url
 from trygg.forums import followup, selectors, services
 from trygg.forums.choices import DecisionStatus, MeetingStatus
 from trygg.forums.filters import DecisionFilter, ForumFilter
@@ -734,6 +734,14 @@ class DecisionTable(Table):
         Column("measures", gettext_lazy("Measures"), lambda d: d.measure_titles),
     ]
 
+    def page_links(self):
+        forum_url = row_url("forums:forum_detail")
+        decision_url = row_url("forums:decision_detail")
+        return {
+            "forum": lambda d: forum_url(d.meeting.forum_id),
+            "text": lambda d: decision_url(d.pk),
+        }
+
     def prepare(self, objects) -> list:
         """The decisions, each with the titles of its measures (one query for all)."""
         decisions = list(objects)
@@ -764,10 +772,8 @@ class FollowupView(RestrictedListView):
     export_name = "beslut-uppfoljning"
 
     def base_queryset(self):
-        return (
-            super()
-            .base_queryset()
-            .select_related("meeting__forum", "owner_user", "owner_organisation")
+        return selectors.decisions_visible(self.request.user).select_related(
+            "meeting__forum", "owner_user", "owner_organisation"
         )
 
     def total(self, queryset) -> int:
@@ -793,10 +799,8 @@ class FollowupView(RestrictedListView):
         context = super().get_context_data(**kwargs)
         forums, owners = self.groups
         context.update(by_forum=forums, by_owner=owners, today=timezone.localdate())
-        context["status_ids"] = set(
-            Decision.objects.restrict(self.request.user, STATUS)
-            .filter(pk__in=[row["object"].pk for row in context["rows"]])
-            .values_list("pk", flat=True)
+        context["status_ids"] = selectors.status_settable(
+            self.request.user, [row["object"] for row in context["rows"]]
         )
         followup.rows_html(self.request, context["rows"], context["status_ids"])
         return context

@@ -38,6 +38,14 @@ def connect() -> None:
     )
 
 
+def changed() -> None:
+    """Bump the options' version (and the kept counts of the report list, see
+    ReportFilter.keep_counts): for writes of reports that send no signal (bulk inserts)."""
+    from trygg.core import versioning
+
+    versioning.bump(OPTIONS_VERSION)
+
+
 def _start_of(day):
     """Midnight local time, so that a date filter can use the (…, occurred_at) indexes."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
@@ -178,10 +186,22 @@ class ReportFilter(FilterSet):
     status_counts: dict[str, int] = {}
     organisation_counts: dict[int, int] = {}
 
-    def filter_queryset(self, queryset):
-        from trygg.incidents.selectors import without_small_counts
+    #: Set by the report list's page (not its export): with no filter chosen, the counts of
+    #: the viewer's reports are kept in the cache under their scope and OPTIONS_VERSION,
+    #: which every save and delete of a report bumps (connect(); a bulk insert: changed()).
+    keep_counts = False
 
-        counts = without_small_counts(super().filter_queryset(queryset))
+    def filter_queryset(self, queryset):
+        from trygg.core import choice_cache
+        from trygg.incidents.selectors import count_rows, without_small_counts
+
+        filtered = super().filter_queryset(queryset)
+        rows = None
+        if self.keep_counts and self.is_valid() and not self.active:
+            rows = choice_cache.remembered(
+                OPTIONS_VERSION, self.user, lambda: count_rows(filtered), name="report-counts"
+            )
+        counts = without_small_counts(filtered, rows)
         self.blurred_count, self.status_counts = counts.blurred, counts.statuses
         self.organisation_counts = counts.organisations
         return counts.queryset

@@ -215,7 +215,20 @@ class ReportCounts(NamedTuple):
     organisations: dict[int, int]
 
 
-def without_small_counts(queryset: QuerySet[ShownReport]) -> ReportCounts:
+def count_rows(queryset: QuerySet[ShownReport]) -> list[tuple[bool, str, int, int]]:
+    """The rows of ``queryset`` counted per detail, status and organisation (one query)."""
+    counts = (
+        queryset.order_by()
+        .values_list("detail", "status", "organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("detail", "status", "organisation_id", "n")
+    )
+    return [(bool(detail), status, org, n) for detail, status, org, n in counts]
+
+
+def without_small_counts(
+    queryset: QuerySet[ShownReport], rows: list[tuple[bool, str, int, int]] | None = None
+) -> ReportCounts:
     """Small-count suppression for the rows a viewer sees only blurred (a partner's view).
 
     The lägesbild shows "<5" where fewer than ``SMALL_COUNT_THRESHOLD`` reports match; a list
@@ -224,18 +237,13 @@ def without_small_counts(queryset: QuerySet[ShownReport]) -> ReportCounts:
     status counts and its export then hold only the rows the viewer may see in detail.
     Applied by ``ReportFilter``, which the list page, its export and the API all use.
 
-    One query counts the filtered rows per status, detail and organisation; from it come the
-    number of blurred rows still listed, the status counts of what is listed (every report
-    has a status, so their sum is the list's total) and the rows per organisation (see
-    :func:`newest_first_bound`).
+    One query counts the filtered rows per status, detail and organisation (:func:`count_rows`,
+    or ``rows`` when the caller kept them); from it come the number of blurred rows still
+    listed, the status counts of what is listed (every report has a status, so their sum is
+    the list's total) and the rows per organisation (see :func:`newest_first_bound`).
     """
-    counts = (
-        queryset.order_by()
-        .values_list("detail", "status", "organisation_id")
-        .annotate(n=Count("pk"))
-        .values_list("detail", "status", "organisation_id", "n")
-    )
-    rows = [(bool(detail), status, org, n) for detail, status, org, n in counts]
+    if rows is None:
+        rows = count_rows(queryset)
     blurred = sum(n for detail, _status, _org, n in rows if not detail)
     if 0 < blurred < settings.SMALL_COUNT_THRESHOLD:
         queryset, blurred = queryset.filter(detail=True), 0

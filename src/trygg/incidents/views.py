@@ -82,6 +82,12 @@ class ReportListView(ExportColumnsMixin, RestrictedListView):
         shown = {f for f in ReportTable.fields if f.startswith("shown_")}
         return selectors.reports_visible(self.request.user, shown=shown | ReportFilter.shown)
 
+    def get_filterset(self):
+        filterset = super().get_filterset()
+        # The page (not the export) keeps its unfiltered counts in the cache (ReportFilter).
+        filterset.keep_counts = self.request.GET.get("format") not in EXPORT_FORMATS
+        return filterset
+
     def filtered_queryset(self):
         queryset = super().filtered_queryset()
         # Each row carries a dozen blurred values: the page reads its 50 keys first, then

@@ -9,7 +9,10 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from trygg.core.defaults import register_organisation_defaults
+        from trygg.plans import reading
         from trygg.plans.services import statuses_ensure_defaults
 
         # Every new organisation starts with the four measure statuses.
         register_organisation_defaults(self.label, statuses_ensure_defaults)
+        # The plan page's reading kept in the cache (plans.reading).
+        reading.connect()

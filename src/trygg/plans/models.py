@@ -359,6 +359,7 @@ class Measure(OrganisationOwned):
     # The plan page's plain lists (plans.selectors.plan_view), set on the instances it reads.
     responsible_list: Sequence[MeasureResponsible | ResponsibleName]
     target_list: list[Target]
+    area_ids: list[int]
 
     class Meta:
         verbose_name = _("measure")

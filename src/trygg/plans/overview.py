@@ -13,12 +13,15 @@ page. Every value is escaped here.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 
+from django.core.cache import cache
 from django.template.defaultfilters import floatformat, linebreaks_filter
 from django.urls import reverse
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trygg.core.formatting import format_percent
@@ -27,6 +30,7 @@ from trygg.plans.models import Measure, Target
 from trygg.plans.templatetags.plan_tags import BADGE
 
 _PK = 2_147_483_647  # a placeholder id, replaced by each row's
+SECTIONS_SECONDS = 6 * 3600
 
 FULFILMENT_BADGE: dict[str, str] = {
     Fulfilment.MET.value: "badge--done",
@@ -86,6 +90,31 @@ class RowWriter:
         purpose and goal, and the table of its measures – written here rather than by a
         template loop, which cost several times the rows themselves."""
         return mark_safe("".join(self.section(view) for view in focus_areas))  # noqa: S308
+
+    def kept_sections(self, focus_areas, reading_key: str) -> SafeString:
+        """:meth:`sections` kept in the cache. They are written from the plan's reading
+        (``reading_key``: its key in the cache, plans.reading, which follows the data and the
+        viewer's restriction), the targets' states (computed ones change with other data and
+        the date, so they are part of the key), whether the viewer may change the plan, the
+        language and the addresses."""
+        states = hashlib.sha256(
+            repr(sorted((pk, str(state)) for pk, state in self.states.items())).encode()
+        ).hexdigest()[:24]
+        key = ":".join(
+            (
+                "trygg:plan-sections",
+                reading_key,
+                states,
+                str(int(self.can_change_plan)),
+                get_language() or "",
+                self.detail_url.head,
+            )
+        )
+        html = cache.get(key)
+        if html is None:
+            html = str(self.sections(focus_areas))
+            cache.set(key, html, SECTIONS_SECONDS)
+        return mark_safe(html)  # noqa: S308 - written by sections(), every value escaped
 
     def section(self, view) -> str:
         focus_area, rollup = view.focus_area, view.rollup

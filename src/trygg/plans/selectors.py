@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 from trygg.core.access import CHANGE, VIEW, may, scope_for
 from trygg.core.actors import Viewer
 from trygg.core.models import Area
-from trygg.plans.choices import Fulfilment, StatusCategory, TargetSource
+from trygg.plans.choices import Fulfilment, StatusCategory
 from trygg.plans.models import (
     STATUS,
     Activity,
@@ -41,7 +41,6 @@ from trygg.plans.models import (
     Measure,
     MeasureResponsible,
     MeasureStatus,
-    Outcome,
     Plan,
     ResponsibleName,
     StatusUpdate,
@@ -306,85 +305,22 @@ class PlanView:
     can_change_plan: bool
     target_states: dict[int, str]  # each target's fulfilment, as the roll-ups counted it
     all_focus_areas: list[FocusArea]  # every focus area the user sees, filtered or not
-
-
-def _attach_lists(plan: Plan, measures: list[Measure], states: dict[int, str]) -> set[int] | None:
-    """Give each measure what the plan page shows of it as plain lists: ``responsible_list``
-    (names, as values) and ``target_list``; decide the typed targets' fulfilment into
-    ``states`` from their latest outcome.
-
-    Read per plan and handed out by measure id, rather than by ``prefetch_related``: these
-    are the same rows, but a prefetch builds a related manager and a queryset per measure
-    and relation, which cost more than the rows on a plan of fifty measures. Rows of
-    measures the user may not see are read with the plan's and dropped here (what hangs off
-    a measure is visible exactly when the measure is). A target is read with the rows its
-    outcome is computed from only when its source needs them (an indicator series, incident
-    reports); a typed target's outcomes are read as values, the latest deciding.
-
-    Returns the organisations responsible for any measure of the plan, seen or not (None
-    when nothing was read).
-    """
-    if not measures:
-        return None
-    by_id = {m.pk: m for m in measures}
-    responsibles: dict[int, list[ResponsibleName]] = {pk: [] for pk in by_id}
-    for measure in measures:
-        measure.target_list = []
-    rows = (
-        MeasureResponsible._default_manager.filter(measure__plan=plan)
-        .order_by("measure_id", "order", "pk")
-        .values_list("measure_id", "label", "unit", "organisation_ref_id")
-    )
-    responsible_organisations: set[int] = set()
-    for measure_id, label, unit, organisation_id in rows:
-        if organisation_id is not None:
-            responsible_organisations.add(organisation_id)
-        if measure_id in responsibles:
-            responsibles[measure_id].append(ResponsibleName(label, unit, organisation_id))
-    for measure in measures:
-        measure.responsible_list = responsibles[measure.pk]
-    targets = [
-        t
-        for t in Target._default_manager.filter(measure__plan=plan).order_by(
-            "measure_id", "order", "pk"
-        )
-        if t.measure_id in by_id
-    ]
-    related = [t.pk for t in targets if t.source in (TargetSource.INDICATOR, TargetSource.REPORTS)]
-    if related:
-        full = {t.pk: t for t in TARGETS.filter(pk__in=related)}
-        targets = [full.get(t.pk, t) for t in targets]
-    typed = {t.pk: t for t in targets if not t.is_computed}
-    latest: dict[int, tuple[Any, Any]] = {}
-    if typed:
-        for target_id, period_start, actual in (
-            Outcome._default_manager.filter(target_id__in=list(typed))
-            .order_by()
-            .values_list("target_id", "period_start", "actual")
-        ):
-            if target_id not in latest or period_start > latest[target_id][0]:
-                latest[target_id] = (period_start, actual)
-    for pk, target in typed.items():
-        if pk not in latest:
-            states[pk] = Fulfilment.NO_OUTCOME
-        else:
-            met = target.is_met_by(latest[pk][1])
-            states[pk] = Fulfilment.MET if met else Fulfilment.NOT_MET
-    for target in targets:
-        owner = by_id[target.measure_id]
-        target.measure = owner  # what a computed target's periods are read from
-        owner.target_list.append(target)
-    return responsible_organisations
+    reading_key: str | None = None  # the key of the plan's reading in the cache (plans.reading)
 
 
 def _may_report_some_status(
-    user: Viewer, plan: Plan, responsible_organisations: set[int] | None
+    user: Viewer,
+    plan: Plan,
+    responsible_organisations: set[int] | None,
+    seen: list[Measure] | None = None,
 ) -> bool:
     """Whether the user may report the status of some measure of the plan (Measure.access_q
     for STATUS): a member without area limits, who may change, of an organisation
     responsible for one of them (``responsible_organisations``: all the plan's, when read),
-    or a member who may change the measure itself – which needs a change right somewhere,
-    and otherwise is asked of the database."""
+    or a member who may change the measure itself – which needs a change right somewhere.
+    A measure one may change is one one sees, so ``seen`` (every measure of the plan the user
+    sees, with ``area_ids``) answers that by the same rule (``Measure.allowed``); without it
+    the database is asked."""
     scope = scope_for(user)
     if scope.user_id is None:
         return False
@@ -394,6 +330,11 @@ def _may_report_some_status(
         answer = Measure.status_reportable(scope, responsible_organisations)
         if answer is not None:
             return answer
+    if seen is not None:
+        return any(
+            scope.allows(CHANGE, m.organisation_id, area_ids=m.area_ids, any_area=True)
+            for m in seen
+        )
     return Measure.objects.restrict(user, STATUS).filter(plan=plan).exists()
 
 
@@ -405,33 +346,16 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     ``filters`` (a MeasureFilter) narrows the measures shown; the plan roll-up at the top
     follows the same filter so that the numbers match the list below them.
     """
-    measures_qs = (
-        Measure.objects.restrict(user, VIEW)
-        .filter(plan=plan)
-        .select_related("status", "activity")
-        .order_by("order", "pk")
-    )
-    if filters is not None:
-        measures_qs = filters.filter_queryset(measures_qs)
-    measures = list(measures_qs)
+    from trygg.plans.reading import read_plan, unfiltered
+
+    reading = read_plan(user, plan, filters)
+    measures = reading.measures
     for measure in measures:
         measure.plan = plan  # the plan read above, rather than a copy per measure
-    states: dict[int, str] = {}  # each target's fulfilment, decided once for every roll-up
-    responsible_organisations = _attach_lists(plan, measures, states)
-    # A plan's focus areas and activities are its organisation's (the services write them
-    # so) and are seen by whoever sees the plan: FocusArea.access_q and Activity.access_q
-    # for a view are Plan.access_q on the same organisation. ``plan`` was read through the
-    # user's restriction, so its own parts are read without building that rule again.
-    focus_areas = list(
-        FocusArea._default_manager.filter(plan=plan, organisation_id=plan.organisation_id).order_by(
-            "order", "pk"
-        )
-    )
-    activities = list(
-        Activity._default_manager.filter(plan=plan, organisation_id=plan.organisation_id).order_by(
-            "order", "pk"
-        )
-    )
+    # Each target's fulfilment, decided once for every roll-up: the typed ones as read.
+    states: dict[int, str] = dict(reading.states)
+    responsible_organisations = reading.responsible_organisations
+    focus_areas, activities = reading.focus_areas, reading.activities
     by_activity: dict[int, list[Measure]] = {}
     loose: list[Measure] = []
     for measure in measures:
@@ -473,7 +397,7 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     # may be reported (owners in their areas and responsible partners, Measure.access_q).
     can_change_plan = may(user, CHANGE, plan.organisation_id, whole_organisation=True)
     can_report_status = can_change_plan or _may_report_some_status(
-        user, plan, responsible_organisations
+        user, plan, responsible_organisations, measures if unfiltered(filters) else None
     )
     return PlanView(
         plan=plan,
@@ -484,6 +408,7 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
         can_change_plan=can_change_plan,
         target_states=states,
         all_focus_areas=focus_areas,
+        reading_key=reading.key,
     )
 
 

@@ -120,6 +120,20 @@ def _visible(model, user):
     return model.objects.restrict(user, VIEW)
 
 
+def _visible_forum_ids(user) -> set[int]:
+    """The ids of the forums the user may see (``restrict(user, VIEW)``), kept in the cache
+    under the viewer's scope and the version of what a forum's visibility follows (its
+    organisation, area and member organisations: ``forums.filters.OPTIONS_VERSION``)."""
+    from trygg.core import choice_cache
+    from trygg.forums.filters import OPTIONS_VERSION
+    from trygg.forums.models import Forum
+
+    def compute() -> set[int]:
+        return set(Forum.objects.restrict(user, VIEW).values_list("pk", flat=True))
+
+    return choice_cache.remembered(OPTIONS_VERSION, user, compute, name="visible-forums")
+
+
 def _period_of(kind: str, day: dt.date) -> dt.date:
     if kind == TargetPeriod.MONTH:
         return day.replace(day=1)
@@ -203,7 +217,10 @@ def _meetings(user, target: Target, periods: list[TargetPeriodSpan]) -> list[Tar
     from trygg.forums.choices import MeetingStatus
     from trygg.forums.models import Forum, Meeting
 
-    forums = list(_visible(Forum, user).filter(targets=target).order_by("name"))
+    forums = list(Forum._default_manager.filter(targets=target).order_by("name"))
+    if user is not None:
+        visible = _visible_forum_ids(user)
+        forums = [forum for forum in forums if forum.pk in visible]
     if not forums or not periods:
         return [
             TargetOutcome(p, figure(None, source=_("No forum chosen"), period=p.label), None)

@@ -49,8 +49,8 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.generic import TemplateView
 
 from trygg.budget.choices import FundingSource, MeasureTagKind
-from trygg.budget.models import MeasureFunding, MeasureTag
-from trygg.core.access import VIEW
+from trygg.budget.models import MeasureFunding, MeasureTag, budget_readable
+from trygg.core.access import VIEW, scope_for
 from trygg.core.filters import FilterSet
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Area, Organisation, Place
@@ -278,18 +278,23 @@ def attach_details(measures: list, user, *, tags: bool = True) -> list:
     ):
         responsibles[measure_id].append(Party(label, unit, organisation_ref_id))
     fundings: dict[int, list] = {pk: [] for pk in keys}
-    for funding in (
-        MeasureFunding.objects.restrict(user, VIEW)
-        .filter(measure_id__in=keys)
-        .select_related("budget_line")
-        .order_by("year", "source", "id")
-    ):
-        fundings[funding.measure_id].append(funding)
     found_tags: dict[int, list] = {pk: [] for pk in keys}
-    if tags:
+    # Fundings and tags belong to their measure's organisation and are read by its members
+    # (budget.models.budget_readable): a partner who sees only shared measures reads none.
+    scope = scope_for(user)
+    budget_keys = [m.pk for m in measures if budget_readable(scope, m.organisation_id)]
+    if budget_keys:
+        for funding in (
+            MeasureFunding.objects.restrict(user, VIEW)
+            .filter(measure_id__in=budget_keys)
+            .select_related("budget_line")
+            .order_by("year", "source", "id")
+        ):
+            fundings[funding.measure_id].append(funding)
+    if tags and budget_keys:
         for tag in (
             MeasureTag.objects.restrict(user, VIEW)
-            .filter(measure_id__in=keys)
+            .filter(measure_id__in=budget_keys)
             .order_by("kind", "id")
         ):
             found_tags[tag.measure_id].append(tag)
@@ -440,6 +445,28 @@ class Answer:
     @property
     def count(self) -> int:
         return sum(len(g.items) for g in self.groups)
+
+
+def answers_html(answers: list[Answer]) -> str:
+    """The answers as the page shows them, a section per answer with its groups and items,
+    written here rather than by the template language (an answer lists every measure of the
+    year). Every value is escaped."""
+    how = conditional_escape(_("How this answer is selected:"))
+    parts = []
+    for answer in answers:
+        number = answer.number
+        parts.append(
+            f'<section class="card answer" aria-labelledby="answer-{number}">\n'
+            f'  <h2 id="answer-{number}">{number}. {conditional_escape(answer.question)}</h2>\n'
+            f"  <p>{conditional_escape(answer.summary)}</p>\n"
+        )
+        for group in answer.groups:
+            items = "".join(f"    <li>{item.html}</li>\n" for item in group.items)
+            parts.append(
+                f"  <h3>{conditional_escape(group.heading)}</h3>\n  <ul>\n{items}  </ul>\n"
+            )
+        parts.append(f'  <p class="help">{how} {conditional_escape(answer.rule)}</p>\n</section>\n')
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped here or in item.html
 
 
 def _period(measure) -> str:
@@ -886,10 +913,12 @@ def skrivelse_context_for(user, params) -> dict:
         selection = params.copy()
         for key in ("year", "as_of", "format"):
             selection.pop(key, None)
+        # Without a selection the filters leave every measure in: no filter form is built.
+        chosen = register_measures(user)
+        if selection:
+            chosen = RegisterFilter(selection, user=user).filter_queryset(chosen)
         every_year = list(
-            RegisterFilter(selection or None, user=user)
-            .filter_queryset(register_measures(user))
-            .select_related("plan", "status")
+            chosen.select_related("plan", "status")
             .only(*ANSWER_FIELDS)
             .order_by("plan__title", "order", "pk")
         )
@@ -981,7 +1010,11 @@ def skrivelse(request):
             f'attachment; filename="svar-pa-skrivelse-{context["year"]}.{fmt}"'
         )
         return response
-    return render(request, "reports/register_skrivelse.html", context)
+    return render(
+        request,
+        "reports/register_skrivelse.html",
+        {**context, "answers_html": answers_html(context["answers"])},
+    )
 
 
 def _organisation_of(user, context) -> Organisation:

@@ -704,7 +704,10 @@ def generated_reports_create(
                 "",  # a generated report has no device key
             )
 
+    from trygg.incidents import filters as report_filters
+
     created = bulk.insert(IncidentReport, REPORT_COLUMNS, rows())
+    report_filters.changed()  # no signal for these rows: the report list's kept counts
     last_id = (
         IncidentReport.objects.filter(organisation=organisation, import_batch=batch).aggregate(
             m=Max("id")

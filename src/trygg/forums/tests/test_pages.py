@@ -342,7 +342,10 @@ def test_the_forum_list_does_not_query_per_row(data, login, count_queries):
 def test_the_follow_up_does_not_query_per_row(data, login, count_queries):
     _many(data)
     c = login("samordnare")
+    # The first view reads the ids of the forums the viewer may see and change and keeps
+    # them (forums.selectors.forum_ids); the next one finds them in the cache.
     count_queries("forums.followup", lambda: c.get(reverse("forums:followup")))
+    count_queries("forums.followup.warm", lambda: c.get(reverse("forums:followup")))
 
 
 def test_the_forum_page_does_not_query_per_meeting(data, login, count_queries):
@@ -353,3 +356,33 @@ def test_the_forum_page_does_not_query_per_meeting(data, login, count_queries):
         "forums.forum_detail",
         lambda: c.get(reverse("forums:forum_detail", args=[data.alta.pk]), {"ar": 2023}),
     )
+
+
+@pytest.mark.parametrize(
+    "persona", ["admin", "samordnare", "arbetsgrupp", "polis", "rapportor", "sspf", "utomstaende"]
+)
+def test_the_follow_ups_status_buttons_are_what_restrict_lets_through(data, login, persona):
+    """The follow-up reads the decisions of the forums the viewer may see and decides whose
+    status they may set from their scope and the forums they may change (both kept in the
+    cache): exactly what restrict() for a view and for STATUS says, for every persona, with decisions owned by a person, by the partner and by the kommun, after the
+    others' views warmed the cache."""
+    from django.contrib.auth import get_user_model
+
+    from trygg.forums.models import STATUS
+    from trygg.forums.selectors import decisions_visible, status_settable
+
+    _many(data, n=2)  # owned by the police officer in person
+    for other in ("samordnare", "polis", "arbetsgrupp"):
+        login(other).get(reverse("forums:followup"))
+    user = get_user_model().objects.get(username=persona)
+    seen = list(Decision.objects.restrict(user, "view").select_related("meeting"))
+    expected = set(
+        Decision.objects.restrict(user, STATUS)
+        .filter(pk__in=[d.pk for d in seen])
+        .values_list("pk", flat=True)
+    )
+    assert status_settable(user, seen) == expected
+    assert set(decisions_visible(user)) == set(seen)  # the follow-up's rows
+    page = login(persona).get(reverse("forums:followup"))
+    if page.status_code == 200:
+        assert page.content.decode().count('class="status-buttons"') == len(expected)

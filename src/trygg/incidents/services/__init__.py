@@ -767,6 +767,7 @@ def _reports_write(
     """The writing step of :func:`reports_import`: the spooled, checked rows in one short
     transaction (all or nothing), with the batch, its audit entry and the lägesbild's
     counts. Raises _RepeatedRefs (nothing written) for an extern_id met in two chunks."""
+    from trygg.incidents import filters as report_filters
     from trygg.situation import bulk, rollup
 
     rollup.catch_up(organisation.pk)  # the counts are current before the new rows are added
@@ -817,6 +818,7 @@ def _reports_write(
         if repeated:  # refused anyway: look for more, write nothing more
             continue
         counts["created"] += bulk.insert(IncidentReport, IMPORT_COLUMNS, fresh, stored=True)
+        report_filters.changed()  # no signal for these rows: the kept options and counts
         if len(counted) >= IMPORT_COUNT_CELLS:
             flush_counts()
     if repeated:

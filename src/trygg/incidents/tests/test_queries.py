@@ -33,7 +33,8 @@ def test_the_report_list_has_no_n_plus_one(world, many_reports, login, persona, 
     url = reverse("incidents:report_list")
     count_queries(f"incidents.report_list.{persona}", lambda: client.get(url))
     count_queries(f"incidents.report_list.xlsx.{persona}", lambda: client.get(url + "?format=xlsx"))
-    # Viewed again, the filters' options (categories, areas, places) come from the cache.
+    # Viewed again, the filters' options (categories, areas, places) and the unfiltered
+    # counts come from the cache.
     count_queries(f"incidents.report_list.again.{persona}", lambda: client.get(url))
 
 

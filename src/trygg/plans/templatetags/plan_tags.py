@@ -77,7 +77,11 @@ def measure_rows(context, activities):
 
 @register.simple_tag(takes_context=True)
 def focus_area_sections(context, focus_areas):
-    """The plan page's sections, one per focus area, with their tables of measures."""
+    """The plan page's sections, one per focus area, with their tables of measures (kept in
+    the cache with the plan's reading, when the page is not filtered)."""
+    reading_key = getattr(context.get("view"), "reading_key", None)
+    if reading_key:
+        return _writer(context).kept_sections(focus_areas, reading_key)
     return _writer(context).sections(focus_areas)
 
 
