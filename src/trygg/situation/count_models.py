@@ -366,6 +366,13 @@ class MonthHourTotal(OrganisationOwned):
                 fields=["organisation", "month", "weekday", "hour", "count", "generated"],
                 name="situation_monthhourtotal_cover",
             ),
+            # Covering, in the heatmap's order: a span of months summed per weekday and hour
+            # as 168 short ranges of this index, with no sort for the grouping (see
+            # selectors.counts._summed_whole).
+            models.Index(
+                fields=["organisation", "weekday", "hour", "month", "count", "generated"],
+                name="situation_monthhourtotal_cell",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

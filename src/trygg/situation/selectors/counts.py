@@ -324,6 +324,7 @@ def _summed_whole(
     else:
         day_model, month_model = DayCount, MonthCount
     adapt = connection.ops.adapt_datefield_value
+    sqlite = connection.vendor == "sqlite"
     columns = ", ".join(f'"{field}"' for field in fields)
     selects: list[str] = []
     params: list[Any] = []
@@ -350,6 +351,11 @@ def _summed_whole(
             params.extend(within)
         if placed:
             conditions.append('"place_id" IS NOT NULL')
+        if model is MonthHourTotal and fields == ("weekday", "hour") and sqlite:
+            # Every weekday and hour (as the table's checks allow): SQLite then reads the
+            # months of each cell from the (weekday, hour, month) index in order and groups
+            # without sorting, a third less than sorting a year's 2 016 rows.
+            conditions.append(f'"weekday" IN ({WEEKDAYS}) AND "hour" IN ({HOURS})')
         # Names from the model and from the fixed fields, every value a parameter.
         selects.append(
             f'SELECT {columns}, {sign}SUM("count"), {sign}SUM("generated") '  # noqa: S608
@@ -374,6 +380,10 @@ def _summed_whole(
         total[1] += g
     # A cell whose reports all lie on the days taken away has none in the period.
     return [(*key, n, g) for key, (n, g) in totals.items() if n > 0]
+
+
+WEEKDAYS = ", ".join(str(d) for d in range(1, 8))
+HOURS = ", ".join(str(h) for h in range(24))
 
 
 def _pieces(
