@@ -176,7 +176,20 @@ class DayCount(_DerivedCount):
                 ],
                 name="situation_daycount_cover",
             ),
-            models.Index(fields=["organisation", "week_start"], name="situation_daycount_org_week"),
+            # Covering, in week order: the weekly picture's nine weeks per area, category
+            # and place are summed from the index alone and grouped without sorting.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "week_start",
+                    "area",
+                    "category",
+                    "place",
+                    "count",
+                    "generated",
+                ],
+                name="situation_daycount_week_cover",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

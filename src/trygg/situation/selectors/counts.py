@@ -326,6 +326,7 @@ def _summed_whole(
     adapt = connection.ops.adapt_datefield_value
     sqlite = connection.vendor == "sqlite"
     columns = ", ".join(f'"{field}"' for field in fields)
+    selected = _selected(fields)
     selects: list[str] = []
     params: list[Any] = []
 
@@ -358,7 +359,7 @@ def _summed_whole(
             conditions.append(f'"weekday" IN ({WEEKDAYS}) AND "hour" IN ({HOURS})')
         # Names from the model and from the fixed fields, every value a parameter.
         selects.append(
-            f'SELECT {columns}, {sign}SUM("count"), {sign}SUM("generated") '  # noqa: S608
+            f'SELECT {selected}, {sign}SUM("count"), {sign}SUM("generated") '  # noqa: S608
             f'FROM "{model._meta.db_table}" WHERE {" AND ".join(conditions)} GROUP BY {columns}'
         )
 
@@ -472,8 +473,18 @@ def grouped(
         return []
     adapt = connection.ops.adapt_datefield_value
     columns = ", ".join(f'"{field}"' for field in fields)
-    conditions = ['"organisation_id" = %s', '"day" >= %s', '"day" <= %s']
-    params: list[Any] = [a.organisation.pk, adapt(period.start), adapt(period.end)]
+    column, last = "day", period.end
+    if (
+        model is DayCount
+        and fields[0] == "week_start"
+        and period.start.weekday() == 0
+        and period.end.weekday() == 6
+    ):
+        # Whole weeks: their days are those of the weeks from the first to the last, read
+        # in week order from DayCount's (week, area, category, place) index.
+        column, last = "week_start", period.end - dt.timedelta(days=6)
+    conditions = ['"organisation_id" = %s', f'"{column}" >= %s', f'"{column}" <= %s']
+    params: list[Any] = [a.organisation.pk, adapt(period.start), adapt(last)]
     if a.category is not None:
         conditions.append('"category_id" = %s')
         params.append(a.category.pk)
@@ -486,7 +497,8 @@ def grouped(
     with connection.cursor() as cursor:
         cursor.execute(
             # Names from the model and from the fixed fields, every value a parameter.
-            f'SELECT {columns}, SUM("count"), SUM("generated") FROM "{model._meta.db_table}" '  # noqa: S608
+            f'SELECT {_selected(fields)}, SUM("count"), SUM("generated") '  # noqa: S608
+            f'FROM "{model._meta.db_table}" '
             f"WHERE {' AND '.join(conditions)} GROUP BY {columns}",
             params,
         )
@@ -494,17 +506,31 @@ def grouped(
     return _dates(fields, rows)
 
 
+def _selected(fields: tuple[str, ...]) -> str:
+    """The SELECT list of ``fields``; on SQLite the dates as text, which :func:`_dates`
+    turns into dates once per value (the driver would parse every row's)."""
+    if connection.vendor != "sqlite":
+        return ", ".join(f'"{field}"' for field in fields)
+    return ", ".join(
+        f'CAST("{field}" AS TEXT)' if field in DATE_FIELDS else f'"{field}"' for field in fields
+    )
+
+
 def _dates(fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The rows with their date fields as dates (SQLite may give them as text)."""
+    """The rows with their date fields as dates (SQLite gives them as text)."""
     dated = [i for i, field in enumerate(fields) if field in DATE_FIELDS]
     if not dated or not rows or not any(isinstance(rows[0][i], str) for i in dated):
         return [tuple(row) for row in rows]
+    known: dict[str, dt.date] = {}
     result = []
     for row in rows:
         values = list(row)
         for i in dated:
-            if isinstance(values[i], str):
-                values[i] = dt.date.fromisoformat(values[i])
+            value = values[i]
+            if isinstance(value, str):
+                if value not in known:
+                    known[value] = dt.date.fromisoformat(value)
+                values[i] = known[value]
         result.append(tuple(values))
     return result
 

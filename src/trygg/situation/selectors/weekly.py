@@ -24,12 +24,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.core.access import VIEW
 from trygg.core.formatting import format_number
 from trygg.core.models import Organisation
 from trygg.situation.models import DayCount, IncidentCount
 from trygg.situation.selectors.analysis import Analysis
-from trygg.situation.selectors.counts import Count, grouped, remembered, shown, source_note
+from trygg.situation.selectors.counts import (
+    Count,
+    grouped,
+    place_names,
+    remembered,
+    shown,
+    source_note,
+)
 from trygg.situation.selectors.periods import (
     PREVIOUS_WEEKS,
     Period,
@@ -147,17 +153,25 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
             before[key] += n
             area_before[key[0]] += n
 
+    labels: dict[int, tuple[str, str]] = {}  # per count of the 8 weeks: few distinct ones
+
     def row(area: str, category_name: str, n: int, total_before: int) -> WeeklyRow:
         mean = total_before / PREVIOUS_WEEKS
         count = shown(n, detail)
         flagged = is_deviation(n, mean) and count.value is not None
+        if total_before not in labels:
+            labels[total_before] = (
+                format_number(mean, 1),
+                format_number(math.ceil(threshold(mean)), 0),
+            )
+        mean_label, threshold_label = labels[total_before]
         return WeeklyRow(
             area_name=area,
             category_name=category_name,
             count=count,
             mean=mean,
-            mean_label=format_number(mean, 1),
-            threshold_label=format_number(math.ceil(threshold(mean)), 0),
+            mean_label=mean_label,
+            threshold_label=threshold_label,
             flagged=flagged,
         )
 
@@ -211,8 +225,6 @@ def _focus_places(
     """Where to be next week: last week's places with a deviation first, then the busiest,
     each with the days and hours when its reports come (over the last 9 weeks).
     ``week_cells``: (week, area, category, place, count, generated) over the 9 weeks."""
-    from trygg.core.models import Place
-
     span = Period(baseline.start, week.end)
     last: dict[int, int] = defaultdict(int)
     prior: dict[int, int] = defaultdict(int)
@@ -223,18 +235,13 @@ def _focus_places(
             last[place_id] += n
         else:
             prior[place_id] += n
-    places = {
-        p.pk: p
-        for p in Place.objects.restrict(a.user, VIEW)
-        .filter(pk__in=list(last))
-        .select_related("area")
-    }
+    places = place_names(a, list(last))
     candidates = [p for p in last if last[p] > 0 and p in places]
     candidates.sort(
         key=lambda p: (
             not is_deviation(last[p], prior[p] / PREVIOUS_WEEKS),
             -last[p],
-            places[p].name,
+            places[p][0],
         )
     )
     chosen = candidates[:5]
@@ -261,8 +268,8 @@ def _focus_places(
         top = sorted(kinds[place_id].items(), key=lambda kv: (-kv[1], kv[0]))[:2]
         result.append(
             FocusPlace(
-                name=places[place_id].name,
-                area_name=places[place_id].area.name,
+                name=places[place_id][0],
+                area_name=places[place_id][1],
                 count=shown(last[place_id], True),
                 mean_label=format_number(mean, 1),
                 flagged=is_deviation(last[place_id], mean),
