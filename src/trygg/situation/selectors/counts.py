@@ -375,10 +375,14 @@ def _summed_whole(
     if len(selects) == 1:
         return rows
     totals: dict[tuple[Any, ...], list[int]] = {}
-    for *values, n, g in rows:
-        total = totals.setdefault(tuple(values), [0, 0])
-        total[0] += n
-        total[1] += g
+    for row in rows:
+        key = row[:-2]
+        total = totals.get(key)
+        if total is None:
+            totals[key] = [row[-2], row[-1]]
+        else:
+            total[0] += row[-2]
+            total[1] += row[-1]
     # A cell whose reports all lie on the days taken away has none in the period.
     return [(*key, n, g) for key, (n, g) in totals.items() if n > 0]
 
@@ -520,7 +524,7 @@ def _dates(fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[tuple[A
     """The rows with their date fields as dates (SQLite gives them as text)."""
     dated = [i for i, field in enumerate(fields) if field in DATE_FIELDS]
     if not dated or not rows or not any(isinstance(rows[0][i], str) for i in dated):
-        return [tuple(row) for row in rows]
+        return [row if isinstance(row, tuple) else tuple(row) for row in rows]
     known: dict[str, dt.date] = {}
     result = []
     for row in rows:
