@@ -244,13 +244,14 @@ def place_names(a: Analysis, ids: list[int]) -> dict[int, tuple[str, str]]:
 
     For an analysis read by SQL written here (:func:`written`) the statement is written
     here too: the organisation's places, of the tag's areas (and none) for an area-limited
-    member, which is what ``restrict()`` lets through of the organisation's places (a
-    partnership shows no places). Any other viewer's go through ``restrict()``."""
+    member, which is what ``restrict()`` lets through of the organisation's places for a
+    member or a system administrator (a partnership shows no places: a viewer without
+    detail access goes through ``restrict()``, as any other viewer does)."""
     from trygg.core.models import Place
 
     if not ids:
         return {}
-    if not written(a):
+    if not written(a) or not a.detail:
         return {
             pk: (name, area_name)
             for pk, name, area_name in Place.objects.restrict(a.user, VIEW)
