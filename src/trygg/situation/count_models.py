@@ -176,7 +176,20 @@ class DayCount(_DerivedCount):
                 ],
                 name="situation_daycount_cover",
             ),
-            models.Index(fields=["organisation", "week_start"], name="situation_daycount_org_week"),
+            # Covering, in week order: the weekly picture's nine weeks per area, category
+            # and place are summed from the index alone and grouped without sorting.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "week_start",
+                    "area",
+                    "category",
+                    "place",
+                    "count",
+                    "generated",
+                ],
+                name="situation_daycount_week_cover",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -365,6 +378,13 @@ class MonthHourTotal(OrganisationOwned):
             models.Index(
                 fields=["organisation", "month", "weekday", "hour", "count", "generated"],
                 name="situation_monthhourtotal_cover",
+            ),
+            # Covering, in the heatmap's order: a span of months summed per weekday and hour
+            # as 168 short ranges of this index, with no sort for the grouping (see
+            # selectors.counts._summed_whole).
+            models.Index(
+                fields=["organisation", "weekday", "hour", "month", "count", "generated"],
+                name="situation_monthhourtotal_cell",
             ),
         ]
         constraints = [

@@ -21,15 +21,16 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from trygg.core.access import VIEW
+from trygg.core.access import VIEW, scope_for
 from trygg.core.formatting import format_change, format_number
 from trygg.core.models import Area, Organisation
 from trygg.core.templatetags.trygg import suppress
 from trygg.situation import rollup
-from trygg.situation.models import DayCount
+from trygg.situation.models import DayCount, partner_ids
 from trygg.situation.selectors.analysis import Analysis, _sees_reports, _visible_area_ids
 from trygg.situation.selectors.periods import SOURCE_REPORTS, Period
 
+PARTNER_MARK = "+partner"
 MIN_BASE = 10  # a change from fewer than this many is not shown as a percentage
 CACHE_SECONDS = 6 * 3600
 T = TypeVar("T")
@@ -60,6 +61,8 @@ class Count:
 def shown(value: int | None, detail: bool) -> Count:
     """The one rule for small counts (core's ``suppress`` filter): "<5" without detail."""
     value = int(value or 0)
+    if detail:  # a viewer with detail access sees every count as it is
+        return _count_of(value)
     result = suppress(value, detail)
     if isinstance(result, str):
         return Count(None, result)
@@ -137,6 +140,7 @@ def summed(
     *,
     area: Area | None = None,
     hourly: bool = False,
+    placed: bool = False,
 ) -> list[tuple[Any, ...]]:
     """[(*values of ``fields``, count, generated)] over the period's counts, in one query:
     the period's whole months from the per-month counts (MonthCount, or MonthHourCount when
@@ -146,18 +150,21 @@ def summed(
     and area when ``hourly``). Restricted as every count is; exact, since a month's row is
     the sum of its days'.
 
-    A viewer who sees every one of the organisation's reports (the scope tag "all", see
-    :func:`scope`) is given the same sums from SQL written once per call
-    (:func:`_summed_whole`), without an area limit to apply, and a partial month that
-    covers most of its month read as the month less the days outside the period
-    (:func:`_pieces`); every other viewer's parts go through ``restrict()``.
+    A viewer who sees the organisation's reports (every one of them, or those of some
+    areas: the scope tags "all" and "areas-…", see :func:`scope`) is given the same sums
+    from SQL written once per call (:func:`_summed_whole`), with the area limit of
+    ``restrict()`` as a filter (:func:`limit`), and a partial month that covers most of
+    its month read as the month less the days outside the period (:func:`_pieces`); any
+    other scope goes through ``restrict()``. ``placed``: only counts with a place.
     """
     from trygg.situation.models import HourCount, MonthCount, MonthHourCount
 
     if not set(fields) <= (MONTHLY_HOUR_FIELDS if hourly else MONTHLY_FIELDS):
         raise ValueError(f"{fields} are not kept per month")
-    if scope(a) == "all":
-        return _summed_whole(a, period, fields, area=area, hourly=hourly)
+    if placed and hourly:
+        raise ValueError("the hourly counts keep no place")
+    if written(a):
+        return _summed_whole(a, period, fields, area=area, hourly=hourly, placed=placed)
     day_model, month_model = (HourCount, MonthHourCount) if hourly else (DayCount, MonthCount)
     parts: list[QuerySet[Any]] = []
     months, edges = _split(period)
@@ -169,6 +176,8 @@ def summed(
         for edge in edges:
             spans |= Q(day__gte=edge.start, day__lte=edge.end)
         parts.append(_restricted(a, day_model, area).filter(spans))
+    if placed:
+        parts = [part.filter(place__isnull=False) for part in parts]
     grouped = [
         part.values_list(*fields).annotate(n=Sum("count"), g=Sum("generated")) for part in parts
     ]
@@ -208,6 +217,79 @@ def scope(a: Analysis) -> str:
     return result
 
 
+def written(a: Analysis) -> bool:
+    """Whether the analysis's counts are read by SQL written here (:func:`_summed_whole`,
+    :func:`grouped`) rather than through ``restrict()``: for a viewer who sees all of the
+    organisation's counts or those of some areas (:func:`limit`)."""
+    tag = scope(a)
+    return tag == "all" or tag.startswith("areas-")
+
+
+def limit(a: Analysis) -> frozenset[int] | None:
+    """The areas whose counts ``restrict()`` lets the viewer see besides those in no area,
+    or None for all of them, for an analysis that :func:`written` holds for. Read from the
+    scope tag, which is what the cached aggregates are keyed by: "all" has no limit,
+    "areas-1-2" sees areas 1 and 2 and the counts in no area (IncidentCount.access_q: an
+    area-limited membership's view), "areas-1-2+partner" every count (a partner of the
+    organisation sees all of its reports, whatever the membership's limit)."""
+    tag = scope(a)
+    if tag == "all" or tag.endswith(PARTNER_MARK):
+        return None
+    return frozenset(int(pk) for pk in tag.removeprefix("areas-").split("-"))
+
+
+def place_names(a: Analysis, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """{place id: (name, area name)} of those of the places the viewer may see
+    (``Place.objects.restrict()``), for a viewer with detail access.
+
+    For an analysis read by SQL written here (:func:`written`) the statement is written
+    here too: the organisation's places, of the tag's areas (and none) for an area-limited
+    member, which is what ``restrict()`` lets through of the organisation's places for a
+    member or a system administrator (a partnership shows no places: a viewer without
+    detail access goes through ``restrict()``, as any other viewer does)."""
+    from trygg.core.models import Place
+
+    if not ids:
+        return {}
+    if not written(a) or not a.detail:
+        return {
+            pk: (name, area_name)
+            for pk, name, area_name in Place.objects.restrict(a.user, VIEW)
+            .filter(pk__in=ids)
+            .values_list("pk", "name", "area__name")
+        }
+    tag = scope(a)
+    params: list[Any] = [a.organisation.pk, *ids]
+    conditions = [
+        'p."organisation_id" = %s',
+        'p."id" IN (' + ", ".join(["%s"] * len(ids)) + ")",
+    ]
+    if tag != "all":
+        areas = tag.removeprefix("areas-").removesuffix(PARTNER_MARK).split("-")
+        params.extend(int(pk) for pk in areas)
+        marks = ", ".join(["%s"] * len(areas))
+        conditions.append(f'(p."area_id" IN ({marks}) OR p."area_id" IS NULL)')
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names from the models, every value a parameter.
+            f'SELECT p."id", p."name", ar."name" FROM "{Place._meta.db_table}" p '  # noqa: S608
+            f'JOIN "{Area._meta.db_table}" ar ON ar."id" = p."area_id" '
+            f"WHERE {' AND '.join(conditions)}",
+            params,
+        )
+        return {pk: (name, area_name) for pk, name, area_name in cursor.fetchall()}
+
+
+def _area_condition(ids: frozenset[int] | None, params: list[Any]) -> str | None:
+    """The SQL condition (and its parameters, added to ``params``) of an area limit: the
+    counts of the areas and those in no area, as ``restrict()`` lets them through."""
+    if ids is None:
+        return None
+    params.extend(sorted(ids))
+    marks = ", ".join(["%s"] * len(ids))
+    return f'("area_id" IN ({marks}) OR "area_id" IS NULL)'
+
+
 def _summed_whole(
     a: Analysis,
     period: Period,
@@ -215,12 +297,14 @@ def _summed_whole(
     *,
     area: Area | None,
     hourly: bool,
+    placed: bool = False,
 ) -> list[tuple[Any, ...]]:
-    """:func:`summed` for a viewer who sees all of the organisation's counts (scope "all",
-    checked by the caller): the organisation's rows are exactly what ``restrict()`` would
-    let through, so the parts are filtered by organisation, category and the analysis's
-    area only, and read in one statement built here. Without an area (filter or
-    field), the hourly whole months are read from MonthHourTotal, the sums over the areas.
+    """:func:`summed` for a viewer whose counts are read by SQL written here (checked by
+    the caller, see :func:`written`): the organisation's rows are filtered by the viewer's
+    area limit exactly as ``restrict()`` filters them (:func:`limit`), by category and by
+    the analysis's area, and read in one statement built here. Without an area (filter,
+    field or limit), the hourly whole months are read from MonthHourTotal, the sums over
+    the areas.
     """
     from trygg.situation.models import HourCount, MonthCount, MonthHourCount, MonthHourTotal
 
@@ -230,15 +314,20 @@ def _summed_whole(
         if area.pk not in descendants:
             descendants[area.pk] = with_descendants(area)
         within = descendants[area.pk]
+    limited = limit(a)
     if hourly:
         day_model: Any = HourCount
         month_model: Any = (
-            MonthHourTotal if within is None and "area_id" not in fields else MonthHourCount
+            MonthHourTotal
+            if within is None and limited is None and "area_id" not in fields
+            else MonthHourCount
         )
     else:
         day_model, month_model = DayCount, MonthCount
     adapt = connection.ops.adapt_datefield_value
+    sqlite = connection.vendor == "sqlite"
     columns = ", ".join(f'"{field}"' for field in fields)
+    selected = _selected(fields)
     selects: list[str] = []
     params: list[Any] = []
 
@@ -247,20 +336,31 @@ def _summed_whole(
             return
         conditions = ['"organisation_id" = %s']
         params.append(a.organisation.pk)
-        if a.category is not None:
-            conditions.append('"category_id" = %s')
-            params.append(a.category.pk)
-        if within is not None:
-            conditions.append('"area_id" IN (' + ", ".join(["%s"] * len(within)) + ")")
-            params.extend(within)
+        for start, end in spans:
+            params.extend((adapt(start), adapt(end)))
         conditions.append(
             "(" + " OR ".join(f'("{column}" >= %s AND "{column}" <= %s)' for _span in spans) + ")"
         )
-        for start, end in spans:
-            params.extend((adapt(start), adapt(end)))
+        if a.category is not None:
+            conditions.append('"category_id" = %s')
+            params.append(a.category.pk)
+        if model is not MonthHourTotal:
+            restricted = _area_condition(limited, params)
+            if restricted is not None:
+                conditions.append(restricted)
+        if within is not None:
+            conditions.append('"area_id" IN (' + ", ".join(["%s"] * len(within)) + ")")
+            params.extend(within)
+        if placed:
+            conditions.append('"place_id" IS NOT NULL')
+        if model is MonthHourTotal and fields == ("weekday", "hour") and sqlite:
+            # Every weekday and hour (as the table's checks allow): SQLite then reads the
+            # months of each cell from the (weekday, hour, month) index in order and groups
+            # without sorting, a third less than sorting a year's 2 016 rows.
+            conditions.append(f'"weekday" IN ({WEEKDAYS}) AND "hour" IN ({HOURS})')
         # Names from the model and from the fixed fields, every value a parameter.
         selects.append(
-            f'SELECT {columns}, {sign}SUM("count"), {sign}SUM("generated") '  # noqa: S608
+            f'SELECT {selected}, {sign}SUM("count"), {sign}SUM("generated") '  # noqa: S608
             f'FROM "{model._meta.db_table}" WHERE {" AND ".join(conditions)} GROUP BY {columns}'
         )
 
@@ -276,12 +376,20 @@ def _summed_whole(
     if len(selects) == 1:
         return rows
     totals: dict[tuple[Any, ...], list[int]] = {}
-    for *values, n, g in rows:
-        total = totals.setdefault(tuple(values), [0, 0])
-        total[0] += n
-        total[1] += g
+    for row in rows:
+        key = row[:-2]
+        total = totals.get(key)
+        if total is None:
+            totals[key] = [row[-2], row[-1]]
+        else:
+            total[0] += row[-2]
+            total[1] += row[-1]
     # A cell whose reports all lie on the days taken away has none in the period.
     return [(*key, n, g) for key, (n, g) in totals.items() if n > 0]
+
+
+WEEKDAYS = ", ".join(str(d) for d in range(1, 8))
+HOURS = ", ".join(str(h) for h in range(24))
 
 
 def _pieces(
@@ -317,7 +425,20 @@ def _pieces(
             else:
                 added.append((start, end))
             start = end + day
-    return months, added, subtracted
+    return _joined(months), added, subtracted
+
+
+def _joined(months: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """Ranges of months with those that follow each other joined (a year from the 4th is
+    one range of twelve months, December less its first three days): one range of the
+    index to read instead of several."""
+    result: list[tuple[dt.date, dt.date]] = []
+    for first, last in sorted(months):
+        if result and first <= rollup.next_month(result[-1][1]):
+            result[-1] = (result[-1][0], max(last, result[-1][1]))
+        else:
+            result.append((first, last))
+    return result
 
 
 GROUPED_FIELDS = frozenset(
@@ -338,13 +459,14 @@ def grouped(
     HourCount, IncidentCount) over the period's days, of the analysis's category, as the
     user may see them (optionally of some places only): ``counts()`` grouped.
 
-    For a viewer who sees all of the organisation's counts (scope "all") the statement is
-    written here, filtered by organisation, which is exactly what ``restrict()`` lets
-    through for them; every other viewer's goes through ``restrict()``.
+    For a viewer who sees all of the organisation's counts or those of some areas (see
+    :func:`written`) the statement is written here, filtered by organisation and the
+    viewer's area limit (:func:`limit`), which is exactly what ``restrict()`` lets through
+    for them; any other scope goes through ``restrict()``.
     """
     if not set(fields) <= GROUPED_FIELDS:
         raise ValueError(f"{fields} cannot be grouped by")
-    if scope(a) != "all":
+    if not written(a):
         queryset = counts(a, period, model=model)
         if place_ids is not None:
             queryset = queryset.filter(place_id__in=place_ids)
@@ -356,18 +478,32 @@ def grouped(
         return []
     adapt = connection.ops.adapt_datefield_value
     columns = ", ".join(f'"{field}"' for field in fields)
-    conditions = ['"organisation_id" = %s', '"day" >= %s', '"day" <= %s']
-    params: list[Any] = [a.organisation.pk, adapt(period.start), adapt(period.end)]
+    column, last = "day", period.end
+    if (
+        model is DayCount
+        and fields[0] == "week_start"
+        and period.start.weekday() == 0
+        and period.end.weekday() == 6
+    ):
+        # Whole weeks: their days are those of the weeks from the first to the last, read
+        # in week order from DayCount's (week, area, category, place) index.
+        column, last = "week_start", period.end - dt.timedelta(days=6)
+    conditions = ['"organisation_id" = %s', f'"{column}" >= %s', f'"{column}" <= %s']
+    params: list[Any] = [a.organisation.pk, adapt(period.start), adapt(last)]
     if a.category is not None:
         conditions.append('"category_id" = %s')
         params.append(a.category.pk)
     if place_ids is not None:
         conditions.append('"place_id" IN (' + ", ".join(["%s"] * len(place_ids)) + ")")
         params.extend(place_ids)
+    restricted = _area_condition(limit(a), params)
+    if restricted is not None:
+        conditions.append(restricted)
     with connection.cursor() as cursor:
         cursor.execute(
             # Names from the model and from the fixed fields, every value a parameter.
-            f'SELECT {columns}, SUM("count"), SUM("generated") FROM "{model._meta.db_table}" '  # noqa: S608
+            f'SELECT {_selected(fields)}, SUM("count"), SUM("generated") '  # noqa: S608
+            f'FROM "{model._meta.db_table}" '
             f"WHERE {' AND '.join(conditions)} GROUP BY {columns}",
             params,
         )
@@ -375,17 +511,31 @@ def grouped(
     return _dates(fields, rows)
 
 
+def _selected(fields: tuple[str, ...]) -> str:
+    """The SELECT list of ``fields``; on SQLite the dates as text, which :func:`_dates`
+    turns into dates once per value (the driver would parse every row's)."""
+    if connection.vendor != "sqlite":
+        return ", ".join(f'"{field}"' for field in fields)
+    return ", ".join(
+        f'CAST("{field}" AS TEXT)' if field in DATE_FIELDS else f'"{field}"' for field in fields
+    )
+
+
 def _dates(fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The rows with their date fields as dates (SQLite may give them as text)."""
+    """The rows with their date fields as dates (SQLite gives them as text)."""
     dated = [i for i, field in enumerate(fields) if field in DATE_FIELDS]
     if not dated or not rows or not any(isinstance(rows[0][i], str) for i in dated):
-        return [tuple(row) for row in rows]
+        return [row if isinstance(row, tuple) else tuple(row) for row in rows]
+    known: dict[str, dt.date] = {}
     result = []
     for row in rows:
         values = list(row)
         for i in dated:
-            if isinstance(values[i], str):
-                values[i] = dt.date.fromisoformat(values[i])
+            value = values[i]
+            if isinstance(value, str):
+                if value not in known:
+                    known[value] = dt.date.fromisoformat(value)
+                values[i] = known[value]
         result.append(tuple(values))
     return result
 
@@ -411,7 +561,15 @@ def _scope_tag(a: Analysis) -> str:
     if not _sees_reports(a.user, a.organisation):
         return "none"
     visible = _visible_area_ids(a.user, a.organisation)
-    return "all" if visible is None else "areas-" + "-".join(map(str, sorted(visible)))
+    if visible is None:
+        return "all"
+    tag = "areas-" + "-".join(map(str, sorted(visible)))
+    # An area-limited member who is also in a partner of the organisation sees all of its
+    # counts through the partnership (IncidentCount.access_q): not the same counts as a
+    # member with the same areas only.
+    if a.organisation.pk in partner_ids(scope_for(a.user)):
+        tag += PARTNER_MARK
+    return tag
 
 
 def remembered(a: Analysis, name: str, period: Period, compute: Callable[[], T]) -> T:
@@ -469,22 +627,25 @@ def prepare(a: Analysis) -> None:
 
 
 def sums(
-    a: Analysis, period: Period, fields: tuple[str, ...]
+    a: Analysis, period: Period, fields: tuple[str, ...], *, placed: bool = False
 ) -> dict[tuple[Any, ...], tuple[int, int]]:
-    """{values of ``fields``: (count, generated)} over the period's counts: summed from the
-    period's cells when the page prepared them, else grouped by the database."""
+    """{values of ``fields``: (count, generated)} over the period's counts (``placed``: of
+    the counts with a place only): summed from the period's cells when the page prepared
+    them, else grouped by the database."""
     result: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     if ("remembered", "cells", period.start, period.end) in a.memo:
         for cell in cells(a, period):
+            if placed and cell.place_id is None:
+                continue
             total = result[tuple(getattr(cell, f) for f in fields)]
             total[0] += cell.count
             total[1] += cell.generated
         return {key: (n, g) for key, (n, g) in result.items()}
     rows = remembered(
         a,
-        "sums-" + "-".join(fields),
+        "sums-" + "-".join(fields) + ("-placed" if placed else ""),
         period,
-        lambda: summed(a, period, fields),
+        lambda: summed(a, period, fields, placed=placed),
     )
     for *values, n, g in rows:
         total = result[tuple(values)]

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from trygg.core.access import VIEW
 from trygg.core.formatting import format_number
 from trygg.core.models import Area
 from trygg.situation.selectors.analysis import Analysis
@@ -17,6 +16,7 @@ from trygg.situation.selectors.counts import (
     Count,
     area_ids,
     change_label,
+    place_names,
     rate_label,
     shown,
     sums,
@@ -129,21 +129,14 @@ def top_places(a: Analysis, *, limit: int = 10) -> list[PlaceRow] | None:
         return None
     totals: dict[int, int] = defaultdict(int)
     by_category: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for (place_id, category_id), (n, _g) in sums(a, a.period, ("place_id", "category_id")).items():
-        if place_id is not None:
-            totals[place_id] += n
-            by_category[place_id][category_id] += n
+    placed = sums(a, a.period, ("place_id", "category_id"), placed=True)
+    for (place_id, category_id), (n, _g) in placed.items():
+        totals[place_id] += n
+        by_category[place_id][category_id] += n
     rows = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
     if not rows:
         return []
-    from trygg.core.models import Place
-
-    places = {
-        p.pk: p
-        for p in Place.objects.restrict(a.user, VIEW)
-        .filter(pk__in=[place_id for place_id, _n in rows])
-        .select_related("area")
-    }
+    places = place_names(a, [place_id for place_id, _n in rows])
     names = a.categories()
     categories: dict[int, tuple[int, str]] = {}
     for place_id, counts in by_category.items():
@@ -154,8 +147,8 @@ def top_places(a: Analysis, *, limit: int = 10) -> list[PlaceRow] | None:
     return [
         PlaceRow(
             place_id=place_id,
-            name=places[place_id].name,
-            area_name=places[place_id].area.name,
+            name=places[place_id][0],
+            area_name=places[place_id][1],
             count=shown(n, True),
             top_category=categories.get(place_id, (0, ""))[1],
         )

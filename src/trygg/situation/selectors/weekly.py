@@ -24,12 +24,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.core.access import VIEW
 from trygg.core.formatting import format_number
 from trygg.core.models import Organisation
 from trygg.situation.models import DayCount, IncidentCount
 from trygg.situation.selectors.analysis import Analysis
-from trygg.situation.selectors.counts import Count, grouped, remembered, shown, source_note
+from trygg.situation.selectors.counts import (
+    Count,
+    grouped,
+    place_names,
+    remembered,
+    shown,
+    source_note,
+)
 from trygg.situation.selectors.periods import (
     PREVIOUS_WEEKS,
     Period,
@@ -113,10 +119,10 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     areas = {area.pk: area.name for area in a.areas()}
     kommun_name = organisation.area.name if organisation.area else organisation.name
 
+    unplaced = _("%(kommun)s, no district given") % {"kommun": kommun_name}
+
     def area_name(area_id: int | None) -> str:
-        return (areas.get(area_id) if area_id is not None else None) or _(
-            "%(kommun)s, no district given"
-        ) % {"kommun": kommun_name}
+        return (areas.get(area_id) if area_id is not None else None) or unplaced
 
     this_week: dict[tuple[Any, ...], int] = defaultdict(int)
     before: dict[tuple[Any, ...], int] = defaultdict(int)
@@ -132,11 +138,25 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
         span,
         lambda: grouped(a, DayCount, span, ("week_start", "area_id", "category_id", "place_id")),
     )
+    # One pass: the rows per week, area and category; the places' counts last week and in
+    # the 8 weeks before, and their categories last week (for the focus list).
     weekly_rows: dict[tuple[Any, ...], list[int]] = {}
-    for monday, area_id, category_id, _place_id, n, g in week_cells:
-        sums = weekly_rows.setdefault((monday, area_id, category_id), [0, 0])
-        sums[0] += n
-        sums[1] += g or 0
+    last: dict[int, int] = defaultdict(int)
+    prior: dict[int, int] = defaultdict(int)
+    last_kinds: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for monday, area_id, category_id, place_id, n, g in week_cells:
+        sums = weekly_rows.get((monday, area_id, category_id))
+        if sums is None:
+            weekly_rows[(monday, area_id, category_id)] = [n, g or 0]
+        else:
+            sums[0] += n
+            sums[1] += g or 0
+        if place_id is not None:
+            if monday == week_start:
+                last[place_id] += n
+                last_kinds[place_id][category_id] += n
+            else:
+                prior[place_id] += n
     for (monday, area_id, category_id), (n, g) in weekly_rows.items():
         key = (area_name(area_id), category_names.get(category_id, ""))
         if monday == week_start:
@@ -147,17 +167,25 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
             before[key] += n
             area_before[key[0]] += n
 
+    labels: dict[int, tuple[str, str]] = {}  # per count of the 8 weeks: few distinct ones
+
     def row(area: str, category_name: str, n: int, total_before: int) -> WeeklyRow:
         mean = total_before / PREVIOUS_WEEKS
         count = shown(n, detail)
         flagged = is_deviation(n, mean) and count.value is not None
+        if total_before not in labels:
+            labels[total_before] = (
+                format_number(mean, 1),
+                format_number(math.ceil(threshold(mean)), 0),
+            )
+        mean_label, threshold_label = labels[total_before]
         return WeeklyRow(
             area_name=area,
             category_name=category_name,
             count=count,
             mean=mean,
-            mean_label=format_number(mean, 1),
-            threshold_label=format_number(math.ceil(threshold(mean)), 0),
+            mean_label=mean_label,
+            threshold_label=threshold_label,
             flagged=flagged,
         )
 
@@ -177,7 +205,7 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     quarter = quarter_of(week_start + dt.timedelta(days=3))  # the quarter of its Thursday
     quarter = Period(quarter.start, min(quarter.end, week.end))
     if detail:
-        focus = _focus_places(a, week, baseline, week_cells)
+        focus = _focus_places(a, week, baseline, last, prior, last_kinds)
         quarter_top = top_places(a.over(quarter), limit=3)
 
     police, police_total = police_by_type(a.user, organisation, week)
@@ -206,35 +234,25 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
 
 
 def _focus_places(
-    a: Analysis, week: Period, baseline: Period, week_cells: list[tuple[Any, ...]]
+    a: Analysis,
+    week: Period,
+    baseline: Period,
+    last: dict[int, int],
+    prior: dict[int, int],
+    last_kinds: dict[int, dict[int, int]],
 ) -> list[FocusPlace]:
     """Where to be next week: last week's places with a deviation first, then the busiest,
     each with the days and hours when its reports come (over the last 9 weeks).
-    ``week_cells``: (week, area, category, place, count, generated) over the 9 weeks."""
-    from trygg.core.models import Place
-
+    ``last``, ``prior``: reports per place last week and in the 8 weeks before;
+    ``last_kinds``: per place and category last week."""
     span = Period(baseline.start, week.end)
-    last: dict[int, int] = defaultdict(int)
-    prior: dict[int, int] = defaultdict(int)
-    for monday, _area_id, _category_id, place_id, n, _g in week_cells:
-        if place_id is None:
-            continue
-        if monday == week.start:
-            last[place_id] += n
-        else:
-            prior[place_id] += n
-    places = {
-        p.pk: p
-        for p in Place.objects.restrict(a.user, VIEW)
-        .filter(pk__in=list(last))
-        .select_related("area")
-    }
+    places = place_names(a, list(last))
     candidates = [p for p in last if last[p] > 0 and p in places]
     candidates.sort(
         key=lambda p: (
             not is_deviation(last[p], prior[p] / PREVIOUS_WEEKS),
             -last[p],
-            places[p].name,
+            places[p][0],
         )
     )
     chosen = candidates[:5]
@@ -251,9 +269,8 @@ def _focus_places(
         weekday_hours[place_id][(weekday, hour)] = n
     names = a.categories()
     kinds: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    wanted = set(chosen)
-    for monday, _area_id, category_id, place_id, n, _g in week_cells:
-        if place_id in wanted and monday == week.start:
+    for place_id in chosen:
+        for category_id, n in last_kinds[place_id].items():
             kinds[place_id][names.get(category_id, ("", ""))[0]] += n
     result = []
     for place_id in chosen:
@@ -261,8 +278,8 @@ def _focus_places(
         top = sorted(kinds[place_id].items(), key=lambda kv: (-kv[1], kv[0]))[:2]
         result.append(
             FocusPlace(
-                name=places[place_id].name,
-                area_name=places[place_id].area.name,
+                name=places[place_id][0],
+                area_name=places[place_id][1],
                 count=shown(last[place_id], True),
                 mean_label=format_number(mean, 1),
                 flagged=is_deviation(last[place_id], mean),

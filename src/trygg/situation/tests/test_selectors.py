@@ -331,14 +331,36 @@ def test_sums_over_whole_and_partial_months_equal_the_reports_in_scope(world, ge
     assert persona != "arbetsgrupp" or {k[2] for k in by_cell} <= {world.areas["Älta"].pk, None}
 
 
+def add_unplaced(nacka, moments):
+    """Reports in no area and at no place (the kommun's only) at the given local times."""
+    kinds = list(IncidentCategory.objects.filter(organisation=nacka).order_by("pk"))
+    rows = [
+        GeneratedReport(
+            occurred_at=moment,
+            category_id=kinds[i % len(kinds)].pk,
+            area_id=None,
+            place_id=None,
+            lat=None,
+            lon=None,
+            assessment=1,
+            description="",
+            status="ny",
+        )
+        for i, moment in enumerate(moments)
+    ]
+    services.generated_reports_create(
+        actor=None, organisation=nacka, reports=rows, description="test"
+    )
+
+
 @pytest.mark.parametrize("persona", ["samordnare", "arbetsgrupp", "polis"])
-def test_the_whole_organisation_path_gives_what_restrict_gives(
+def test_the_written_path_gives_what_restrict_gives(
     world, generated, last_week, persona, monkeypatch
 ):
-    """A viewer who sees every area reads the counts through SQL written without
-    ``restrict()`` and the heatmap from the area-less MonthHourTotal; every selector's
-    result is the same as through ``restrict()`` and the per-area tables. An area-limited
-    member never takes that path."""
+    """A viewer who sees every area, or (an area-limited member) some areas, reads the
+    counts through SQL written without ``restrict()`` (the area limit a filter in it),
+    whole-organisation viewers the heatmap from the area-less MonthHourTotal; every
+    selector's result is the same as through ``restrict()`` and the per-area tables."""
     from django.core.cache import cache
 
     from trygg.situation.models import MonthHourTotal
@@ -347,6 +369,14 @@ def test_the_whole_organisation_path_gives_what_restrict_gives(
     nacka = world.organisations["nacka"]
     user = world.users[persona]
     end = selectors.default_period().end
+    # Reports in no area, which an area-limited member sees too: in the last week, on the
+    # period's first days (taken away from a whole month) and within a partial month.
+    add_unplaced(
+        nacka,
+        [at(last_week + dt.timedelta(days=d), 9 + d) for d in range(7)]
+        + [at(selectors.default_period().start, h) for h in (1, 13)]
+        + [at(end - dt.timedelta(days=42), 22)],
+    )
     periods = [
         selectors.default_period(),
         selectors.Period(end - dt.timedelta(days=3 * 365 - 1), end),
@@ -363,6 +393,7 @@ def test_the_whole_organisation_path_gives_what_restrict_gives(
                 selectors.monthly_trend(analysis(user, nacka, period)),
                 selectors.top_places(analysis(user, nacka, period)),
                 selectors.area_counts(analysis(user, nacka, period)),
+                selectors.headline(analysis(user, nacka, period)),
                 selectors.time_of_week(
                     analysis(user, nacka, period, area=world.areas["Älta"]), police=False
                 ).cells,
@@ -378,13 +409,50 @@ def test_the_whole_organisation_path_gives_what_restrict_gives(
         ]
         return out
 
-    taken = counts.scope(analysis(user, nacka))
-    assert (taken == "all") == (persona != "arbetsgrupp")
+    taken = analysis(user, nacka)
+    assert counts.written(taken)
+    limited = counts.limit(taken)
+    assert (limited is None) == (persona != "arbetsgrupp")
+    assert persona != "arbetsgrupp" or limited == {world.areas["Älta"].pk}
     new = results()
     monkeypatch.setattr(counts, "scope", lambda a: "through-restrict")
+    assert not counts.written(analysis(user, nacka))
     old = results()
     assert new == old
     assert any(row.count.value for row in new[-6])  # the week has reports
+    unplaced = [row for row in new[3] if row.area is None]  # area_counts, the default period
+    assert unplaced and unplaced[0].count.value == 10  # all of them within the last year
+    if persona == "arbetsgrupp":  # the member's figures are Älta's and the unplaced ones
+        assert {row.area for row in new[3]} == {world.areas["Älta"], None}
     # Only whole-organisation viewers may read the area-less totals.
     readable = MonthHourTotal.objects.restrict(user, "view").filter(organisation=nacka)
     assert readable.exists() == (persona != "arbetsgrupp")
+
+
+def test_a_member_limited_to_areas_who_is_also_a_partner_is_tagged_apart(world, generated):
+    """An area-limited member of Nacka who is also in a partner of Nacka sees all of its
+    counts (the partnership), so their cached figures are not those of members limited to
+    the same areas: the scope tag says so, and the written path reads every area."""
+    from trygg.core.access import forget_scope
+    from trygg.core.models import Membership
+    from trygg.situation.selectors import counts
+
+    nacka = world.organisations["nacka"]
+    member, police = world.users["arbetsgrupp"], world.users["polis"]
+    period = selectors.default_period()
+    alta = selectors.headline(analysis(member, nacka, period)).total.value
+    whole = selectors.headline(analysis(police, nacka, period)).total.value
+    police_membership = Membership.objects.filter(user=police).first()
+    Membership.objects.create(
+        user=member, organisation=police_membership.organisation, role=police_membership.role
+    )
+    forget_scope(member)
+    both = analysis(member, nacka, period)
+    tag = counts.scope(both)
+    assert tag.startswith("areas-") and tag.endswith(counts.PARTNER_MARK)
+    assert counts.limit(both) is None
+    total = selectors.headline(both).total.value
+    restricted = IncidentReport.objects.restrict(member, "view").filter(organisation=nacka)
+    start, stop = period.bounds()
+    assert total == restricted.filter(occurred_at__gte=start, occurred_at__lt=stop).count()
+    assert alta < total == whole
