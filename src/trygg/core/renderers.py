@@ -12,6 +12,7 @@ the templates.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -50,13 +51,22 @@ INPUTS = {
 
 def _text(value: Any) -> str:
     """``{{ value }}`` in a template: localized, then escaped unless already safe."""
+    if type(value) is str:  # a plain text (most labels): what escape() does, without its
+        return html.escape(value)  # checks for lazy and safe values, once per option
     return str(conditional_escape(localize(value)))
 
 
 def _formatted(value: Any) -> str:
     """``{{ value|stringformat:'s' }}``: the filter keeps a safe value safe."""
+    if type(value) is str:
+        return html.escape(value)
     text = "%s" % (value,)  # noqa: UP031 - the filter's own formatting
     return text if isinstance(value, SafeData) else str(escape(text))
+
+
+def _escaped(value: Any) -> str:
+    """``escape(value)``: a plain text without the checks for lazy values."""
+    return html.escape(value) if type(value) is str else str(escape(value))
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
@@ -97,7 +107,7 @@ def render_select(widget: dict[str, Any]) -> str | None:
             if option.get("template_name") != OPTION:
                 return None
             out.append(
-                f'\n  <option value="{escape(option["value"])}"'
+                f'\n  <option value="{_escaped(option["value"])}"'
                 f"{_attrs(option['attrs'])}>{_text(option['label'])}</option>\n"
             )
         if group_name:
