@@ -49,8 +49,9 @@ INPUTS = {
 }
 
 
-def _text(value: Any) -> str:
-    """``{{ value }}`` in a template: localized, then escaped unless already safe."""
+def template_text(value: Any) -> str:
+    """``{{ value }}`` in a template: localized, then escaped unless already safe (every
+    value that the product writes into HTML in Python rather than by a template)."""
     if type(value) is str:  # a plain text (most labels): what escape() does, without its
         return html.escape(value)  # checks for lazy and safe values, once per option
     return str(conditional_escape(localize(value)))
@@ -76,9 +77,9 @@ def _attrs(attrs: dict[str, Any]) -> str:
         if value is False:
             continue
         if value is True:
-            parts.append(f" {_text(name)}")
+            parts.append(f" {template_text(name)}")
         else:
-            parts.append(f' {_text(name)}="{_formatted(value)}"')
+            parts.append(f' {template_text(name)}="{_formatted(value)}"')
     return "".join(parts)
 
 
@@ -86,29 +87,29 @@ def render_input(widget: dict[str, Any]) -> str:
     """``input.html``."""
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
     return (
-        f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
+        f'<input type="{template_text(widget["type"])}" name="{template_text(widget["name"])}"'
         f"{value}{_attrs(widget['attrs'])}>"
     )
 
 
 def render_textarea(widget: dict[str, Any]) -> str:
     """``textarea.html``."""
-    value = _text(widget["value"]) if widget["value"] else ""
-    return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+    value = template_text(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{template_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 
 def render_select(widget: dict[str, Any]) -> str | None:
     """``select.html`` with its options, or None when an option has a template of its own."""
-    out = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+    out = [f'<select name="{template_text(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            out.append(f'\n  <optgroup label="{_text(group_name)}">')
+            out.append(f'\n  <optgroup label="{template_text(group_name)}">')
         for option in group_choices:
             if option.get("template_name") != OPTION:
                 return None
             out.append(
                 f'\n  <option value="{_escaped(option["value"])}"'
-                f"{_attrs(option['attrs'])}>{_text(option['label'])}</option>\n"
+                f"{_attrs(option['attrs'])}>{template_text(option['label'])}</option>\n"
             )
         if group_name:
             out.append("\n  </optgroup>")
@@ -121,8 +122,8 @@ def _input_option(option: dict[str, Any]) -> str:
     html = render_input(option) + "\n"
     if option.get("wrap_label"):
         target = option["attrs"].get("id")
-        label_for = f' for="{_text(target)}"' if target else ""
-        html = f"<label{label_for}>{html} {_text(option['label'])}</label>"
+        label_for = f' for="{template_text(target)}"' if target else ""
+        html = f"<label{label_for}>{html} {template_text(option['label'])}</label>"
     return html + "\n"
 
 
@@ -132,13 +133,13 @@ def render_multiple(widget: dict[str, Any]) -> str | None:
     target, css = widget["attrs"].get("id"), widget["attrs"].get("class")
     out = ["<div"]
     if target:
-        out.append(f' id="{_text(target)}"')
+        out.append(f' id="{template_text(target)}"')
     if css:
-        out.append(f' class="{_text(css)}"')
+        out.append(f' class="{template_text(css)}"')
     out.append(">")
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            out.append(f"\n  <div><label>{_text(group_name)}</label>")
+            out.append(f"\n  <div><label>{template_text(group_name)}</label>")
         for option in group_choices:
             if option.get("template_name") not in OPTIONS:
                 return None

@@ -14,9 +14,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
+from trygg.core.renderers import template_text
 from trygg.core.tables import Column, Table
 from trygg.incidents.choices import CategoryGroup, ReportStatus, Resolution
 
@@ -107,12 +107,10 @@ class ValuesTable(Table):
                 value = value_of(row)
                 if value is None:
                     text = "–"
-                elif isinstance(value, str):
-                    text = escape(value)
                 elif isinstance(value, dt.datetime):
-                    text = escape(local_text(value))
+                    text = template_text(local_text(value))
                 else:
-                    text = str(conditional_escape(formats.localize(value)))
+                    text = template_text(value)
                 if link is not None:
                     text = f'<a href="{escape(link(row))}">{text}</a>'
                 parts.append(f"{opening}{text}</td>")

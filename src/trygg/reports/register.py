@@ -54,6 +54,7 @@ from trygg.core.access import VIEW, scope_for
 from trygg.core.filters import FilterSet
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Area, Organisation, Place
+from trygg.core.renderers import template_text
 from trygg.core.tables import Column, Table
 from trygg.core.templatetags.trygg import money
 from trygg.plans.choices import PreventionType, StatusCategory
@@ -743,23 +744,20 @@ class RegisterTable(Table):
     ]
 
 
-def _text(value) -> str:
-    """``{{ value }}`` in a template: localized, then escaped unless already safe."""
-    return str(conditional_escape(formats.localize(value)))
-
-
 def _cell_opening(column) -> str:
-    classes = f"col-{_text(column.key)}" + (" num" if column.numeric else "")
-    return f'<td class="{classes}" data-label="{_text(column.label)}">'
+    classes = f"col-{template_text(column.key)}" + (" num" if column.numeric else "")
+    return f'<td class="{classes}" data-label="{template_text(column.label)}">'
 
 
 def _cell_inner(table, column, value, link) -> str:
     """A cell's content as ``budget/_table.html`` writes it (same markup, same escaping)."""
     if column.key in table.money_keys:
-        return "–" if value is None else _text(money(value, table.money_style))
+        return "–" if value is None else template_text(money(value, table.money_style))
     if link:
-        return f'<a href="{_text(link)}">{_text("–" if value is None else value)}</a>'
-    return _text("–" if value is None or not value else value)
+        return (
+            f'<a href="{template_text(link)}">{template_text("–" if value is None else value)}</a>'
+        )
+    return template_text("–" if value is None or not value else value)
 
 
 def rows_html(table, rows: list[dict]) -> list[dict]:
