@@ -84,15 +84,28 @@ def table_cells(context, row) -> str:
     if "html" in row:
         return row["html"]
 
+    from trygg.core.renderers import template_text
+
+    def shown(value) -> str:
+        if type(value) is str and context.autoescape:  # most cells: no time zone to apply
+            return template_text(value)
+        return render_value_in_context(value, context)
+
+    # Each column's opening once per rendering of the table, not once per row (its label is
+    # a translated text, looked up again at every use).
+    openings = context.render_context.setdefault("table_cells_openings", {})
     cells = []
     for cell in row["cells"]:
         column, value, link = cell["column"], cell["value"], cell["link"]
-        text = "–" if value is None else render_value_in_context(value, context)
+        text = "–" if value is None else shown(value)
         if link:
-            text = f'<a href="{render_value_in_context(link, context)}">{text}</a>'
-        css = ' class="num"' if column.numeric else ""
-        label = render_value_in_context(column.label, context)
-        cells.append(f'<td{css} data-label="{label}">{text}</td>')
+            text = f'<a href="{shown(link)}">{text}</a>'
+        opening = openings.get(id(column))
+        if opening is None:
+            css = ' class="num"' if column.numeric else ""
+            label = render_value_in_context(column.label, context)
+            opening = openings[id(column)] = f'<td{css} data-label="{label}">'
+        cells.append(f"{opening}{text}</td>")
     return mark_safe("\n      ".join(cells))  # noqa: S308 - every value escaped above
 
 
