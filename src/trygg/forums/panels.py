@@ -6,7 +6,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 
 from trygg.core.access import VIEW
+from trygg.core.choice_cache import remembered
 from trygg.forums import selectors
+from trygg.forums.filters import OPTIONS_VERSION
 
 
 def measure_panel(request, measure) -> str:
@@ -50,13 +52,18 @@ def home_decisions(request):
     from trygg.forums.choices import DecisionStatus
     from trygg.forums.models import Decision
 
-    queryset = Decision.objects.filter(
-        meeting__forum_id__in=_home_forum_ids(request),
-        owner_user=request.user,
-        status=DecisionStatus.OPEN,
-    ).order_by("due_date", "pk")
+    def read() -> tuple[list[tuple], int]:
+        queryset = Decision.objects.filter(
+            meeting__forum_id__in=_home_forum_ids(request),
+            owner_user=request.user,
+            status=DecisionStatus.OPEN,
+        ).order_by("due_date", "pk")
+        return first_and_total(queryset, "pk", "text", "due_date")
+
+    # Kept under the forums' version and the person's scope (core.choice_cache); what
+    # depends on the day (overdue or due) is written below, at every view.
+    rows, total = remembered(OPTIONS_VERSION, request.user, read, name="home-decisions")
     today = timezone.localdate()
-    rows, total = first_and_total(queryset, "pk", "text", "due_date")
     items = [
         (
             Truncator(text).chars(90),
@@ -84,30 +91,40 @@ def home_meetings(request):
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
-    from trygg.core.home import HomePanel, first_and_total
+    from trygg.core.home import PANEL_ITEMS, HomePanel
     from trygg.forums.choices import MeetingStatus
     from trygg.forums.models import Meeting
 
-    now = timezone.now()
-    base = Meeting.objects.filter(
-        forum_id__in=_home_forum_ids(request),
-        starts_at__gte=now,
-        status=MeetingStatus.PLANNED,
-    )
-    # Whether the person takes part, as EXISTS: no join over the participants, so a
-    # meeting is one row and the count needs no DISTINCT.
-    mine = Exists(
-        Meeting.participants.through.objects.filter(
-            meeting_id=OuterRef("pk"), user_id=request.user.pk
+    def read() -> list[tuple]:
+        """Every planned meeting still to start, in the panel's order: a meeting drops out
+        of the panel when it starts, below, without a new reading."""
+        # Whether the person takes part, as EXISTS: no join over the participants, so a
+        # meeting is one row.
+        mine = Exists(
+            Meeting.participants.through.objects.filter(
+                meeting_id=OuterRef("pk"), user_id=request.user.pk
+            )
         )
-    )
-    rows, total = first_and_total(
-        base.annotate(mine=mine).order_by("starts_at", F("mine").desc(), "pk"),
-        "pk",
-        "title",
-        "forum__name",
-        "starts_at",
-    )
+        return list(
+            Meeting.objects.filter(
+                forum_id__in=_home_forum_ids(request),
+                starts_at__gte=timezone.now(),
+                status=MeetingStatus.PLANNED,
+            )
+            .annotate(mine=mine)
+            .order_by("starts_at", F("mine").desc(), "pk")
+            .values_list("pk", "title", "forum__name", "starts_at")
+        )
+
+    # Kept under the forums' version (meetings, their participants, the forums and who
+    # sees them) and the person's scope (core.choice_cache).
+    now = timezone.now()
+    upcoming = [
+        row
+        for row in remembered(OPTIONS_VERSION, request.user, read, name="home-meetings")
+        if row[3] >= now
+    ]
+    rows, total = upcoming[:PANEL_ITEMS], len(upcoming)
     items = [
         (
             title or forum_name,

@@ -8,7 +8,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trygg.core.access import member_organisation_ids, scope_for
+from trygg.core.choice_cache import remembered
 from trygg.incidents.choices import ReportStatus
+from trygg.incidents.filters import OPTIONS_VERSION
 from trygg.incidents.models import IncidentReport
 
 
@@ -19,15 +21,21 @@ def home_reviews(request):
     scope = scope_for(request.user)
     if scope.user_id is None:
         return None
-    queryset = IncidentReport.objects.filter(status=ReportStatus.NY)
-    if not scope.is_superuser:
-        if not member_organisation_ids(request.user, "change"):
-            return None  # reporters and readers review nothing: no panel
-        queryset = queryset.filter(IncidentReport.review_q(scope))
-    # Only the columns shown (a category is shown by its name), not whole reports.
-    rows, total = first_and_total(
-        queryset.order_by("-occurred_at", "-pk"), "pk", "category__name", "occurred_at"
-    )
+    if not scope.is_superuser and not member_organisation_ids(request.user, "change"):
+        return None  # reporters and readers review nothing: no panel
+
+    def read() -> tuple[list[tuple], int]:
+        queryset = IncidentReport.objects.filter(status=ReportStatus.NY)
+        if not scope.is_superuser:
+            queryset = queryset.filter(IncidentReport.review_q(scope))
+        # Only the columns shown (a category is shown by its name), not whole reports.
+        return first_and_total(
+            queryset.order_by("-occurred_at", "-pk"), "pk", "category__name", "occurred_at"
+        )
+
+    # Kept under the reports' version (every save and delete of a report, and the bulk
+    # inserts) and the person's scope (core.choice_cache).
+    rows, total = remembered(OPTIONS_VERSION, request.user, read, name="home-reviews")
     items = [
         (
             category or _("Incident report"),

@@ -50,27 +50,37 @@ def home_measures(request):
     from django.utils.translation import gettext as _
 
     from trygg.core.access import own_organisation_ids
+    from trygg.core.choice_cache import remembered
     from trygg.core.home import HomePanel, first_and_total
+    from trygg.plans import reading
     from trygg.plans.choices import StatusCategory
     from trygg.plans.models import Measure
 
     own = own_organisation_ids(request.user)  # the active memberships', read with the scope
     if not own:
         return None
-    queryset = (
-        Measure.objects.restrict(request.user, "view")
-        # By key, not by a join and DISTINCT over every column of every measure.
-        .filter(pk__in=Measure.objects.filter(responsibles__organisation_ref__in=own).values("pk"))
-        .exclude(status__category__in=[StatusCategory.DONE, StatusCategory.CANCELLED])
-    )
-    rows, total = first_and_total(
-        # Only what the panel shows (a status is shown by its name), not whole measures.
-        queryset.order_by(F("ends_on").asc(nulls_last=True), "plan__title", "order", "pk"),
-        "pk",
-        "title",
-        "status__name",
-        "plan__title",
-    )
+
+    def read() -> tuple[list[tuple], int]:
+        queryset = (
+            Measure.objects.restrict(request.user, "view")
+            # By key, not by a join and DISTINCT over every column of every measure.
+            .filter(
+                pk__in=Measure.objects.filter(responsibles__organisation_ref__in=own).values("pk")
+            )
+            .exclude(status__category__in=[StatusCategory.DONE, StatusCategory.CANCELLED])
+        )
+        return first_and_total(
+            # Only what the panel shows (a status is shown by its name), not whole measures.
+            queryset.order_by(F("ends_on").asc(nulls_last=True), "plan__title", "order", "pk"),
+            "pk",
+            "title",
+            "status__name",
+            "plan__title",
+        )
+
+    # Kept under the plans' version (plans, measures, their statuses and responsibles) and
+    # the person's scope, which holds their own organisations (core.choice_cache).
+    rows, total = remembered(reading.VERSION_KEY, request.user, read, name="home-measures")
     items = [
         (title, reverse("plans:measure_detail", args=[pk]), f"{status} · {plan_title}")
         for pk, title, status, plan_title in rows

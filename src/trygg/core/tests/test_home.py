@@ -141,3 +141,61 @@ def test_my_organisations_link_only_where_i_may_look_and_name_my_area_limits(wor
     assert "begränsad till" not in reporter
     # A samordnare's membership has no area limit.
     assert "begränsad till" not in page("samordnare")
+
+
+def test_the_panels_show_a_change_on_the_next_view(work):
+    """The panels are kept in the cache under their data's version and the person's scope:
+    every change below is made after a view filled the cache, and shows on the next one."""
+    from trygg.forums.choices import DecisionStatus, MeetingStatus
+    from trygg.forums.models import Decision, Meeting
+    from trygg.incidents.choices import ReportStatus
+    from trygg.incidents.models import IncidentReport
+    from trygg.plans import services as plan_services
+    from trygg.plans.choices import StatusCategory
+    from trygg.plans.models import Measure, MeasureStatus
+
+    users = work.users
+    assert "Kontakta fastighetsägaren" in page("samordnare")
+    decision = Decision.objects.get(text__startswith="Kontakta fastighetsägaren")
+    forum_services.decision_set_status(
+        actor=users["samordnare"], decision=decision, status=DecisionStatus.DONE
+    )
+    assert "Kontakta fastighetsägaren" not in page("samordnare")
+
+    assert "Skadegörelse" in page("samordnare")
+    report = IncidentReport.objects.get(status=ReportStatus.NY)
+    incident_services.report_review(
+        actor=users["samordnare"], report=report, status=ReportStatus.GRANSKAD
+    )
+    assert "Skadegörelse" not in page("samordnare")
+
+    html = page("samordnare")
+    measure = Measure.objects.filter(title__contains="Avhopparverksamhet").first()
+    assert measure is not None and measure.title in html
+    done = MeasureStatus.objects.filter(
+        organisation=measure.plan.organisation, category=StatusCategory.DONE
+    ).first()
+    plan_services.measure_set_status(actor=users["samordnare"], measure=measure, status=done)
+    assert measure.title not in page("samordnare")
+
+    assert "Trygg och säker Älta" in page("samordnare")
+    meeting = Meeting.objects.get(starts_at__gt=timezone.now())
+    forum_services.meeting_update(
+        actor=users["samordnare"], meeting=meeting, status=MeetingStatus.CANCELLED
+    )
+    assert "Trygg och säker Älta" not in page("samordnare")
+
+
+def test_a_meeting_leaves_the_panel_when_it_starts_without_a_new_reading(work, monkeypatch):
+    from django.test import RequestFactory
+
+    from trygg.forums.panels import home_meetings
+
+    request = RequestFactory().get("/")
+    request.user = work.users["samordnare"]
+    panel = home_meetings(request)
+    assert panel.total == 1 and "Trygg och säker Älta" in panel.items[0][0]
+    later = timezone.now() + dt.timedelta(days=8)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    panel = home_meetings(request)
+    assert panel.total == 0 and panel.items == []
