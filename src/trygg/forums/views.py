@@ -20,12 +20,13 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from trygg.core.access import ADD, CHANGE, DELETE, VIEW, may
+from trygg.core.choice_cache import remembered
 from trygg.core.editing import form_page, next_url, submit
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table, row_url
 from trygg.forums import followup, selectors, services
 from trygg.forums.choices import DecisionStatus, MeetingStatus
-from trygg.forums.filters import DecisionFilter, ForumFilter
+from trygg.forums.filters import OPTIONS_VERSION, DecisionFilter, ForumFilter
 from trygg.forums.forms import (
     AttachmentForm,
     DecisionForm,
@@ -121,12 +122,22 @@ class ForumListView(RestrictedListView):
 
     def total(self, queryset) -> int:
         # The summary per kind reads one row per filtered forum: their number is the count.
-        rows = selectors.kind_rows(
+        # Kept under the forums' version and the viewer's scope (core.choice_cache), for this
+        # filter (the page's address without its page and order, which do not change it).
+        query = self.request.GET.copy()
+        for name in ("page", "sort", "format"):
+            query.pop(name, None)
+        rows = remembered(
+            OPTIONS_VERSION,
             self.request.user,
-            self.filterset.count_year,
-            queryset=self.filterset.filter_queryset(
-                Forum.objects.restrict(self.request.user, VIEW)
+            lambda: selectors.kind_rows(
+                self.request.user,
+                self.filterset.count_year,
+                queryset=self.filterset.filter_queryset(
+                    Forum.objects.restrict(self.request.user, VIEW)
+                ),
             ),
+            name=f"forum-kinds:{self.filterset.count_year}:{query.urlencode()}",
         )
         self.kinds = selectors.kind_summaries(rows, self.filterset.count_year)
         return len(rows)

@@ -386,3 +386,26 @@ def test_the_follow_ups_status_buttons_are_what_restrict_lets_through(data, logi
     page = login(persona).get(reverse("forums:followup"))
     if page.status_code == 200:
         assert page.content.decode().count('class="status-buttons"') == len(expected)
+
+
+def test_the_forum_lists_summary_follows_a_new_meeting_and_each_viewers_scope(data, login):
+    """The summary per kind is kept in the cache under the forums' version and the viewer's
+    scope: a meeting held after a view shows on the next, and a member limited to Älta does
+    not get the coordinator's reading."""
+    from trygg.forums.choices import MeetingStatus
+
+    def held(username):
+        page = login(username).get(reverse("forums:forum_list"), {"year": 2023})
+        return {kind.kind: kind.held for kind in page.context["kinds"]}
+
+    before = held("samordnare")
+    services.meeting_create(
+        actor=None,
+        forum=data.alta,
+        starts_at=at(dt.date(2023, 11, 20), 17),
+        status=MeetingStatus.HELD,
+    )
+    after = held("samordnare")
+    assert after[ForumKind.ARBETSGRUPP] == before[ForumKind.ARBETSGRUPP] + 1
+    limited = held("arbetsgrupp")
+    assert sum(limited.values()) < sum(after.values())
