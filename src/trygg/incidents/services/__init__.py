@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -781,25 +781,72 @@ def _reports_write(
             status=ImportBatch.Status.RUNNING,
         )
         save_validated(batch)
+    status = ReportStatus.NY.value
+    created_at = bulk.datetime_storer()(timezone.now())
+    if connection.vendor == "postgresql":
+        # Set-based, through a temporary table, and counted there (services.staged).
+        from trygg.incidents.services import staged
+
+        created, unchanged, repeated = staged.write(
+            organisation_id=organisation.pk,
+            batch_id=batch.pk,
+            chunks=_unspool(spool),
+            status=status,
+            created_at=created_at,
+        )
+        counts["created"] += created
+        counts["unchanged"] += unchanged
+    else:
+        repeated = _write_chunks(organisation.pk, batch.pk, spool, counts, status, created_at)
+    if repeated:
+        raise _RepeatedRefs(repeated)  # rolls back this transaction
+    if not counts["created"] and own_batch:
+        batch.delete()  # nothing new: no trace of an import that changed nothing
+        return counts
+    batch.status = ImportBatch.Status.DONE
+    batch.progress = 100
+    batch.counts = counts
+    batch.problems = []
+    save_validated(batch)
+    record_change(
+        actor=actor,
+        obj=batch,
+        action=AuditAction.IMPORT,
+        after={"counts": counts, "kind": batch.kind}
+        | ({"personal_data_warnings": warning_rows} if warning_rows is not None else {}),
+    )
+    return counts
+
+
+def _write_chunks(
+    organisation_id: int,
+    batch_id: int,
+    spool: IO[bytes],
+    counts: dict[str, int],
+    status: str,
+    created_at: Any,
+) -> dict[str, list[int]]:
+    """The writing of :func:`_reports_write` chunk by chunk (SQLite): per chunk one lookup
+    of the extern_ids already there and one insert; the lägesbild's cells counted in
+    Python and written each time IMPORT_COUNT_CELLS are held. Returns the extern_ids met
+    again in a later chunk (then nothing more is written)."""
+    from trygg.situation import bulk, rollup
+
     repeated: dict[str, list[int]] = {}  # extern_ids met again in a later chunk
     counted: Counter[tuple[Any, ...]] = Counter()
     generated: Counter[tuple[Any, ...]] = Counter()
-    now = timezone.now()
 
     def flush_counts() -> None:
         # Memory stays flat: the cells go to the count tables, which are summed when
         # read, so a cell written twice (in two flushes) adds up the same.
         rollup.add_counts(
-            organisation.pk,
+            organisation_id,
             counted,
             generated,
-            last_id=rollup.latest_report_id(organisation.pk),
+            last_id=rollup.latest_report_id(organisation_id),
         )
         counted.clear()
 
-    status = ReportStatus.NY.value
-    created_at = bulk.datetime_storer()(now)
-    organisation_id, batch_id = organisation.pk, batch.pk
     for chunk in _unspool(spool):
         there = _refs_there(organisation_id, [ref for _number, ref, _cell, _columns in chunk])
         fresh = []
@@ -819,26 +866,9 @@ def _reports_write(
         counts["created"] += bulk.insert(IncidentReport, IMPORT_COLUMNS, fresh, stored=True)
         if len(counted) >= IMPORT_COUNT_CELLS:
             flush_counts()
-    if repeated:
-        raise _RepeatedRefs(repeated)  # rolls back this transaction
-    if not counts["created"] and own_batch:
-        batch.delete()  # nothing new: no trace of an import that changed nothing
-        return counts
-    if counted:
+    if counted and not repeated:
         flush_counts()
-    batch.status = ImportBatch.Status.DONE
-    batch.progress = 100
-    batch.counts = counts
-    batch.problems = []
-    save_validated(batch)
-    record_change(
-        actor=actor,
-        obj=batch,
-        action=AuditAction.IMPORT,
-        after={"counts": counts, "kind": batch.kind}
-        | ({"personal_data_warnings": warning_rows} if warning_rows is not None else {}),
-    )
-    return counts
+    return repeated
 
 
 def report_import_queue(
