@@ -115,7 +115,7 @@ def write(
     return created, unchanged, {}
 
 
-def _repeated(cursor, report: str, organisation_id: int) -> dict[str, list[int]]:
+def _repeated(cursor: Any, report: str, organisation_id: int) -> dict[str, list[int]]:
     """The extern_ids met again in the file, each with the numbers of its later rows (or
     of every row, for an extern_id that this very batch already wrote)."""
     cursor.execute(
