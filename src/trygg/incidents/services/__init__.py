@@ -552,8 +552,9 @@ def reports_import(
        (parsing, personal data, areas, permissions) and the checked rows spooled in chunks
        of IMPORT_CHUNK to a temporary file, so that memory stays flat. Nothing is written
        to the database; a refusal or a crash here leaves nothing behind.
-    2. Writing, in one short transaction: the spooled chunks are inserted, each with a
-       constant number of queries (the extern_ids already there, one insert), the
+    2. Writing, in one short transaction: the spooled chunks are inserted (SQLite: each
+       with a constant number of queries, the extern_ids already there and one insert;
+       PostgreSQL: set-based through a temporary table, services.staged), the
        lägesbild's counts are brought up to date, and the import is recorded as one
        ImportBatch with one audit entry (every report points at its batch). The write
        lock is held only for this step (about a second for 20 000 rows).
@@ -826,10 +827,9 @@ def _write_chunks(
     status: str,
     created_at: Any,
 ) -> dict[str, list[int]]:
-    """The writing of :func:`_reports_write` chunk by chunk (SQLite): per chunk one lookup
-    of the extern_ids already there and one insert; the lägesbild's cells counted in
-    Python and written each time IMPORT_COUNT_CELLS are held. Returns the extern_ids met
-    again in a later chunk (then nothing more is written)."""
+    """:func:`_reports_write` chunk by chunk (SQLite), the cells counted in Python and
+    written each time IMPORT_COUNT_CELLS are held. Returns the extern_ids met again in a
+    later chunk (then nothing more is written)."""
     from trygg.situation import bulk, rollup
 
     repeated: dict[str, list[int]] = {}  # extern_ids met again in a later chunk
