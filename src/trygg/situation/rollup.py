@@ -523,6 +523,86 @@ def add_counts(organisation_id: int, counts: Counter, generated: Counter, *, las
     return written
 
 
+@transaction.atomic
+def add_counted_rows(organisation_id: int, table: str, *, last_id: int) -> int:
+    """:func:`add_counts` for freshly bulk-inserted reports whose cells are in ``table``,
+    one row per report with the columns day and hour (local), category_id, area_id and
+    place_id; counted by the database, one statement per count table, instead of in
+    Python (PostgreSQL: the import's temporary table, incidents.services.staged).
+    ``table`` is a name of our own code, never user input. The reports are not generated.
+
+    As in :func:`add_counts`, days that already had counts are recounted from the
+    reports; the others get their cells from ``table``. Returns the number of detailed
+    count rows written for those."""
+    from django.db import connection
+
+    from trygg.situation.models import DayCount, HourCount, IncidentCount
+
+    mark = _lock(organisation_id)
+    if mark == NEVER:  # never counted: count everything, the new rows included
+        return _rebuild_locked(organisation_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT day FROM {table}")  # noqa: S608 - our own name
+        new_days = {row[0] for row in cursor.fetchall()}
+        counted_days: set[dt.date] = set()
+        for first, last in _runs(sorted(new_days)):
+            counted_days |= set(
+                DayCount.objects.filter(
+                    organisation_id=organisation_id, day__gte=first, day__lte=last
+                )
+                .values_list("day", flat=True)
+                .distinct()
+            )
+        touched = sorted(new_days & counted_days)
+        if touched:
+            _recount(organisation_id, touched)
+        quote = connection.ops.quote_name
+        # The day's weekday (ISO: Monday 1), its week's Monday and its month's first day.
+        weekday = "EXTRACT(ISODOW FROM day)::smallint"
+        week_start = "day - (EXTRACT(ISODOW FROM day)::integer - 1)"
+        month = "day - (EXTRACT(DAY FROM day)::integer - 1)"
+        fresh = f"FROM {table} WHERE NOT (day = ANY(%s::date[]))"
+        statements = (
+            (
+                IncidentCount,
+                "organisation_id, day, week_start, month, weekday, hour, category_id, "
+                "area_id, place_id, count, generated",
+                f"%s, day, {week_start}, {month}, {weekday}, hour, category_id, area_id, "
+                "place_id, count(*), 0",
+                "day, hour, category_id, area_id, place_id",
+            ),
+            (
+                DayCount,
+                "organisation_id, day, week_start, month, category_id, area_id, place_id, "
+                "count, generated",
+                f"%s, day, {week_start}, {month}, category_id, area_id, place_id, count(*), 0",
+                "day, category_id, area_id, place_id",
+            ),
+            (
+                HourCount,
+                "organisation_id, day, weekday, hour, area_id, count, generated",
+                f"%s, day, {weekday}, hour, area_id, count(*), 0",
+                "day, hour, area_id",
+            ),
+        )
+        written = 0
+        # In the order of the day (the order of the indexes that begin with the
+        # organisation and the day): in the hash aggregate's order the rows went to random
+        # leaves of every index, 11.4 s instead of 8.2 s for a million reports.
+        for model, columns, values, group in statements:
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+                f"SELECT {values} {fresh} GROUP BY {group} ORDER BY {group}",
+                [organisation_id, touched],
+            )
+            if model is IncidentCount:
+                written = cursor.rowcount
+    _refresh_months(organisation_id, {month_of(day) for day in new_days})
+    _set_watermark(organisation_id, max(mark, last_id))
+    _changed(organisation_id)
+    return written
+
+
 def count_into(counts: Counter, generated: Counter, rows: Iterable[tuple]) -> None:
     """Add rows (occurred_at, category_id, area_id, place_id, is_generated) to counters."""
     c, g = _count(rows)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -552,8 +552,9 @@ def reports_import(
        (parsing, personal data, areas, permissions) and the checked rows spooled in chunks
        of IMPORT_CHUNK to a temporary file, so that memory stays flat. Nothing is written
        to the database; a refusal or a crash here leaves nothing behind.
-    2. Writing, in one short transaction: the spooled chunks are inserted, each with a
-       constant number of queries (the extern_ids already there, one insert), the
+    2. Writing, in one short transaction: the spooled chunks are inserted (SQLite: each
+       with a constant number of queries, the extern_ids already there and one insert;
+       PostgreSQL: set-based through a temporary table, services.staged), the
        lägesbild's counts are brought up to date, and the import is recorded as one
        ImportBatch with one audit entry (every report points at its batch). The write
        lock is held only for this step (about a second for 20 000 rows).
@@ -782,25 +783,71 @@ def _reports_write(
             status=ImportBatch.Status.RUNNING,
         )
         save_validated(batch)
+    status = ReportStatus.NY.value
+    created_at = bulk.datetime_storer()(timezone.now())
+    if connection.vendor == "postgresql":
+        # Set-based, through a temporary table, and counted there (services.staged).
+        from trygg.incidents.services import staged
+
+        created, unchanged, repeated = staged.write(
+            organisation_id=organisation.pk,
+            batch_id=batch.pk,
+            chunks=_unspool(spool),
+            status=status,
+            created_at=created_at,
+        )
+        counts["created"] += created
+        counts["unchanged"] += unchanged
+    else:
+        repeated = _write_chunks(organisation.pk, batch.pk, spool, counts, status, created_at)
+    if repeated:
+        raise _RepeatedRefs(repeated)  # rolls back this transaction
+    if not counts["created"] and own_batch:
+        batch.delete()  # nothing new: no trace of an import that changed nothing
+        return counts
+    batch.status = ImportBatch.Status.DONE
+    batch.progress = 100
+    batch.counts = counts
+    batch.problems = []
+    save_validated(batch)
+    record_change(
+        actor=actor,
+        obj=batch,
+        action=AuditAction.IMPORT,
+        after={"counts": counts, "kind": batch.kind}
+        | ({"personal_data_warnings": warning_rows} if warning_rows is not None else {}),
+    )
+    return counts
+
+
+def _write_chunks(
+    organisation_id: int,
+    batch_id: int,
+    spool: IO[bytes],
+    counts: dict[str, int],
+    status: str,
+    created_at: Any,
+) -> dict[str, list[int]]:
+    """:func:`_reports_write` chunk by chunk (SQLite), the cells counted in Python and
+    written each time IMPORT_COUNT_CELLS are held. Returns the extern_ids met again in a
+    later chunk (then nothing more is written)."""
+    from trygg.situation import bulk, rollup
+
     repeated: dict[str, list[int]] = {}  # extern_ids met again in a later chunk
     counted: Counter[tuple[Any, ...]] = Counter()
     generated: Counter[tuple[Any, ...]] = Counter()
-    now = timezone.now()
 
     def flush_counts() -> None:
         # Memory stays flat: the cells go to the count tables, which are summed when
         # read, so a cell written twice (in two flushes) adds up the same.
         rollup.add_counts(
-            organisation.pk,
+            organisation_id,
             counted,
             generated,
-            last_id=rollup.latest_report_id(organisation.pk),
+            last_id=rollup.latest_report_id(organisation_id),
         )
         counted.clear()
 
-    status = ReportStatus.NY.value
-    created_at = bulk.datetime_storer()(now)
-    organisation_id, batch_id = organisation.pk, batch.pk
     for chunk in _unspool(spool):
         there = _refs_there(organisation_id, [ref for _number, ref, _cell, _columns in chunk])
         fresh = []
@@ -821,26 +868,9 @@ def _reports_write(
         report_filters.changed()  # no signal for these rows: the kept options and counts
         if len(counted) >= IMPORT_COUNT_CELLS:
             flush_counts()
-    if repeated:
-        raise _RepeatedRefs(repeated)  # rolls back this transaction
-    if not counts["created"] and own_batch:
-        batch.delete()  # nothing new: no trace of an import that changed nothing
-        return counts
-    if counted:
+    if counted and not repeated:
         flush_counts()
-    batch.status = ImportBatch.Status.DONE
-    batch.progress = 100
-    batch.counts = counts
-    batch.problems = []
-    save_validated(batch)
-    record_change(
-        actor=actor,
-        obj=batch,
-        action=AuditAction.IMPORT,
-        after={"counts": counts, "kind": batch.kind}
-        | ({"personal_data_warnings": warning_rows} if warning_rows is not None else {}),
-    )
-    return counts
+    return repeated
 
 
 def report_import_queue(
