@@ -805,6 +805,8 @@ def _reports_write(
     if not counts["created"] and own_batch:
         batch.delete()  # nothing new: no trace of an import that changed nothing
         return counts
+    if counts["created"]:
+        report_filters.changed()  # no signal for these rows: the kept options and counts
     batch.status = ImportBatch.Status.DONE
     batch.progress = 100
     batch.counts = counts
@@ -865,7 +867,6 @@ def _write_chunks(
         if repeated:  # refused anyway: look for more, write nothing more
             continue
         counts["created"] += bulk.insert(IncidentReport, IMPORT_COLUMNS, fresh, stored=True)
-        report_filters.changed()  # no signal for these rows: the kept options and counts
         if len(counted) >= IMPORT_COUNT_CELLS:
             flush_counts()
     if counted and not repeated:
