@@ -525,7 +525,8 @@ def _dates(fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[tuple[A
     """The rows with their date fields as dates (SQLite gives them as text)."""
     dated = [i for i, field in enumerate(fields) if field in DATE_FIELDS]
     if not dated or not rows or not any(isinstance(rows[0][i], str) for i in dated):
-        return [row if isinstance(row, tuple) else tuple(row) for row in rows]
+        # The drivers give tuples: the rows as they come, without a copy of each.
+        return rows if not rows or type(rows[0]) is tuple else [tuple(row) for row in rows]
     known: dict[str, dt.date] = {}
     result = []
     for row in rows:
