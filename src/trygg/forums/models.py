@@ -392,6 +392,27 @@ class Decision(OrganisationOwned):
             )
         return Forum.visible_ids_q(scope, action, path="meeting__forum")
 
+    @classmethod
+    def status_settable(
+        cls, scope: Scope, decisions: list[Decision], changing_forum_ids: set[int]
+    ) -> set[int]:
+        """:meth:`access_q` for STATUS without a query, for decisions the user sees (with
+        their meetings): the ids of those whose forum is among ``changing_forum_ids`` (the
+        forums the user may change) or that the user owns, in person or as a member who may
+        change things in the owning organisation."""
+        if scope.user_id is None or not decisions:
+            return set()
+        if scope.is_superuser:
+            return {d.pk for d in decisions}
+        owners = scope.organisation_ids(CHANGE)
+        return {
+            d.pk
+            for d in decisions
+            if d.meeting.forum_id in changing_forum_ids
+            or (d.owner_user_id is not None and d.owner_user_id == scope.user_id)
+            or d.owner_organisation_id in owners
+        }
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status == DecisionStatus.OPEN and self.due_date < today

@@ -361,20 +361,9 @@ def status_settable(user: Viewer, decisions: list[Decision]) -> set[int]:
     every one of ``decisions`` is."""
     from trygg.core.access import scope_for
 
-    scope = scope_for(user)
-    if scope.user_id is None or not decisions:
+    if not decisions:
         return set()
-    if scope.is_superuser:
-        return {d.pk for d in decisions}
-    changing = forum_ids(user, CHANGE)
-    owners = scope.organisation_ids(CHANGE)
-    return {
-        d.pk
-        for d in decisions
-        if d.meeting.forum_id in changing
-        or (d.owner_user_id is not None and d.owner_user_id == scope.user_id)
-        or d.owner_organisation_id in owners
-    }
+    return Decision.status_settable(scope_for(user), decisions, set(forum_ids(user, CHANGE)))
 
 
 def measure_decisions(user: Viewer, measure: Measure) -> QuerySet[Decision]:

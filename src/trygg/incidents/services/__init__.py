@@ -12,7 +12,6 @@ import io
 import os
 import pickle
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
@@ -799,7 +798,10 @@ def _reports_write(
         counts["created"] += created
         counts["unchanged"] += unchanged
     else:
-        repeated = _write_chunks(organisation.pk, batch.pk, spool, counts, status, created_at)
+        # Chunk by chunk, counted in Python (services.chunked).
+        from trygg.incidents.services import chunked
+
+        repeated = chunked.write(organisation.pk, batch.pk, spool, counts, status, created_at)
     if repeated:
         raise _RepeatedRefs(repeated)  # rolls back this transaction
     if not counts["created"] and own_batch:
@@ -820,58 +822,6 @@ def _reports_write(
         | ({"personal_data_warnings": warning_rows} if warning_rows is not None else {}),
     )
     return counts
-
-
-def _write_chunks(
-    organisation_id: int,
-    batch_id: int,
-    spool: IO[bytes],
-    counts: dict[str, int],
-    status: str,
-    created_at: Any,
-) -> dict[str, list[int]]:
-    """:func:`_reports_write` chunk by chunk (SQLite), the cells counted in Python and
-    written each time IMPORT_COUNT_CELLS are held. Returns the extern_ids met again in a
-    later chunk (then nothing more is written)."""
-    from trygg.situation import bulk, rollup
-
-    repeated: dict[str, list[int]] = {}  # extern_ids met again in a later chunk
-    counted: Counter[tuple[Any, ...]] = Counter()
-    generated: Counter[tuple[Any, ...]] = Counter()
-
-    def flush_counts() -> None:
-        # Memory stays flat: the cells go to the count tables, which are summed when
-        # read, so a cell written twice (in two flushes) adds up the same.
-        rollup.add_counts(
-            organisation_id,
-            counted,
-            generated,
-            last_id=rollup.latest_report_id(organisation_id),
-        )
-        counted.clear()
-
-    for chunk in _unspool(spool):
-        there = _refs_there(organisation_id, [ref for _number, ref, _cell, _columns in chunk])
-        fresh = []
-        for number, ref, cell, columns in chunk:
-            if ref in there:
-                if there[ref] == batch_id:  # earlier in this very file
-                    repeated.setdefault(ref, []).append(number)
-                else:
-                    counts["unchanged"] += 1
-                continue
-            fresh.append(
-                (organisation_id, *columns, status, "", False, ref, batch_id, created_at, "")
-            )
-            counted[cell] += 1
-        if repeated:  # refused anyway: look for more, write nothing more
-            continue
-        counts["created"] += bulk.insert(IncidentReport, IMPORT_COLUMNS, fresh, stored=True)
-        if len(counted) >= IMPORT_COUNT_CELLS:
-            flush_counts()
-    if counted and not repeated:
-        flush_counts()
-    return repeated
 
 
 def report_import_queue(
