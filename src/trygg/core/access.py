@@ -80,6 +80,11 @@ class Scope:
             self._partners = (Partnership.generation, found)
         return self._partners[1]
 
+    def shared_q(self, *, organisation_field: str = "organisation") -> Q:
+        """Rows owned by an organisation that shares its data with one of the user's
+        organisations (a current partner, :meth:`partner_ids`)."""
+        return Q(**{f"{organisation_field}__in": self.partner_ids()})
+
     def grants_for(self, action: str) -> list[Grant]:
         return [g for g in self.grants if action in ROLE_ACTIONS.get(g.role, frozenset())]
 
@@ -163,15 +168,19 @@ class Scope:
         *,
         organisation_field: str = "organisation",
         area_field: str | None = None,
+        whole_organisation: bool = False,
     ) -> Q:
         """Rows owned by an organisation the user may act for, honouring area limits.
 
         With ``area_field`` (a path to an Area FK or M2M), an area-limited membership sees
         rows in its areas plus rows tied to no area; for any action other than view it must
-        be in its areas.
+        be in its areas. With ``whole_organisation``, only memberships that are not limited
+        to some areas count (for rows that hold no area to limit by).
         """
         q = Q(pk__in=[])
         for grant in self.grants_for(action):
+            if whole_organisation and grant.area_ids is not None:
+                continue
             grant_q = Q(**{f"{organisation_field}__in": grant.organisation_ids})
             if grant.area_ids is not None and area_field is not None:
                 in_area = Q(**{f"{area_field}__in": grant.area_ids})

@@ -100,8 +100,7 @@ class IncidentCount(OrganisationOwned):
 
         if action != VIEW:
             return Q(pk__in=[])  # derived data: written only by situation.rollup
-        own = scope.owned_q(VIEW, area_field=IncidentReport.area_field)
-        return own | Q(organisation_id__in=scope.partner_ids())
+        return scope.owned_q(VIEW, area_field=IncidentReport.area_field) | scope.shared_q()
 
 
 class _DerivedCount(OrganisationOwned):
@@ -409,9 +408,7 @@ class MonthHourTotal(OrganisationOwned):
             return Q(pk__in=[])  # derived data: written only by situation.rollup
         # No area limit can be applied to a row without an area: only whole-organisation
         # viewers (and partners, who see all of the owner's reports).
-        return Q(organisation_id__in=scope.unlimited_organisation_ids(VIEW)) | Q(
-            organisation_id__in=scope.partner_ids()
-        )
+        return scope.owned_q(VIEW, whole_organisation=True) | scope.shared_q()
 
 
 class CountWatermark(models.Model):

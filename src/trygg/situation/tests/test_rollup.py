@@ -190,3 +190,18 @@ def test_the_rebuild_command_recounts_every_organisation(world, nacka):
     call_command("rebuild_incident_counts", stdout=out)
     assert "Nacka kommun" in out.getvalue()
     assert _from_counts(nacka) == _from_reports(nacka)
+
+
+def test_the_area_less_totals_are_read_by_whole_organisation_viewers_and_partners_only(
+    world, nacka
+):
+    """MonthHourTotal holds no area, so an area limit cannot be applied to its rows:
+    whole-organisation viewers and the partner see them, an area-limited member and an
+    outsider do not."""
+    generate_reports(world, now=dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), count=200)
+    seen = {
+        persona: MonthHourTotal.objects.restrict(world.users[persona], "view").exists()
+        for persona in ["samordnare", "polis", "arbetsgrupp", "utomstaende"]
+    }
+    assert seen == {"samordnare": True, "polis": True, "arbetsgrupp": False, "utomstaende": False}
+    assert not MonthHourTotal.objects.restrict(world.users["samordnare"], "change").exists()
