@@ -454,10 +454,12 @@ def grouped(
     fields: tuple[str, ...],
     *,
     place_ids: list[int] | None = None,
+    placed: bool = False,
 ) -> list[tuple[Any, ...]]:
     """[(*values of ``fields``, count, generated)] of one daily count table (DayCount,
     HourCount, IncidentCount) over the period's days, of the analysis's category, as the
-    user may see them (optionally of some places only): ``counts()`` grouped.
+    user may see them (optionally of some places only, or ``placed``: of the counts that
+    have a place): ``counts()`` grouped.
 
     For a viewer who sees all of the organisation's counts or those of some areas (see
     :func:`written`) the statement is written here, filtered by organisation and the
@@ -470,6 +472,8 @@ def grouped(
         queryset = counts(a, period, model=model)
         if place_ids is not None:
             queryset = queryset.filter(place_id__in=place_ids)
+        if placed:
+            queryset = queryset.filter(place_id__isnull=False)
         return [
             tuple(row)
             for row in queryset.values_list(*fields).annotate(n=Sum("count"), g=Sum("generated"))
@@ -496,6 +500,8 @@ def grouped(
     if place_ids is not None:
         conditions.append('"place_id" IN (' + ", ".join(["%s"] * len(place_ids)) + ")")
         params.extend(place_ids)
+    if placed:
+        conditions.append('"place_id" IS NOT NULL')
     restricted = _area_condition(limit(a), params)
     if restricted is not None:
         conditions.append(restricted)

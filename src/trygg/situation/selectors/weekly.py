@@ -19,6 +19,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -130,34 +131,14 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     area_before: dict[str, int] = defaultdict(int)
     generated = 0
     category_names = {pk: name for pk, (name, _group) in a.categories().items()}
-    # The nine weeks per area, category and place in one query: the rows of the picture, the
-    # places of the focus list and their categories last week are all sums of these.
-    week_cells = remembered(
+    # The nine weeks per week, area and category, in the order of DayCount's week index (no
+    # sort): the rows of the picture are sums of these.
+    for monday, area_id, category_id, n, g in remembered(
         a,
-        "week-cells",
+        "week-rows",
         span,
-        lambda: grouped(a, DayCount, span, ("week_start", "area_id", "category_id", "place_id")),
-    )
-    # One pass: the rows per week, area and category; the places' counts last week and in
-    # the 8 weeks before, and their categories last week (for the focus list).
-    weekly_rows: dict[tuple[Any, ...], list[int]] = {}
-    last: dict[int, int] = defaultdict(int)
-    prior: dict[int, int] = defaultdict(int)
-    last_kinds: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for monday, area_id, category_id, place_id, n, g in week_cells:
-        sums = weekly_rows.get((monday, area_id, category_id))
-        if sums is None:
-            weekly_rows[(monday, area_id, category_id)] = [n, g or 0]
-        else:
-            sums[0] += n
-            sums[1] += g or 0
-        if place_id is not None:
-            if monday == week_start:
-                last[place_id] += n
-                last_kinds[place_id][category_id] += n
-            else:
-                prior[place_id] += n
-    for (monday, area_id, category_id), (n, g) in weekly_rows.items():
+        lambda: grouped(a, DayCount, span, ("week_start", "area_id", "category_id")),
+    ):
         key = (area_name(area_id), category_names.get(category_id, ""))
         if monday == week_start:
             this_week[key] += n
@@ -167,18 +148,11 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
             before[key] += n
             area_before[key[0]] += n
 
-    labels: dict[int, tuple[str, str]] = {}  # per count of the 8 weeks: few distinct ones
-
     def row(area: str, category_name: str, n: int, total_before: int) -> WeeklyRow:
         mean = total_before / PREVIOUS_WEEKS
         count = shown(n, detail)
         flagged = is_deviation(n, mean) and count.value is not None
-        if total_before not in labels:
-            labels[total_before] = (
-                format_number(mean, 1),
-                format_number(math.ceil(threshold(mean)), 0),
-            )
-        mean_label, threshold_label = labels[total_before]
+        mean_label, threshold_label = _labels(total_before)
         return WeeklyRow(
             area_name=area,
             category_name=category_name,
@@ -205,7 +179,7 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     quarter = quarter_of(week_start + dt.timedelta(days=3))  # the quarter of its Thursday
     quarter = Period(quarter.start, min(quarter.end, week.end))
     if detail:
-        focus = _focus_places(a, week, baseline, last, prior, last_kinds)
+        focus = _focus_places(a, week, baseline)
         quarter_top = top_places(a.over(quarter), limit=3)
 
     police, police_total = police_by_type(a.user, organisation, week)
@@ -233,19 +207,33 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
     )
 
 
-def _focus_places(
-    a: Analysis,
-    week: Period,
-    baseline: Period,
-    last: dict[int, int],
-    prior: dict[int, int],
-    last_kinds: dict[int, dict[int, int]],
-) -> list[FocusPlace]:
+@lru_cache(maxsize=1024)
+def _labels(total_before: int) -> tuple[str, str]:
+    """The mean of the 8 weeks and the least count that is a deviation from it, as shown
+    (formatted once per total: a picture has few distinct ones)."""
+    mean = total_before / PREVIOUS_WEEKS
+    return format_number(mean, 1), format_number(math.ceil(threshold(mean)), 0)
+
+
+def _focus_places(a: Analysis, week: Period, baseline: Period) -> list[FocusPlace]:
     """Where to be next week: last week's places with a deviation first, then the busiest,
-    each with the days and hours when its reports come (over the last 9 weeks).
-    ``last``, ``prior``: reports per place last week and in the 8 weeks before;
-    ``last_kinds``: per place and category last week."""
+    each with the days and hours when its reports come (over the last 9 weeks)."""
     span = Period(baseline.start, week.end)
+    last: dict[int, int] = defaultdict(int)  # reports per place last week
+    last_kinds: dict[int, dict[int, int]] = defaultdict(dict)  # and per category
+    for place_id, category_id, n, _g in remembered(
+        a,
+        "place-categories",
+        week,
+        lambda: grouped(a, DayCount, week, ("place_id", "category_id"), placed=True),
+    ):
+        last[place_id] += n
+        last_kinds[place_id][category_id] = n
+    prior: dict[int, int] = defaultdict(int)  # and in the 8 weeks before
+    for place_id, n, _g in remembered(
+        a, "places", baseline, lambda: grouped(a, DayCount, baseline, ("place_id",), placed=True)
+    ):
+        prior[place_id] = n
     places = place_names(a, list(last))
     candidates = [p for p in last if last[p] > 0 and p in places]
     candidates.sort(
