@@ -4,6 +4,8 @@ is left to recount. Part of the app's models (imported by situation.models)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,43 @@ from trygg.core.access import VIEW, Scope
 from trygg.core.models import OrganisationOwned
 
 
-class IncidentCount(OrganisationOwned):
+def _derived_key(to: str, verbose_name: Any, *, optional: bool = False) -> models.ForeignKey:
+    """A count row's reference to what it counts by (category, area, place).
+
+    Without a constraint in the database: a count row is derived from reports whose own
+    references the database has checked, and a check per count row was about half of a
+    large import's commit on PostgreSQL (docs/benchmarks.md). Django still applies
+    ``on_delete`` (it always does so itself), and situation.rollup rewrites the rows."""
+    return models.ForeignKey(
+        to,
+        null=optional,
+        blank=optional,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=verbose_name,
+    )
+
+
+class _Counted(OrganisationOwned):
+    """Shared parts of every count table: the owner's reference without a constraint or an
+    index of its own (every index of a count table begins with the organisation)."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class IncidentCount(_Counted):
     """Förberäknat antal händelserapporter: reports counted per local hour, category, area and place.
 
     A derived table, never edited by hand. The analyses read it instead of the reports
@@ -32,31 +70,9 @@ class IncidentCount(OrganisationOwned):
     month = models.DateField(_("month"))
     weekday = models.PositiveSmallIntegerField(_("weekday (1 = Monday)"))
     hour = models.PositiveSmallIntegerField(_("hour"))
-    category = models.ForeignKey(
-        "incidents.IncidentCategory",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("category"),
-    )
-    area = models.ForeignKey(
-        "core.Area",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("area"),
-    )
-    place = models.ForeignKey(
-        "core.Place",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("place"),
-    )
+    category = _derived_key("incidents.IncidentCategory", _("category"))
+    area = _derived_key("core.Area", _("area"), optional=True)
+    place = _derived_key("core.Place", _("place"), optional=True)
     count = models.PositiveIntegerField(_("count"))
     generated = models.PositiveIntegerField(
         _("of which generated"), default=0, help_text=_("Demo or benchmark reports.")
@@ -105,19 +121,11 @@ class IncidentCount(OrganisationOwned):
         return scope.owned_q(VIEW, area_field=IncidentReport.area_field) | scope.shared_q()
 
 
-class _DerivedCount(OrganisationOwned):
+class _DerivedCount(_Counted):
     """Shared parts of the coarser pre-computed counts (see IncidentCount)."""
 
     day = models.DateField(_("day"))
-    area = models.ForeignKey(
-        "core.Area",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("area"),
-    )
+    area = _derived_key("core.Area", _("area"), optional=True)
     count = models.PositiveIntegerField(_("count"))
     generated = models.PositiveIntegerField(_("of which generated"), default=0)
 
@@ -140,22 +148,8 @@ class DayCount(_DerivedCount):
 
     week_start = models.DateField(_("week (Monday)"))
     month = models.DateField(_("month"))
-    category = models.ForeignKey(
-        "incidents.IncidentCategory",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("category"),
-    )
-    place = models.ForeignKey(
-        "core.Place",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("place"),
-    )
+    category = _derived_key("incidents.IncidentCategory", _("category"))
+    place = _derived_key("core.Place", _("place"), optional=True)
 
     class Meta:
         verbose_name = _("daily incident count")
@@ -241,19 +235,11 @@ class HourCount(_DerivedCount):
         return f"{self.day} {self.hour:02d}: {self.count}"
 
 
-class _MonthlyCount(OrganisationOwned):
+class _MonthlyCount(_Counted):
     """Shared parts of the per-month counts: the sums of the daily ones over a local month."""
 
     month = models.DateField(_("month"))
-    area = models.ForeignKey(
-        "core.Area",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("area"),
-    )
+    area = _derived_key("core.Area", _("area"), optional=True)
     count = models.PositiveIntegerField(_("count"))
     generated = models.PositiveIntegerField(_("of which generated"), default=0)
 
@@ -278,22 +264,8 @@ class MonthCount(_MonthlyCount):
     and last partial months from DayCount: a year is about a tenth of the rows.
     """
 
-    category = models.ForeignKey(
-        "incidents.IncidentCategory",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("category"),
-    )
-    place = models.ForeignKey(
-        "core.Place",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("place"),
-    )
+    category = _derived_key("incidents.IncidentCategory", _("category"))
+    place = _derived_key("core.Place", _("place"), optional=True)
 
     class Meta:
         verbose_name = _("monthly incident count")
@@ -355,7 +327,7 @@ class MonthHourCount(_MonthlyCount):
         ]
 
 
-class MonthHourTotal(OrganisationOwned):
+class MonthHourTotal(_Counted):
     """Förberäknat antal per månad, veckodag och timme för hela organisationen: reports per
     local month, weekday and hour over all areas (the sum of MonthHourCount over its areas).
 
