@@ -4,7 +4,7 @@ last weeks against the weeks before."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count as CountOf
@@ -15,26 +15,31 @@ from django.utils.translation import gettext as _
 from trygg.core.actors import Viewer
 from trygg.core.models import Area, Organisation
 from trygg.situation.selectors.counts import change_label
-from trygg.situation.selectors.periods import SOURCE_POLICE, Period
+from trygg.situation.selectors.periods import LOCAL, SOURCE_POLICE, Period
 
 
 def police_by_type(
     user: Viewer, organisation: Organisation, period: Period
-) -> tuple[list[tuple[str, int]], int]:
-    """Events per type in the period, busiest first, and their total."""
+) -> tuple[list[tuple[str, int]], int, dict[tuple[int, int], int]]:
+    """Events per type in the period, busiest first, their total, and their number per
+    local weekday and hour (for the heatmap), from one read of the period's events."""
     if organisation.area is None:
-        return [], 0
+        return [], 0, {}
     from trygg.incidents.selectors import police_events_for_kommun
 
     start, end = period.bounds()
-    rows = list(
+    types: Counter[str] = Counter()
+    cells: Counter[tuple[int, int]] = Counter()
+    for event_type, occurred_at in (
         police_events_for_kommun(user, organisation.area, start, end)
         .order_by()
-        .values_list("event_type")
-        .annotate(n=CountOf("pk"))
-        .order_by("-n", "event_type")
-    )
-    return rows, sum(n for _t, n in rows)
+        .values_list("event_type", "occurred_at")
+    ):
+        types[event_type] += 1
+        local = occurred_at.astimezone(LOCAL)
+        cells[(local.isoweekday(), local.hour)] += 1
+    rows = sorted(types.items(), key=lambda item: (-item[1], item[0]))
+    return rows, sum(types.values()), dict(cells)
 
 
 @dataclass

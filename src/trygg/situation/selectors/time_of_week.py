@@ -50,8 +50,12 @@ class TimeOfWeek:
         ]
 
 
-def time_of_week(a: Analysis, *, police: bool = True) -> TimeOfWeek:
-    """Reports and police events per local weekday × hour (a heatmap of the week)."""
+def time_of_week(
+    a: Analysis, *, police: bool = True, police_cells: dict[tuple[int, int], int] | None = None
+) -> TimeOfWeek:
+    """Reports and police events per local weekday × hour (a heatmap of the week).
+    ``police_cells``: the police events per cell of the period, when the caller has read
+    them already."""
     user, organisation, period, area = a.user, a.organisation, a.period, a.area
     detail = a.detail
 
@@ -73,7 +77,9 @@ def time_of_week(a: Analysis, *, police: bool = True) -> TimeOfWeek:
     kommun = organisation.area
     police_included = police and kommun is not None and (area is None or area.pk == kommun.pk)
     police_grid: dict[tuple[int, int], int] = {}
-    if police_included:
+    if police_included and police_cells is not None:
+        police_grid = police_cells
+    elif police_included:
         from trygg.incidents.selectors import police_events_for_kommun
 
         start, end = period.bounds()
@@ -142,9 +148,14 @@ def when_label(cells: dict[tuple[int, int], int]) -> str:
     if len(chosen) == 2 and chosen[1] - chosen[0] != 1:
         day_text = ", ".join(str(WEEKDAY_SHORT[d - 1]) for d in chosen)
     # The busiest three hours; on a tie, the window with the busiest hour in its middle.
+    hourly = [hours.get(h, 0) for h in range(24)]
     start = max(
         range(24),
-        key=lambda h: (sum(hours[(h + i) % 24] for i in range(3)), hours[(h + 1) % 24], -h),
+        key=lambda h: (
+            hourly[h] + hourly[(h + 1) % 24] + hourly[(h + 2) % 24],
+            hourly[(h + 1) % 24],
+            -h,
+        ),
     )
     if total == 0:
         return "–"

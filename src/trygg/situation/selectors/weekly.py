@@ -182,7 +182,7 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
         focus = _focus_places(a, week, baseline)
         quarter_top = top_places(a.over(quarter), limit=3)
 
-    police, police_total = police_by_type(a.user, organisation, week)
+    police, police_total, police_cells = police_by_type(a.user, organisation, week)
     return WeeklyPicture(
         organisation=organisation,
         week_start=week_start,
@@ -200,7 +200,9 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
         quarter_top=quarter_top,
         police=police,
         police_total=police_total,
-        time_of_week=time_of_week(dataclasses.replace(a, period=week, area=None)),
+        time_of_week=time_of_week(
+            dataclasses.replace(a, period=week, area=None), police_cells=police_cells
+        ),
         generated=generated,
         source=source_note(organisation, span, generated),
         rule=str(RULE),

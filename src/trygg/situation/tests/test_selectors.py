@@ -456,3 +456,41 @@ def test_a_member_limited_to_areas_who_is_also_a_partner_is_tagged_apart(world, 
     start, stop = period.bounds()
     assert total == restricted.filter(occurred_at__gte=start, occurred_at__lt=stop).count()
     assert alta < total == whole
+
+
+def test_the_weekly_picture_counts_the_police_events_of_its_week_as_the_heatmap_does(world, nacka):
+    """The weekly picture reads its week's police events once (by type and per local hour);
+    the heatmap of the same week reads them itself: the two must agree, summaries left out."""
+    kommun = world.areas["Nacka"]
+    week = selectors.last_complete_week()
+    number = iter(range(1, 100))
+
+    def event(moment, kind, summary=False):
+        PoliceEvent.objects.create(
+            id=next(number),
+            published_at=moment,
+            occurred_at=moment,
+            event_type=kind,
+            name=f"{kind}, Nacka",
+            location_name="Nacka",
+            kommun=kommun,
+            is_summary=summary,
+        )
+
+    for day, hour in ((0, 0), (0, 23), (3, 12), (6, 23)):  # the week's first and last hours
+        event(at(week + dt.timedelta(days=day), hour), "Stöld")
+    event(at(week + dt.timedelta(days=2), 8), "Brand")
+    event(at(week + dt.timedelta(days=2), 9), "Sammanfattning natt", summary=True)
+    event(at(week - dt.timedelta(days=1), 23), "Stöld")  # the Sunday before: not this week
+    event(at(week + dt.timedelta(days=7), 0), "Stöld")  # the Monday after
+    user = world.users["samordnare"]
+    picture = selectors.weekly_picture(analysis(user, nacka), week)
+    assert picture.police == [("Stöld", 4), ("Brand", 1)]
+    assert picture.police_total == 5
+    own = selectors.time_of_week(
+        analysis(user, nacka, selectors.Period(week, week + dt.timedelta(days=6)))
+    )
+    police = {(c["weekday"], c["hour"]): c["police"] for c in picture.time_of_week.cells}
+    assert police == {(c["weekday"], c["hour"]): c["police"] for c in own.cells}
+    assert police[(1, 0)] == police[(1, 23)] == police[(7, 23)] == police[(3, 8)] == 1
+    assert sum(police.values()) == 5
