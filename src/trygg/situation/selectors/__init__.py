@@ -64,7 +64,7 @@ from trygg.situation.selectors.places import (
 from trygg.situation.selectors.police import (
     PoliceRow,
     PoliceSummary,
-    police_by_type,
+    police_counts,
     police_summary,
 )
 from trygg.situation.selectors.problems import (
@@ -140,7 +140,7 @@ __all__ = [
     "parse_week",
     "peak_label",
     "pictures_for",
-    "police_by_type",
+    "police_counts",
     "police_summary",
     "prepare",
     "problem_view",

@@ -18,7 +18,7 @@ from trygg.situation.selectors.counts import change_label
 from trygg.situation.selectors.periods import LOCAL, SOURCE_POLICE, Period
 
 
-def police_by_type(
+def police_counts(
     user: Viewer, organisation: Organisation, period: Period
 ) -> tuple[list[tuple[str, int]], int, dict[tuple[int, int], int]]:
     """Events per type in the period, busiest first, their total, and their number per

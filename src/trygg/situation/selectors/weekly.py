@@ -44,7 +44,7 @@ from trygg.situation.selectors.periods import (
     week_label,
 )
 from trygg.situation.selectors.places import PlaceRow, top_places
-from trygg.situation.selectors.police import police_by_type
+from trygg.situation.selectors.police import police_counts
 from trygg.situation.selectors.time_of_week import TimeOfWeek, time_of_week, when_label
 
 
@@ -182,7 +182,7 @@ def weekly_picture(a: Analysis, week_start: dt.date) -> WeeklyPicture:
         focus = _focus_places(a, week, baseline)
         quarter_top = top_places(a.over(quarter), limit=3)
 
-    police, police_total, police_cells = police_by_type(a.user, organisation, week)
+    police, police_total, police_cells = police_counts(a.user, organisation, week)
     return WeeklyPicture(
         organisation=organisation,
         week_start=week_start,
