@@ -62,7 +62,8 @@ def connect() -> None:
     """Saves and deletes of what the options are read from, or of what decides who sees it
     (a forum's area and member organisations, a decision's meeting), bump their version; so
     do a meeting's participants, which the start page's meetings panel (forums.panels) keeps
-    under the same version."""
+    under the same version, and a forum's members, whose names the forum page keeps there
+    (forums.reading)."""
     from trygg.core.models import Partnership
     from trygg.forums.models import Decision, Meeting
 
@@ -71,6 +72,7 @@ def connect() -> None:
         [
             Forum,
             Forum.member_organisations.through,
+            Forum.members.through,
             Meeting,
             Meeting.participants.through,
             Decision,

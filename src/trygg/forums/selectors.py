@@ -129,21 +129,32 @@ class YearSummary:
 
 def forum_years(user: Viewer, forum: Forum, today: dt.date | None = None) -> list[YearSummary]:
     """Per year in which the forum has meetings (and the current year), newest first."""
-    today = today or timezone.localdate()
     # The forum is checked by the caller; the queries still go through restrict().
-    meeting_rows = (
+    meeting_rows = list(
         Meeting.objects.restrict(user, VIEW).filter(forum=forum).values_list("starts_at", "status")
     )
+    decision_rows = list(
+        Decision.objects.restrict(user, VIEW)
+        .filter(meeting__forum=forum)
+        .values_list("meeting__starts_at", "status", "due_date")
+    )
+    return year_summaries(forum, meeting_rows, decision_rows, today)
+
+
+def year_summaries(
+    forum: Forum,
+    meeting_rows: list[tuple[dt.datetime, str]],
+    decision_rows: list[tuple[dt.datetime, str, dt.date]],
+    today: dt.date | None = None,
+) -> list[YearSummary]:
+    """:func:`forum_years` from the forum's meetings (start, status) and decisions (their
+    meeting's start, status, due date), as the viewer may see them."""
+    today = today or timezone.localdate()
     per_year: dict[int, dict[str, int]] = {}
     for starts_at, status in meeting_rows:
         year = timezone.localtime(starts_at).year
         per_year.setdefault(year, {}).setdefault(status, 0)
         per_year[year][status] += 1
-    decision_rows = (
-        Decision.objects.restrict(user, VIEW)
-        .filter(meeting__forum=forum)
-        .values_list("meeting__starts_at", "status", "due_date")
-    )
     decisions_per_year: dict[int, dict[str, int]] = {}
     for starts_at, status, due in decision_rows:
         year = timezone.localtime(starts_at).year

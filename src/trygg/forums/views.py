@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import IntegerField, Prefetch, Value
+from django.db.models import IntegerField, Value
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from trygg.core.editing import form_page, next_url, submit
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table, row_url
 from trygg.forums import followup, selectors, services
-from trygg.forums.choices import DecisionStatus, MeetingStatus
+from trygg.forums.choices import MeetingStatus
 from trygg.forums.filters import OPTIONS_VERSION, DecisionFilter, ForumFilter
 from trygg.forums.forms import (
     AttachmentForm,
@@ -44,6 +44,7 @@ from trygg.forums.models import (
     Meeting,
     MeetingAttachment,
 )
+from trygg.forums.reading import forum_reading
 
 # Forums
 
@@ -216,45 +217,40 @@ def forum_edit(request, pk):
 
 @login_required
 def forum_detail(request, pk):
-    forum = get_object_or_404(
-        Forum.objects.restrict(request.user, VIEW)
-        .select_related("organisation", "area")
-        .defer("area__geometry")
-        .prefetch_related("member_organisations", "members"),
-        pk=pk,
+    # Read through restrict() and kept in the cache under the viewer's scope and the forums'
+    # version (forums.reading); the years' figures are worked out from it on every view.
+    reading = forum_reading(request.user, pk)
+    if reading is None:
+        raise Http404
+    forum = reading.forum
+    today = timezone.localdate()
+    years = selectors.year_summaries(
+        forum,
+        [(m.starts_at, m.status) for m in reading.meetings],
+        reading.decisions,
+        today,
     )
-    years = selectors.forum_years(request.user, forum)
     try:
         year = int(request.GET.get("ar", ""))
     except ValueError:
         year = None
     known_years = [s.year for s in years]
     if year not in known_years:
-        year = timezone.localdate().year
-    meetings = (
-        Meeting.objects.restrict(request.user, VIEW)
-        .filter(forum=forum, starts_at__year=year)
-        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.only("pk", "meeting_id")))
-        .order_by("starts_at")
-    )
-    open_decisions = (
-        selectors.decisions(request.user)
-        .filter(meeting__forum=forum, status=DecisionStatus.OPEN)
-        .order_by("due_date", "pk")
-    )
-    can_change = selectors.can_change(request.user, forum)
+        year = today.year
     return render(
         request,
         "forums/forum_detail.html",
         {
             "forum": forum,
+            "member_organisations": reading.member_organisations,
+            "members": reading.members,
             "years": years,
             "year": year,
             "summary": next(s for s in years if s.year == year),
-            "meetings": meetings,
-            "open_decisions": open_decisions,
-            "can_change": can_change,
-            "today": timezone.localdate(),
+            "meetings": reading.meetings_in(year),
+            "open_decisions": reading.open_decisions,
+            "can_change": reading.can_change,
+            "today": today,
         },
     )
 

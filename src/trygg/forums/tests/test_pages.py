@@ -352,10 +352,78 @@ def test_the_forum_page_does_not_query_per_meeting(data, login, count_queries):
     for day in range(1, 20):
         services.meeting_create(actor=None, forum=data.alta, starts_at=at(dt.date(2023, 8, day)))
     c = login("samordnare")
+    # The first view reads the forum, its meetings and decisions through restrict() and keeps
+    # them (forums.reading); the next one finds them in the cache.
     count_queries(
         "forums.forum_detail",
         lambda: c.get(reverse("forums:forum_detail", args=[data.alta.pk]), {"ar": 2023}),
     )
+    count_queries(
+        "forums.forum_detail.warm",
+        lambda: c.get(reverse("forums:forum_detail", args=[data.alta.pk]), {"ar": 2023}),
+    )
+
+
+def test_the_forum_page_kept_in_the_cache_shows_every_change_on_the_next_view(data, login):
+    c = login("samordnare")
+    url = reverse("forums:forum_detail", args=[data.alta.pk])
+
+    def body() -> str:
+        return c.get(url, {"ar": 2023}).content.decode()
+
+    first = body()
+    assert "1 av 6" in first
+    assert data.alta_decision.text in first and "Inga öppna beslut." not in first
+    assert "badge--meeting-cancelled" not in first
+    assert "2023-09-13" not in first
+
+    services.meeting_create(
+        actor=None, forum=data.alta, starts_at=at(dt.date(2023, 9, 13)), status="held"
+    )
+    after_meeting = body()
+    assert "2 av 6" in after_meeting and "2023-09-13" in after_meeting
+
+    services.decision_set_status(
+        actor=None,
+        decision=data.alta_decision,
+        status=DecisionStatus.DONE,
+        completed_on=dt.date(2023, 4, 1),
+    )
+    after_decision = body()
+    assert data.alta_decision.text not in after_decision
+    assert "Inga öppna beslut." in after_decision
+
+    services.meeting_update(actor=None, meeting=data.alta_empty_meeting, status="cancelled")
+    assert "badge--meeting-cancelled" in body()
+
+    def members() -> str:
+        return body().split("<dt>Medlemmar</dt>")[1].split("</dd>")[0]
+
+    police_officer = data.users["polis"].get_full_name()
+    assert police_officer in members()
+    services.forum_update(actor=None, forum=data.alta, members=[data.users["arbetsgrupp"]])
+    assert police_officer not in members()
+
+
+def test_the_forum_page_kept_in_the_cache_is_kept_per_viewer_scope(data, login):
+    """What one viewer's view kept is never shown to a viewer with another scope: the
+    buttons that need a change, and the forum itself, follow each viewer's restriction."""
+    from trygg.core.models import Membership
+
+    alta = reverse("forums:forum_detail", args=[data.alta.pk])
+    boo = reverse("forums:forum_detail", args=[data.boo.pk])
+    new_meeting = reverse("forums:meeting_create", args=[data.alta.pk])
+    samordnare = login("samordnare")
+    assert new_meeting in samordnare.get(alta).content.decode()
+    assert samordnare.get(boo).status_code == 200
+    polis = login("polis")
+    page = polis.get(alta)
+    assert page.status_code == 200 and new_meeting not in page.content.decode()
+    assert login("arbetsgrupp").get(boo).status_code == 404
+    assert login("utomstaende").get(alta).status_code == 404
+    # The same user with another scope (no memberships left, changed without a signal).
+    Membership.objects.filter(user=data.users["polis"]).update(is_active=False)
+    assert polis.get(alta).status_code == 404
 
 
 @pytest.mark.parametrize(
