@@ -1,9 +1,10 @@
 """Pieces of the budget shown on other apps' pages.
 
 The measure page's funding (``measure_finance``) is kept in the cache under the viewer's
-scope (``core.choice_cache.scope_key``: the funding is read through ``restrict()``, so a
-partner who sees a shared measure sees no money), the measure and :data:`FINANCE_VERSION`,
-bumped by every save and delete of a funding, a category, a budget line and a budget.
+memberships (``core.choice_cache.grants_key``: the funding is read through ``restrict()``
+by membership of the measure's organisation alone, so a partner who sees a shared measure
+sees no money), the measure and :data:`FINANCE_VERSION`, bumped by every save and delete of
+a funding, a category, a budget line and a budget.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from trygg.budget import selectors
 from trygg.budget.choices import MeasureTagKind
 from trygg.core import versioning
 from trygg.core.access import CHANGE, may
-from trygg.core.choice_cache import scope_key
+from trygg.core.choice_cache import grants_key
 
 FINANCE_VERSION = "trygg:measure-finance:version"
 CACHE_SECONDS = 6 * 3600
@@ -30,9 +31,9 @@ def connect() -> None:
 
 
 def measure_finance(user, measure) -> selectors.MeasureFinance:
-    """``selectors.measure_finance``, from the cache while neither the viewer's scope nor
-    the budget data has changed (module's doc)."""
-    digest = scope_key(user)
+    """``selectors.measure_finance``, from the cache while neither the viewer's memberships
+    nor the budget data has changed (module's doc)."""
+    digest = grants_key(user)
     if digest is None:
         return selectors.measure_finance(user, measure)
     key = ":".join(

@@ -10,8 +10,10 @@ kept under a key of everything it is made of:
   responsible parties, a measure's areas and places);
 - :data:`VERSION_KEY`, bumped by the saves and deletes of the status updates and of the
   names shown beside them (organisations, areas, places, users);
-- the viewer's scope (``core.choice_cache.scope_key``), so that no two viewers of another
-  scope share a reading, and the measure;
+- the viewer's memberships (``core.choice_cache.grants_key``: the user, the organisations
+  and areas they reach), so that no two viewers of another scope share a reading, and the
+  measure. The partners are not in it: the measure itself is read through ``restrict()``
+  on every view, and what hangs off it is read by the measure alone;
 - a digest of the fields read and of the reading's shape.
 
 Nothing of it depends on today's date; the targets (computed from other data) and the
@@ -28,7 +30,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from trygg.core import versioning
-from trygg.core.choice_cache import remembered, scope_key
+from trygg.core.choice_cache import grants_key
 from trygg.core.models import Area, Organisation, Place
 from trygg.plans import reading
 from trygg.plans.models import Measure, MeasureResponsible, MeasureStatus, StatusUpdate
@@ -89,7 +91,7 @@ def _fields() -> str:
 def measure_facts(user: Any, measure: Measure) -> MeasureFacts:
     """The reading of ``measure`` (read through the user's restriction) for its page; from
     the cache while nothing it is made of has changed (module's doc)."""
-    digest = scope_key(user)
+    digest = grants_key(user)
     if digest is None:
         return _read(measure)
     key = "trygg:measure-page:" + ":".join(
@@ -135,12 +137,15 @@ def _read(measure: Measure) -> MeasureFacts:
 def status_choices(user: Any, organisation_id: int) -> list[tuple[int, str]]:
     """The statuses of the organisation as the status form offers them (``StatusChangeForm``:
     its plan's organisation's, in their order), kept under the plans' version, which every
-    save of a status bumps, and the viewer's scope (core.choice_cache)."""
-
-    def read() -> list[tuple[int, str]]:
-        return [
+    save of a status bumps, and the viewer's memberships."""
+    digest = grants_key(user)
+    key = f"trygg:measure-page:statuses:{reading.version()}:{digest}:{organisation_id}"
+    found = cache.get(key) if digest else None
+    if found is None:
+        found = [
             (status.pk, str(status))
             for status in MeasureStatus.objects.filter(organisation_id=organisation_id)
         ]
-
-    return remembered(reading.VERSION_KEY, user, read, name=f"measure-statuses-{organisation_id}")
+        if digest:
+            cache.set(key, found, CACHE_SECONDS)
+    return found
