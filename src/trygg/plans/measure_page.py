@@ -112,7 +112,7 @@ def measure_facts(user: Any, measure: Measure) -> MeasureFacts:
 
 
 def _read(measure: Measure) -> MeasureFacts:
-    responsibles = [
+    responsibles: list[tuple[str, int | None, str | None]] = [
         (f"{label}/{unit}" if unit else label, organisation_id, organisation)
         for label, unit, organisation_id, organisation in MeasureResponsible._default_manager.filter(
             measure=measure
