@@ -6,3 +6,9 @@ class BudgetConfig(AppConfig):
     name = "trygg.budget"
     label = "budget"
     verbose_name = _("Budget")
+
+    def ready(self) -> None:
+        from trygg.budget import panels
+
+        # The measure page's funding kept in the cache (budget.panels).
+        panels.connect()

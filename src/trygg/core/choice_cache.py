@@ -25,12 +25,8 @@ T = TypeVar("T")
 TIMEOUT = 600
 
 
-def scope_key(user: Any) -> str | None:
-    """Everything ``restrict(user, …)`` decides by, as a digest; None for no one."""
-    scope = scope_for(user)
-    if scope.user_id is None:
-        return None
-    grants = sorted(
+def _grants(scope: Any) -> list[tuple]:
+    return sorted(
         (
             grant.role,
             tuple(sorted(grant.organisation_ids)),
@@ -38,8 +34,27 @@ def scope_key(user: Any) -> str | None:
         )
         for grant in scope.grants
     )
+
+
+def scope_key(user: Any) -> str | None:
+    """Everything ``restrict(user, …)`` decides by, as a digest; None for no one."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return None
     partners = tuple(sorted(scope.partner_ids())) if scope.grants else ()
-    text = repr((scope.user_id, scope.is_superuser, grants, partners))
+    text = repr((scope.user_id, scope.is_superuser, _grants(scope), partners))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def grants_key(user: Any) -> str | None:
+    """The user, their memberships with the organisations and areas they reach, as a
+    digest (None for no one): :func:`scope_key` without the partners, which cost a query.
+    For what is read by membership alone (budget.models.budget_readable) or by a row the
+    request has read through ``restrict()`` itself."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return None
+    text = repr(("grants", scope.user_id, scope.is_superuser, _grants(scope)))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

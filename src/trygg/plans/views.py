@@ -22,7 +22,7 @@ from trygg.core.editing import form_page
 from trygg.core.exports import export_rows
 from trygg.core.listing import RestrictedListView
 from trygg.core.tables import Column, Table
-from trygg.plans import importers, selectors, services
+from trygg.plans import importers, measure_page, selectors, services
 from trygg.plans.filters import MeasureFilter, PlanFilter
 from trygg.plans.forms import (
     ActivityForm,
@@ -39,7 +39,6 @@ from trygg.plans.models import (
     Activity,
     FocusArea,
     Measure,
-    MeasureResponsible,
     MeasureStatus,
     Plan,
     Target,
@@ -317,16 +316,10 @@ def measure_permissions(user, measure: Measure, area_ids, responsible_ids) -> di
 def measure_detail(request, pk):
     measure = _measure(request, pk, related=("plan",))  # the page names no organisation
     # What hangs off a measure is visible exactly when the measure is (``_via_measure``):
-    # it is read by the measure, which was read through restrict() above. Names only.
-    responsibles = [
-        (f"{label}/{unit}" if unit else label, organisation_id, organisation)
-        for label, unit, organisation_id, organisation in MeasureResponsible._default_manager.filter(
-            measure=measure
-        )
-        .order_by("order", "pk")
-        .values_list("label", "unit", "organisation_ref_id", "organisation_ref__name")
-    ]
-    areas = list(measure.areas.values_list("pk", "name"))
+    # it is read by the measure, which was read through restrict() above, and kept in the
+    # cache (plans.measure_page). Names only.
+    facts = measure_page.measure_facts(request.user, measure)
+    responsibles, areas = facts.responsibles, facts.areas
     permissions = measure_permissions(
         request.user,
         measure,
@@ -334,6 +327,16 @@ def measure_detail(request, pk):
         [organisation_id for _d, organisation_id, _n in responsibles if organisation_id],
     )
     can_change = permissions[CHANGE]
+    status_form = None
+    if permissions[STATUS]:
+        status_form = StatusChangeForm(measure=measure)
+        # The options as the form's queryset gives them, read once per version of the plans.
+        field = status_form.fields["status"]
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        field.choices = [
+            *empty,
+            *measure_page.status_choices(request.user, measure.plan.organisation_id),
+        ]
     return render(
         request,
         "plans/measure_detail.html",
@@ -343,13 +346,13 @@ def measure_detail(request, pk):
             "title": measure.title,
             "responsibles": [(display, name) for display, _id, name in responsibles],
             "area_names": ", ".join(name for _pk, name in areas),
-            "place_names": ", ".join(measure.places.values_list("name", flat=True)),
-            "timeline": selectors.timeline(request.user, measure),
+            "place_names": ", ".join(facts.places),
+            "timeline": facts.timeline,
             "targets": selectors.targets_with_fulfilment(request.user, measure),
             "panels": render_measure_panels(request, measure),
             "can_change": can_change,
             "can_delete": permissions[DELETE],
-            "status_form": StatusChangeForm(measure=measure) if permissions[STATUS] else None,
+            "status_form": status_form,
         },
     )
 

@@ -9,9 +9,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from trygg.core.retention import Rule, add_rule
-        from trygg.reports import register_choices
+        from trygg.reports import register_choices, register_rows
 
         register_choices.connect()
+        register_rows.connect()
 
         def days() -> int:
             from django.conf import settings

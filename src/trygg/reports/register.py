@@ -41,7 +41,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -54,7 +54,7 @@ from trygg.core.access import VIEW, scope_for
 from trygg.core.filters import FilterSet
 from trygg.core.listing import RestrictedListView
 from trygg.core.models import Area, Organisation, Place
-from trygg.core.tables import Column, Table
+from trygg.core.tables import Column, Table, row_url
 from trygg.plans.choices import PreventionType, StatusCategory
 from trygg.plans.models import Measure, MeasureResponsible, Plan
 from trygg.reports import register_rows
@@ -666,20 +666,6 @@ def skrivelse_answers(measures: list, *, year: int, as_of: dt.date) -> list[Answ
 PAGE_COLUMNS = ("title", "status", "areas", "period", "parties", "sources", "cost")
 
 
-def _period(measure) -> str:
-    """Start and end in one column on the page: "2022–2023" for whole calendar years, else
-    "2024-03-01 – 2024-06-30"."""
-    starts, ends = measure.starts_on, measure.ends_on
-    if not starts and not ends:
-        return ""
-    if starts and ends and (starts.month, starts.day, ends.month, ends.day) == (1, 1, 12, 31):
-        return str(starts.year) if starts.year == ends.year else f"{starts.year}–{ends.year}"
-    return " – ".join(
-        formats.date_format(day, "SHORT_DATE_FORMAT") if day else "…"
-        for day in (measure.starts_on, measure.ends_on)
-    )
-
-
 class RegisterTable(Table):
     """One column definition for the register page and its CSV/XLSX export."""
 
@@ -730,6 +716,12 @@ class RegisterTable(Table):
     #: Set for the export: prepare() attaches the rows' details for this user.
     user = None
 
+    def page_links(self) -> dict:
+        try:
+            return {"title": lambda m, url=row_url("plans:measure_detail"): url(m.pk)}
+        except NoReverseMatch:  # the measure page is not mounted
+            return {}
+
     def prepare(self, objects) -> list:
         if self.user is None:
             return list(objects)
@@ -739,7 +731,7 @@ class RegisterTable(Table):
 
     columns = [
         *(column for column in export_columns if column.key in PAGE_COLUMNS[:3]),
-        Column("period", gettext_lazy("Period"), _period, sort="starts_on"),
+        Column("period", gettext_lazy("Period"), register_rows.period, sort="starts_on"),
         *(column for column in export_columns if column.key in PAGE_COLUMNS[4:]),
     ]
 
@@ -774,7 +766,9 @@ class RegisterView(RestrictedListView):
         cells = list(queryset.values_list("pk", "status__category", "in_collaboration"))
         paginator = Paginator(cells, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
-        page.object_list = self._page_measures(page.object_list)
+        rows = register_rows.page_rows(
+            self.table, self.request.user, list(page.object_list), self._page_measures
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
         sort_query = query.copy()
@@ -783,7 +777,7 @@ class RegisterView(RestrictedListView):
             title=self.title,
             filterset=self.filterset,
             table=self.table,
-            rows=register_rows.rows_html(self.table, self.table.rows(page.object_list)),
+            rows=rows,
             page_obj=page,
             paginator=paginator,
             sort=self.sort,

@@ -81,6 +81,10 @@ def test_the_measure_page_makes_few_queries(plan, login, count_queries, persona)
     url = reverse("plans:measure_detail", args=[measure.pk])
     response = count_queries(f"plans.measure_detail.{persona}", lambda: client.get(url))
     assert measure.title in response.content.decode()
+    # The next view reads the parties, areas, places, timeline, funding and status options
+    # from the cache (plans.measure_page, budget.panels); the measure and targets again.
+    again = count_queries(f"plans.measure_detail.{persona}.warm", lambda: client.get(url))
+    assert measure.title in again.content.decode()
 
 
 def test_the_plan_and_measure_pages_read_no_boundaries(plan, login):
