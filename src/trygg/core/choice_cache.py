@@ -71,3 +71,14 @@ def remembered(version_key: str, user: Any, compute: Callable[[], T], *, name: s
         found = compute()
         cache.set(key, found, TIMEOUT)
     return found
+
+
+def shared(version_key: str, compute: Callable[[], T], *, name: str) -> T:
+    """``compute()`` (the options ``name``, the same for every viewer: the kommuner of the
+    country) from the cache while the data under ``version_key`` has not changed."""
+    key = f"choices:{version_key}:{name}:{versioning.current(version_key)}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, TIMEOUT)
+    return found

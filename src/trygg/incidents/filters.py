@@ -95,7 +95,8 @@ class _Names(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", "name")
+        rows = getattr(self.field, "rows", None)  # (key, name) already read (see kept_rows)
+        yield from self.queryset.values_list("pk", "name") if rows is None else rows
 
 
 class NameChoiceField(forms.ModelChoiceField):
@@ -270,8 +271,14 @@ class PoliceEventFilter(FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kommun"].queryset = (
-            Area.objects.filter(kind=AreaKind.KOMMUN).only("pk", "name").order_by("name")
+        from trygg.core import choice_cache
+
+        kommuner = Area.objects.filter(kind=AreaKind.KOMMUN).only("pk", "name").order_by("name")
+        self.fields["kommun"].queryset = kommuner
+        # The country's kommuner, the same for every viewer: kept, not read on every view
+        # (the field still checks a chosen key against its queryset).
+        self.fields["kommun"].rows = choice_cache.shared(  # type: ignore[attr-defined]
+            OPTIONS_VERSION, lambda: list(kommuner.values_list("pk", "name")), name="kommuner"
         )
         from trygg.incidents.selectors import police_event_types
 
