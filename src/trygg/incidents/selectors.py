@@ -434,6 +434,29 @@ def home_kommun_area(user: User) -> Area | None:
     return None
 
 
+def home_kommun_id(user: User) -> int | None:
+    """The key of :func:`home_kommun_area`, kept in the cache under the user's memberships
+    (core.choice_cache.grants_key) and the version of the areas and organisations it is read
+    from (incidents.filters.OPTIONS_VERSION): the police events' page asks it on every view."""
+    from django.core.cache import cache
+
+    from trygg.core import versioning
+    from trygg.core.choice_cache import TIMEOUT, grants_key
+    from trygg.incidents.filters import OPTIONS_VERSION
+
+    digest = grants_key(user)
+    if digest is None:
+        area = home_kommun_area(user)
+        return None if area is None else area.pk
+    key = f"home-kommun:{versioning.current(OPTIONS_VERSION)}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        area = home_kommun_area(user)
+        found = 0 if area is None else area.pk  # 0: no kommun (None is "not kept")
+        cache.set(key, found, TIMEOUT)
+    return found or None
+
+
 def police_events_for_kommun(
     user: Viewer,
     area: Area | None,

@@ -587,9 +587,9 @@ class PoliceEventListView(ExportColumnsMixin, RestrictedListView):
         """The page opens on the user's own kommun; "Hela landet" (an empty choice) shows all."""
         data = self.request.GET.copy()
         if "kommun" not in data:
-            home = selectors.home_kommun_area(self.request.user)
+            home = selectors.home_kommun_id(self.request.user)
             if home is not None:
-                data["kommun"] = str(home.pk)
+                data["kommun"] = str(home)
         return self.filterset_class(data or None, user=self.request.user)
 
     def get_context_data(self, **kwargs):

@@ -40,3 +40,30 @@ def test_a_kommun_chosen_is_still_checked_against_the_kommuner(world):
     _kommun_select(user)  # the options kept
     assert PoliceEventFilter({"kommun": world.areas["Nacka"].pk}, user=user).is_valid()
     assert not PoliceEventFilter({"kommun": world.areas["Älta"].pk}, user=user).is_valid()
+
+
+def test_the_page_opens_on_the_kommun_of_the_users_memberships_as_they_change(world):
+    from django.urls import reverse
+
+    from trygg.core.models import Membership
+    from trygg.core.testing import client_for
+    from trygg.incidents.selectors import home_kommun_area, home_kommun_id
+
+    url = reverse("incidents:police_event_list")
+    user = world.users["samordnare"]
+    nacka, varmdo = world.areas["Nacka"], world.organisations["varmdo"].area
+
+    def opened_on():
+        page = client_for("samordnare").get(url)
+        return page.context["filterset"]["kommun"].value()
+
+    assert opened_on() == str(nacka.pk) == str(home_kommun_area(user).pk)
+    assert home_kommun_id(user) == nacka.pk  # kept
+    services.membership_create(
+        actor=None, user=user, organisation=world.organisations["varmdo"], role="samordnare"
+    )
+    for membership in Membership.objects.filter(user=user).exclude(
+        organisation=world.organisations["varmdo"]
+    ):
+        services.membership_deactivate(actor=None, membership=membership)
+    assert opened_on() == str(varmdo.pk) == str(home_kommun_area(user).pk)
