@@ -65,19 +65,19 @@ def remembered(version_key: str, user: Any, compute: Callable[[], T], *, name: s
     digest = scope_key(user)
     if digest is None:
         return compute()
-    key = f"choices:{version_key}:{name}:{versioning.current(version_key)}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, TIMEOUT)
-    return found
+    return _kept(
+        f"choices:{version_key}:{name}:{versioning.current(version_key)}:{digest}", compute
+    )
 
 
 def shared(version_key: str, compute: Callable[[], T], *, name: str) -> T:
     """``compute()`` (the options ``name``, the same for every viewer: the kommuner of the
     country) from the cache while the data under ``version_key`` has not changed."""
-    key = f"choices:{version_key}:{name}:{versioning.current(version_key)}"
-    found = cache.get(key)
+    return _kept(f"choices:{version_key}:{name}:{versioning.current(version_key)}", compute)
+
+
+def _kept(key: str, compute: Callable[[], T]) -> T:
+    found: T | None = cache.get(key)
     if found is None:
         found = compute()
         cache.set(key, found, TIMEOUT)
