@@ -345,8 +345,11 @@ def _may_report_some_status(
 
 
 def _kept_rollups(
-    reading: PlanReading, user: Viewer, states: dict[int, str], roll_up: Callable[[], dict]
-) -> dict:
+    reading: PlanReading,
+    user: Viewer,
+    states: dict[int, str],
+    roll_up: Callable[[], dict[Any, Any]],
+) -> dict[Any, Any]:
     """``roll_up()`` (the plan page's roll-ups), kept in the cache with the plan's unfiltered
     reading: they are counted from the reading (its key follows the data and the viewer's
     restriction) and the targets' fulfilment, which is decided here first, on every view
@@ -361,7 +364,7 @@ def _kept_rollups(
     key = ":".join(
         ("trygg:plan-rollups", reading.key, hashlib.sha256(decided.encode()).hexdigest()[:24])
     )
-    rollups = cache.get(key)
+    rollups: dict[Any, Any] | None = cache.get(key)
     if rollups is None:
         rollups = roll_up()
         cache.set(key, rollups, ROLLUP_SECONDS)
@@ -398,7 +401,7 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
     def roll_up() -> dict[Any, Any]:
         """Each activity's roll-up and category, each focus area's and the plan's."""
         rollups: dict[Any, Any] = {"plan": rollup_of(_group(measures), user, states)}
-        by_focus: dict[int | None, dict[int, list[Measure]]] = {}
+        by_focus: dict[int | None, dict[object, list[Measure]]] = {}
         for activity in activities:
             own = by_activity.get(activity.pk, [])
             if filtering and not own:

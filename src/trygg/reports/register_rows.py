@@ -32,6 +32,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import formats
@@ -200,8 +201,9 @@ def measures_of(keys: list[MeasureKey], fields: tuple[str, ...]) -> list:
     measures = []
     for key in keys:
         if key.pk in found:
-            found[key.pk].in_collaboration = key.in_collaboration
-            measures.append(found[key.pk])
+            measure: Any = found[key.pk]
+            measure.in_collaboration = key.in_collaboration
+            measures.append(measure)
     return measures
 
 
