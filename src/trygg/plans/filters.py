@@ -68,19 +68,24 @@ class MeasureFilter(FilterSet):
         areas = area_choices(
             Area.objects.restrict(self.user, VIEW).filter(organisation__isnull=False)
         )
-        focus_areas = FocusArea.objects.restrict(self.user, VIEW)
         if plan is not None:
-            # On a plan's page the plan is given; offer only its own parts. The areas are
-            # offered by name (no Area objects), the focus areas as the page read them
-            # (``offer_focus_areas``).
+            # On a plan's page the plan is given (read through the user's restriction);
+            # offer only its own parts. The areas are offered by name (no Area objects), the
+            # focus areas as the page read them (``offer_focus_areas``), validated against
+            # the plan's own: FocusArea.access_q for a view is Plan.access_q on the same
+            # organisation, as plans.reading reads them.
             del self.fields["plan"]
             del self.fields["activity"]
             choose_by_label(self, "area", areas.filter(organisation_id=plan.organisation_id))
-            model_choice_field(self, "focus_area").queryset = focus_areas.filter(plan=plan)
+            model_choice_field(self, "focus_area").queryset = FocusArea._default_manager.filter(
+                plan=plan, organisation_id=plan.organisation_id
+            )
             return
         model_choice_field(self, "area").queryset = areas
         model_choice_field(self, "plan").queryset = Plan.objects.restrict(self.user, VIEW)
-        model_choice_field(self, "focus_area").queryset = focus_areas
+        model_choice_field(self, "focus_area").queryset = FocusArea.objects.restrict(
+            self.user, VIEW
+        )
         model_choice_field(self, "activity").queryset = Activity.objects.restrict(self.user, VIEW)
 
     def offer_focus_areas(self, focus_areas) -> None:

@@ -149,3 +149,20 @@ def status_choices(user: Any, organisation_id: int) -> list[tuple[int, str]]:
         if digest:
             cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+def empty_filters(user: Any, plan: Any, filters: Any) -> str:
+    """The fields of the plan page's filter form with nothing chosen (``filters``: the
+    page's MeasureFilter, unbound, its focus areas offered), as ``core/_filters.html``
+    writes them: kept for the viewer (``choice_cache.remembered``: their scope, which the
+    area options follow through ``restrict()``) under :data:`VERSION_KEY` (areas'
+    names), the plans' version (the plan's organisation and focus areas), the plan and the
+    language."""
+    from django.utils.translation import get_language
+
+    from trygg.core.choice_cache import remembered
+    from trygg.core.templatetags.trygg import filter_fields
+    from trygg.plans import reading
+
+    name = f"plan-filters:{plan.pk}:{reading.version()}:{get_language() or ''}"
+    return remembered(VERSION_KEY, user, lambda: str(filter_fields(filters)), name=name)

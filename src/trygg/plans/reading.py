@@ -11,7 +11,8 @@ everything it is made of:
   view) follows these alone and the data below;
 - the version of the plans' data (:data:`VERSION_KEY`), bumped by every save and delete of
   a plan, focus area, activity, measure, measure status, responsible party, target and
-  outcome, and by the changes of a measure's areas and places and of a plan's partners;
+  outcome, and by the changes of a measure's areas and places, of a plan's partners and
+  of a target's forums (which plans.targets keeps their meetings under);
 - the plan and a digest of the models' fields.
 
 Only the plan's unfiltered reading is kept: a filter's search reaches names the version
@@ -89,6 +90,7 @@ def connect() -> None:
             MeasureStatus,
             MeasureResponsible,
             Target,
+            Target.forums.through,
             Outcome,
             Measure.areas.through,
             Measure.places.through,

@@ -20,12 +20,14 @@ How the figures are defined:
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import fsum
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -57,6 +59,9 @@ from trygg.plans.parsing import (
     Responsible,
 )
 
+#: How long the plan page's roll-ups are kept (:func:`_kept_rollups`), as its reading.
+ROLLUP_SECONDS = 6 * 3600
+
 CATEGORIES = [
     StatusCategory.NOT_STARTED,
     StatusCategory.ONGOING,
@@ -66,6 +71,7 @@ CATEGORIES = [
 
 if TYPE_CHECKING:
     from trygg.plans.filters import MeasureFilter
+    from trygg.plans.reading import PlanReading
     from trygg.plans.targets import TargetResult
 
 
@@ -338,6 +344,33 @@ def _may_report_some_status(
     return Measure.objects.restrict(user, STATUS).filter(plan=plan).exists()
 
 
+def _kept_rollups(
+    reading: PlanReading,
+    user: Viewer,
+    states: dict[int, str],
+    roll_up: Callable[[], dict[Any, Any]],
+) -> dict[Any, Any]:
+    """``roll_up()`` (the plan page's roll-ups), kept in the cache with the plan's unfiltered
+    reading: they are counted from the reading (its key follows the data and the viewer's
+    restriction) and the targets' fulfilment, which is decided here first, on every view
+    (computed targets follow other data and the date), and is part of the key."""
+    if reading.key is None:
+        return roll_up()
+    for measure in reading.measures:
+        for target in measure.target_list:
+            if target.pk not in states:
+                states[target.pk] = fulfilment(target, user)
+    decided = repr(sorted((pk, str(state)) for pk, state in states.items()))
+    key = ":".join(
+        ("trygg:plan-rollups", reading.key, hashlib.sha256(decided.encode()).hexdigest()[:24])
+    )
+    rollups: dict[Any, Any] | None = cache.get(key)
+    if rollups is None:
+        rollups = roll_up()
+        cache.set(key, rollups, ROLLUP_SECONDS)
+    return rollups
+
+
 def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None) -> PlanView:
     """The plan page: focus areas → activities → measures, each with its roll-up.
 
@@ -363,35 +396,42 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
             by_activity.setdefault(measure.activity_id, []).append(measure)
         else:
             loose.append(measure)
-    by_focus: dict[int | None, list[ActivityView]] = {}
     filtering = filters is not None and filters.active
+
+    def roll_up() -> dict[Any, Any]:
+        """Each activity's roll-up and category, each focus area's and the plan's."""
+        rollups: dict[Any, Any] = {"plan": rollup_of(_group(measures), user, states)}
+        by_focus: dict[int | None, dict[object, list[Measure]]] = {}
+        for activity in activities:
+            own = by_activity.get(activity.pk, [])
+            if filtering and not own:
+                continue
+            rollups["a", activity.pk] = (
+                rollup_of({activity.pk: own}, user, states),
+                activity_category(own),
+            )
+            by_focus.setdefault(activity.focus_area_id, {})[activity.pk] = own
+        for focus_area_id, grouped in by_focus.items():
+            rollups["f", focus_area_id] = rollup_of(grouped, user, states)
+        return rollups
+
+    rollups = _kept_rollups(reading, user, states, roll_up)
+    by_focus: dict[int | None, list[ActivityView]] = {}
     for activity in activities:
-        own = by_activity.get(activity.pk, [])
-        if filtering and not own:
-            continue
-        view = ActivityView(
-            activity, own, rollup_of({activity.pk: own}, user, states), activity_category(own)
-        )
-        by_focus.setdefault(activity.focus_area_id, []).append(view)
+        if ("a", activity.pk) in rollups:
+            rollup, category = rollups["a", activity.pk]
+            own = by_activity.get(activity.pk, [])
+            view = ActivityView(activity, own, rollup, category)
+            by_focus.setdefault(activity.focus_area_id, []).append(view)
     focus_views = []
     for focus_area in focus_areas:
         views = by_focus.get(focus_area.pk, [])
         if filtering and not views:
             continue
-        focus_views.append(
-            FocusAreaView(
-                focus_area,
-                views,
-                rollup_of({v.activity.pk: v.measures for v in views}, user, states),
-            )
-        )
+        rollup = rollups.get(("f", focus_area.pk)) or rollup_of({}, user, states)
+        focus_views.append(FocusAreaView(focus_area, views, rollup))
     if by_focus.get(None):
-        views = by_focus[None]
-        focus_views.append(
-            FocusAreaView(
-                None, views, rollup_of({v.activity.pk: v.measures for v in views}, user, states)
-            )
-        )
+        focus_views.append(FocusAreaView(None, by_focus[None], rollups["f", None]))
     # Plan.access_q for a change: a member of the owner without area limits. Whoever may
     # change the plan may report every status; otherwise ask whether some measure's status
     # may be reported (owners in their areas and responsible partners, Measure.access_q).
@@ -403,7 +443,7 @@ def plan_view(user: Viewer, plan: Plan, *, filters: MeasureFilter | None = None)
         plan=plan,
         focus_areas=focus_views,
         loose_measures=loose,
-        rollup=rollup_of(_group(measures), user, states),
+        rollup=rollups["plan"],
         can_report_status=can_report_status,
         can_change_plan=can_change_plan,
         target_states=states,

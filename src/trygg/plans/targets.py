@@ -213,32 +213,57 @@ def _typed(target: Target, periods: list[TargetPeriodSpan]) -> list[TargetOutcom
     return result
 
 
+def _meeting_rows(user, target: Target) -> tuple[list[tuple[int, str]], list[tuple]]:
+    """The forums whose meetings ``target`` counts that the user may see, as (pk, name) by
+    name, and their meetings as (forum, start, status). Kept in the cache for the viewer
+    (``choice_cache.remembered``: their scope) under the forums' version (what a forum's
+    visibility follows, and its meetings: ``forums.filters.OPTIONS_VERSION``) and the plans'
+    (``plans.reading.VERSION_KEY``: the target's forums). Counting them per period, which
+    depends on the date, is left to the caller."""
+    from trygg.core import choice_cache
+    from trygg.forums.filters import OPTIONS_VERSION
+    from trygg.forums.models import Forum, Meeting
+    from trygg.plans import reading
+
+    def compute() -> tuple[list[tuple[int, str]], list[tuple]]:
+        forums = list(
+            Forum._default_manager.filter(targets=target).order_by("name").values_list("pk", "name")
+        )
+        if user is not None:
+            visible = _visible_forum_ids(user)
+            forums = [(pk, name) for pk, name in forums if pk in visible]
+        if not forums:
+            return [], []
+        # A meeting is visible exactly when its forum is (Meeting.access_q), and these
+        # forums were read through the user's restriction: their meetings are read by
+        # forum, once (a forum meets a few dozen times a year).
+        meetings = list(
+            Meeting._default_manager.filter(forum__in=[pk for pk, _name in forums]).values_list(
+                "forum_id", "starts_at", "status"
+            )
+        )
+        return forums, meetings
+
+    if user is None:
+        return compute()
+    name = f"target-meetings:{reading.version()}:{target.pk}"
+    return choice_cache.remembered(OPTIONS_VERSION, user, compute, name=name)
+
+
 def _meetings(user, target: Target, periods: list[TargetPeriodSpan]) -> list[TargetOutcome]:
     from trygg.forums.choices import MeetingStatus
-    from trygg.forums.models import Forum, Meeting
 
-    forums = list(Forum._default_manager.filter(targets=target).order_by("name"))
-    if user is not None:
-        visible = _visible_forum_ids(user)
-        forums = [forum for forum in forums if forum.pk in visible]
-    if not forums or not periods:
+    forums, meetings = _meeting_rows(user, target) if periods else ([], [])
+    if not forums:
         return [
             TargetOutcome(p, figure(None, source=_("No forum chosen"), period=p.label), None)
             for p in periods
         ]
-    # A meeting is visible exactly when its forum is (Meeting.access_q), and these forums
-    # were read through the user's restriction: their meetings are read by forum, once, and
-    # counted per period here (a forum meets a few dozen times a year).
-    meetings = list(
-        Meeting._default_manager.filter(forum__in=[f.pk for f in forums]).values_list(
-            "forum_id", "starts_at", "status"
-        )
-    )
     first = min((starts_at for _forum, starts_at, _status in meetings), default=None)
     held = [(forum_id, at) for forum_id, at, status in meetings if status == MeetingStatus.HELD]
-    names = {f.pk: f.name for f in forums}
+    names = dict(forums)
     source = _("Held meetings in Trygg: %(forums)s") % {"forums": ", ".join(names.values())}
-    url = reverse("forums:forum_detail", args=[forums[0].pk]) if len(forums) == 1 else ""
+    url = reverse("forums:forum_detail", args=[forums[0][0]]) if len(forums) == 1 else ""
     result = []
     for period in periods:
         start, end = _bounds(period)

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -167,6 +168,9 @@ def plan_detail(request, pk):
     view = selectors.plan_view(request.user, plan, filters=filters)
     filters.offer_focus_areas(view.all_focus_areas)
     can_add_measure = may(request.user, ADD, plan.organisation_id)
+    filter_html = None
+    if not request.GET:
+        filter_html = mark_safe(measure_page.empty_filters(request.user, plan, filters))  # noqa: S308
     return render(
         request,
         "plans/plan_detail.html",
@@ -175,6 +179,7 @@ def plan_detail(request, pk):
             "view": view,
             "rollup": view.rollup,
             "filterset": filters,
+            "filter_html": filter_html,
             "partners": plan.partner_organisations.all(),
             "can_add_measure": can_add_measure,
             "today": timezone.localdate(),

@@ -852,8 +852,18 @@ ANSWER_FIELDS = (
 )
 
 
-def skrivelse_context_for(user, params) -> dict:
-    """The answers for the selection in ``params`` (the register's filters, year, as of).
+def _answer_measures(queryset, answers: bool) -> list:
+    """The selection's measures in the answers' order: read whole for the answers, else as
+    keys and periods (register_rows.measure_keys) for the page, whose answers are kept."""
+    queryset = queryset.order_by("plan__title", "order", "pk")
+    if not answers:
+        return register_rows.measure_keys(queryset)
+    return list(queryset.select_related("plan", "status").only(*ANSWER_FIELDS))
+
+
+def skrivelse_context_for(user, params, *, answers: bool = True) -> dict:
+    """The answers for the selection in ``params`` (the register's filters, year, as of);
+    with ``answers=False`` the measures as keys and periods and no answers (the page).
 
     Without a year, the last complete year with measures in the selection, stated: the
     selection is then read once without its year, the year found in it and the measures of
@@ -877,11 +887,7 @@ def skrivelse_context_for(user, params) -> dict:
         chosen = register_measures(user)
         if selection:
             chosen = RegisterFilter(selection, user=user).filter_queryset(chosen)
-        every_year = list(
-            chosen.select_related("plan", "status")
-            .only(*ANSWER_FIELDS)
-            .order_by("plan__title", "order", "pk")
-        )
+        every_year = _answer_measures(chosen, answers)
         year = last_complete_year((_period_of(m) for m in every_year), today)
         if year is None:
             year = today.year - 1
@@ -907,21 +913,15 @@ def skrivelse_context_for(user, params) -> dict:
     if every_year is not None:
         measures = [m for m in every_year if _overlaps(m, year)]
     else:
-        measures = list(
-            filterset.filter_queryset(register_measures(user))
-            .select_related("plan", "status")
-            .only(*ANSWER_FIELDS)
-            .order_by("plan__title", "order", "pk")
-        )
-    attach_details(measures, user)
-    answers = skrivelse_answers(measures, year=year, as_of=as_of)
+        measures = _answer_measures(filterset.filter_queryset(register_measures(user)), answers)
+    found = answers and skrivelse_answers(attach_details(measures, user), year=year, as_of=as_of)
     query = filters.urlencode()
     return {
         "form": form,
         "filterset": filterset,
         "year": year,
         "as_of": as_of,
-        "answers": answers,
+        "answers": found or None,
         "measures": measures,
         "query": query,
         "period_note": period_note,
@@ -949,9 +949,10 @@ def describe_filters(filterset) -> str:
 def skrivelse(request):
     """Svar på skrivelse: the four questions of seed 004 answered from the register; as Word
     or PDF through the document engine (A4, header and footer, sources)."""
-    context = skrivelse_context_for(request.user, request.GET)
     fmt = request.GET.get("format")
-    if fmt in {"docx", "pdf"}:
+    document = fmt in {"docx", "pdf"}
+    context = skrivelse_context_for(request.user, request.GET, answers=document)
+    if document:
         from trygg.reports import render as renderer
         from trygg.reports.kinds.base import Params
         from trygg.reports.kinds.skrivelse import build
@@ -970,11 +971,14 @@ def skrivelse(request):
             f'attachment; filename="svar-pa-skrivelse-{context["year"]}.{fmt}"'
         )
         return response
-    return render(
-        request,
-        "reports/register_skrivelse.html",
-        {**context, "answers_html": answers_html(context["answers"])},
-    )
+    year, as_of, keys = context["year"], context["as_of"], context["measures"]
+
+    def write() -> str:
+        measures = attach_details(register_rows.measures_of(keys, ANSWER_FIELDS), request.user)
+        return answers_html(skrivelse_answers(measures, year=year, as_of=as_of))
+
+    written = register_rows.answers_page(request.user, keys, year, as_of, write)
+    return render(request, "reports/register_skrivelse.html", {**context, "answers_html": written})
 
 
 def _organisation_of(user, context) -> Organisation:

@@ -16,13 +16,23 @@ they are made of:
 - the language (dates and amounts are written in it) and a digest of this code.
 
 Nothing in a row depends on today's date.
+
+The answer to a skrivelse (reports.register.skrivelse) is kept the same way
+(:func:`answers_page`): its measures, with whether each is in collaboration, are read live
+through ``restrict()`` and the filters on every view, and only the answers' HTML is kept,
+under the same parts of the key and the year and as-of date it was written for (the as-of
+date defaults to today, so a new day never meets yesterday's answers). Besides what a row
+shows, an answer reads the measures' tags (staff training), which bump :data:`VERSION_KEY`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import formats
@@ -53,10 +63,12 @@ CODE = _code_digest()
 def connect() -> None:
     """Saves and deletes of what a row shows beside the plans' data bump :data:`VERSION_KEY`
     (called from the app's ready())."""
-    from trygg.budget.models import BudgetLine, MeasureFunding
+    from trygg.budget.models import BudgetLine, MeasureFunding, MeasureTag
     from trygg.core.models import Area, Organisation, Place
 
-    versioning.bump_on_change(VERSION_KEY, [Area, Place, Organisation, MeasureFunding, BudgetLine])
+    versioning.bump_on_change(
+        VERSION_KEY, [Area, Place, Organisation, MeasureFunding, BudgetLine, MeasureTag]
+    )
 
 
 def period(measure) -> str:
@@ -105,30 +117,109 @@ def rows_html(table, rows: list[dict]) -> list[dict]:
     return rows
 
 
-def page_rows(table, user, cells: list, read: Callable[[list], list]) -> list[dict]:
-    """The rows (``{"html": …}``) of one page of the register, in the order of ``cells``
-    (``(pk, …)`` of the page's measures, read through ``restrict()`` and the filters).
-    Kept in the cache for this viewer (module's doc); on a miss ``read(cells)`` gives the
-    measures with their details (``RegisterView._page_measures``)."""
+def _key(kind: str, user, parts: tuple[str, ...]) -> str | None:
+    """The cache key of what is kept of ``kind`` for this viewer (module's doc); None for
+    no one (nothing kept)."""
     from trygg.plans import reading
 
     digest = scope_key(user)
-    if digest is None or not cells:
-        return rows_html(table, table.rows(read(cells)))
-    keys = [cell[0] for cell in cells]
-    page = hashlib.sha256(repr(keys).encode()).hexdigest()[:24]
-    key = "trygg:register-rows:" + ":".join(
+    if digest is None:
+        return None
+    return f"trygg:{kind}:" + ":".join(
         (
             CODE,
             str(reading.version()),
             str(versioning.current(VERSION_KEY)),
             digest,
             get_language() or "",
-            page,
+            *parts,
         )
     )
+
+
+def _digest(keys: list) -> str:
+    return hashlib.sha256(repr(keys).encode()).hexdigest()[:24]
+
+
+def page_rows(table, user, cells: list, read: Callable[[list], list]) -> list[dict]:
+    """The rows (``{"html": …}``) of one page of the register, in the order of ``cells``
+    (``(pk, …)`` of the page's measures, read through ``restrict()`` and the filters).
+    Kept in the cache for this viewer (module's doc); on a miss ``read(cells)`` gives the
+    measures with their details (``RegisterView._page_measures``)."""
+    key = _key("register-rows", user, (_digest([cell[0] for cell in cells]),)) if cells else None
+    if key is None:
+        return rows_html(table, table.rows(read(cells)))
     kept = cache.get(key)
     if kept is None:
         kept = [row["html"] for row in rows_html(table, table.rows(read(cells)))]
         cache.set(key, kept, CACHE_SECONDS)
     return [{"html": html} for html in kept]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDates:
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureKey:
+    """A measure of a skrivelse's selection as its page reads it on every view: its key,
+    whether it is in collaboration, its period and its plan's (reports.register._period_of).
+    The rest is read by :func:`measures_of` when the answers are written."""
+
+    pk: int
+    in_collaboration: bool
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    plan: PlanDates
+
+
+def measure_keys(queryset) -> list[MeasureKey]:
+    """The measures of ``queryset`` (restricted, filtered, with ``in_collaboration``, in
+    order) as :class:`MeasureKey`, without building a model instance per row."""
+    fields = ("pk", "in_collaboration", "starts_on", "ends_on", "plan__starts_on", "plan__ends_on")
+    return [
+        MeasureKey(pk, together, starts, ends, PlanDates(plan_starts, plan_ends))
+        for pk, together, starts, ends, plan_starts, plan_ends in queryset.values_list(*fields)
+    ]
+
+
+def measures_of(keys: list[MeasureKey], fields: tuple[str, ...]) -> list:
+    """The measures of ``keys`` with ``fields``, their plan and status, in the keys' order
+    with ``in_collaboration``. Read by key: the keys come from the restricted, filtered
+    query, and what hangs off them is restricted again (reports.register.attach_details)."""
+    from trygg.plans.models import Measure
+
+    found = (
+        Measure.objects.filter(pk__in=[key.pk for key in keys])
+        .order_by()
+        .select_related("plan", "status")
+        .only(*fields)
+        .in_bulk()
+    )
+    measures = []
+    for key in keys:
+        if key.pk in found:
+            measure: Any = found[key.pk]
+            measure.in_collaboration = key.in_collaboration
+            measures.append(measure)
+    return measures
+
+
+def answers_page(
+    user, measures: list[MeasureKey], year: int, as_of: dt.date, write: Callable[[], str]
+) -> str:
+    """The HTML of the answers to a skrivelse built from ``measures`` (read through
+    ``restrict()`` and the filters, in their order: :func:`measure_keys`) for ``year``
+    as of ``as_of``. Kept in the cache for this viewer (module's doc); on a miss ``write()``
+    reads the measures (:func:`measures_of`) with their details and writes the answers."""
+    keys = [(m.pk, m.in_collaboration) for m in measures]
+    key = _key("skrivelse", user, (str(year), as_of.isoformat(), _digest(keys)))
+    if key is None:
+        return write()
+    kept = cache.get(key)
+    if kept is None:
+        kept = str(write())
+        cache.set(key, kept, CACHE_SECONDS)
+    return mark_safe(kept)  # noqa: S308 - written by register.answers_html, every value escaped

@@ -334,6 +334,22 @@ def test_the_register_page_has_no_n_plus_one(hagersten, login, count_queries):
     assert _page_rows(again) == _page_rows(response)
 
 
+def test_the_skrivelse_page_makes_few_queries(hagersten, login, count_queries):
+    client = login("hagersten")
+    url, query = reverse("register:skrivelse"), {"year": 2024, "as_of": "2024-09-26"}
+    # The first view writes the answers from the measures and their details; the next one
+    # reads the selection live and the answers' HTML from the cache (answers_page).
+    first = count_queries("plans.register_skrivelse", lambda: client.get(url, query))
+    again = count_queries("plans.register_skrivelse.warm", lambda: client.get(url, query))
+
+    def answers(response) -> str:
+        body = response.content.decode()
+        return body[body.index('<section class="card answer"') : body.rindex("</section>")]
+
+    assert PLANNED_2024_09_26() in answers(again)
+    assert answers(again) == answers(first)
+
+
 def _options(response, name: str) -> list[str]:
     body = response.content.decode()
     select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, flags=re.S)
