@@ -48,6 +48,20 @@ def add(nacka, place, name, moments):
     )
 
 
+def police_event(kommun, number, moment, kind, summary=False):
+    """A police event of the given type in the kommun at ``moment``."""
+    PoliceEvent.objects.create(
+        id=number,
+        published_at=moment,
+        occurred_at=moment,
+        event_type=kind,
+        name=f"{kind}, {kommun.name}",
+        location_name=kommun.name,
+        kommun=kommun,
+        is_summary=summary,
+    )
+
+
 def analysis(user, organisation, period=None, **choices) -> selectors.Analysis:
     return selectors.Analysis(user, organisation, period or selectors.default_period(), **choices)
 
@@ -189,17 +203,7 @@ def test_the_police_summary_compares_four_weeks_and_counts_summaries_apart(world
     number = iter(range(1, 100))
 
     def event(days_ago, kind, summary=False):
-        moment = at(end - dt.timedelta(days=days_ago))
-        PoliceEvent.objects.create(
-            id=next(number),
-            published_at=moment,
-            occurred_at=moment,
-            event_type=kind,
-            name=f"{kind}, Nacka",
-            location_name="Nacka",
-            kommun=kommun,
-            is_summary=summary,
-        )
+        police_event(kommun, next(number), at(end - dt.timedelta(days=days_ago)), kind, summary)
 
     for days in (1, 5, 9):
         event(days, "Skadegörelse")
@@ -466,16 +470,7 @@ def test_the_weekly_picture_counts_the_police_events_of_its_week_as_the_heatmap_
     number = iter(range(1, 100))
 
     def event(moment, kind, summary=False):
-        PoliceEvent.objects.create(
-            id=next(number),
-            published_at=moment,
-            occurred_at=moment,
-            event_type=kind,
-            name=f"{kind}, Nacka",
-            location_name="Nacka",
-            kommun=kommun,
-            is_summary=summary,
-        )
+        police_event(kommun, next(number), moment, kind, summary)
 
     for day, hour in ((0, 0), (0, 23), (3, 12), (6, 23)):  # the week's first and last hours
         event(at(week + dt.timedelta(days=day), hour), "Stöld")
