@@ -213,9 +213,10 @@ class HourCount(_DerivedCount):
         verbose_name_plural = _("hourly incident counts")
         ordering = ["organisation", "day", "hour"]
         indexes = [
+            # Covering: the heatmap's partial months are summed from the index alone.
             models.Index(
-                fields=["organisation", "day", "weekday", "hour"],
-                name="situation_hourcount_org_day",
+                fields=["organisation", "day", "weekday", "hour", "area", "count", "generated"],
+                name="situation_hourcount_cover",
             ),
         ]
         constraints = [
@@ -331,10 +332,10 @@ class MonthHourTotal(_Counted):
     """Förberäknat antal per månad, veckodag och timme för hela organisationen: reports per
     local month, weekday and hour over all areas (the sum of MonthHourCount over its areas).
 
-    What the time-of-week heatmap reads for a viewer who sees every area: a tenth of the
-    rows of MonthHourCount. Having no area, it cannot honour an area limit, so only viewers
-    who see all of the organisation's reports may read it (members without area limits and
-    partners, see :meth:`access_q`); an area-limited member reads MonthHourCount.
+    What MonthHourRunning, the heatmap's reading for a viewer who sees every area, is summed
+    from. Having no area, it cannot honour an area limit, so only viewers who see all of the
+    organisation's reports may read it (members without area limits and partners, see
+    :meth:`access_q`); an area-limited member's heatmap reads MonthHourCount.
     """
 
     month = models.DateField(_("month"))
@@ -351,13 +352,6 @@ class MonthHourTotal(_Counted):
             models.Index(
                 fields=["organisation", "month", "weekday", "hour", "count", "generated"],
                 name="situation_monthhourtotal_cover",
-            ),
-            # Covering, in the heatmap's order: a span of months summed per weekday and hour
-            # as 168 short ranges of this index, with no sort for the grouping (see
-            # selectors.counts._summed_whole).
-            models.Index(
-                fields=["organisation", "weekday", "hour", "month", "count", "generated"],
-                name="situation_monthhourtotal_cell",
             ),
         ]
         constraints = [
@@ -383,6 +377,59 @@ class MonthHourTotal(_Counted):
         # No area limit can be applied to a row without an area: only whole-organisation
         # viewers (and partners, who see all of the owner's reports).
         return scope.owned_q(VIEW, whole_organisation=True) | scope.shared_q()
+
+
+class MonthHourRunning(_Counted):
+    """Löpande summa per veckodag och timme: the organisation's reports per local weekday and
+    hour over all areas, from its first counted month through ``month`` (the running sum of
+    MonthHourTotal), written for each month that has counts, a row for every weekday and
+    hour with a report so far.
+
+    What the time-of-week heatmap reads for a viewer who sees every area: a span of whole
+    months is the rows of its last month less those of the month before its first, at most
+    336 rows whatever the span (a year of MonthHourTotal is 2 016). The rows as of a month
+    are those of the latest month at or before it that has rows: no month in between has
+    counts. situation.rollup rewrites the months from the first one whose counts changed.
+    Readable by the viewers who may read MonthHourTotal.
+    """
+
+    month = models.DateField(_("month"))
+    weekday = models.PositiveSmallIntegerField(_("weekday (1 = Monday)"))
+    hour = models.PositiveSmallIntegerField(_("hour"))
+    count = models.PositiveIntegerField(_("count"))
+    generated = models.PositiveIntegerField(_("of which generated"), default=0)
+
+    class Meta:
+        verbose_name = _("running hourly incident total")
+        verbose_name_plural = _("running hourly incident totals")
+        ordering = ["organisation", "month", "weekday", "hour"]
+        indexes = [
+            # Covering: the latest month at or before a date is found at the end of the
+            # organisation's range, and its rows are read from the index alone.
+            models.Index(
+                fields=["organisation", "month", "weekday", "hour", "count", "generated"],
+                name="situation_monthhourrun_cover",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=1) & Q(generated__lte=models.F("count")),
+                name="monthhourrunning_count_positive",
+                violation_error_message=_("A count is at least 1 and covers the generated ones."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hour__gte=0) & Q(hour__lte=23) & Q(weekday__gte=1) & Q(weekday__lte=7),
+                name="monthhourrunning_hour_and_weekday_valid",
+                violation_error_message=_("Hour 0–23 and weekday 1–7."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.weekday} {self.hour:02d}: {self.count} so far"
+
+    @classmethod
+    def access_q(cls, scope: Scope, action: str) -> Q:
+        return MonthHourTotal.access_q(scope, action)
 
 
 class CountWatermark(models.Model):

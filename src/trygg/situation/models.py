@@ -590,6 +590,7 @@ from trygg.situation.count_models import (  # noqa: E402, F401
     IncidentCount,
     MonthCount,
     MonthHourCount,
+    MonthHourRunning,
     MonthHourTotal,
     StaleDay,
 )

@@ -1,6 +1,6 @@
 """Keeps the pre-computed incident counts (IncidentCount, DayCount, HourCount, their
-monthly sums MonthCount and MonthHourCount, and MonthHourTotal, the latter's sum over the
-areas) equal to the incident reports.
+monthly sums MonthCount and MonthHourCount, MonthHourTotal, the latter's sum over the
+areas, and MonthHourRunning, its running sum) equal to the incident reports.
 
 Why a pre-computed table: the analyses group reports by local weekday and hour. On SQLite,
 Django computes a local hour with a Python function per row (about 6 µs); a year of a large
@@ -114,6 +114,7 @@ MONTH_HOUR_FIELDS = (
     "generated",
 )
 MONTH_HOUR_TOTAL_FIELDS = ("organisation_id", "month", "weekday", "hour", "count", "generated")
+MONTH_HOUR_RUNNING_FIELDS = MONTH_HOUR_TOTAL_FIELDS
 
 
 def _models():
@@ -123,9 +124,9 @@ def _models():
 
 
 def _month_models():
-    from trygg.situation.models import MonthCount, MonthHourCount, MonthHourTotal
+    from trygg.situation.models import MonthCount, MonthHourCount, MonthHourRunning, MonthHourTotal
 
-    return MonthCount, MonthHourCount, MonthHourTotal
+    return MonthCount, MonthHourCount, MonthHourTotal, MonthHourRunning
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -146,7 +147,7 @@ def _refresh_months(organisation_id: int, months: Iterable[dt.date]) -> None:
     months = sorted(set(months))
     if not months:
         return
-    month_count, month_hour_count, month_hour_total = _month_models()
+    month_count, month_hour_count, month_hour_total, _running = _month_models()
     _incident_count, day_count, hour_count = _models()
     for chunk in range(0, len(months), 500):
         part = months[chunk : chunk + 500]
@@ -193,6 +194,54 @@ def _refresh_months(organisation_id: int, months: Iterable[dt.date]) -> None:
             MONTH_HOUR_TOTAL_FIELDS,
             ((organisation_id, *key, n, totals_made[key]) for key, n in totals.items()),
         )
+    _refresh_running(organisation_id, months[0])
+
+
+def _refresh_running(organisation_id: int, first: dt.date) -> None:
+    """Rewrite the running sums (MonthHourRunning) from the month ``first`` on, from the
+    sums of the month before it that has rows and MonthHourTotal's months since. The
+    caller holds the lock."""
+    from trygg.situation import bulk
+
+    _count, _hour, month_hour_total, running = _month_models()
+    mine = running.objects.filter(organisation_id=organisation_id)
+    before = mine.filter(month__lt=first).aggregate(last=Max("month"))["last"]
+    mine.filter(month__gte=first).delete()
+    cells: dict[tuple[int, int], list[int]] = {}
+    if before is not None:
+        for weekday, hour, n, g in mine.filter(month=before).values_list(
+            "weekday", "hour", "count", "generated"
+        ):
+            cells[(weekday, hour)] = [n, g]
+
+    # Read in full before the insert begins (on PostgreSQL a COPY holds the connection).
+    totals = list(
+        month_hour_total.objects.filter(organisation_id=organisation_id, month__gte=first)
+        .order_by("month")
+        .values_list("month", "weekday", "hour", "count", "generated")
+    )
+
+    def rows():
+        month = None
+        for this, weekday, hour, n, g in totals:
+            if this != month:
+                if month is not None:
+                    yield from _running_rows(organisation_id, month, cells)
+                month = this
+            cell = cells.setdefault((weekday, hour), [0, 0])
+            cell[0] += n
+            cell[1] += g
+        if month is not None:
+            yield from _running_rows(organisation_id, month, cells)
+
+    bulk.insert(running, MONTH_HOUR_RUNNING_FIELDS, rows())
+
+
+def _running_rows(organisation_id: int, month: dt.date, cells: dict) -> Iterable[tuple]:
+    return (
+        (organisation_id, month, weekday, hour, n, g)
+        for (weekday, hour), (n, g) in sorted(cells.items())
+    )
 
 
 def _insert(

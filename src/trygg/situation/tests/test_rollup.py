@@ -19,6 +19,7 @@ from trygg.situation.models import (
     IncidentCount,
     MonthCount,
     MonthHourCount,
+    MonthHourRunning,
     MonthHourTotal,
 )
 
@@ -81,6 +82,24 @@ def _from_counts(organisation) -> Counter:
     )
     assert MonthHourTotal.objects.filter(organisation=organisation).count() == len(
         by_month_hour_total
+    )
+    # The running sums: for each month with counts, every weekday and hour from the first
+    # month through that one (and no row for a month without counts).
+    running: Counter = Counter()
+    expected_running = Counter()
+    for month in sorted({m for m, _w, _h in by_month_hour_total}):
+        running.update({(w, h): n for (m, w, h), n in by_month_hour_total.items() if m == month})
+        expected_running.update({(month, w, h): n for (w, h), n in running.items()})
+    assert expected_running == Counter(
+        {
+            (m, w, h): n
+            for m, w, h, n in MonthHourRunning.objects.filter(
+                organisation=organisation
+            ).values_list("month", "weekday", "hour", "count")
+        }
+    )
+    assert MonthHourRunning.objects.filter(organisation=organisation).count() == len(
+        expected_running
     )
     assert by_day == Counter(
         {
@@ -152,6 +171,39 @@ def test_it_recounts_after_reports_are_filed_moved_and_deleted(world, nacka):
     assert _from_counts(nacka) == _from_reports(nacka)
 
 
+def test_the_running_sums_follow_a_new_first_month_and_the_loss_of_the_last(world, nacka):
+    """A report in a month before every other rewrites the running sums of every month
+    after it; a report in a month after every other adds that month's sums, and deleting
+    it again removes them (the month before is then the latest)."""
+    generate_reports(world, now=dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), count=200)
+    category = IncidentCategory.objects.get(organisation=nacka, name="Klotter")
+    def months() -> set[dt.date]:
+        running = MonthHourRunning.objects.filter(organisation=nacka)
+        return set(running.values_list("month", flat=True))
+
+    before = months()
+
+    def file(at: dt.datetime):
+        return incident_services.report_create(
+            actor=world.users["samordnare"],
+            organisation=nacka,
+            category=category,
+            occurred_at=at,
+            assessment=1,
+        )
+
+    early = file(dt.datetime(2021, 2, 3, 4, 5, tzinfo=STOCKHOLM))
+    assert _from_counts(nacka) == _from_reports(nacka)
+    late = file(dt.datetime(2026, 10, 9, 23, 30, tzinfo=STOCKHOLM))
+    assert _from_counts(nacka) == _from_reports(nacka)
+    assert months() == before | {dt.date(2021, 2, 1), dt.date(2026, 10, 1)}
+    incident_services.report_delete(actor=world.users["samordnare"], report=late)
+    assert _from_counts(nacka) == _from_reports(nacka)
+    incident_services.report_delete(actor=world.users["samordnare"], report=early)
+    assert _from_counts(nacka) == _from_reports(nacka)
+    assert months() == before
+
+
 def test_it_catches_reports_inserted_behind_its_back(world, nacka):
     generate_reports(world, now=dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), count=100)
     category = IncidentCategory.objects.get(organisation=nacka, name="Stöld")
@@ -205,3 +257,9 @@ def test_the_area_less_totals_are_read_by_whole_organisation_viewers_and_partner
     }
     assert seen == {"samordnare": True, "polis": True, "arbetsgrupp": False, "utomstaende": False}
     assert not MonthHourTotal.objects.restrict(world.users["samordnare"], "change").exists()
+    running = {
+        persona: MonthHourRunning.objects.restrict(world.users[persona], "view").exists()
+        for persona in seen
+    }
+    assert running == seen
+    assert not MonthHourRunning.objects.restrict(world.users["samordnare"], "change").exists()
