@@ -177,6 +177,7 @@ def test_the_running_sums_follow_a_new_first_month_and_the_loss_of_the_last(worl
     it again removes them (the month before is then the latest)."""
     generate_reports(world, now=dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), count=200)
     category = IncidentCategory.objects.get(organisation=nacka, name="Klotter")
+
     def months() -> set[dt.date]:
         running = MonthHourRunning.objects.filter(organisation=nacka)
         return set(running.values_list("month", flat=True))
